@@ -1,0 +1,3 @@
+from followup import create_app
+
+app = create_app()

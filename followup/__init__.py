@@ -1,0 +1,32 @@
+"""followup: a board's plan, its follow-ups and the memo they end up in."""
+
+import os
+
+from flask import Flask
+
+from . import config
+from .extensions import db, migrate
+
+
+def create_app(test_config=None, instance_path=None):
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    config.load(app, test_config)
+
+    db.init_app(app)
+    from . import models  # noqa: F401  (registers the tables on the metadata)
+
+    migrations = os.path.join(os.path.dirname(__file__), "migrations")
+    migrate.init_app(app, db, directory=migrations)
+
+    from .cli import register_commands
+    from .views import register_blueprints
+
+    register_commands(app)
+    register_blueprints(app)
+    return app

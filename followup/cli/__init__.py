@@ -1,0 +1,11 @@
+"""Command-line groups: ``flask --app app plan …``, ``user …``, ``demo …``."""
+
+
+def register_commands(app):
+    from .demo import demo_cli
+    from .plan import plan_cli
+    from .user import user_cli
+
+    app.cli.add_command(plan_cli)
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_cli)

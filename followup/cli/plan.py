@@ -1,0 +1,65 @@
+"""``flask --app app plan import|export|list``."""
+
+import os
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..planfile import PlanFileError
+from ..services import plans
+
+plan_cli = AppGroup("plan", help="Importera, exportera och lista planer.")
+
+
+@plan_cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--replace", is_flag=True, help="Ersätt en befintlig plan med samma nyckel.")
+def import_command(file, replace):
+    """Importera en planfil (followup-plan/1). Skriver ut planens nyckel."""
+    try:
+        plan = plans.import_plan(
+            file.read(), replace=replace,
+            archive_dir=os.path.join(current_app.instance_path, "replaced"),
+        )
+    except PlanFileError as e:
+        for fault in e.faults:
+            click.echo(str(fault), err=True)
+        click.echo(f"Inget importerades: {len(e.faults)} fel i {file.name}.", err=True)
+        sys.exit(1)
+    except plans.PlanExists as e:
+        click.echo(f"Inget importerades: {e}.", err=True)
+        sys.exit(1)
+    click.echo(plan.key)
+
+
+@plan_cli.command("export")
+@click.argument("key")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True), required=False)
+def export_command(key, file):
+    """Skriv planen KEY som planfil, till FILE eller standard ut."""
+    try:
+        text = plans.dump(plans.export_plan(key))
+    except plans.PlanNotFound as e:
+        click.echo(f"Fel: {e}.", err=True)
+        sys.exit(1)
+    if file is None:
+        click.echo(text, nl=False)
+    else:
+        with open(file, "w", encoding="utf-8") as out:
+            out.write(text)
+
+
+@plan_cli.command("list")
+def list_command():
+    """Lista planerna: nyckel, nämnd, år och faser."""
+    rows = plans.list_plans()
+    if not rows:
+        click.echo("Inga planer.")
+        return
+    for plan in rows:
+        phases = ", ".join(
+            p.key + (" (öppen)" if p.is_open else "") for p in plan.phases
+        )
+        click.echo(f"{plan.key}\t{plan.board_name}\t{plan.year}\t{phases}")

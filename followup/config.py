@@ -1,0 +1,57 @@
+"""Configuration: defaults here, then ``instance/config.py``, then ``FOLLOWUP_*`` variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "FOLLOWUP_"
+
+
+class Defaults:
+    SECRET_KEY = None
+    DATABASE_URL = None  # None: SQLite file in the instance folder
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    # 100 000 characters of HTML per text field, a 120-node plan is ~150 kB;
+    # 20 MB leaves room for large plan files without inviting abuse.
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    JSON_SORT_KEYS = False
+
+
+def load(app, overrides=None):
+    """Fill ``app.config`` in the documented order and settle the database URL."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"))
+    if overrides:
+        app.config.update(overrides)
+
+    url = app.config.get("DATABASE_URL") or _default_sqlite_url(app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_url(url)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _default_sqlite_url(instance_path):
+    return "sqlite:///" + os.path.join(instance_path, "followup.sqlite")
+
+
+def _normalise_url(url):
+    # "postgresql://" would pick psycopg2, which we do not install; we use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _instance_secret(instance_path):
+    """A random key kept in the instance folder, made on first start."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

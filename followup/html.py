@@ -1,0 +1,38 @@
+"""The one HTML allowlist: every comment, body and intro passes through here on the way in."""
+
+import nh3
+
+ALLOWED_TAGS = frozenset({"p", "br", "ul", "ol", "li", "strong", "em", "h3", "h4"})
+MAX_LENGTH = 100_000
+
+
+class TextTooLong(ValueError):
+    def __init__(self, length):
+        super().__init__(
+            f"texten är {format_count(length)} tecken lång; högst {format_count(MAX_LENGTH)} tillåts"
+        )
+        self.length = length
+
+
+def format_count(n):
+    return f"{n:,}".replace(",", "\N{NO-BREAK SPACE}")
+
+
+def sanitize(html):
+    """Keep the allowed tags without attributes; drop everything else but its text.
+
+    ``<script>`` and ``<style>`` go with their content (it is code, not text).
+    A text over ``MAX_LENGTH`` characters is refused, never truncated.
+    """
+    if html is None:
+        return None
+    if len(html) > MAX_LENGTH:
+        raise TextTooLong(len(html))
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={},
+        url_schemes=set(),
+        link_rel=None,
+        strip_comments=True,
+    )

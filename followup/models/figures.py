@@ -1,0 +1,43 @@
+"""Tables of figures (economy, key figures, volumes): value rows and formula rows."""
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .plan import KEY, Plan
+
+
+class FigureTable(db.Model):
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(KEY)
+    title: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(40))
+    columns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="tables")
+    rows: Mapped[list["FigureRow"]] = relationship(
+        back_populates="table", order_by="FigureRow.position", cascade="all, delete-orphan"
+    )
+
+
+class FigureRow(db.Model):
+    """A row holds ``values`` (one a column), a ``formula``, or a formula and reported values."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("figure_table.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    key: Mapped[str | None] = mapped_column(KEY)
+    label: Mapped[str] = mapped_column(Text)
+    formula: Mapped[str | None] = mapped_column(String(400))
+    values: Mapped[list[float | None] | None] = mapped_column(JSON)
+    decimals: Mapped[int | None]
+    strong: Mapped[bool] = mapped_column(default=False)
+
+    table: Mapped[FigureTable] = relationship(back_populates="rows")

@@ -1,0 +1,74 @@
+"""The internal control plan: control points and their result per phase."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, utcnow
+from .followup import STATE, FollowupState
+from .plan import KEY, Level, Phase, Plan, Scale, Unit
+
+
+class InternalControl(db.Model):
+    """A plan's internal control plan; a plan without one has no row."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), unique=True)
+    scale_id: Mapped[int] = mapped_column(ForeignKey("scale.id"))
+
+    plan: Mapped[Plan] = relationship(back_populates="internal_control")
+    scale: Mapped[Scale] = relationship()
+    points: Mapped[list["ControlPoint"]] = relationship(
+        back_populates="internal_control",
+        order_by="ControlPoint.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class ControlPoint(db.Model):
+    """A kontrollmoment: what is checked, why, how, and by which unit."""
+
+    __table_args__ = (UniqueConstraint("internal_control_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    internal_control_id: Mapped[int] = mapped_column(
+        ForeignKey("internal_control.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(KEY)
+    area: Mapped[str | None] = mapped_column(Text)
+    process: Mapped[str | None] = mapped_column(Text)
+    risk: Mapped[str | None] = mapped_column(Text)
+    control: Mapped[str] = mapped_column(Text)
+    method: Mapped[str | None] = mapped_column(Text)
+    mandatory: Mapped[bool] = mapped_column(default=False)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
+
+    internal_control: Mapped[InternalControl] = relationship(back_populates="points")
+    unit: Mapped[Unit | None] = relationship()
+    results: Mapped[list["ControlResult"]] = relationship(
+        back_populates="point", cascade="all, delete-orphan"
+    )
+
+
+class ControlResult(db.Model):
+    """One control point in one phase: the result on the control scale and a comment."""
+
+    __table_args__ = (UniqueConstraint("point_id", "phase_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    point_id: Mapped[int] = mapped_column(
+        ForeignKey("control_point.id", ondelete="CASCADE"), index=True
+    )
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phase.id", ondelete="CASCADE"), index=True)
+    level_id: Mapped[int | None] = mapped_column(ForeignKey("level.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[FollowupState] = mapped_column(STATE, default=FollowupState.draft)
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    point: Mapped[ControlPoint] = relationship(back_populates="results")
+    phase: Mapped[Phase] = relationship()
+    level: Mapped[Level | None] = relationship()

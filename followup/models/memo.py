@@ -1,0 +1,116 @@
+"""The memo (tjänsteskrivelse) of a phase with its proposals, sections and appendices."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, utcnow
+from .plan import Phase, Plan
+
+
+class MemoState(enum.Enum):
+    draft = "draft"
+    signed = "signed"
+    reopened = "reopened"
+
+
+class Memo(db.Model):
+    __table_args__ = (UniqueConstraint("plan_id", "phase_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    phase_id: Mapped[int] = mapped_column(ForeignKey("phase.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+    date: Mapped[date | None]
+    diarienummer: Mapped[str | None] = mapped_column(String(80))
+    handlaggare: Mapped[list[str]] = mapped_column(JSON, default=list)
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    meeting_date: Mapped[date | None]
+    proposals_intro: Mapped[str | None] = mapped_column(Text)
+    proposals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    state: Mapped[MemoState] = mapped_column(
+        Enum(MemoState, name="memo_state", native_enum=False, length=20), default=MemoState.draft
+    )
+
+    plan: Mapped[Plan] = relationship(back_populates="memos")
+    phase: Mapped[Phase] = relationship()
+    sections: Mapped[list["Section"]] = relationship(
+        back_populates="memo", order_by="Section.position", cascade="all, delete-orphan"
+    )
+    appendices: Mapped[list["Appendix"]] = relationship(
+        back_populates="memo", order_by="Appendix.position", cascade="all, delete-orphan"
+    )
+    signoffs: Mapped[list["MemoSignoff"]] = relationship(
+        back_populates="memo", order_by="MemoSignoff.version", cascade="all, delete-orphan"
+    )
+
+
+class Appendix(db.Model):
+    """A bilaga: a document of its own; header fields left empty fall back to the memo's."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    memo_id: Mapped[int] = mapped_column(ForeignKey("memo.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))  # plan, internal_control, text, tables
+    intro: Mapped[str | None] = mapped_column(Text)
+    node_types: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tables: Mapped[list[str]] = mapped_column(JSON, default=list)
+    document_type: Mapped[str | None] = mapped_column(String(200))
+    heading: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[date | None]
+    diarienummer: Mapped[str | None] = mapped_column(String(80))
+    handlaggare: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    memo: Mapped[Memo] = relationship(back_populates="appendices")
+    sections: Mapped[list["Section"]] = relationship(
+        back_populates="appendix", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+
+class Section(db.Model):
+    """A heading with an HTML body (or none: a heading over what follows) and its tables."""
+
+    __table_args__ = (
+        CheckConstraint("(memo_id IS NULL) <> (appendix_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    memo_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memo.id", ondelete="CASCADE"), index=True
+    )
+    appendix_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appendix.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    heading: Mapped[str] = mapped_column(Text)
+    level: Mapped[int | None]
+    body: Mapped[str | None] = mapped_column(Text)
+    tables: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    memo: Mapped[Memo | None] = relationship(back_populates="sections")
+    appendix: Mapped[Appendix | None] = relationship(back_populates="sections")
+
+
+class MemoSignoff(db.Model):
+    """A signed version of a memo: the stored PDF, its hash, who signed, and any reopening."""
+
+    __table_args__ = (UniqueConstraint("memo_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    memo_id: Mapped[int] = mapped_column(ForeignKey("memo.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    pdf_path: Mapped[str] = mapped_column(String(400))
+    sha256: Mapped[str] = mapped_column(String(64))
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+
+    memo: Mapped[Memo] = relationship(back_populates="signoffs")

@@ -1,0 +1,45 @@
+"""The goal tree: goals, assignments, actions and questions are nodes of a node type."""
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .plan import KEY, NodeType, Plan, Unit
+
+
+class Node(db.Model):
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("node.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(KEY)
+    type_id: Mapped[int] = mapped_column(ForeignKey("node_type.id"))
+    number: Mapped[str | None] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
+    carried_over_from: Mapped[int | None]
+    responsible_boards: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    group: Mapped[str | None] = mapped_column("group_heading", String(200))
+    archived: Mapped[bool] = mapped_column(default=False)
+
+    plan: Mapped[Plan] = relationship(overlaps="root_nodes")
+    parent: Mapped["Node | None"] = relationship(back_populates="children", remote_side=[id])
+    children: Mapped[list["Node"]] = relationship(
+        back_populates="parent", order_by="Node.position", cascade="all, delete-orphan"
+    )
+    type: Mapped[NodeType] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    followups: Mapped[list["Followup"]] = relationship(  # noqa: F821
+        back_populates="node", cascade="all, delete-orphan"
+    )
+
+    def walk(self):
+        """This node and its descendants, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()

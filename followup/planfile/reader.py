@@ -1,0 +1,160 @@
+"""A validated plan file (see ``validate``) → new, unsaved model objects."""
+
+from datetime import date
+
+from ..models import (
+    Appendix, ControlPoint, ControlResult, FigureRow, FigureTable, Followup,
+    FollowupRevision, FollowupState, InternalControl, Level, Memo, Node, NodeType, Phase,
+    Plan, Scale, Section, Unit,
+)
+
+
+def plan_key(data):
+    return f'{data["organisation"]["board_code"]}-{data["year"]}'
+
+
+def _date(value):
+    return date.fromisoformat(value) if value else None
+
+
+def build_plan(data):
+    org = data["organisation"]
+    director = org.get("director") or {}
+    plan = Plan(
+        key=plan_key(data),
+        year=data["year"],
+        municipality=org["municipality"],
+        board_name=org["board"],
+        board_code=org["board_code"],
+        board_number=org.get("board_id"),
+        administration=org["administration"],
+        director_name=director.get("name"),
+        director_title=director.get("title"),
+    )
+    phases = {
+        p["key"]: Phase(position=i, key=p["key"], label=p["label"],
+                        period_end=_date(p.get("period_end")))
+        for i, p in enumerate(data["phases"])
+    }
+    plan.phases = list(phases.values())
+    scales = {}
+    for i, (key, s) in enumerate(data["scales"].items()):
+        scales[key] = Scale(position=i, key=key, label=s["label"], levels=[
+            Level(position=j, key=lv["key"], label=lv["label"], text=lv.get("text"),
+                  tone=lv.get("tone"), done=lv.get("done", False))
+            for j, lv in enumerate(s["levels"])
+        ])
+    plan.scales = list(scales.values())
+    node_types = {
+        key: NodeType(position=i, key=key, label=t["label"], plural=t.get("plural"),
+                      scale=scales[t["scale"]] if t["scale"] else None)
+        for i, (key, t) in enumerate(data["node_types"].items())
+    }
+    plan.node_types = list(node_types.values())
+    units = {u["key"]: Unit(position=i, key=u["key"], name=u["name"])
+             for i, u in enumerate(data["units"])}
+    plan.units = list(units.values())
+
+    context = _Context(plan, phases, node_types, units)
+    plan.root_nodes = [context.node(n, i) for i, n in enumerate(data["nodes"])]
+    if data.get("internal_control"):
+        plan.internal_control = _internal_control(data["internal_control"], scales, phases, units)
+    plan.tables = [_table(t, i) for i, t in enumerate(data.get("tables") or [])]
+    plan.memos = [_memo(d, i, phases) for i, d in enumerate(data["documents"])]
+    return plan
+
+
+class _Context:
+    def __init__(self, plan, phases, node_types, units):
+        self.plan, self.phases, self.node_types, self.units = plan, phases, node_types, units
+
+    def node(self, n, position):
+        node_type = self.node_types[n["type"]]
+        node = Node(
+            plan=self.plan, position=position, key=n["key"], type=node_type,
+            number=n.get("number"), title=n["title"],
+            unit=self.units[n["unit"]] if n.get("unit") else None,
+            carried_over_from=n.get("carried_over_from"),
+            responsible_boards=n.get("responsible_boards"),
+            notes=list(n.get("notes") or []), group=n.get("group"),
+        )
+        scale = node_type.scale
+        for phase_key, f in (n.get("followups") or {}).items():
+            level = scale.level(f["level"]) if scale and f.get("level") else None
+            node.followups.append(_imported_followup(self.phases[phase_key], level, f.get("comment")))
+        node.children = [self.node(c, i) for i, c in enumerate(n.get("children") or [])]
+        return node
+
+
+def _imported_followup(phase, level, comment):
+    # Imported text has been reviewed nowhere in this system yet: it starts as a draft.
+    followup = Followup(phase=phase, level=level, comment=comment,
+                        state=FollowupState.draft, version=1)
+    followup.revisions.append(FollowupRevision(
+        version=1, level=level, comment=comment, state=FollowupState.draft, source="import"))
+    return followup
+
+
+def _internal_control(ic, scales, phases, units):
+    scale = scales[ic["scale"]]
+    points = []
+    for i, p in enumerate(ic["points"]):
+        point = ControlPoint(
+            position=i, key=p["key"], area=p.get("area"), process=p.get("process"),
+            risk=p.get("risk"), control=p["control"], method=p.get("method"),
+            mandatory=p.get("mandatory", False),
+            unit=units[p["unit"]] if p.get("unit") else None,
+        )
+        results = p.get("results") or {}
+        comments = p.get("comments") or {}
+        for phase_key in [k for k in phases if k in results or k in comments]:
+            level_key = results.get(phase_key)
+            point.results.append(ControlResult(
+                phase=phases[phase_key],
+                level=scale.level(level_key) if level_key else None,
+                comment=comments.get(phase_key),
+            ))
+        points.append(point)
+    return InternalControl(scale=scale, points=points)
+
+
+def _table(t, position):
+    return FigureTable(
+        position=position, key=t["key"], title=t["title"], unit=t.get("unit"),
+        columns=list(t["columns"]), comment=t.get("comment"),
+        rows=[
+            FigureRow(position=i, key=r.get("key"), label=r["label"], formula=r.get("formula"),
+                      values=r.get("values"), decimals=r.get("decimals"),
+                      strong=r.get("strong", False))
+            for i, r in enumerate(t["rows"])
+        ],
+    )
+
+
+def _sections(items):
+    return [
+        Section(position=i, heading=s["heading"], level=s.get("level"), body=s["body"],
+                tables=list(s.get("tables") or []))
+        for i, s in enumerate(items or [])
+    ]
+
+
+def _memo(d, position, phases):
+    return Memo(
+        position=position, phase=phases[d["phase"]], title=d["title"], date=_date(d.get("date")),
+        diarienummer=d.get("diarienummer"), handlaggare=list(d.get("handlaggare") or []),
+        recipient=d.get("recipient"), meeting_date=_date(d.get("meeting_date")),
+        proposals_intro=d.get("proposals_intro"), proposals=list(d.get("proposals") or []),
+        sections=_sections(d.get("sections")),
+        appendices=[
+            Appendix(
+                position=i, number=a["number"], title=a["title"], kind=a["kind"],
+                intro=a.get("intro"), node_types=list(a.get("node_types") or []),
+                tables=list(a.get("tables") or []), document_type=a.get("document_type"),
+                heading=a.get("heading"), date=_date(a.get("date")),
+                diarienummer=a.get("diarienummer"), handlaggare=list(a.get("handlaggare") or []),
+                sections=_sections(a.get("sections")),
+            )
+            for i, a in enumerate(d["appendices"])
+        ],
+    )

@@ -1,0 +1,163 @@
+"""A plan in the database → its plan file, keys in the order FORMAT.md gives them.
+
+Optional keys print as their empty default (null, [], false) where the plan has
+nothing, except those the schema does not let be null, which are left out.
+"""
+
+
+FORMAT = "followup-plan/1"
+
+
+def _iso(d):
+    return d.isoformat() if d else None
+
+
+def _put(out, key, value):
+    if value is not None:
+        out[key] = value
+
+
+def plan_file(plan):
+    director = (
+        {"name": plan.director_name, "title": plan.director_title or ""}
+        if plan.director_name is not None else None
+    )
+    phase_order = {p.id: p.position for p in plan.phases}
+    return {
+        "format": FORMAT,
+        "organisation": {
+            "municipality": plan.municipality,
+            "board": plan.board_name,
+            "board_code": plan.board_code,
+            "board_id": plan.board_number,
+            "administration": plan.administration,
+            "director": director,
+        },
+        "year": plan.year,
+        "phases": [
+            {"key": p.key, "label": p.label, "period_end": _iso(p.period_end)}
+            for p in plan.phases
+        ],
+        "scales": {s.key: {"label": s.label, "levels": [_level(lv) for lv in s.levels]}
+                   for s in plan.scales},
+        "node_types": {t.key: _node_type(t) for t in plan.node_types},
+        "units": [{"key": u.key, "name": u.name} for u in plan.units],
+        "nodes": [_node(n, phase_order) for n in plan.root_nodes],
+        "internal_control": _internal_control(plan.internal_control, phase_order),
+        "tables": [_table(t) for t in plan.tables],
+        "documents": [_memo(m) for m in plan.memos],
+    }
+
+
+def _level(lv):
+    out = {"key": lv.key, "label": lv.label, "text": lv.text}
+    _put(out, "tone", lv.tone)
+    out["done"] = lv.done
+    return out
+
+
+def _node_type(t):
+    out = {"label": t.label}
+    _put(out, "plural", t.plural)
+    out["scale"] = t.scale.key if t.scale else None
+    return out
+
+
+def _by_phase(items, phase_order):
+    return sorted(items, key=lambda x: phase_order[x.phase_id])
+
+
+def _node(n, phase_order):
+    return {
+        "key": n.key,
+        "type": n.type.key,
+        "number": n.number,
+        "title": n.title,
+        "unit": n.unit.key if n.unit else None,
+        "carried_over_from": n.carried_over_from,
+        "responsible_boards": n.responsible_boards,
+        "notes": list(n.notes or []),
+        "group": n.group,
+        "followups": {
+            f.phase.key: {"level": f.level.key if f.level else None, "comment": f.comment}
+            for f in _by_phase(n.followups, phase_order)
+        },
+        "children": [_node(c, phase_order) for c in n.children],
+    }
+
+
+def _internal_control(ic, phase_order):
+    if ic is None:
+        return None
+    points = []
+    for p in ic.points:
+        results = _by_phase(p.results, phase_order)
+        points.append({
+            "key": p.key,
+            "area": p.area,
+            "process": p.process,
+            "risk": p.risk,
+            "control": p.control,
+            "method": p.method,
+            "mandatory": p.mandatory,
+            "unit": p.unit.key if p.unit else None,
+            "results": {r.phase.key: r.level.key if r.level else None for r in results},
+            "comments": {r.phase.key: r.comment for r in results if r.comment is not None},
+        })
+    return {"scale": ic.scale.key, "points": points}
+
+
+def _table(t):
+    rows = []
+    for r in t.rows:
+        row = {"key": r.key, "label": r.label}
+        _put(row, "formula", r.formula)
+        _put(row, "values", r.values)
+        _put(row, "decimals", r.decimals)
+        row["strong"] = r.strong
+        rows.append(row)
+    return {"key": t.key, "title": t.title, "unit": t.unit, "columns": list(t.columns),
+            "rows": rows, "comment": t.comment}
+
+
+def _sections(sections):
+    out = []
+    for s in sections:
+        section = {"heading": s.heading}
+        _put(section, "level", s.level)
+        section["body"] = s.body
+        section["tables"] = list(s.tables or [])
+        out.append(section)
+    return out
+
+
+def _memo(m):
+    return {
+        "phase": m.phase.key,
+        "title": m.title,
+        "date": _iso(m.date),
+        "diarienummer": m.diarienummer,
+        "handlaggare": list(m.handlaggare or []),
+        "recipient": m.recipient,
+        "meeting_date": _iso(m.meeting_date),
+        "proposals_intro": m.proposals_intro,
+        "proposals": list(m.proposals or []),
+        "sections": _sections(m.sections),
+        "appendices": [
+            {
+                "number": a.number,
+                "title": a.title,
+                "document_type": a.document_type,
+                "heading": a.heading,
+                "date": _iso(a.date),
+                "diarienummer": a.diarienummer,
+                "handlaggare": list(a.handlaggare or []),
+                "kind": a.kind,
+                "intro": a.intro,
+                "node_types": list(a.node_types or []),
+                "tables": list(a.tables or []),
+                "sections": _sections(a.sections),
+            }
+            for a in m.appendices
+        ],
+    }

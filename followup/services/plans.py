@@ -1,0 +1,134 @@
+"""Plans in and out: import a plan file, export one, list them."""
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from .. import planfile
+from ..extensions import db
+from ..models import (
+    Appendix, ControlPoint, ControlResult, FigureTable, Followup, InternalControl, Memo,
+    Node, Plan, Scale, Unit, UnitMembership,
+)
+from ..planfile.reader import build_plan, plan_key
+from ..planfile.writer import plan_file
+
+
+class PlanExists(Exception):
+    def __init__(self, key):
+        super().__init__(f"planen {key} finns redan; använd --replace för att ersätta den")
+        self.key = key
+
+
+class PlanNotFound(LookupError):
+    def __init__(self, key):
+        super().__init__(f"planen {key} finns inte")
+        self.key = key
+
+
+def get_plan(key):
+    plan = db.session.scalar(select(Plan).where(Plan.key == key))
+    if plan is None:
+        raise PlanNotFound(key)
+    return plan
+
+
+def list_plans():
+    return db.session.scalars(
+        select(Plan).options(selectinload(Plan.phases))
+        .order_by(Plan.key)
+    ).all()
+
+
+def import_plan(raw, replace=False, archive_dir=None):
+    """Import a plan file (text or bytes) as one transaction: all of it or nothing.
+
+    Raises PlanFileError with every fault, or PlanExists when the plan's key is
+    taken and ``replace`` is false. On ``replace`` the old plan's export is kept in
+    ``archive_dir`` first, and reporters keep their units where the unit key stays.
+    """
+    data = planfile.validate(planfile.parse(raw))
+    key = plan_key(data)
+    session = db.session
+    try:
+        existing = session.scalar(select(Plan).where(Plan.key == key))
+        kept_memberships = []
+        if existing is not None:
+            if not replace:
+                raise PlanExists(key)
+            if archive_dir is not None:
+                _archive(existing, Path(archive_dir))
+            kept_memberships = session.execute(
+                select(UnitMembership.user_id, Unit.key)
+                .join(Unit).where(Unit.plan_id == existing.id)
+            ).all()
+            existing_id = existing.id
+            session.expunge_all()
+            # The database cascades the delete to everything the plan owns.
+            session.execute(delete(Plan).where(Plan.id == existing_id))
+        plan = build_plan(data)
+        session.add(plan)
+        session.flush()
+        units = {u.key: u for u in plan.units}
+        for user_id, unit_key in kept_memberships:
+            if unit_key in units:
+                session.add(UnitMembership(user_id=user_id, unit=units[unit_key]))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return plan
+
+
+def _archive(plan, folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    path = folder / f"{plan.key}-{stamp}.json"
+    path.write_text(dump(export_plan(plan.key)), encoding="utf-8")
+    return path
+
+
+def export_plan(key):
+    """The plan file of plan ``key`` as a dict, in the order of FORMAT.md."""
+    plan = db.session.scalar(
+        select(Plan).where(Plan.key == key).options(
+            selectinload(Plan.phases),
+            selectinload(Plan.scales).selectinload(Scale.levels),
+            selectinload(Plan.node_types),
+            selectinload(Plan.units),
+            selectinload(Plan.internal_control).options(
+                selectinload(InternalControl.scale),
+                selectinload(InternalControl.points).options(
+                    selectinload(ControlPoint.unit),
+                    selectinload(ControlPoint.results).options(
+                        selectinload(ControlResult.level), selectinload(ControlResult.phase)),
+                ),
+            ),
+            selectinload(Plan.tables).selectinload(FigureTable.rows),
+            selectinload(Plan.memos).options(
+                selectinload(Memo.phase),
+                selectinload(Memo.sections),
+                selectinload(Memo.appendices).selectinload(Appendix.sections),
+            ),
+        )
+    )
+    if plan is None:
+        raise PlanNotFound(key)
+    # Load the whole goal tree in three queries; the identity map links it up.
+    db.session.scalars(
+        select(Node).where(Node.plan_id == plan.id).options(
+            selectinload(Node.children),
+            selectinload(Node.unit),
+            selectinload(Node.followups).options(
+                selectinload(Followup.level), selectinload(Followup.phase)),
+        )
+    ).all()
+    return plan_file(plan)
+
+
+def dump(data):
+    """A plan file's text: UTF-8 JSON, one-space indent like the fixtures."""
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

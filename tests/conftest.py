@@ -1,0 +1,104 @@
+"""Test setup: one migrated database for the session, emptied after every test.
+
+The database is a fresh SQLite file, or the PostgreSQL database named by
+FOLLOWUP_TEST_DATABASE_URL (bin/postgres creates one).
+"""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from followup import create_app
+from followup.extensions import db
+
+FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
+FIXTURE_FILES = sorted(FIXTURES.glob("*.json")) if FIXTURES.is_dir() else []
+LARGER_FIXTURE = max(FIXTURE_FILES, key=lambda p: p.stat().st_size) if FIXTURE_FILES else None
+
+
+def fixture_params():
+    """One parameter per shared fixture, or one skipped parameter where shared/ is absent."""
+    if not FIXTURE_FILES:
+        return [pytest.param(None, marks=pytest.mark.skip(reason="../shared/fixtures saknas"))]
+    return [pytest.param(p, id=p.stem) for p in FIXTURE_FILES]
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return os.environ.get("FOLLOWUP_TEST_DATABASE_URL") or (
+        "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url},
+        instance_path=str(tmp_path_factory.mktemp("instance")),
+    )
+    with app.app_context():
+        _reset_schema()
+        upgrade()
+    return app
+
+
+def _reset_schema():
+    """Start the session from an empty database, whatever an earlier run left."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(app):
+    """Runs ``flask --app app …`` commands; result.stdout and result.stderr are apart."""
+    return app.test_cli_runner()
+
+
+def snapshot():
+    """Every row of every table, to prove that a refused operation changed nothing."""
+    rows = {}
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            pk = list(table.primary_key.columns)
+            rows[table.name] = [tuple(r) for r in conn.execute(table.select().order_by(*pk))]
+    return rows
+
+
+def load_json(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
