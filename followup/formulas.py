@@ -21,6 +21,11 @@ _OPERATORS = {
 }
 
 
+# The shapes a formula may have: numbers and row keys joined by + - * /.
+_ALLOWED_NODES = (ast.Expr, ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, ast.Constant, ast.Load,
+                  *_OPERATORS)
+
+
 class FormulaError(ValueError):
     """A formula that cannot be used; the message is Swedish and names the fault."""
 
@@ -39,6 +44,12 @@ def check(formula, earlier_keys, later_keys=()):
     except SyntaxError:
         raise FormulaError(f'"{formula}" är ingen giltig formel') from None
     for node in ast.walk(parsed):
+        if not isinstance(node, _ALLOWED_NODES) or (
+            isinstance(node, ast.Constant) and type(node.value) not in (int, float)
+        ):
+            raise FormulaError(
+                f'formeln "{formula}" får bara innehålla radnycklar, tal, + - * / och parenteser'
+            )
         if isinstance(node, ast.Name) and node.id not in earlier_keys:
             if node.id in later_keys:
                 raise FormulaError(

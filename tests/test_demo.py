@@ -1,0 +1,46 @@
+"""The demo: plan and one user per role on an empty database, never twice."""
+
+from sqlalchemy import func, select
+
+from followup.extensions import db
+from followup.models import Followup, Node, Plan, Role, User
+
+
+def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, app):
+    result = cli.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0, result.stderr
+
+    plan = db.session.scalar(select(Plan))
+    assert plan.key == "SOC-2026" and plan.municipality == "Ekbacka kommun"
+    assert [p.key for p in plan.phases if p.is_open] == ["december"]
+    types = dict(db.session.execute(
+        select(Node.type_id, func.count()).group_by(Node.type_id)).all())
+    by_key = {t.key: types.get(t.id, 0) for t in plan.node_types}
+    assert by_key["uppdrag"] >= 12 and by_key["atgard"] >= 12 and by_key["inriktningsmal"] >= 3
+    phases_reported = set(db.session.scalars(
+        select(Followup.phase_id).distinct()))
+    assert len(phases_reported) == 2
+    assert len(plan.internal_control.points) >= 3 and plan.tables and plan.memos
+
+    users = db.session.scalars(select(User)).all()
+    assert {u.role for u in users} == set(Role)
+    # Each printed password logs its user in, and only that user.
+    lines = [line.split() for line in result.stdout.splitlines()[1:]]
+    assert len(lines) == len(users)
+    for *_, email, password in lines:
+        user = db.session.scalar(select(User).where(User.email == email))
+        assert user.check_password(password)
+    reporters = [u for u in users if u.role is Role.reporter]
+    assert all(u.units for u in reporters)
+
+    with open(f"{app.instance_path}/demo-users.txt", encoding="utf-8") as f:
+        assert f.read() == result.stdout
+
+
+def test_second_load_changes_nothing_and_shows_the_logins_again(cli, ctx):
+    first = cli.invoke(args=["demo", "load", "--if-empty"]).stdout
+    again = cli.invoke(args=["demo", "load", "--if-empty"])
+    assert again.exit_code == 0 and again.stdout == first
+    assert db.session.scalar(select(func.count(Plan.id))) == 1
+    refused = cli.invoke(args=["demo", "load"])
+    assert refused.exit_code == 1 and "redan data" in refused.stderr
