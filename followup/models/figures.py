@@ -1,19 +1,14 @@
 """Tables of figures (economy, key figures, volumes): value rows and formula rows."""
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .plan import KEY, Plan
+from .plan import KEY, Plan, PlanPart
 
 
-class FigureTable(db.Model):
-    __table_args__ = (UniqueConstraint("plan_id", "key"),)
-
+class FigureTable(PlanPart, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int]
-    key: Mapped[str] = mapped_column(KEY)
     title: Mapped[str] = mapped_column(Text)
     unit: Mapped[str | None] = mapped_column(String(40))
     columns: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -1,22 +1,19 @@
 """The goal tree: goals, assignments, actions and questions are nodes of a node type."""
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .plan import KEY, NodeType, Plan, Unit
+from .plan import NodeType, Plan, PlanPart, Unit
 
 
-class Node(db.Model):
-    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+class Node(PlanPart, db.Model):
+    """``position`` orders a node among its siblings."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("node.id", ondelete="CASCADE"), index=True
     )
-    position: Mapped[int]
-    key: Mapped[str] = mapped_column(KEY)
     type_id: Mapped[int] = mapped_column(ForeignKey("node_type.id"))
     number: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)

@@ -3,12 +3,27 @@
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
 from ._types import UTCDateTime, utcnow
 
 KEY = String(80)
+
+
+class PlanPart:
+    """A keyed part of a plan, kept in the plan's order; its key is unique in the plan."""
+
+    @declared_attr
+    def plan_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+
+    position: Mapped[int]
+    key: Mapped[str] = mapped_column(KEY)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (UniqueConstraint("plan_id", "key"),)
 
 
 class Plan(db.Model):
@@ -65,15 +80,10 @@ class Plan(db.Model):
         return next((p for p in self.phases if p.key == key), None)
 
 
-class Phase(db.Model):
+class Phase(PlanPart, db.Model):
     """A reporting phase (per april, augusti, december); reporters write only in an open one."""
 
-    __table_args__ = (UniqueConstraint("plan_id", "key"),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int]
-    key: Mapped[str] = mapped_column(KEY)
     label: Mapped[str] = mapped_column(String(200))
     period_end: Mapped[date | None]
     is_open: Mapped[bool] = mapped_column(default=False)
@@ -82,15 +92,10 @@ class Phase(db.Model):
     plan: Mapped[Plan] = relationship(back_populates="phases")
 
 
-class Scale(db.Model):
+class Scale(PlanPart, db.Model):
     """A named vocabulary of levels: a status or an assessment."""
 
-    __table_args__ = (UniqueConstraint("plan_id", "key"),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int]
-    key: Mapped[str] = mapped_column(KEY)
     label: Mapped[str] = mapped_column(String(200))
 
     plan: Mapped[Plan] = relationship(back_populates="scales")
@@ -123,15 +128,10 @@ class Level(db.Model):
     scale: Mapped[Scale] = relationship(back_populates="levels")
 
 
-class NodeType(db.Model):
+class NodeType(PlanPart, db.Model):
     """A kind of node in the goal tree (fokusmål, uppdrag, åtgärd …) and its scale."""
 
-    __table_args__ = (UniqueConstraint("plan_id", "key"),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int]
-    key: Mapped[str] = mapped_column(KEY)
     label: Mapped[str] = mapped_column(String(200))
     plural: Mapped[str | None] = mapped_column(String(200))
     scale_id: Mapped[int | None] = mapped_column(ForeignKey("scale.id", ondelete="SET NULL"))
@@ -140,15 +140,10 @@ class NodeType(db.Model):
     scale: Mapped[Scale | None] = relationship()
 
 
-class Unit(db.Model):
+class Unit(PlanPart, db.Model):
     """An organisational unit (avdelning) that owns nodes and reports on them."""
 
-    __table_args__ = (UniqueConstraint("plan_id", "key"),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int]
-    key: Mapped[str] = mapped_column(KEY)
     name: Mapped[str] = mapped_column(String(200))
 
     plan: Mapped[Plan] = relationship(back_populates="units")

@@ -63,6 +63,10 @@ class _Checker:
         elif scale_key in self.scales and level_key not in self.scales[scale_key]:
             self.fault(parts, f'"{level_key}" är ingen nivå i skalan "{scale_key}"')
 
+    def unit(self, parts, key):
+        if key is not None and key not in self.units:
+            self.fault(parts + ("unit",), f'"{key}" är ingen enhet i "units"')
+
     def phase(self, parts, key):
         if key not in self.phases:
             self.fault(parts, f'"{key}" är ingen fas i "phases"')
@@ -82,9 +86,7 @@ class _Checker:
             node_type = node_types.get(type_key)
             if node_type is None:
                 self.fault(here + ("type",), f'"{type_key}" är ingen nodtyp i "node_types"')
-            unit = node.get("unit")
-            if unit is not None and unit not in self.units:
-                self.fault(here + ("unit",), f'"{unit}" är ingen enhet i "units"')
+            self.unit(here, node.get("unit"))
             for phase_key, followup in (node.get("followups") or {}).items():
                 at = here + ("followups", phase_key)
                 if self.phase(at, phase_key) and node_type is not None:
@@ -101,9 +103,7 @@ class _Checker:
         self.unique(points, ("internal_control", "points"), "kontrollmomentet")
         for i, point in enumerate(points):
             here = ("internal_control", "points", i)
-            unit = point.get("unit")
-            if unit is not None and unit not in self.units:
-                self.fault(here + ("unit",), f'"{unit}" är ingen enhet i "units"')
+            self.unit(here, point.get("unit"))
             for phase_key, level in (point.get("results") or {}).items():
                 at = here + ("results", phase_key)
                 if self.phase(at, phase_key) and scale is not None:
