@@ -15,7 +15,7 @@ class Defaults:
     # 100 000 characters of HTML per text field, a 120-node plan is ~150 kB;
     # 20 MB leaves room for large plan files without inviting abuse.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
-    JSON_SORT_KEYS = False
+    PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's default cost
 
 
 def load(app, overrides=None):

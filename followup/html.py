@@ -36,3 +36,10 @@ def sanitize(html):
         link_rel=None,
         strip_comments=True,
     )
+
+
+def has_text(html_text):
+    """Whether sanitised HTML shows any text (an editor's "<p><br></p>" does not)."""
+    if not html_text:
+        return False
+    return bool(nh3.clean(html_text, tags=set()).replace("&nbsp;", "").strip())

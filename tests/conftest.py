@@ -37,7 +37,8 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     app = create_app(
-        {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url},
+        {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url,
+         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"},
         instance_path=str(tmp_path_factory.mktemp("instance")),
     )
     with app.app_context():
@@ -102,3 +103,36 @@ def snapshot():
 
 def load_json(path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+PASSWORD = "ett-långt-testlösenord"
+
+
+@pytest.fixture
+def demo(ctx):
+    """The demo plan (december open) and one user per role, all with PASSWORD.
+
+    Anna reports for barn-unga; Omar for vuxen and stod.
+    """
+    from types import SimpleNamespace
+
+    from followup import demo as demo_data
+    from followup.models import Role
+    from followup.services import plans, users
+
+    plan = plans.import_plan(demo_data.PLAN_FILE.read_bytes())
+    plan.phase("december").is_open = True
+    db.session.commit()
+    people = SimpleNamespace(plan=plan)
+    for name, role, units in [
+        ("anna", Role.reporter, ["barn-unga"]),
+        ("omar", Role.reporter, ["vuxen", "stod"]),
+        ("sara", Role.compiler, []),
+        ("lena", Role.approver, []),
+        ("per", Role.reader, []),
+        ("it", Role.admin, []),
+    ]:
+        user = users.create_user(f"{name}@ekbacka.example", name.title(), role, PASSWORD,
+                                 [f"{plan.key}:{u}" for u in units])
+        setattr(people, name, user)
+    return people

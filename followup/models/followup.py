@@ -32,11 +32,14 @@ class Followup(db.Model):
     level_id: Mapped[int | None] = mapped_column(ForeignKey("level.id"))
     comment: Mapped[str | None] = mapped_column(Text)
     state: Mapped[FollowupState] = mapped_column(STATE, default=FollowupState.draft)
-    # Bumped by every save: a save based on an older version is a conflict.
+    # Bumped by every change. SQLAlchemy adds "AND version = <what we read>" to each
+    # UPDATE, so a change based on an older version fails instead of overwriting.
     version: Mapped[int] = mapped_column(default=1)
     remark: Mapped[str | None] = mapped_column(Text)  # the compiler's, when returned
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    __mapper_args__ = {"version_id_col": version}
 
     node: Mapped[Node] = relationship(back_populates="followups")
     phase: Mapped[Phase] = relationship()

@@ -69,6 +69,8 @@ class ControlResult(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    __mapper_args__ = {"version_id_col": version}
+
     point: Mapped[ControlPoint] = relationship(back_populates="results")
     phase: Mapped[Phase] = relationship()
     level: Mapped[Level | None] = relationship()

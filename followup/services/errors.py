@@ -1,0 +1,35 @@
+"""Errors the services raise; views and the API turn them into 403/404/409/422."""
+
+
+class ServiceError(Exception):
+    """Base: ``message`` is Swedish and meant for the user."""
+
+    status = 400
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Invalid(ServiceError):
+    """Input that breaks a rule: an unknown level, an oversized comment, a bad transition."""
+
+    status = 422
+
+
+class Conflict(ServiceError):
+    """A save based on an older version; ``current`` is what is stored now."""
+
+    status = 409
+
+    def __init__(self, message, current):
+        super().__init__(message)
+        self.current = current

@@ -1,0 +1,30 @@
+"""Opening and closing phases for reporting, and their deadlines (compilers only)."""
+
+from datetime import date
+
+from ..extensions import db
+from . import permissions
+from .errors import Invalid
+
+
+def set_open(user, phase, is_open):
+    permissions.require_compiler(user)
+    phase.is_open = bool(is_open)
+    db.session.commit()
+    return phase
+
+
+def set_deadline(user, phase, deadline):
+    permissions.require_compiler(user)
+    if deadline is not None and not isinstance(deadline, date):
+        raise Invalid("Sista dag ska vara ett datum (ÅÅÅÅ-MM-DD).")
+    phase.deadline = deadline
+    db.session.commit()
+    return phase
+
+
+def is_overdue(phase, state, today=None):
+    """Past the phase's deadline and not yet sent in."""
+    today = today or date.today()
+    return (phase.deadline is not None and today > phase.deadline
+            and state.value in ("empty", "draft", "returned"))
