@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..models.user import ROLE_LABELS
-from ..services import users
+from ..services import tokens, users
 
 user_cli = AppGroup("user", help="Hantera användare.")
 
@@ -38,3 +38,14 @@ def list_command():
         units = ", ".join(f"{m.unit.plan.key}:{m.unit.key}" for m in user.memberships)
         state = "" if user.active else " (inaktiv)"
         click.echo(f"{user.email}\t{user.name}\t{user.role.value}{state}\t{units}")
+
+
+@user_cli.command("token")
+@click.argument("email")
+def token_command(email):
+    """Skapa en API-nyckel (bearer token) för användaren och skriv ut den. Den visas bara nu."""
+    user = users.find_user(email)
+    if user is None:
+        click.echo(f"Fel: det finns ingen användare med e-postadressen {email}.", err=True)
+        sys.exit(1)
+    click.echo(tokens.create_token(user))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import html
@@ -254,3 +255,37 @@ def approve_many(user, phase, node_keys):
         except (Invalid, NotFound, Conflict) as e:
             refused[key] = e.message
     return approved, refused
+
+
+def phase_overview(plan, phase):
+    """Every followed-up node of the plan in tree order, with its follow-up in ``phase``.
+
+    Three queries whatever the size of the plan: nodes, the phase's follow-ups, and
+    which nodes have a comment in any phase.
+    """
+    nodes = db.session.scalars(
+        select(Node).where(Node.plan_id == plan.id, Node.archived.is_(False))
+        .options(selectinload(Node.type), selectinload(Node.unit))
+        .order_by(Node.position)
+    ).all()
+    by_node = {f.node_id: f for f in db.session.scalars(
+        select(Followup).where(Followup.phase_id == phase.id)
+        .options(selectinload(Followup.level))
+    )}
+    commented = set(db.session.scalars(
+        select(Followup.node_id).join(Node).where(Node.plan_id == plan.id,
+                                                   Followup.comment.is_not(None))
+    ))
+    children = {}
+    for n in nodes:
+        children.setdefault(n.parent_id, []).append(n)
+    result = []
+
+    def walk(parent_id):
+        for n in children.get(parent_id, ()):
+            if is_followed_up(n, commented):
+                result.append(Current(n, phase, by_node.get(n.id)))
+            walk(n.id)
+
+    walk(None)
+    return result

@@ -60,6 +60,10 @@ def create_user(email, name, role, password, unit_specs=()):
     return user
 
 
+def find_user(email):
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
 def list_users():
     return db.session.scalars(
         select(User).options(

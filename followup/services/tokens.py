@@ -1,0 +1,39 @@
+"""API bearer tokens: shown once, stored as SHA-256."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ApiToken, User
+from ..models._types import utcnow
+
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(user):
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=_digest(token)))
+    db.session.commit()
+    return token
+
+
+def user_for_token(token):
+    """The active user a token belongs to, or None."""
+    if not token:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or not row.user.active:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        row.last_used_at = now  # at most one write a minute per token, not one a request
+        db.session.commit()
+    return db.session.get(User, row.user_id)

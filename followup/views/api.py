@@ -1,0 +1,137 @@
+"""The JSON API: bearer tokens only (no cookies, so no CSRF), Swedish error messages."""
+
+from flask import Blueprint, g, jsonify, request
+
+from ..services import followups as fu
+from ..services import permissions, phases, tokens
+from ..services.errors import Conflict, Invalid, ServiceError
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def error(status, message, **extra):
+    response = jsonify({"error": message, **extra})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="followup"'
+    return response
+
+
+@bp.before_request
+def authenticate():
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = tokens.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        return error(401, "Ogiltig eller saknad API-nyckel (Authorization: Bearer …).")
+    g.api_user = user
+
+
+@bp.errorhandler(ServiceError)
+def service_error(e):
+    if isinstance(e, Conflict):
+        return error(409, e.message, current=followup_json(e.current))
+    return error(e.status, e.message)
+
+
+def followup_json(cur):
+    node = cur.node
+    return {
+        "node": node.key,
+        "type": node.type.key,
+        "number": node.number,
+        "title": node.title,
+        "unit": node.unit.key if node.unit else None,
+        "level": cur.level.key if cur.level else None,
+        "comment": cur.comment,
+        "state": cur.state.value,
+        "version": cur.version,
+    }
+
+
+def body(allowed, required=()):
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid("Kroppen ska vara ett JSON-objekt.")
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise Invalid(f"Okända fält: {', '.join(unknown)}. Tillåtna: {', '.join(allowed)}.")
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise Invalid(f"Fält saknas: {', '.join(missing)}.")
+    return data
+
+
+def optional_body(allowed):
+    return body(allowed) if request.get_data() else {}
+
+
+def locate(plan_key, phase_key, node_key=None):
+    permissions.require_read(g.api_user)
+    plan = fu.find_plan(plan_key)
+    phase = fu.find_phase(plan, phase_key)
+    node = fu.find_node(plan, node_key) if node_key else None
+    return plan, phase, node
+
+
+PHASE = "/plans/<plan_key>/phases/<phase_key>"
+FOLLOWUP = PHASE + "/followups/<node_key>"
+
+
+@bp.get(PHASE + "/followups")
+def list_followups(plan_key, phase_key):
+    plan, phase, _ = locate(plan_key, phase_key)
+    return jsonify([followup_json(c) for c in fu.phase_overview(plan, phase)])
+
+
+@bp.get(FOLLOWUP)
+def get_followup(plan_key, phase_key, node_key):
+    _, phase, node = locate(plan_key, phase_key, node_key)
+    return jsonify(followup_json(fu.current(node, phase)))
+
+
+@bp.put(FOLLOWUP)
+def put_followup(plan_key, phase_key, node_key):
+    _, phase, node = locate(plan_key, phase_key, node_key)
+    data = body(("level", "comment", "version"), required=("level", "comment", "version"))
+    saved = fu.save(g.api_user, node, phase, level_key=data["level"], comment=data["comment"],
+                    version=data["version"], source="api")
+    return jsonify(followup_json(saved))
+
+
+@bp.post(FOLLOWUP + "/submit")
+def submit_followup(plan_key, phase_key, node_key):
+    _, phase, node = locate(plan_key, phase_key, node_key)
+    data = optional_body(("version",))
+    return jsonify(followup_json(fu.submit(g.api_user, node, phase, data.get("version"), "api")))
+
+
+@bp.post(FOLLOWUP + "/return")
+def return_followup(plan_key, phase_key, node_key):
+    _, phase, node = locate(plan_key, phase_key, node_key)
+    data = body(("remark", "version"), required=("remark",))
+    return jsonify(followup_json(fu.return_for_changes(
+        g.api_user, node, phase, data["remark"], data.get("version"), "api")))
+
+
+@bp.post(FOLLOWUP + "/approve")
+def approve_followup(plan_key, phase_key, node_key):
+    _, phase, node = locate(plan_key, phase_key, node_key)
+    data = optional_body(("version",))
+    return jsonify(followup_json(fu.approve(g.api_user, node, phase, data.get("version"), "api")))
+
+
+def phase_json(phase):
+    return {"phase": phase.key, "label": phase.label, "open": phase.is_open,
+            "deadline": phase.deadline.isoformat() if phase.deadline else None}
+
+
+@bp.post(PHASE + "/open")
+def open_phase(plan_key, phase_key):
+    _, phase, _ = locate(plan_key, phase_key)
+    return jsonify(phase_json(phases.set_open(g.api_user, phase, True)))
+
+
+@bp.post(PHASE + "/close")
+def close_phase(plan_key, phase_key):
+    _, phase, _ = locate(plan_key, phase_key)
+    return jsonify(phase_json(phases.set_open(g.api_user, phase, False)))
