@@ -5,7 +5,7 @@ import os
 from flask import Flask
 
 from . import config
-from .extensions import db, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config=None, instance_path=None):
@@ -23,6 +23,13 @@ def create_app(test_config=None, instance_path=None):
 
     migrations = os.path.join(os.path.dirname(__file__), "migrations")
     migrate.init_app(app, db, directory=migrations)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from .views import filters
+
+    filters.register(app)
 
     from .cli import register_commands
     from .views import register_blueprints

@@ -12,6 +12,16 @@ class Defaults:
     DATABASE_URL = None  # None: SQLite file in the instance folder
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Browsers send Secure cookies to http://127.0.0.1 and localhost, so this stays
+    # on for local use too; set FOLLOWUP_SESSION_COOKIE_SECURE=false only for a
+    # plain-http address that is not local.
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "followup_session"
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # a working day, in seconds
+    LOGIN_RATE_LIMIT = "10 per minute;30 per hour"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # valid for the session: long edits must not lose their form
     # 100 000 characters of HTML per text field, a 120-node plan is ~150 kB;
     # 20 MB leaves room for large plan files without inviting abuse.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024

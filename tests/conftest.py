@@ -4,16 +4,20 @@ The database is a fresh SQLite file, or the PostgreSQL database named by
 FOLLOWUP_TEST_DATABASE_URL (bin/postgres creates one).
 """
 
+import contextvars
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
 from followup import create_app
-from followup.extensions import db
+from followup.extensions import db, limiter
 
 FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 FIXTURE_FILES = sorted(FIXTURES.glob("*.json")) if FIXTURES.is_dir() else []
@@ -34,6 +38,22 @@ def database_url(tmp_path_factory):
     )
 
 
+class IsolatedClient(FlaskClient):
+    """Runs every request in a fresh context, as a server does.
+
+    Flask reuses an app context that a test has pushed, and with it ``g`` (where
+    Flask-WTF caches the CSRF token) and the database session; a real request
+    never shares those. After the request, the test's own session forgets what
+    it had loaded, so its next query sees what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     app = create_app(
@@ -41,6 +61,7 @@ def app(database_url, tmp_path_factory):
          "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"},
         instance_path=str(tmp_path_factory.mktemp("instance")),
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _reset_schema()
         upgrade()
@@ -61,6 +82,7 @@ def _clean_database(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    limiter.reset()
     with app.app_context():
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))
@@ -121,7 +143,9 @@ def demo(ctx):
     from followup.services import plans, users
 
     plan = plans.import_plan(demo_data.PLAN_FILE.read_bytes())
-    plan.phase("december").is_open = True
+    december = plan.phase(demo_data.OPEN_PHASE)
+    december.is_open = True
+    december.deadline = demo_data.OPEN_PHASE_DEADLINE
     db.session.commit()
     people = SimpleNamespace(plan=plan)
     for name, role, units in [
@@ -136,3 +160,47 @@ def demo(ctx):
                                  [f"{plan.key}:{u}" for u in units])
         setattr(people, name, user)
     return people
+
+
+class Browser:
+    """The Flask test client, posting forms the way a browser does: with the CSRF
+    token of the page it last loaded."""
+
+    TOKEN = re.compile(r'name="(?:[\w-]*-)?csrf_token"[^>]*value="([^"]+)"')
+
+    def __init__(self, client):
+        self.client = client
+        self.token = None
+
+    def get(self, url, **kw):
+        response = self.client.get(url, **kw)
+        found = self.TOKEN.search(response.text)
+        if found:
+            self.token = found.group(1)
+        return response
+
+    def post(self, url, data=None, csrf=True, **kw):
+        data = dict(data or {})
+        if csrf and self.token:
+            data.setdefault("csrf_token", self.token)
+        return self.client.post(url, data=data, **kw)
+
+    def login(self, email, password=PASSWORD):
+        self.get("/login")
+        return self.post("/login", {"email": email, "password": password})
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def as_user(app, demo):
+    """as_user("anna") → a Browser logged in as that demo user."""
+    def login(name):
+        b = Browser(app.test_client())
+        response = b.login(f"{name}@ekbacka.example")
+        assert response.status_code == 302, response.text[:500]
+        return b
+    return login

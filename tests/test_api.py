@@ -183,3 +183,17 @@ def test_token_command_prints_a_token_that_works(cli, client, demo):
     from followup.models import ApiToken
     assert token not in db.session.scalar(select(ApiToken.token_hash))
     assert cli.invoke(args=["user", "token", "nobody@x.se"]).exit_code == 1
+
+
+def test_a_browser_session_cookie_does_not_authenticate_the_api(as_user):
+    sara = as_user("sara")  # logged in with a session cookie
+    response = sara.client.post("/api/plans/SOC-2026/phases/augusti/open")
+    assert response.status_code == 401
+
+
+def test_browser_routes_keep_csrf_protection(as_user):
+    sara = as_user("sara")
+    sara.get("/granskning/SOC-2026/december")
+    response = sara.post("/granskning/SOC-2026/faser/augusti",
+                         {"augusti-label": "Ny", "augusti-is_open": "y"}, csrf=False)
+    assert response.status_code == 400

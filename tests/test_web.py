@@ -1,17 +1,16 @@
-"""The web skeleton: the start page lists the plans; the health check sees the database."""
+"""The web application through the Flask test client: login, pages, forms, rules."""
 
-from followup.demo import PLAN_FILE as DEMO_PLAN
+import re
 
+import pytest
+from sqlalchemy import select
 
-def test_start_page_lists_plans_in_swedish(client, cli, ctx):
-    page = client.get("/")
-    assert page.status_code == 200
-    assert 'lang="sv"' in page.text and "Det finns inga planer" in page.text
+from followup.extensions import db
+from followup.models import Followup, FollowupState, Node
 
-    cli.invoke(args=["plan", "import", str(DEMO_PLAN)])
-    page = client.get("/")
-    assert "SOC-2026" in page.text and "Ekbacka kommun" in page.text
-    assert "Delårsbokslut per augusti" in page.text
+from .conftest import PASSWORD
+
+EDIT = "/plans/SOC-2026/phases/december/nodes/{}"
 
 
 def test_health_check(client):
@@ -19,7 +18,252 @@ def test_health_check(client):
     assert response.status_code == 200 and response.json == {"status": "ok"}
 
 
-def test_stylesheet_is_served_locally(client):
-    page = client.get("/")
-    assert "/static/app.css" in page.text and "http" not in page.text.split("<body")[0]
-    assert client.get("/static/app.css").status_code == 200
+def test_pages_need_login(client, demo):
+    for url in ("/", "/mina", "/planer", EDIT.format("u1"), "/granskning/", "/anvandare/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_login_page_is_swedish_and_local(browser, demo):
+    page = browser.get("/login")
+    assert page.status_code == 200
+    assert 'lang="sv"' in page.text and "Logga in" in page.text and "E-postadress" in page.text
+    assert "https://" not in page.text and "/static/app.css" in page.text
+
+
+def test_wrong_password_is_refused_with_a_message(browser, demo):
+    response = browser.login("anna@ekbacka.example", "fel-lösenord")
+    assert response.status_code == 400
+    assert "Fel e-postadress eller lösenord." in response.text
+    assert browser.client.get("/mina").status_code == 302
+
+
+def test_unknown_email_gets_the_same_message(browser, demo):
+    response = browser.login("ingen@ekbacka.example", PASSWORD)
+    assert response.status_code == 400 and "Fel e-postadress eller lösenord." in response.text
+
+
+def test_login_sets_a_secure_http_only_cookie_and_logout_ends_it(browser, demo):
+    response = browser.login("anna@ekbacka.example")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Lax" in cookie
+    assert browser.get("/mina").status_code == 200
+    browser.post("/logout")
+    assert browser.client.get("/mina").status_code == 302
+
+
+def test_login_is_rate_limited(browser, demo):
+    codes = [browser.login("anna@ekbacka.example", "fel").status_code for _ in range(11)]
+    assert codes[:10] == [400] * 10 and codes[10] == 429
+    page = browser.login("anna@ekbacka.example")  # even the right password must wait
+    assert page.status_code == 429 and "För många inloggningsförsök" in page.text
+
+
+def test_post_without_csrf_token_is_refused(as_user):
+    anna = as_user("anna")
+    response = anna.post(EDIT.format("u1"), {"level": "paborjad", "comment": "x", "version": "0"},
+                         csrf=False)
+    assert response.status_code == 400
+    assert db.session.scalar(select(Followup).join(Node).where(Node.key == "u1",
+                                                               Followup.phase_id == 3)) is None
+
+
+def test_login_redirect_only_to_local_paths(browser, demo):
+    browser.get("/login")
+    response = browser.post("/login?next=https://evil.example/", {
+        "email": "anna@ekbacka.example", "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("name, target", [("anna", "/mina"), ("sara", "/granskning/"),
+                                          ("lena", "/planer"), ("per", "/planer"),
+                                          ("it", "/anvandare/")])
+def test_start_page_depends_on_role(as_user, name, target):
+    assert as_user(name).client.get("/").headers["Location"] == target
+
+
+def test_my_follow_ups_lists_my_units_nodes_grouped_under_goals(as_user):
+    page = as_user("anna").get("/mina")
+    assert page.status_code == 200
+    text = page.text
+    assert "Delårsbokslut" not in text  # only the open phase: december
+    assert "Årsbokslut – Socialnämnden 2026" in text and "2027-01-15" in text
+    assert "Ekbacka ska ha en välfärd där barn och unga" in text  # the goal heading
+    assert "Utveckla familjebehandlingen" in text  # u1, barn-unga
+    assert "Utöka antalet platser i stödboende" not in text  # u6, vuxen
+    assert text.count("Ej påbörjad") >= 4
+
+
+def test_edit_page_shows_context_previous_phase_and_scale(as_user):
+    page = as_user("anna").get(EDIT.format("u2")).text
+    assert "Rekrytera fler familjehem" in page
+    assert "Fler barn och unga ska få stöd i öppna former" in page  # parent goal
+    assert "Delårsbokslut per augusti" in page and "Kampanjen har gett 41 intresseanmälningar" in page
+    assert "Genomföra gemensam rekryteringskampanj" in page  # its åtgärder
+    for label in ("Ej påbörjad", "Påbörjad", "Väntar", "Stoppad", "Färdig"):
+        assert f">{label}</span>" in page
+    assert 'name="comment"' in page and "Spara utkast" in page and "Skicka in för granskning" in page
+    assert "/static/vendor/quill.js" in page  # served locally, never a CDN
+
+
+def test_goal_level_choice_shows_the_levels_full_text(as_user):
+    page = as_user("sara").get(EDIT.format("im1")).text
+    assert "Nämndens insatser verkställs till övervägande del som planerat" in page
+
+
+def test_copy_previous_phase_prefills_without_saving(as_user):
+    anna = as_user("anna")
+    page = anna.get(EDIT.format("u2") + "?kopiera=1").text
+    assert "inkopierad men inte sparad" in page
+    assert re.search(r'value="paborjad"\s+checked', page)
+    assert "Kampanjen har gett 41" in page.split('name="comment"')[1]
+    assert db.session.scalar(select(Followup).join(Node).where(
+        Node.key == "u2", Followup.phase_id == demo_phase_id(anna))) is None
+
+
+def demo_phase_id(_):
+    from followup.models import Phase
+    return db.session.scalar(select(Phase.id).where(Phase.key == "december"))
+
+
+def save(b, node, version, level="paborjad", comment="<p>Text</p>", action="save"):
+    b.get(EDIT.format(node))
+    return b.post(EDIT.format(node), {"level": level, "comment": comment, "version": str(version),
+                                      "action": action})
+
+
+def test_reporter_saves_draft_then_submits(as_user):
+    anna = as_user("anna")
+    response = save(anna, "u1", 0, comment="<p>Kvällsmottagningen <strong>fortsätter</strong>.</p>")
+    assert response.status_code == 302
+    page = anna.get(EDIT.format("u1")).text
+    assert "Utkastet är sparat." in page and "Utkast" in page
+    assert "Kvällsmottagningen &lt;strong&gt;fortsätter" in page  # in the textarea, escaped
+    response = save(anna, "u1", 1, action="submit")
+    assert response.status_code == 302
+    page = anna.get(EDIT.format("u1")).text
+    assert "inskickad för granskning" in page
+    assert "kan inte ändras nu" in page and 'id="followup-form"' not in page
+
+
+def test_submit_without_level_shows_the_error_on_the_field(as_user):
+    anna = as_user("anna")
+    response = save(anna, "u1", 0, level="", action="submit")
+    assert response.status_code == 422
+    assert "Välj status innan" in response.text and 'id="level-fel"' in response.text
+
+
+def test_oversized_comment_is_refused_on_the_form(as_user):
+    anna = as_user("anna")
+    response = save(anna, "u1", 0, comment="<p>" + "x" * 100_001 + "</p>")
+    assert response.status_code == 422 and "för lång" in response.text
+
+
+def test_hostile_html_is_cleaned_before_it_is_stored_or_shown(as_user):
+    anna = as_user("anna")
+    save(anna, "u1", 0, comment='<p>Hej<script>alert(1)</script><img src=x onerror="alert(2)">'
+                                '<a href="javascript:alert(3)">länk</a></p>')
+    stored = db.session.scalar(select(Followup.comment).join(Node).where(
+        Node.key == "u1", Followup.phase_id == demo_phase_id(anna)))
+    assert stored == "<p>Hejlänk</p>"
+    page = as_user("per").get(EDIT.format("u1")).text
+    assert "<script>alert" not in page and "onerror" not in page and "javascript:" not in page
+
+
+@pytest.mark.parametrize("who, node", [("anna", "u5"), ("per", "u1"), ("lena", "u1")])
+def test_forbidden_saves_are_403_and_change_nothing(as_user, who, node):
+    b = as_user(who)
+    response = save(b, node, 0)
+    assert response.status_code == 403
+    assert "Åtkomst nekad" in response.text
+    assert db.session.scalar(select(Followup).join(Node).where(
+        Node.key == node, Followup.phase_id == demo_phase_id(b))) is None
+
+
+def test_reader_sees_the_follow_up_without_a_form(as_user):
+    page = as_user("per").get(EDIT.format("u1")).text
+    assert "får läsa men inte ändra" in page and 'id="followup-form"' not in page
+
+
+def test_admin_may_not_read_follow_ups(as_user):
+    assert as_user("it").get(EDIT.format("u1")).status_code == 403
+
+
+def test_stale_save_shows_both_texts_side_by_side(as_user):
+    anna, sara = as_user("anna"), as_user("sara")
+    anna.get(EDIT.format("u1"))
+    save(sara, "u1", 0, comment="<p>Saras text</p>")
+    response = anna.post(EDIT.format("u1"), {"level": "paborjad", "comment": "<p>Annas text</p>",
+                                            "version": "0", "action": "save"})
+    assert response.status_code == 409
+    assert "Saras text" in response.text and "Annas text" in response.text
+    assert 'name="version" type="hidden" value="1"' in response.text
+    # Anna merges and saves on top of version 1: nothing was lost on the way.
+    merged = anna.post(EDIT.format("u1"), {"level": "paborjad", "version": "1", "action": "save",
+                                          "comment": "<p>Saras text</p><p>Annas text</p>"})
+    assert merged.status_code == 302
+    followup = db.session.scalar(select(Followup).join(Node).where(Node.key == "u1",
+                                                                    Followup.phase_id == demo_phase_id(anna)))
+    assert followup.version == 2 and "Saras text" in followup.comment and "Annas text" in followup.comment
+
+
+def test_autosave_returns_json_and_the_new_version(as_user):
+    anna = as_user("anna")
+    anna.get(EDIT.format("u1"))
+    url = EDIT.format("u1") + "/autosave"
+    response = anna.client.post(url, data={"level": "", "comment": "<p>Halvfärdig</p>", "version": "0"},
+                                headers={"X-CSRFToken": anna.token})
+    assert response.status_code == 200 and response.json == {"version": 1, "state": "draft"}
+    stale = anna.client.post(url, data={"comment": "<p>x</p>", "version": "0"},
+                             headers={"X-CSRFToken": anna.token})
+    assert stale.status_code == 409 and stale.json["version"] == 1
+    no_token = anna.client.post(url, data={"comment": "<p>x</p>", "version": "1"})
+    assert no_token.status_code == 400
+
+
+def test_compiler_returns_reporter_fixes_compiler_approves(as_user):
+    anna, sara = as_user("anna"), as_user("sara")
+    save(anna, "u1", 0, action="submit")
+    sara.get(EDIT.format("u1"))
+    response = sara.post(EDIT.format("u1") + "/return", {"remark": "Hur många familjer?", "version": "1"})
+    assert response.status_code == 302
+    page = anna.get(EDIT.format("u1")).text
+    assert "Återremitterad med anmärkning" in page and "Hur många familjer?" in page
+    save(anna, "u1", 2, comment="<p>23 familjer.</p>", action="submit")
+    sara.get(EDIT.format("u1"))
+    response = sara.post(EDIT.format("u1") + "/approve", {"version": "3"})
+    assert response.status_code == 302
+    assert "Uppföljningen är godkänd." in sara.get(EDIT.format("u1")).text
+    state = db.session.scalar(select(Followup.state).join(Node).where(
+        Node.key == "u1", Followup.phase_id == demo_phase_id(anna)))
+    assert state is FollowupState.approved
+
+
+def test_reporter_cannot_use_review_actions(as_user):
+    anna = as_user("anna")
+    save(anna, "u1", 0, action="submit")
+    anna.get(EDIT.format("u1"))
+    assert anna.post(EDIT.format("u1") + "/approve", {"version": "1"}).status_code == 403
+    assert anna.post(EDIT.format("u1") + "/return", {"remark": "x", "version": "1"}).status_code == 403
+    assert anna.get("/granskning/").status_code == 403
+
+
+def test_history_lists_revisions_and_shows_a_diff(as_user):
+    anna = as_user("anna")
+    save(anna, "u1", 0, comment="<p>Två behandlare är anställda.</p>")
+    save(anna, "u1", 1, level="fardig", comment="<p>Tre behandlare är anställda.</p>")
+    page = anna.get(EDIT.format("u1") + "/historik").text
+    assert "<del>Två</del> <ins>Tre</ins> behandlare" in page
+    assert "Påbörjad" in page and "Färdig" in page and "Anna" in page
+    older = anna.get(EDIT.format("u1") + "/historik?fran=1&till=1").text
+    assert "Kommentaren är densamma" in older
+    assert "Ändring från delårsbokslut per augusti" in page
+
+
+def test_unknown_plan_phase_or_node_is_404(as_user):
+    sara = as_user("sara")
+    for url in ("/plans/NOPE/phases/december/nodes/u1", "/plans/SOC-2026/phases/juni/nodes/u1",
+                EDIT.format("nope")):
+        response = sara.get(url)
+        assert response.status_code == 404 and "finns inte" in response.text

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 from flask import current_app
+from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -30,7 +31,7 @@ ROLE_LABELS = {
 }
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -45,6 +46,10 @@ class User(db.Model):
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_active(self):  # Flask-Login: a deactivated user cannot log in
+        return self.active
 
     def set_password(self, password):
         # Salted scrypt; the tests lower its cost through PASSWORD_HASH_METHOD.

@@ -20,9 +20,16 @@ class NotFound(ServiceError):
 
 
 class Invalid(ServiceError):
-    """Input that breaks a rule: an unknown level, an oversized comment, a bad transition."""
+    """Input that breaks a rule: an unknown level, an oversized comment, a bad transition.
+
+    ``field`` names the input it concerns, where there is one ("level", "comment").
+    """
 
     status = 422
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 class Conflict(ServiceError):

@@ -98,11 +98,11 @@ def clean_comment(comment):
     if comment is None:
         return None
     if not isinstance(comment, str):
-        raise Invalid("Kommentaren ska vara text.")
+        raise Invalid("Kommentaren ska vara text.", "comment")
     try:
         comment = html.sanitize(comment)
     except html.TextTooLong as e:
-        raise Invalid(f"Kommentaren är för lång: {e}.") from None
+        raise Invalid(f"Kommentaren är för lång: {e}.", "comment") from None
     if not html.has_text(comment):
         return None
     return comment
@@ -112,14 +112,16 @@ def resolve_level(node, level_key):
     if level_key in (None, ""):
         return None
     if not isinstance(level_key, str):
-        raise Invalid("Nivån ska anges med sin nyckel, som text.")
+        raise Invalid("Nivån ska anges med sin nyckel, som text.", "level")
     scale = node.type.scale
     if scale is None:
-        raise Invalid(f"{node.type.label} följs upp med text; den har ingen skala att välja nivå i.")
+        raise Invalid(f"{node.type.label} följs upp med text; den har ingen skala att välja nivå i.",
+                      "level")
     level = scale.level(level_key)
     if level is None:
         choices = ", ".join(f"{lv.key} ({lv.label})" for lv in scale.levels)
-        raise Invalid(f'"{level_key}" är ingen nivå i skalan {scale.label}. Välj en av: {choices}.')
+        raise Invalid(f'"{level_key}" är ingen nivå i skalan {scale.label}. Välj en av: {choices}.',
+                      "level")
     return level
 
 
@@ -134,9 +136,10 @@ def _check_version(cur, version):
 
 def _require_content(node, level, comment):
     if node.type.scale is not None and level is None:
-        raise Invalid(f"Välj {node.type.scale.label.lower()} innan uppföljningen skickas in eller godkänns.")
+        raise Invalid(f"Välj {node.type.scale.label.lower()} innan uppföljningen skickas in eller godkänns.",
+                      "level")
     if node.type.scale is None and comment is None:
-        raise Invalid("Skriv en kommentar innan uppföljningen skickas in eller godkänns.")
+        raise Invalid("Skriv en kommentar innan uppföljningen skickas in eller godkänns.", "comment")
 
 
 def _commit_change(cur, user, source, change):
@@ -289,3 +292,51 @@ def phase_overview(plan, phase):
 
     walk(None)
     return result
+
+
+def root_of(node):
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+def ancestors(node):
+    """The node's ancestors, root first."""
+    chain = []
+    while node.parent is not None:
+        node = node.parent
+        chain.append(node)
+    return list(reversed(chain))
+
+
+def grouped_by_goal(items):
+    """[(root goal, [Current …])] in tree order; a root that is itself followed up
+    comes first in its own group."""
+    groups = {}
+    for cur in items:
+        groups.setdefault(root_of(cur.node).id, (root_of(cur.node), []))[1].append(cur)
+    return list(groups.values())
+
+
+def mine(user, items):
+    unit_ids = {m.unit_id for m in user.memberships}
+    return [c for c in items if c.node.unit_id in unit_ids]
+
+
+def previous_phase(phase):
+    earlier = [p for p in phase.plan.phases if p.position < phase.position]
+    return earlier[-1] if earlier else None
+
+
+def open_phases_for(user):
+    """(plan, phase) pairs that are open and in which the user's units own something."""
+    plans = {m.unit.plan for m in user.memberships}
+    return [(plan, phase) for plan in sorted(plans, key=lambda p: p.key)
+            for phase in plan.phases if phase.is_open]
+
+
+def state_counts(items):
+    counts = {state: 0 for state in FollowupState}
+    for cur in items:
+        counts[cur.state] += 1
+    return counts

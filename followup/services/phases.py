@@ -23,6 +23,22 @@ def set_deadline(user, phase, deadline):
     return phase
 
 
+def update(user, phase, *, label, period_end, deadline, is_open):
+    permissions.require_compiler(user)
+    label = (label or "").strip()
+    if not label:
+        raise Invalid("Fasen behöver ett namn.")
+    for value in (period_end, deadline):
+        if value is not None and not isinstance(value, date):
+            raise Invalid("Datum skrivs ÅÅÅÅ-MM-DD.")
+    phase.label = label
+    phase.period_end = period_end
+    phase.deadline = deadline
+    phase.is_open = bool(is_open)
+    db.session.commit()
+    return phase
+
+
 def is_overdue(phase, state, today=None):
     """Past the phase's deadline and not yet sent in."""
     today = today or date.today()

@@ -5,6 +5,8 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from werkzeug.security import check_password_hash
+
 from ..extensions import db
 from ..models import Plan, Role, Unit, UnitMembership, User
 
@@ -40,24 +42,97 @@ def find_units(specs):
     return units
 
 
-def create_user(email, name, role, password, unit_specs=()):
+def _check_role_change(actor, role, target=None):
+    """Only an administrator makes, edits or unmakes administrators."""
+    from . import permissions
+
+    permissions.require_user_manager(actor)
+    touches_admin = role is Role.admin or (target is not None and target.role is Role.admin)
+    if touches_admin and not permissions.is_admin(actor):
+        raise UserError("bara en administratör får ge eller ändra administratörsbehörighet")
+
+
+def all_units():
+    return db.session.scalars(
+        select(Unit).join(Plan).options(selectinload(Unit.plan)).order_by(Plan.key, Unit.position)
+    ).all()
+
+
+def create_user_as(actor, email, name, role, password, unit_ids=()):
+    role = parse_role(role) if isinstance(role, str) else role
+    _check_role_change(actor, role)
+    return create_user(email, name, role, password, units=_units_by_id(unit_ids))
+
+
+def update_user(actor, user, *, name, role, unit_ids, active, password=None):
+    role = parse_role(role) if isinstance(role, str) else role
+    _check_role_change(actor, role, user)
+    if not name.strip():
+        raise UserError("namnet får inte vara tomt")
+    if user.id == actor.id and (not active or role is not user.role):
+        raise UserError("du kan inte ändra din egen roll eller stänga av dig själv")
+    if password:
+        _check_password(password)
+        user.set_password(password)
+    user.name = name.strip()
+    user.role = role
+    user.active = bool(active)
+    wanted = {u.id: u for u in _units_by_id(unit_ids)}
+    user.memberships = [m for m in user.memberships if m.unit_id in wanted] + [
+        UnitMembership(unit=u) for uid, u in wanted.items()
+        if uid not in {m.unit_id for m in user.memberships}]
+    db.session.commit()
+    return user
+
+
+def _units_by_id(unit_ids):
+    ids = {int(i) for i in unit_ids}
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(ids))).all() if ids else []
+    if len(units) != len(ids):
+        raise UserError("en vald enhet finns inte")
+    return units
+
+
+def _check_password(password):
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken")
+
+
+def create_user(email, name, role, password, unit_specs=(), units=()):
     email = email.strip().lower()
     if not _EMAIL.match(email):
         raise UserError(f'"{email}" är ingen e-postadress')
     if not name.strip():
         raise UserError("namnet får inte vara tomt")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken")
+    _check_password(password or "")
     role = parse_role(role) if isinstance(role, str) else role
     if db.session.scalar(select(User).where(User.email == email)):
         raise UserError(f"det finns redan en användare med e-postadressen {email}")
-    units = find_units(unit_specs)
+    units = list(units) + find_units(unit_specs)
     user = User(email=email, name=name.strip(), role=role)
     user.set_password(password)
     user.memberships = [UnitMembership(unit=u) for u in units]
     db.session.add(user)
     db.session.commit()
     return user
+
+
+# Checked against when the e-mail is unknown, so that both cases take as long.
+_DUMMY_HASH = None
+
+
+def authenticate(email, password):
+    """The active user with this e-mail and password, or None."""
+    global _DUMMY_HASH
+    user = find_user(email or "")
+    if user is None or not user.active:
+        if _DUMMY_HASH is None:
+            probe = User()
+            probe.set_password("not a password")
+            _DUMMY_HASH = probe.password_hash
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    return user if user.check_password(password or "") else None
 
 
 def find_user(email):

@@ -1,7 +1,12 @@
-"""Blueprints of the web application, and JSON errors for the API."""
+"""Blueprints of the web application, navigation, and error pages (JSON under /api)."""
 
-from flask import request
+from flask import render_template, request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+
+from ..extensions import csrf
+from ..models import Role
+from ..services.errors import ServiceError
 
 API_ERRORS = {
     400: "Felaktig begäran.",
@@ -12,17 +17,62 @@ API_ERRORS = {
     500: "Ett oväntat fel inträffade.",
 }
 
+PAGE_ERRORS = {
+    400: ("Felaktig begäran", "Formuläret kunde inte tas emot. Ladda om sidan och försök igen."),
+    403: ("Åtkomst nekad", "Du har inte behörighet till det här."),
+    404: ("Sidan finns inte", "Sidan du söker finns inte."),
+    405: ("Fel metod", "Sidan kan inte användas så."),
+    409: ("Konflikt", "Någon annan har ändrat samtidigt."),
+    413: ("För stort", "Det du skickade är för stort."),
+    422: ("Ogiltiga uppgifter", "Uppgifterna kunde inte sparas."),
+    429: ("För många försök", "För många försök. Vänta en stund och försök igen."),
+    500: ("Ett fel inträffade", "Något gick fel hos oss. Försök igen om en stund."),
+}
+
+NAV = {
+    Role.reporter: [("followups.mine", "Mina uppföljningar"), ("main.plan_list", "Planer")],
+    Role.compiler: [("review.index", "Granskning"), ("main.plan_list", "Planer"),
+                    ("users.index", "Användare")],
+    Role.approver: [("main.plan_list", "Planer")],
+    Role.reader: [("main.plan_list", "Planer")],
+    Role.admin: [("users.index", "Användare")],
+}
+
 
 def register_blueprints(app):
     from .api import bp as api_bp
     from .api import error
+    from .auth import bp as auth_bp
+    from .followups import bp as followups_bp
     from .main import bp as main_bp
+    from .review import bp as review_bp
+    from .users import bp as users_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(api_bp)
+    for bp in (main_bp, auth_bp, followups_bp, review_bp, users_bp, api_bp):
+        app.register_blueprint(bp)
+    # The API reads no cookies (bearer tokens only), so a forged cross-site request
+    # carries no credentials: it alone is exempt from CSRF tokens.
+    csrf.exempt(api_bp)
+
+    @app.context_processor
+    def navigation():
+        def nav_links():
+            return NAV.get(current_user.role, []) if current_user.is_authenticated else []
+        return {"nav_links": nav_links}
+
+    def is_api():
+        return request.path.startswith(api_bp.url_prefix + "/")
 
     @app.errorhandler(HTTPException)
     def http_error(e):
-        if request.path.startswith(api_bp.url_prefix + "/"):
+        if is_api():
             return error(e.code, API_ERRORS.get(e.code, e.description))
-        return e
+        title, message = PAGE_ERRORS.get(e.code, (e.name, e.description))
+        if e.code == 429:
+            message = e.description or message
+        return render_template("error.html", title=title, message=message), e.code
+
+    @app.errorhandler(ServiceError)
+    def service_error(e):
+        title, _ = PAGE_ERRORS.get(e.status, ("Fel", ""))
+        return render_template("error.html", title=title, message=e.message), e.status

@@ -1,16 +1,32 @@
-"""Start page and health check."""
+"""Start page (by role), the plan list, and the health check."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from ..extensions import db
-from ..services import plans
+from ..models import Role
+from ..services import permissions, plans
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
+@login_required
 def index():
+    if current_user.role is Role.reporter:
+        return redirect(url_for("followups.mine"))
+    if current_user.role is Role.admin:
+        return redirect(url_for("users.index"))
+    if current_user.role is Role.compiler:
+        return redirect(url_for("review.index"))
+    return redirect(url_for("main.plan_list"))
+
+
+@bp.get("/planer")
+@login_required
+def plan_list():
+    permissions.require_read(current_user)
     return render_template("index.html", plans=plans.list_plans())
 
 

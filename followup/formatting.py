@@ -1,0 +1,52 @@
+"""Swedish formatting of numbers and times: the one place that decides how they print.
+
+Numbers: space as thousands separator, comma as decimal sign, hyphen-minus
+("176 017", "-3", "5,0"). Dates: ISO ("2024-02-05"). Times: Swedish local time.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+THIN_GROUP = "\N{NO-BREAK SPACE}"  # keeps "176 017" on one line
+
+
+def number(value, decimals=0):
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]  # "-0" prints as "0"
+    return text.replace(",", THIN_GROUP).replace(".", ",")
+
+
+def iso_date(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(STOCKHOLM).date()
+    return value.isoformat()
+
+
+def local_time(value):
+    """A timestamp as Swedish local time: "2026-11-22 14:05"."""
+    if value is None:
+        return ""
+    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+
+def days_left(deadline, today=None):
+    """Swedish words for how far a deadline is: "i dag", "om 3 dagar", "för 2 dagar sedan"."""
+    if deadline is None:
+        return ""
+    today = today or date.today()
+    days = (deadline - today).days
+    if days == 0:
+        return "i dag"
+    if days == 1:
+        return "i morgon"
+    if days > 0:
+        return f"om {days} dagar"
+    if days == -1:
+        return "i går"
+    return f"för {-days} dagar sedan"

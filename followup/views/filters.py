@@ -1,0 +1,19 @@
+"""Jinja filters and globals: Swedish formatting and the labels of states and tones."""
+
+from flask_wtf.csrf import generate_csrf
+
+from .. import formatting
+from ..models.user import ROLE_LABELS
+from ..services.followups import STATE_LABELS
+
+
+def register(app):
+    app.jinja_env.filters.update(
+        number=formatting.number,
+        iso_date=formatting.iso_date,
+        local_time=formatting.local_time,
+        days_left=formatting.days_left,
+        state_label=lambda state: STATE_LABELS[state],
+        role_label=lambda role: ROLE_LABELS[role],
+    )
+    app.jinja_env.globals.update(csrf_token=generate_csrf)

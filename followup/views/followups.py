@@ -1,0 +1,186 @@
+"""Follow-ups in the browser: my follow-ups, a phase's overview, the edit page,
+review actions, autosave and history."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..services import followups as fu
+from ..services import history, permissions
+from ..services.errors import Conflict, Invalid, ServiceError
+from .forms import FollowupForm, ReturnForm, VersionForm
+
+bp = Blueprint("followups", __name__)
+
+PHASE = "/plans/<plan_key>/phases/<phase_key>"
+NODE = PHASE + "/nodes/<node_key>"
+
+
+@bp.before_request
+@login_required
+def require_login():
+    pass
+
+
+def locate(plan_key, phase_key, node_key=None):
+    permissions.require_read(current_user)
+    plan = fu.find_plan(plan_key)
+    phase = fu.find_phase(plan, phase_key)
+    return plan, phase, (fu.find_node(plan, node_key) if node_key else None)
+
+
+@bp.get("/mina")
+def mine():
+    """Mina uppföljningar: the reporter's nodes in every open phase."""
+    sections = []
+    for plan, phase in fu.open_phases_for(current_user):
+        items = fu.mine(current_user, fu.phase_overview(plan, phase))
+        sections.append((plan, phase, fu.grouped_by_goal(items), fu.state_counts(items)))
+    return render_template("followups/mine.html", sections=sections)
+
+
+@bp.get(PHASE + "/")
+def phase_view(plan_key, phase_key):
+    plan, phase, _ = locate(plan_key, phase_key)
+    items = fu.phase_overview(plan, phase)
+    return render_template("followups/phase.html", plan=plan, phase=phase,
+                           groups=fu.grouped_by_goal(items), counts=fu.state_counts(items))
+
+
+def _edit_context(plan, phase, node, cur):
+    previous = fu.previous_phase(phase)
+    return dict(
+        plan=plan, phase=phase, node=node, cur=cur,
+        ancestors=fu.ancestors(node),
+        actions=[c for c in node.children if c.type.scale_id is None and not c.archived],
+        previous=fu.current(node, previous) if previous else None,
+        refusal=permissions.edit_refusal(current_user, node, phase, cur.state),
+        is_compiler=permissions.is_compiler(current_user),
+        return_form=ReturnForm(formdata=None, version=cur.version),
+        version_form=VersionForm(formdata=None, version=cur.version),
+    )
+
+
+@bp.get(NODE)
+def edit(plan_key, phase_key, node_key):
+    plan, phase, node = locate(plan_key, phase_key, node_key)
+    cur = fu.current(node, phase)
+    form = FollowupForm(formdata=None, version=cur.version,
+                        level=cur.level.key if cur.level else "", comment=cur.comment or "")
+    context = _edit_context(plan, phase, node, cur)
+    if request.args.get("kopiera") and context["previous"] and context["previous"].followup:
+        prev = context["previous"]
+        form.level.data = prev.level.key if prev.level else ""
+        form.comment.data = prev.comment or ""
+        flash(f"Texten från {prev.phase.label.lower()} är inkopierad men inte sparad.", "info")
+    return render_template("followups/edit.html", form=form, **context)
+
+
+@bp.post(NODE)
+def save(plan_key, phase_key, node_key):
+    plan, phase, node = locate(plan_key, phase_key, node_key)
+    form = FollowupForm()
+    if not form.validate():
+        abort(400)
+    submit = request.form.get("action") == "submit"
+    try:
+        fu.save(current_user, node, phase, level_key=form.level.data or None,
+                comment=form.comment.data, version=form.version.data, submit=submit)
+    except Conflict as e:
+        return render_template("followups/conflict.html", plan=plan, phase=phase, node=node,
+                               theirs=e.current,
+                               form=FollowupForm(formdata=None, version=e.current.version,
+                                                 level=form.level.data, comment=form.comment.data),
+                               mine_level=node.type.scale.level(form.level.data)
+                               if node.type.scale and form.level.data else None,
+                               mine_comment=form.comment.data), 409
+    except Invalid as e:
+        form[e.field if e.field in ("level", "comment") else "comment"].errors.append(e.message)
+        cur = fu.current(node, phase)
+        return render_template("followups/edit.html", form=form,
+                               **_edit_context(plan, phase, node, cur)), 422
+    flash("Uppföljningen är inskickad för granskning." if submit else "Utkastet är sparat.", "success")
+    return redirect(url_for(".edit", plan_key=plan.key, phase_key=phase.key, node_key=node.key))
+
+
+@bp.post(NODE + "/autosave")
+def autosave(plan_key, phase_key, node_key):
+    """The editor's periodic draft save: JSON in and out, CSRF token in a header."""
+    _, phase, node = locate(plan_key, phase_key, node_key)
+    form = FollowupForm()
+    if not form.validate():
+        return jsonify(error="Ogiltig begäran."), 400
+    try:
+        saved = fu.save(current_user, node, phase, level_key=form.level.data or None,
+                        comment=form.comment.data, version=form.version.data, source="autosave")
+    except Conflict as e:
+        return jsonify(error=e.message, version=e.current.version), 409
+    except ServiceError as e:
+        return jsonify(error=e.message), e.status
+    return jsonify(version=saved.version, state=saved.state.value)
+
+
+def _review_action(plan_key, phase_key, node_key, action, success):
+    plan, phase, node = locate(plan_key, phase_key, node_key)
+    try:
+        action(plan, phase, node)
+    except Conflict as e:
+        flash(e.message, "error")
+    except Invalid as e:
+        flash(e.message, "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for(".edit", plan_key=plan.key, phase_key=phase.key, node_key=node.key))
+
+
+@bp.post(NODE + "/return")
+def return_for_changes(plan_key, phase_key, node_key):
+    form = ReturnForm()
+    if not form.validate():
+        flash("Skriv en anmärkning så att handläggaren vet vad som ska ändras.", "error")
+        return redirect(url_for(".edit", plan_key=plan_key, phase_key=phase_key, node_key=node_key))
+    return _review_action(
+        plan_key, phase_key, node_key,
+        lambda plan, phase, node: fu.return_for_changes(current_user, node, phase,
+                                                        form.remark.data, form.version.data),
+        "Uppföljningen är återremitterad till handläggaren.")
+
+
+@bp.post(NODE + "/approve")
+def approve(plan_key, phase_key, node_key):
+    form = VersionForm()
+    if not form.validate():
+        abort(400)
+    return _review_action(
+        plan_key, phase_key, node_key,
+        lambda plan, phase, node: fu.approve(current_user, node, phase, form.version.data),
+        "Uppföljningen är godkänd.")
+
+
+@bp.post(NODE + "/submit")
+def submit(plan_key, phase_key, node_key):
+    form = VersionForm()
+    if not form.validate():
+        abort(400)
+    return _review_action(
+        plan_key, phase_key, node_key,
+        lambda plan, phase, node: fu.submit(current_user, node, phase, form.version.data),
+        "Uppföljningen är inskickad för granskning.")
+
+
+@bp.get(NODE + "/historik")
+def history_view(plan_key, phase_key, node_key):
+    plan, phase, node = locate(plan_key, phase_key, node_key)
+    revisions = history.revisions(node, phase)
+    versions = [r.version for r in revisions]
+    old = request.args.get("fran", type=int)
+    new = request.args.get("till", type=int)
+    if revisions:
+        new = new if new in versions else versions[-1]
+        old = old if old in versions else (versions[-2] if len(versions) > 1 else versions[-1])
+    comparison = history.compare(revisions, old, new) if revisions else None
+    previous = fu.previous_phase(phase)
+    since_previous = history.since_previous_phase(node, phase, previous) if previous else None
+    return render_template("followups/history.html", plan=plan, phase=phase, node=node,
+                           revisions=revisions, old=old, new=new, comparison=comparison,
+                           previous=previous, since_previous=since_previous,
+                           authors=history.author_names(revisions))

@@ -1,0 +1,54 @@
+"""WTForms for the browser. Each carries the CSRF token; the services check the rules."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, IntegerField, PasswordField, RadioField,
+    SelectField, SelectMultipleField, StringField, TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from ..html import MAX_LENGTH
+
+
+class FollowupForm(FlaskForm):
+    level = RadioField("Nivå", validate_choice=False, validators=[Optional()])
+    # The HTML limit is checked by the allowlist module; this only stops absurd posts.
+    comment = TextAreaField("Kommentar", validators=[Length(max=MAX_LENGTH * 2)])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class ReturnForm(FlaskForm):
+    remark = TextAreaField("Anmärkning till handläggaren",
+                           validators=[DataRequired("Skriv en anmärkning."), Length(max=10_000)])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class VersionForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class BulkApproveForm(FlaskForm):
+    nodes = SelectMultipleField("Uppföljningar", validate_choice=False)
+
+
+class PhaseForm(FlaskForm):
+    label = StringField("Namn", validators=[DataRequired("Fasen behöver ett namn."), Length(max=200)])
+    period_end = DateField("Periodens slut", validators=[Optional()])
+    deadline = DateField("Sista dag för rapportering", validators=[Optional()])
+    is_open = BooleanField("Öppen för rapportering")
+
+
+class EmptyForm(FlaskForm):
+    """Only a CSRF token: for buttons that post."""
+
+
+class UserForm(FlaskForm):
+    # The service checks the address; the form only requires one.
+    email = StringField("E-postadress", validators=[DataRequired("Fyll i e-postadressen."),
+                                                    Length(max=254)])
+    name = StringField("Namn", validators=[DataRequired("Fyll i namnet."), Length(max=200)])
+    role = SelectField("Roll")
+    units = SelectMultipleField("Enheter", validate_choice=False)
+    password = PasswordField("Lösenord", validators=[Optional(), Length(max=1000)])
+    active = BooleanField("Aktiv", default=True)

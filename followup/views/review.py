@@ -1,0 +1,83 @@
+"""The compiler's pages: progress per phase, bulk approval, opening and closing phases."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..models import FollowupState
+from ..services import followups as fu
+from ..services import permissions, phases, plans
+from ..services.progress import Filters, progress
+from .forms import BulkApproveForm, PhaseForm
+
+bp = Blueprint("review", __name__, url_prefix="/granskning")
+
+
+@bp.before_request
+@login_required
+def require_compiler():
+    permissions.require_compiler(current_user)
+
+
+@bp.get("/")
+def index():
+    all_plans = plans.list_plans()
+    for plan in all_plans:
+        for phase in plan.phases:
+            if phase.is_open:
+                return redirect(url_for(".board", plan_key=plan.key, phase_key=phase.key))
+    if all_plans and all_plans[-1].phases:
+        plan = all_plans[-1]
+        return redirect(url_for(".board", plan_key=plan.key, phase_key=plan.phases[-1].key))
+    return render_template("review/none.html")
+
+
+@bp.get("/<plan_key>/<phase_key>")
+def board(plan_key, phase_key):
+    plan = fu.find_plan(plan_key)
+    phase = fu.find_phase(plan, phase_key)
+    filters = Filters(
+        unit=request.args.get("enhet") if request.args.get("enhet") not in (None, "*") else None,
+        type=request.args.get("typ") or None,
+        state=request.args.get("lage") or None,
+        overdue=request.args.get("forsenade") == "1",
+    )
+    return render_template(
+        "review/board.html", plan=plan, phase=phase, filters=filters,
+        result=progress(plan, phase, filters), states=list(FollowupState),
+        form=BulkApproveForm(), phase_forms={
+            p.key: PhaseForm(formdata=None, obj=p, prefix=p.key) for p in plan.phases},
+    )
+
+
+@bp.post("/<plan_key>/<phase_key>/godkann")
+def approve_many(plan_key, phase_key):
+    plan = fu.find_plan(plan_key)
+    phase = fu.find_phase(plan, phase_key)
+    form = BulkApproveForm()
+    if form.validate():
+        approved, refused = fu.approve_many(current_user, phase, form.nodes.data)
+        if approved:
+            flash(f"{len(approved)} uppföljningar godkändes.", "success")
+        for key, reason in refused.items():
+            flash(f"{key}: {reason}", "error")
+        if not approved and not refused:
+            flash("Markera de uppföljningar som ska godkännas.", "info")
+    return redirect(url_for(".board", plan_key=plan.key, phase_key=phase.key, **request.args))
+
+
+@bp.post("/<plan_key>/faser/<phase_key>")
+def update_phase(plan_key, phase_key):
+    plan = fu.find_plan(plan_key)
+    phase = fu.find_phase(plan, phase_key)
+    form = PhaseForm(prefix=phase.key)
+    if not form.validate():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(f"{phase.label}: {message}", "error")
+    else:
+        phases.update(current_user, phase, label=form.label.data, period_end=form.period_end.data,
+                      deadline=form.deadline.data, is_open=form.is_open.data)
+        flash(f"{phase.label} är sparad{' och öppen för rapportering' if phase.is_open else ''}.",
+              "success")
+    target = request.form.get("tillbaka") or phase.key
+    return redirect(url_for(".board", plan_key=plan.key, phase_key=target))

@@ -1,0 +1,70 @@
+"""Managing users, their roles and units (compilers and administrators)."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import Role, User
+from ..models.user import ROLE_LABELS
+from ..services import permissions, users
+from .forms import UserForm
+
+bp = Blueprint("users", __name__, url_prefix="/anvandare")
+
+
+@bp.before_request
+@login_required
+def require_manager():
+    permissions.require_user_manager(current_user)
+
+
+def _form(user=None):
+    form = UserForm(obj=user) if user else UserForm()
+    if user:
+        del form.email  # the address is the login; it does not change here
+    roles = [r for r in Role if r is not Role.admin or permissions.is_admin(current_user)]
+    form.role.choices = [(r.value, ROLE_LABELS[r]) for r in roles]
+    if user and not form.is_submitted():
+        form.role.data = user.role.value
+        form.units.data = [str(m.unit_id) for m in user.memberships]
+    form.units.choices = [(str(u.id), f"{u.plan.key}: {u.name}") for u in users.all_units()]
+    return form
+
+
+@bp.get("/")
+def index():
+    return render_template("admin/users.html", users=users.list_users(), form=_form())
+
+
+@bp.post("/")
+def create():
+    form = _form()
+    if form.validate():
+        try:
+            user = users.create_user_as(current_user, form.email.data, form.name.data,
+                                        form.role.data, form.password.data or "", form.units.data)
+        except users.UserError as e:
+            form.email.errors.append(str(e).capitalize() + ".")
+        else:
+            flash(f"{user.name} är skapad.", "success")
+            return redirect(url_for(".index"))
+    return render_template("admin/users.html", users=users.list_users(), form=form), 422
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+def edit(user_id):
+    user = db.get_or_404(User, user_id)
+    form = _form(user)
+    if form.validate_on_submit():
+        try:
+            users.update_user(current_user, user, name=form.name.data, role=form.role.data,
+                              unit_ids=form.units.data, active=form.active.data,
+                              password=form.password.data or None)
+        except users.UserError as e:
+            db.session.rollback()
+            form.name.errors.append(str(e).capitalize() + ".")
+        else:
+            flash(f"{user.name} är sparad.", "success")
+            return redirect(url_for(".index"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/user_edit.html", user=user, form=form), status
