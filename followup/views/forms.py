@@ -52,3 +52,28 @@ class UserForm(FlaskForm):
     units = SelectMultipleField("Enheter", validate_choice=False)
     password = PasswordField("Lösenord", validators=[Optional(), Length(max=1000)])
     active = BooleanField("Aktiv", default=True)
+
+
+class NodeForm(FlaskForm):
+    parent = SelectField("Under", validate_choice=False)
+    type = SelectField("Nodtyp", validate_choice=False)
+    number = StringField("Nummer", validators=[Length(max=40)])
+    title = TextAreaField("Titel", validators=[DataRequired("Noden behöver en titel.")])
+    unit = SelectField("Enhet som rapporterar", validate_choice=False)
+    notes = TextAreaField("Noteringar (en per rad)")
+    group = StringField("Grupp (rubrik, t.ex. Tillkommande uppdrag)", validators=[Length(max=200)])
+    responsible_boards = StringField("Ansvariga nämnder", validators=[Length(max=200)])
+    carried_over_from = StringField("Kvar från år", validators=[Length(max=4)])
+
+
+class UnitForm(FlaskForm):
+    key = StringField("Nyckel", validators=[Length(max=80)])
+    name = StringField("Namn", validators=[DataRequired("Enheten behöver ett namn."), Length(max=200)])
+
+
+class LevelForm(FlaskForm):
+    key = StringField("Nyckel", validators=[Length(max=80)])
+    label = StringField("Etikett", validators=[DataRequired("Nivån behöver en etikett."), Length(max=200)])
+    text = TextAreaField("Text i dokumentet")
+    tone = SelectField("Ton", validate_choice=False)
+    done = BooleanField("Räknas som färdig")

@@ -1,0 +1,213 @@
+"""Editing a plan's structure: nodes (add, edit, move, archive), units, and scales."""
+
+import re
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Level, Node, Unit
+from . import permissions
+from .errors import Invalid
+
+TONES = {"good": "Bra", "partial": "Delvis", "bad": "Dåligt", "neutral": "Neutral",
+         "not_applicable": "Ej tillämpligt"}
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+
+
+def _text(value, what, max_length=2000, required=True):
+    value = (value or "").strip()
+    if required and not value:
+        raise Invalid(f"{what} får inte vara tomt.")
+    if len(value) > max_length:
+        raise Invalid(f"{what} får ha högst {max_length} tecken.")
+    return value or None
+
+
+def _key(value, what):
+    value = (value or "").strip()
+    if not _KEY.match(value):
+        raise Invalid(f"{what} får bara innehålla små bokstäver a–z, siffror, - och _ "
+                      "och börja med en bokstav eller siffra.")
+    return value
+
+
+def _siblings(plan, parent):
+    nodes = parent.children if parent is not None else plan.root_nodes
+    return sorted(nodes, key=lambda n: n.position)
+
+
+def _unit(plan, unit_key):
+    if not unit_key:
+        return None
+    unit = next((u for u in plan.units if u.key == unit_key), None)
+    if unit is None:
+        raise Invalid(f'Enheten "{unit_key}" finns inte i planen.')
+    return unit
+
+
+def _fresh_node_key(plan, node_type, number):
+    base = f"{node_type.key}-{number}" if number else node_type.key
+    base = re.sub(r"[^a-z0-9_-]+", "-", base.lower()).strip("-") or "nod"
+    taken = set(db.session.scalars(select(Node.key).where(Node.plan_id == plan.id)))
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def add_node(user, plan, *, parent, type_key, number, title, unit_key):
+    permissions.require_compiler(user)
+    node_type = next((t for t in plan.node_types if t.key == type_key), None)
+    if node_type is None:
+        raise Invalid("Välj en nodtyp.")
+    if parent is not None and parent.plan_id != plan.id:
+        raise Invalid("Den valda överordnade noden finns inte i planen.")
+    number = _text(number, "Numret", 40, required=False)
+    node = Node(plan=plan, parent=parent, type=node_type, number=number,
+                title=_text(title, "Titeln"), unit=_unit(plan, unit_key),
+                key=_fresh_node_key(plan, node_type, number), notes=[],
+                position=len(_siblings(plan, parent)))
+    if parent is None:
+        plan.root_nodes.append(node)
+    db.session.add(node)
+    db.session.commit()
+    return node
+
+
+def update_node(user, node, *, number, title, unit_key, notes, group, responsible_boards,
+                carried_over_from, parent_key):
+    permissions.require_compiler(user)
+    plan = node.plan
+    node.number = _text(number, "Numret", 40, required=False)
+    node.title = _text(title, "Titeln")
+    node.unit = _unit(plan, unit_key)
+    node.notes = [line.strip() for line in (notes or "").splitlines() if line.strip()]
+    node.group = _text(group, "Gruppen", 200, required=False)
+    node.responsible_boards = _text(responsible_boards, "Ansvariga nämnder", 200, required=False)
+    if carried_over_from in (None, ""):
+        node.carried_over_from = None
+    else:
+        try:
+            year = int(carried_over_from)
+        except (TypeError, ValueError):
+            raise Invalid("Kvar från ska vara ett årtal, t.ex. 2025.") from None
+        if not 1990 <= year <= 2100:
+            raise Invalid("Kvar från ska vara ett årtal, t.ex. 2025.")
+        node.carried_over_from = year
+    new_parent = None
+    if parent_key:
+        new_parent = db.session.scalar(select(Node).where(Node.plan_id == plan.id,
+                                                          Node.key == parent_key))
+        if new_parent is None:
+            raise Invalid("Den valda överordnade noden finns inte i planen.")
+    if new_parent is not node.parent:
+        _reparent(node, new_parent)
+    db.session.commit()
+    return node
+
+
+def _reparent(node, new_parent):
+    walker = new_parent
+    while walker is not None:
+        if walker is node:
+            raise Invalid("En nod kan inte flyttas in under sig själv.")
+        walker = walker.parent
+    plan = node.plan
+    old = [n for n in _siblings(plan, node.parent) if n is not node]
+    if node.parent is None:
+        plan.root_nodes.remove(node)
+    node.parent = new_parent
+    node.position = len(_siblings(plan, new_parent))
+    if new_parent is None:
+        plan.root_nodes.append(node)
+    for i, sibling in enumerate(old):
+        sibling.position = i
+
+
+def move(user, node, offset):
+    """Move a node up (-1) or down (+1) among its siblings."""
+    permissions.require_compiler(user)
+    siblings = _siblings(node.plan, node.parent)
+    i = siblings.index(node)
+    j = i + offset
+    if 0 <= j < len(siblings):
+        siblings[i], siblings[j] = siblings[j], siblings[i]
+        for position, sibling in enumerate(siblings):
+            sibling.position = position
+        db.session.commit()
+    return node
+
+
+def set_archived(user, node, archived):
+    """An archived node and its subtree leave the follow-up; their history stays."""
+    permissions.require_compiler(user)
+    for n in node.walk():
+        n.archived = bool(archived)
+    db.session.commit()
+    return node
+
+
+def add_unit(user, plan, *, key, name):
+    permissions.require_compiler(user)
+    key = _key(key, "Enhetens nyckel")
+    if any(u.key == key for u in plan.units):
+        raise Invalid(f'Enheten "{key}" finns redan.')
+    unit = Unit(plan=plan, key=key, name=_text(name, "Namnet", 200), position=len(plan.units))
+    db.session.add(unit)
+    db.session.commit()
+    return unit
+
+
+def rename_unit(user, unit, name):
+    permissions.require_compiler(user)
+    unit.name = _text(name, "Namnet", 200)
+    db.session.commit()
+    return unit
+
+
+def _level_fields(label, text, tone):
+    if tone not in TONES:
+        raise Invalid("Välj en ton för nivån.")
+    return _text(label, "Etiketten", 200), _text(text, "Texten", 2000, required=False), tone
+
+
+def update_level(user, level, *, label, text, tone, done):
+    permissions.require_compiler(user)
+    level.label, level.text, level.tone = _level_fields(label, text, tone)
+    level.done = bool(done)
+    db.session.commit()
+    return level
+
+
+def add_level(user, scale, *, key, label, text, tone, done):
+    permissions.require_compiler(user)
+    key = _key(key, "Nivåns nyckel")
+    if scale.level(key) is not None:
+        raise Invalid(f'Nivån "{key}" finns redan i skalan.')
+    label, text, tone = _level_fields(label, text, tone)
+    position = db.session.scalar(select(func.count(Level.id)).where(Level.scale_id == scale.id))
+    level = Level(scale=scale, key=key, label=label, text=text, tone=tone, done=bool(done),
+                  position=position)
+    db.session.add(level)
+    db.session.commit()
+    return level
+
+
+def find_scale(plan, key):
+    return next((s for s in plan.scales if s.key == key), None)
+
+
+def tree(plan, include_archived=True):
+    """[(node, depth)] of the whole tree in order."""
+    out = []
+
+    def walk(nodes, depth):
+        for n in sorted(nodes, key=lambda n: n.position):
+            if include_archived or not n.archived:
+                out.append((n, depth))
+                walk(n.children, depth + 1)
+
+    walk(plan.root_nodes, 0)
+    return out
+
+

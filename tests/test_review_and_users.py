@@ -1,0 +1,140 @@
+"""The compiler's board, phases, bulk approval, and user management in the browser."""
+
+from sqlalchemy import select
+
+from followup.extensions import db
+from followup.models import Followup, FollowupState, Node, Phase, Role, User
+
+BOARD = "/granskning/SOC-2026/december"
+
+
+def test_compiler_lands_on_the_open_phase_board(as_user):
+    sara = as_user("sara")
+    assert sara.client.get("/granskning/").headers["Location"].endswith(BOARD)
+    page = sara.get(BOARD).text
+    assert "Granskning: årsbokslut 2026" in page
+    assert "Per enhet" in page and "Avdelning barn och unga" in page and "Per nodtyp" in page
+    assert "21 uppföljningar" in page  # 3 + 6 + 12 followed-up nodes
+
+
+def test_filters_by_unit_type_and_state(as_user):
+    sara = as_user("sara")
+    page = sara.get(BOARD + "?enhet=vuxen&typ=uppdrag").text
+    assert "3 uppföljningar (filtrerat)" in page  # u5, u6 and u7
+    assert "Starta ett gemensamt mottagningsteam" in page
+    assert "Utveckla familjebehandlingen" not in page
+    assert "0 uppföljningar (filtrerat)" in sara.get(BOARD + "?lage=approved").text
+
+
+def test_overdue_filter_uses_the_deadline(as_user, demo):
+    sara = as_user("sara")
+    assert "försenade." not in sara.get(BOARD).text  # deadline 2027-01-15 is ahead
+    december = db.session.scalar(select(Phase).where(Phase.key == "december"))
+    december.deadline = december.deadline.replace(year=2020)
+    db.session.commit()
+    page = sara.get(BOARD + "?forsenade=1").text
+    assert "21 försenade." in page and "21 uppföljningar (filtrerat)" in page
+
+
+def test_bulk_approve(as_user, demo):
+    sara = as_user("sara")
+    august = "/granskning/SOC-2026/augusti"
+    sara.get(august)
+    response = sara.post(august + "/godkann", {"nodes": ["u1", "u2", "u3"]})
+    assert response.status_code == 302
+    page = sara.get(august).text
+    assert "3 uppföljningar godkändes." in page
+    states = dict(db.session.execute(
+        select(Node.key, Followup.state).join(Followup.node).join(Followup.phase)
+        .where(Phase.key == "augusti", Node.key.in_(["u1", "u2", "u3", "u4"]))).all())
+    assert states == {"u1": FollowupState.approved, "u2": FollowupState.approved,
+                      "u3": FollowupState.approved, "u4": FollowupState.draft}
+
+
+def test_compiler_opens_a_phase_and_sets_its_deadline(as_user):
+    sara = as_user("sara")
+    sara.get(BOARD)
+    response = sara.post("/granskning/SOC-2026/faser/augusti", {
+        "augusti-label": "Delårsbokslut per augusti", "augusti-period_end": "2026-08-31",
+        "augusti-deadline": "2026-09-07", "augusti-is_open": "y", "tillbaka": "december"})
+    assert response.status_code == 302
+    august = db.session.scalar(select(Phase).where(Phase.key == "augusti"))
+    assert august.is_open and august.deadline.isoformat() == "2026-09-07"
+    bad = sara.post("/granskning/SOC-2026/faser/augusti", {
+        "augusti-label": "", "augusti-deadline": "7 september"})
+    assert bad.status_code == 302
+    assert "Fasen behöver ett namn" in sara.get(BOARD).text
+    assert db.session.scalar(select(Phase.label).where(Phase.key == "augusti")) == \
+        "Delårsbokslut per augusti"
+
+
+def test_reporter_and_reader_cannot_open_phases(as_user):
+    for who in ("anna", "per"):
+        b = as_user(who)
+        b.get("/mina" if who == "anna" else "/planer")
+        response = b.post("/granskning/SOC-2026/faser/augusti", {"augusti-label": "x",
+                                                                  "augusti-is_open": "y"})
+        assert response.status_code == 403
+    assert not db.session.scalar(select(Phase.is_open).where(Phase.key == "augusti"))
+
+
+def test_compiler_creates_a_reporter_with_units(as_user, demo):
+    sara = as_user("sara")
+    page = sara.get("/anvandare/").text
+    assert "Anna" in page and "Handläggare" in page
+    unit_id = next(u.id for u in demo.plan.units if u.key == "vuxen")
+    response = sara.post("/anvandare/", {"email": "ny@ekbacka.example", "name": "Ny Person",
+                                         "role": "reporter", "units": [str(unit_id)],
+                                         "password": "ett-långt-lösenord"})
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "ny@ekbacka.example"))
+    assert user.role is Role.reporter and [u.key for u in user.units] == ["vuxen"]
+
+
+def test_user_form_errors_are_shown_and_nothing_is_created(as_user):
+    sara = as_user("sara")
+    sara.get("/anvandare/")
+    response = sara.post("/anvandare/", {"email": "anna@ekbacka.example", "name": "Dubblett",
+                                         "role": "reader", "password": "ett-långt-lösenord"})
+    assert response.status_code == 422 and "finns redan" in response.text
+    response = sara.post("/anvandare/", {"email": "x@ekbacka.example", "name": "X",
+                                         "role": "reader", "password": "kort"})
+    assert response.status_code == 422 and "minst 10 tecken" in response.text
+    assert db.session.scalar(select(User).where(User.email == "x@ekbacka.example")) is None
+
+
+def test_only_an_admin_makes_admins(as_user, demo):
+    sara = as_user("sara")
+    page = sara.get("/anvandare/").text
+    assert 'value="admin"' not in page
+    response = sara.post("/anvandare/", {"email": "x@ekbacka.example", "name": "X",
+                                         "role": "admin", "password": "ett-långt-lösenord"})
+    assert response.status_code == 422
+    it = as_user("it")
+    it.get("/anvandare/")
+    response = it.post("/anvandare/", {"email": "x@ekbacka.example", "name": "X",
+                                       "role": "admin", "password": "ett-långt-lösenord"})
+    assert response.status_code == 302
+
+
+def test_deactivated_user_cannot_log_in(as_user, demo, app):
+    sara = as_user("sara")
+    sara.get(f"/anvandare/{demo.per.id}")
+    response = sara.post(f"/anvandare/{demo.per.id}", {"name": "Per", "role": "reader"})
+    assert response.status_code == 302
+    assert db.session.get(User, demo.per.id).active is False
+    from .conftest import Browser
+    b = Browser(app.test_client())
+    assert b.login("per@ekbacka.example").status_code == 400
+
+
+def test_compiler_cannot_demote_herself(as_user, demo):
+    sara = as_user("sara")
+    sara.get(f"/anvandare/{demo.sara.id}")
+    response = sara.post(f"/anvandare/{demo.sara.id}", {"name": "Sara", "role": "reader",
+                                                        "active": "y"})
+    assert response.status_code == 422 and "din egen roll" in response.text
+
+
+def test_reporter_cannot_manage_users(as_user):
+    assert as_user("anna").get("/anvandare/").status_code == 403
