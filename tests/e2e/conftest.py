@@ -1,0 +1,89 @@
+"""A live server and Debian's Chromium driven by Playwright (never a downloaded browser).
+
+Without /usr/bin/chromium these tests are skipped, unless FOLLOWUP_REQUIRE_BROWSER
+is set (CI sets it), when a missing browser is a failure.
+"""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("FOLLOWUP_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# The flags of a browser in a closed network: no background traffic, no sandbox as root.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def _require(condition, reason):
+    if not condition:
+        if os.environ.get("FOLLOWUP_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    _require(os.path.exists(CHROMIUM), f"{CHROMIUM} saknas (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(chromium, live_server, demo):
+    """open_page(user) → a page in a fresh browser context, logged in as that demo user."""
+    contexts = []
+
+    def open_(name=None, javascript=True):
+        context = chromium.new_context(base_url=live_server, locale="sv-SE",
+                                       java_script_enabled=javascript)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        if name:
+            page.goto("/login")
+            page.get_by_label("E-postadress").fill(f"{name}@ekbacka.example")
+            page.get_by_label("Lösenord").fill("ett-långt-testlösenord")
+            page.get_by_role("button", name="Logga in").click()
+            page.wait_for_load_state()
+            assert "/login" not in page.url, page.content()[:2000]
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def axe():
+    """axe(page) → the serious and critical WCAG 2.1 A/AA violations on the page."""
+    _require(AXE.exists(), f"{AXE} saknas (npm ci)")
+
+    def check(page):
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""() => axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+        return [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in ("serious", "critical")
+        ]
+
+    return check
