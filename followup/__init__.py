@@ -11,7 +11,7 @@ from .extensions import csrf, db, limiter, login_manager, migrate
 def create_app(test_config=None, instance_path=None):
     app = Flask(
         __name__,
-        instance_path=instance_path,
+        instance_path=instance_path or os.environ.get("FOLLOWUP_INSTANCE_PATH"),
         instance_relative_config=True,
         template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"),
     )

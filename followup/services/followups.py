@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import html
 from ..extensions import db
-from ..models import Followup, FollowupRevision, FollowupState, Node, Phase, Plan, Role
+from ..models import (
+    Followup, FollowupRevision, FollowupState, Node, NodeType, Phase, Plan, Role, Scale,
+)
 from ..models._types import utcnow
 from . import permissions
 from .errors import Conflict, Invalid, NotFound
@@ -75,15 +77,35 @@ def find_phase(plan, phase_key):
 
 
 def find_node(plan, node_key):
-    node = db.session.scalar(select(Node).where(Node.plan_id == plan.id, Node.key == node_key))
+    # The type, its scale with its levels, and the unit come along: every page and
+    # API answer about a node needs them.
+    node = db.session.scalar(
+        select(Node).where(Node.plan_id == plan.id, Node.key == node_key)
+        .options(joinedload(Node.type).joinedload(NodeType.scale).selectinload(Scale.levels),
+                 joinedload(Node.unit))
+    )
     if node is None:
         raise NotFound(f"Noden {node_key} finns inte i planen {plan.key}.")
     return node
 
 
+def locate(plan_key, phase_key, node_key=None):
+    """(plan, phase, node or None) from their keys, in two queries, or NotFound."""
+    phase = db.session.scalar(
+        select(Phase).join(Phase.plan).where(Plan.key == plan_key, Phase.key == phase_key)
+        .options(contains_eager(Phase.plan))
+    )
+    if phase is None:
+        find_plan(plan_key)  # says which of the two is missing
+        raise NotFound(f"Fasen {phase_key} finns inte i planen {plan_key}.")
+    plan = phase.plan
+    return plan, phase, (find_node(plan, node_key) if node_key else None)
+
+
 def current(node, phase):
     followup = db.session.scalar(
         select(Followup).where(Followup.node_id == node.id, Followup.phase_id == phase.id)
+        .options(joinedload(Followup.level))
     )
     return Current(node, phase, followup)
 

@@ -25,15 +25,23 @@ def create_token(user):
     return token
 
 
-def user_for_token(token):
-    """The active user a token belongs to, or None."""
+def user_for_token(token, touch=True):
+    """The active user a token belongs to, or None.
+
+    With ``touch`` the token's last use is recorded (at most once a minute). Reads
+    pass touch=False: a read that writes would queue behind every save for the
+    database's write lock.
+    """
     if not token:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or not row.user.active:
+    found = db.session.execute(
+        select(ApiToken, User).join(ApiToken.user).where(ApiToken.token_hash == _digest(token))
+    ).first()
+    if found is None or not found.User.active:
         return None
+    row, user = found
     now = utcnow()
-    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+    if touch and (row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION):
         row.last_used_at = now  # at most one write a minute per token, not one a request
         db.session.commit()
-    return db.session.get(User, row.user_id)
+    return user

@@ -20,7 +20,8 @@ def error(status, message, **extra):
 @bp.before_request
 def authenticate():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = tokens.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    user = (tokens.user_for_token(token.strip(), touch=request.method not in ("GET", "HEAD"))
+            if scheme.lower() == "bearer" else None)
     if user is None:
         return error(401, "Ogiltig eller saknad API-nyckel (Authorization: Bearer …).")
     g.api_user = user
@@ -67,10 +68,7 @@ def optional_body(allowed):
 
 def locate(plan_key, phase_key, node_key=None):
     permissions.require_read(g.api_user)
-    plan = fu.find_plan(plan_key)
-    phase = fu.find_phase(plan, phase_key)
-    node = fu.find_node(plan, node_key) if node_key else None
-    return plan, phase, node
+    return fu.locate(plan_key, phase_key, node_key)
 
 
 PHASE = "/plans/<plan_key>/phases/<phase_key>"

@@ -23,9 +23,7 @@ def require_login():
 
 def locate(plan_key, phase_key, node_key=None):
     permissions.require_read(current_user)
-    plan = fu.find_plan(plan_key)
-    phase = fu.find_phase(plan, phase_key)
-    return plan, phase, (fu.find_node(plan, node_key) if node_key else None)
+    return fu.locate(plan_key, phase_key, node_key)
 
 
 @bp.get("/mina")
