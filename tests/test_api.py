@@ -197,3 +197,22 @@ def test_browser_routes_keep_csrf_protection(as_user):
     response = sara.post("/granskning/SOC-2026/faser/augusti",
                          {"augusti-label": "Ny", "augusti-is_open": "y"}, csrf=False)
     assert response.status_code == 400
+
+
+def test_a_signed_memo_freezes_its_phase_for_the_api_too(client, demo, auth):
+    from sqlalchemy import select
+
+    from followup.extensions import db
+    from followup.models import Memo, MemoState, Phase
+
+    memo = db.session.scalar(select(Memo))
+    memo.state = MemoState.signed
+    august = db.session.scalar(select(Phase).where(Phase.key == "augusti"))
+    august.is_open = True
+    db.session.commit()
+    url = "/api/plans/SOC-2026/phases/augusti/followups/u1"
+    for who in ("anna", "sara"):
+        response = client.put(url, json={"level": "fardig", "comment": None, "version": 1},
+                              headers=auth[who])
+        assert response.status_code == 403 and "fastställd" in response.json["error"]
+    assert client.post(url + "/approve", headers=auth["sara"]).status_code == 403
