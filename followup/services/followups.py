@@ -221,10 +221,13 @@ def submit(user, node, phase, version=None, source="web"):
     if cur.state is FollowupState.submitted:
         raise Invalid("Uppföljningen är redan inskickad.")
     _require_content(node, cur.level, cur.comment)
+    return _set_state(cur, user, source, FollowupState.submitted)
 
+
+def _set_state(cur, user, source, state, remark=None):
     def change(f):
-        f.state = FollowupState.submitted
-        f.remark = None
+        f.state = state
+        f.remark = remark
 
     return _commit_change(cur, user, source, change)
 
@@ -244,12 +247,7 @@ def return_for_changes(user, node, phase, remark, version=None, source="web"):
         raise Invalid("Anmärkningen får vara högst 10 000 tecken.")
     if cur.state not in (FollowupState.submitted, FollowupState.approved):
         raise Invalid("Bara en inskickad eller godkänd uppföljning kan återremitteras.")
-
-    def change(f):
-        f.state = FollowupState.returned
-        f.remark = remark
-
-    return _commit_change(cur, user, source, change)
+    return _set_state(cur, user, source, FollowupState.returned, remark)
 
 
 def approve(user, node, phase, version=None, source="web"):
@@ -260,12 +258,7 @@ def approve(user, node, phase, version=None, source="web"):
     if cur.state is FollowupState.approved:
         raise Invalid("Uppföljningen är redan godkänd.")
     _require_content(node, cur.level, cur.comment)
-
-    def change(f):
-        f.state = FollowupState.approved
-        f.remark = None
-
-    return _commit_change(cur, user, source, change)
+    return _set_state(cur, user, source, FollowupState.approved)
 
 
 def approve_many(user, phase, node_keys):

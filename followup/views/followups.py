@@ -143,26 +143,22 @@ def return_for_changes(plan_key, phase_key, node_key):
         "Uppföljningen är återremitterad till handläggaren.")
 
 
-@bp.post(NODE + "/approve")
-def approve(plan_key, phase_key, node_key):
+TRANSITIONS = {
+    "approve": (fu.approve, "Uppföljningen är godkänd."),
+    "submit": (fu.submit, "Uppföljningen är inskickad för granskning."),
+}
+
+
+@bp.post(NODE + "/<any(approve, submit):action>")
+def transition(plan_key, phase_key, node_key, action):
     form = VersionForm()
     if not form.validate():
         abort(400)
+    service, success = TRANSITIONS[action]
     return _review_action(
         plan_key, phase_key, node_key,
-        lambda plan, phase, node: fu.approve(current_user, node, phase, form.version.data),
-        "Uppföljningen är godkänd.")
-
-
-@bp.post(NODE + "/submit")
-def submit(plan_key, phase_key, node_key):
-    form = VersionForm()
-    if not form.validate():
-        abort(400)
-    return _review_action(
-        plan_key, phase_key, node_key,
-        lambda plan, phase, node: fu.submit(current_user, node, phase, form.version.data),
-        "Uppföljningen är inskickad för granskning.")
+        lambda plan, phase, node: service(current_user, node, phase, form.version.data),
+        success)
 
 
 @bp.get(NODE + "/historik")
