@@ -14,15 +14,6 @@ def set_open(user, phase, is_open):
     return phase
 
 
-def set_deadline(user, phase, deadline):
-    permissions.require_compiler(user)
-    if deadline is not None and not isinstance(deadline, date):
-        raise Invalid("Sista dag ska vara ett datum (ÅÅÅÅ-MM-DD).")
-    phase.deadline = deadline
-    db.session.commit()
-    return phase
-
-
 def update(user, phase, *, label, period_end, deadline, is_open):
     permissions.require_compiler(user)
     label = (label or "").strip()

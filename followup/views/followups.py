@@ -121,9 +121,7 @@ def _review_action(plan_key, phase_key, node_key, action, success):
     plan, phase, node = locate(plan_key, phase_key, node_key)
     try:
         action(plan, phase, node)
-    except Conflict as e:
-        flash(e.message, "error")
-    except Invalid as e:
+    except (Conflict, Invalid) as e:
         flash(e.message, "error")
     else:
         flash(success, "success")
