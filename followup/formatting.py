@@ -28,6 +28,17 @@ def iso_date(value):
     return value.isoformat()
 
 
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+          "september", "oktober", "november", "december")
+
+
+def long_date(value):
+    """"5 februari 2024", as a memo's list of appendices writes its own date."""
+    if value is None:
+        return ""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
 def local_time(value):
     """A timestamp as Swedish local time: "2026-11-22 14:05"."""
     if value is None:

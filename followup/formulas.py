@@ -81,7 +81,7 @@ DIVISION_BY_ZERO = "division med noll"
 
 def evaluate(formula, row_values):
     """Evaluate an arithmetic formula for one column; ``row_values`` maps key → number or None."""
-    if any(row_values.get(name) is None for name in _names(formula)):
+    if any(row_values.get(name) is None for name in names(formula)):
         return Cell(None)
     try:
         return Cell(_evaluator(dict(row_values)).eval(formula))
@@ -89,7 +89,7 @@ def evaluate(formula, row_values):
         return Cell(None, DIVISION_BY_ZERO)
 
 
-def _names(formula):
+def names(formula):
     return {n.id for n in ast.walk(ast.parse(formula, mode="eval")) if isinstance(n, ast.Name)}
 
 

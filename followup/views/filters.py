@@ -11,6 +11,7 @@ def register(app):
     app.jinja_env.filters.update(
         number=formatting.number,
         iso_date=formatting.iso_date,
+        long_date=formatting.long_date,
         local_time=formatting.local_time,
         days_left=formatting.days_left,
         state_label=lambda state: STATE_LABELS[state],

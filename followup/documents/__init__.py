@@ -1,0 +1,1 @@
+"""The memo (tjänsteskrivelse) and its appendices as printable documents."""

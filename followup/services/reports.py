@@ -1,0 +1,44 @@
+"""Rendering a phase's memo and appendices: HTML for the preview, PDF to download."""
+
+from sqlalchemy import select
+
+from .. import pdf
+from ..documents import compose
+from ..extensions import db
+from ..models import Memo
+from .errors import NotFound
+from .followups import locate
+
+
+def find_memo(plan_key, phase_key):
+    plan, phase, _ = locate(plan_key, phase_key)
+    memo = db.session.scalar(select(Memo).where(Memo.phase_id == phase.id))
+    if memo is None:
+        raise NotFound(f"{phase.label} i planen {plan.key} har ingen tjänsteskrivelse.")
+    return compose.load_memo(memo.id)
+
+
+def documents(memo, appendix=None, preview=False):
+    """The memo's print documents; with ``appendix`` (a number) only that one."""
+    docs = compose.documents(memo, preview=preview)
+    if appendix is None:
+        return docs
+    chosen = [d for d in docs if d.key == f"bilaga-{appendix}"]
+    if not chosen:
+        raise NotFound(f"Tjänsteskrivelsen har ingen bilaga {appendix}.")
+    return chosen
+
+
+def render_pdf(memo, appendix=None, archival=False):
+    docs = documents(memo, appendix)
+    title = docs[0].title if appendix is not None else memo.title
+    return pdf.render_case(docs, title=title, author=memo.plan.administration, archival=archival)
+
+
+def file_name(memo, appendix=None):
+    base = f"{memo.plan.key}-{memo.phase.key}"
+    return f"{base}-bilaga-{appendix}.pdf" if appendix is not None else f"{base}.pdf"
+
+
+def table_warnings(memo):
+    return compose.table_warnings(memo)

@@ -1,0 +1,145 @@
+"""Reading a rendered PDF as a person does: top to bottom, table cells row by row."""
+
+import io
+import re
+from contextlib import contextmanager
+
+import pdfplumber
+
+from followup.services.history import paragraphs
+
+_SPACE = re.compile(r"\s+")
+_AFTER_BREAK = re.compile(r"([/–])\s+")  # a line may break after these: "barn/ ungdom"
+
+
+def words(text):
+    text = _SPACE.sub(" ", (text or "").replace("\N{NO-BREAK SPACE}", " ")).strip()
+    return _AFTER_BREAK.sub(r"\1", text).split(" ")
+
+
+def reading_order(pdf_bytes):
+    """All words of the PDF in reading order, and the text of each page. The word
+    list has ``page_starts``: the index of each page's first word."""
+    out, pages = WordList(), []
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        for page in pdf.pages:
+            # A row that goes on over the page break has no bottom border on this
+            # page (nor a top one on the next): close the cells where the rules end.
+            verticals = [e for e in page.edges if e["orientation"] == "v"]
+            ends = sorted({round(e["top"], 1) for e in verticals}
+                          | {round(e["bottom"], 1) for e in verticals})
+            tables = page.find_tables({"explicit_horizontal_lines": ends[:1] + ends[-1:]}
+                                      if ends else {})
+            boxes = [t.bbox for t in tables]
+
+            def outside(obj, boxes=boxes):
+                if obj.get("object_type") != "char":
+                    return True
+                x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+                return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
+
+            blocks = [(line["top"], line["text"])
+                      for line in page.filter(outside).extract_text_lines()]
+            for table in tables:
+                cells = [cell or "" for row in table.extract() for cell in row]
+                blocks.append((table.bbox[1], " ".join(cells)))
+            blocks.sort(key=lambda b: b[0])
+            text = " ".join(t for _, t in blocks)
+            pages.append(text)
+            out.page_starts.append(len(out))
+            out.extend(w for w in words(text) if w)
+    return out, pages
+
+
+class WordList(list):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.page_starts = []
+
+    def next_page_span(self, i):
+        """(start, end) of the page after the one holding word ``i``."""
+        later = [s for s in self.page_starts if s > i] + [len(self)]
+        return (later[0], later[1] if len(later) > 1 else len(self))
+
+
+HYPHENATION = "\N{HYPHEN}"
+
+
+class InOrder:
+    """Finds expected texts one after another in the document's words. Words of a
+    text may be interrupted by page furniture (running header, footer, a table's
+    repeated header row) but must come in order."""
+
+    MAX_GAP = 40
+
+    def __init__(self, doc_words):
+        self.words = doc_words
+        self.position = 0
+        self.missing = []
+
+    def _word_at(self, i, word):
+        """Index after ``word`` when it starts at ``i``, also where a line broke it:
+        "förvaltnings‐" "gemensamma" (WeasyPrint hyphenates with U+2010) or, at a
+        real hyphen or none, "Prognos-" "försämring"."""
+        doc, joined = self.words, ""
+        for j in range(i, min(i + 3, len(doc))):
+            part = doc[j]
+            if joined + part == word:
+                return j + 1
+            if part.endswith(HYPHENATION) and word.startswith(joined + part[:-1]):
+                joined += part[:-1]
+            elif word.startswith(joined + part):
+                joined += part
+            else:
+                return None
+        return None
+
+    def _next(self, at, word):
+        """Where ``word`` ends when it follows soon after ``at``; a cell broken over a
+        page goes on anywhere on the next page, after its neighbours' text."""
+        spans = [(at, at + self.MAX_GAP)]
+        if hasattr(self.words, "next_page_span"):
+            spans.append(self.words.next_page_span(at))
+        for begin, stop in spans:
+            for k in range(begin, min(stop, len(self.words))):
+                end = self._word_at(k, word)
+                if end is not None:
+                    return end
+        return None
+
+    def find(self, text, what=None):
+        expected = [w for w in words(text) if w]
+        if not expected:
+            return
+        for start in range(self.position, len(self.words)):
+            at = self._word_at(start, expected[0])
+            if at is None:
+                continue
+            ok = True
+            for word in expected[1:]:
+                end = self._next(at, word)
+                if end is None:
+                    ok = False
+                    break
+                at = end
+            if ok:
+                self.position = start
+                return
+        self.missing.append(f"{what or 'text'}: {text[:80]!r} (after word {self.position})")
+
+    @contextmanager
+    def row(self):
+        """A table row: its cells stand side by side, so each cell is read in order
+        from the row's start, and the next row comes after the furthest cell."""
+        self._row_start = self._row_end = self.position
+        yield self
+        self.position = max(self._row_end, self.position)
+        self._row_start = None
+
+    def cell(self):
+        self._row_end = max(self._row_end, self.position)
+        self.position = self._row_start
+
+    def html(self, html_text, what):
+        for paragraph in paragraphs(html_text):
+            self.find(paragraph, what)

@@ -1,0 +1,292 @@
+"""The memo and its appendices as PDF, read back like a person reads them."""
+
+import io
+import re
+
+import pypdf
+import pytest
+from sqlalchemy import select
+
+from followup.extensions import db
+from followup.models import FigureRow, FigureTable, Memo
+
+from .conftest import FIXTURE_FILES, fixture_params, load_json
+from .pdftext import InOrder, reading_order
+
+
+def swedish(value, decimals=0):
+    """The test's own Swedish number formatting, to check the application's."""
+    text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
+    return "0" if text in ("-0", "-0,0") and decimals == 0 else text.replace("-0,0", "0,0")
+
+
+def node_map(nodes, out=None, parent=None):
+    out = {} if out is None else out
+    for n in nodes:
+        out[n["key"]] = (n, parent)
+        node_map(n["children"], out, n)
+    return out
+
+
+def expected_plan(doc, check, data, appendix, phase):
+    listed = set(appendix.get("node_types") or [])
+    types, scales = data["node_types"], data["scales"]
+
+    def level_of(n):
+        f = n["followups"].get(phase) or {}
+        scale = types[n["type"]]["scale"]
+        if not f.get("level") or not scale:
+            return None
+        return next(lv for lv in scales[scale]["levels"] if lv["key"] == f["level"])
+
+    def is_action(n, parent):
+        return (n["type"] in listed and types[n["type"]]["scale"] is None and parent is not None
+                and parent["type"] in listed)
+
+    def rows(n):
+        for child in n["children"]:
+            if child["type"] in listed and not is_action(child, n):
+                yield child
+            yield from rows(child)
+
+    def check_row(n):
+        with check.row():
+            check.cell()
+            if n["number"]:
+                check.find(n["number"], "number")
+            check.find(n["title"], "title")
+            for note in n["notes"]:
+                check.find(note, "note")
+            level = level_of(n)
+            if level:
+                check.cell()
+                check.find(level["label"], "level label")
+            check.cell()
+            for child in n["children"]:
+                if is_action(child, n):
+                    check.find(child["title"], "åtgärd")
+            check.cell()
+            check.html((n["followups"].get(phase) or {}).get("comment"), "comment")
+
+    grouped = []
+    for root in data["nodes"]:
+        if root["group"]:
+            grouped.append(root)
+            continue
+        body = list(rows(root))
+        if root["type"] not in listed and not body:
+            continue
+        check.find(f'{types[root["type"]]["label"]} {root["number"] or ""}', "goal heading")
+        check.find(root["title"], "goal title")
+        if root["type"] in listed:
+            level = level_of(root)
+            if level:
+                check.find(level.get("text") or level["label"], "goal level")
+            check.html((root["followups"].get(phase) or {}).get("comment"), "goal comment")
+        for n in body:
+            check_row(n)
+    for group in dict.fromkeys(r["group"] for r in grouped):
+        check.find(group, "group heading")
+        for root in (r for r in grouped if r["group"] == group):
+            if root["type"] in listed:
+                check_row(root)
+            for n in rows(root):
+                check_row(n)
+
+
+def expected_table(check, table):
+    check.find(table["title"], "table title")
+    for column in table["columns"]:
+        check.find(column, "column")
+    for row in table["rows"]:
+        check.find(row["label"], "row label")
+        for value in row.get("values") or []:
+            if value is not None:
+                check.find(swedish(value, row.get("decimals", 0)), f'value of {row["label"]}')
+
+
+def expected_sections(check, sections, tables):
+    for section in sections or []:
+        check.find(section["heading"], "section heading")
+        check.html(section["body"], "section body")
+        for key in section.get("tables") or []:
+            expected_table(check, tables[key])
+
+
+def expected_case(data, check):
+    tables = {t["key"]: t for t in data["tables"]}
+    for doc in data["documents"]:
+        phase = doc["phase"]
+        check.find(doc["title"], "memo title")
+        check.find("Förslag till beslut")
+        for proposal in doc["proposals"]:
+            check.find(proposal, "proposal")
+        expected_sections(check, doc["sections"], tables)
+        check.find("Beslutsunderlag")
+        for a in doc["appendices"]:
+            check.find(f'Bilaga {a["number"]}, {a["title"]}', "list of appendices")
+        check.find(data["organisation"]["director"]["name"], "signature")
+        for a in doc["appendices"]:
+            check.find(f'Bilaga {a["number"]} – {a.get("heading") or a["title"]}', "appendix heading")
+            check.html(a.get("intro"), "appendix intro")
+            if a["kind"] == "plan":
+                expected_plan(doc, check, data, a, phase)
+            elif a["kind"] == "internal_control":
+                scale = data["scales"][data["internal_control"]["scale"]]["levels"]
+                for p in data["internal_control"]["points"]:
+                    with check.row():
+                        check.cell()
+                        check.find(p["key"], "control point")
+                        for field in ("area", "risk", "control", "method"):
+                            check.cell()
+                            check.find(p.get(field), f"control {field}")
+                        for phase_key, level_key in p["results"].items():
+                            check.cell()
+                            if level_key:
+                                check.find(next(lv["label"] for lv in scale
+                                                if lv["key"] == level_key), "control result")
+                        check.cell()
+                        for comment in p["comments"].values():
+                            check.html(comment, "control comment")
+            elif a["kind"] == "tables":
+                for key in a.get("tables") or []:
+                    expected_table(check, tables[key])
+            expected_sections(check, a.get("sections"), tables)
+
+
+def render(cli, path, tmp_path, *args):
+    assert cli.invoke(args=["plan", "import", str(path)]).exit_code == 0
+    data = load_json(path)
+    key = f'{data["organisation"]["board_code"]}-{data["year"]}'
+    out = tmp_path / "case.pdf"
+    result = cli.invoke(args=["report", "render", key, data["documents"][0]["phase"],
+                              "--out", str(out), *args])
+    assert result.exit_code == 0, result.stderr
+    return data, out.read_bytes()
+
+
+@pytest.mark.parametrize("path", fixture_params())
+def test_whole_case_has_every_text_in_document_order(cli, ctx, path, tmp_path):
+    data, pdf = render(cli, path, tmp_path)
+    doc_words, _ = reading_order(pdf)
+    check = InOrder(doc_words)
+    expected_case(data, check)
+    assert check.missing == []
+
+
+@pytest.mark.parametrize("path", fixture_params())
+def test_each_document_numbers_its_own_pages_and_the_case_has_outline_and_metadata(
+        cli, ctx, path, tmp_path):
+    data, pdf = render(cli, path, tmp_path)
+    _, pages = reading_order(pdf)
+    memo = data["documents"][0]
+    n_documents = 1 + len(memo["appendices"])
+    first_pages = [i for i, text in enumerate(pages) if "Sida 1 (" in text]
+    assert len(first_pages) == n_documents and first_pages[0] == 0
+    # Within each document, "Sida k (N)" counts up to its own N.
+    bounds = first_pages + [len(pages)]
+    for start, end in zip(bounds, bounds[1:]):
+        total = end - start
+        for k, text in enumerate(pages[start:end], 1):
+            assert f"Sida {k} ({total})" in text
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[0] == memo["title"]
+    for a in memo["appendices"]:
+        assert f'Bilaga {a["number"]} – {a.get("heading") or a["title"]}' in titles
+    assert reader.metadata.title == memo["title"]
+    assert reader.metadata.author == data["organisation"]["administration"]
+    assert reader.trailer["/Root"]["/Lang"] == "sv"
+    assert reader.pages[0].mediabox.width == pytest.approx(595.3, abs=1)  # A4
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+@pytest.mark.skipif(not FIXTURE_FILES, reason="../shared/fixtures saknas")
+def test_internal_control_appendix_is_landscape_and_key_figures_compute(cli, ctx, tmp_path):
+    path = next(p for p in FIXTURE_FILES if "2023" in p.name)
+    _, pdf = render(cli, path, tmp_path, "--appendix", "2")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert all(p.mediabox.width > p.mediabox.height for p in reader.pages)
+    out = tmp_path / "nyckeltal.pdf"
+    assert cli.invoke(args=["report", "render", "SCN-2023", "december", "--appendix", "5",
+                            "--out", str(out)]).exit_code == 0
+    pdf = out.read_bytes()
+    doc_words, _ = reading_order(pdf)
+    check = InOrder(doc_words)
+    check.find("Nettokostnad per vård dygn 5,0")  # (176 017 − 6 404) / 33 708
+    assert check.missing == []
+
+
+def test_archival_variant_is_pdf_a_2b(cli, ctx, tmp_path):
+    from followup.demo import PLAN_FILE
+
+    data, pdf = render(cli, PLAN_FILE, tmp_path, "--archival")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    raw = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r'pdfaid:part(="|>)2', raw) and re.search(r'pdfaid:conformance(="|>)B', raw)
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    doc_words, _ = reading_order(pdf)
+    check = InOrder(doc_words)
+    expected_case(data, check)
+    assert check.missing == []
+
+
+def test_demo_memo_renders_in_order(cli, ctx, tmp_path):
+    from followup.demo import PLAN_FILE
+
+    data, pdf = render(cli, PLAN_FILE, tmp_path)
+    check = InOrder(reading_order(pdf)[0])
+    expected_case(data, check)
+    assert check.missing == []
+
+
+def test_bad_data_is_marked_in_the_document_not_a_crash(cli, ctx, tmp_path):
+    from followup.demo import PLAN_FILE
+
+    assert cli.invoke(args=["plan", "import", str(PLAN_FILE)]).exit_code == 0
+    memo = db.session.scalar(select(Memo))
+    appendix = next(a for a in memo.appendices if a.kind == "tables")
+    appendix.tables = ["resultat-augusti", "finns-inte"]
+    hvb = db.session.scalar(select(FigureTable).where(FigureTable.key == "nyckeltal-hvb"))
+    days = next(r for r in hvb.rows if r.key == "dygn")
+    days.values = [0, 5310]
+    db.session.commit()
+    out = tmp_path / "x.pdf"
+    result = cli.invoke(args=["report", "render", "SOC-2026", "augusti", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(reading_order(out.read_bytes())[1])
+    assert "Tabellen ”finns-inte” finns inte i planen." in text
+    assert "division med noll" in text
+
+
+def test_unknown_plan_phase_or_appendix_is_a_clear_error(cli, ctx, tmp_path):
+    from followup.demo import PLAN_FILE
+
+    cli.invoke(args=["plan", "import", str(PLAN_FILE)])
+    out = str(tmp_path / "x.pdf")
+    for args, message in [(["NOPE-1", "augusti"], "Planen NOPE-1 finns inte"),
+                          (["SOC-2026", "april"], "har ingen tjänsteskrivelse"),
+                          (["SOC-2026", "augusti", "--appendix", "9"], "ingen bilaga 9")]:
+        result = cli.invoke(args=["report", "render", *args, "--out", out])
+        assert result.exit_code == 1 and message in result.stderr
+
+
+def test_the_reading_checker_notices_missing_and_reordered_text():
+    from .pdftext import InOrder, words
+
+    doc = words("Fokusmål 1 Uppsala ska växa. Uppdrag Status förvaltnings\N{HYPHEN} "
+                "gemensamma Färdig Sida 1 (2) mål och budget")
+    check = InOrder(doc)
+    check.find("Uppsala ska växa.")
+    check.find("förvaltningsgemensamma")  # hyphenated over a line: one word
+    check.find("mål och budget")
+    assert check.missing == []
+    check.find("Fokusmål 1")  # comes before the last match: out of order
+    check.find("Uppsala ska krympa.")
+    assert len(check.missing) == 2
