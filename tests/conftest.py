@@ -174,7 +174,7 @@ class Browser:
 
     def get(self, url, **kw):
         response = self.client.get(url, **kw)
-        found = self.TOKEN.search(response.text)
+        found = self.TOKEN.search(response.text) if response.mimetype == "text/html" else None
         if found:
             self.token = found.group(1)
         return response

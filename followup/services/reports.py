@@ -42,3 +42,12 @@ def file_name(memo, appendix=None):
 
 def table_warnings(memo):
     return compose.table_warnings(memo)
+
+
+def signer_names(memo):
+    from ..models import User
+
+    ids = {i for s in memo.signoffs for i in (s.signed_by_id, s.reopened_by_id) if i}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

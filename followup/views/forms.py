@@ -77,3 +77,8 @@ class LevelForm(FlaskForm):
     text = TextAreaField("Text i dokumentet")
     tone = SelectField("Ton", validate_choice=False)
     done = BooleanField("Räknas som färdig")
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField("Skäl till att återöppna", validators=[
+        DataRequired("Ange skälet till att tjänsteskrivelsen återöppnas."), Length(max=2000)])
