@@ -3,12 +3,17 @@
 A case (a memo and its appendices) is a list of HTML documents. Each renders
 on its own, so each has its own "Sida X (Y)"; the case is their pages in order.
 Rendered documents are kept by the hash of their HTML, so rendering a case
-again lays out only the documents that changed.
+again lays out only the documents that changed. WeasyPrint is single-threaded:
+documents that need rendering go to a pool of worker processes, one a core,
+started on first use and kept warm.
 """
 
 import hashlib
 import io
+import multiprocessing
+import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from collections import OrderedDict
 from functools import cache
 from pathlib import Path
@@ -58,21 +63,62 @@ class _Cache:
 _documents = _Cache(_CACHE_SIZE)
 
 
+def forget_rendered():
+    """Empty the cache of rendered documents (benchmarks measure a full render)."""
+    with _documents.lock:
+        _documents.items.clear()
+
+
 def _key(html, variant):
     return hashlib.sha256(f"{variant}\0{html}".encode("utf-8")).hexdigest()
 
 
-def render_document(html, variant=None):
-    """One HTML document → PDF bytes (from the cache when the HTML is unchanged)."""
-    key = _key(html, variant)
-    cached = _documents.get(key)
-    if cached is not None:
-        return cached
+_pool_lock = threading.Lock()
+_pool_instance = None
+
+
+def workers():
+    """Worker processes for rendering: FOLLOWUP_PDF_WORKERS, else one a core (0: none)."""
+    configured = os.environ.get("FOLLOWUP_PDF_WORKERS")
+    return int(configured) if configured is not None else (os.cpu_count() or 1)
+
+
+def _pool():
+    global _pool_instance
+    with _pool_lock:
+        if _pool_instance is None:
+            # "spawn": a clean process, not a fork of a threaded server with open
+            # database connections and Pango state.
+            _pool_instance = ProcessPoolExecutor(
+                max_workers=workers(), mp_context=multiprocessing.get_context("spawn"),
+                initializer=_weasy)
+        return _pool_instance
+
+
+def _render_uncached(html, variant):
     weasyprint, fonts, css = _weasy()
-    pdf = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
+    return weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
         stylesheets=[css], font_config=fonts, pdf_variant=variant)
-    _documents.put(key, pdf)
-    return pdf
+
+
+def _render_all(htmls, variant=None):
+    """PDF bytes for each HTML document: from the cache, else rendered (in parallel
+    where there is more than one to do and workers are allowed)."""
+    keys = [_key(h, variant) for h in htmls]
+    results = {k: _documents.get(k) for k in keys}
+    todo = {k: h for k, h in zip(keys, htmls) if results[k] is None}
+    if len(todo) > 1 and workers() > 1:
+        # Longest first, so the biggest document does not start last.
+        jobs = {k: _pool().submit(_render_uncached, h, variant)
+                for k, h in sorted(todo.items(), key=lambda kv: -len(kv[1]))}
+        for k, job in jobs.items():
+            results[k] = job.result()
+            _documents.put(k, results[k])
+    else:
+        for k, h in todo.items():
+            results[k] = _render_uncached(h, variant)
+            _documents.put(k, results[k])
+    return [results[k] for k in keys]
 
 
 def render_case(documents, title, author, archival=False):
@@ -85,8 +131,8 @@ def render_case(documents, title, author, archival=False):
     if archival:
         return _render_archival(documents)
     writer = pypdf.PdfWriter()
-    for doc in documents:
-        writer.append(pypdf.PdfReader(io.BytesIO(render_document(doc.html))))
+    for pdf in _render_all([doc.html for doc in documents]):
+        writer.append(pypdf.PdfReader(io.BytesIO(pdf)))
     writer.add_metadata({"/Title": title, "/Author": author, "/Creator": "followup",
                          "/Producer": "followup (WeasyPrint)"})
     writer._root_object[NameObject("/Lang")] = TextStringObject("sv")
