@@ -1,0 +1,66 @@
+"""Generated text: assessments per level and internal control, in Swedish words."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from followup.services import followups as fu
+from followup.services import summaries
+
+from .conftest import FIXTURE_FILES
+
+
+@pytest.mark.parametrize("n, neuter, word", [(1, True, "ett"), (1, False, "en"), (2, True, "två"),
+                                             (12, False, "tolv"), (13, True, "13")])
+def test_numbers_in_words(n, neuter, word):
+    assert summaries.in_words(n, neuter) == word
+
+
+@pytest.mark.parametrize("label, plural, definite", [
+    ("Inriktningsmål", "Inriktningsmål", "inriktningsmålen"),
+    ("Uppdrag", "Uppdrag", "uppdragen"),
+    ("Åtgärd", "Åtgärder", "åtgärderna"),
+    ("Fråga", "Frågor", "frågorna"),
+])
+def test_definite_plural(label, plural, definite):
+    assert summaries.definite_plural(SimpleNamespace(label=label, plural=plural)) == definite
+
+
+def test_demo_assessments_and_control(demo):
+    plan = demo.plan
+    august = plan.phase("augusti")
+    types = {t.key: t for t in plan.node_types}
+    assert summaries.assessment_summary(plan, august, types["inriktningsmal"]) == (
+        "För ett av de tre inriktningsmålen är bedömningen ”i hög grad uppfyllt” "
+        "och för två ”delvis uppfyllt”.")
+    assert summaries.assessment_summary(plan, august, types["uppdrag"]) == (
+        "För sex av de tolv uppdragen är statusen ”påbörjad”, för ett ”stoppad” "
+        "och för fem ”färdig”.")
+    assert summaries.assessment_summary(plan, august, types["atgard"]) is None  # no scale
+    assert summaries.control_summary(plan, august) == (
+        "Sammanlagt har nio kontroller genomförts i fem kontrollmoment. Sex av nio gav "
+        "resultatet ”utan anmärkning”, två ”mindre anmärkning” och en ”väsentlig anmärkning”.")
+
+
+def test_unassessed_goals_are_said(demo):
+    plan = demo.plan
+    december = plan.phase("december")
+    goal_type = next(t for t in plan.node_types if t.key == "inriktningsmal")
+    assert summaries.assessment_summary(plan, december, goal_type) == \
+        "Inget av inriktningsmålen är bedömt än."
+    fu.save(demo.sara, fu.find_node(plan, "im1"), december, level_key="helt", comment=None,
+            version=0)
+    assert summaries.assessment_summary(plan, december, goal_type) == (
+        "För ett av de tre inriktningsmålen är bedömningen ”helt uppfyllt”. "
+        "Två är inte bedömda.")
+
+
+@pytest.mark.skipif(not FIXTURE_FILES, reason="../shared/fixtures saknas")
+def test_the_2023_report_figures_come_out_of_the_data(cli, ctx):
+    path = next(p for p in FIXTURE_FILES if "2023" in p.name)
+    cli.invoke(args=["plan", "import", str(path)])
+    plan = fu.find_plan("SCN-2023")
+    # The report says: "Sammanlagt har 32 kontroller genomförts … 29 av 32 … utan anmärkning".
+    assert summaries.control_summary(plan, plan.phase("december")) == (
+        "Sammanlagt har 32 kontroller genomförts i 18 kontrollmoment. 29 av 32 gav resultatet "
+        "”utan anmärkning” och tre ”mindre anmärkning”.")
