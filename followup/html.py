@@ -43,3 +43,8 @@ def has_text(html_text):
     if not html_text:
         return False
     return bool(nh3.clean(html_text, tags=set()).replace("&nbsp;", "").strip())
+
+
+def escape_text(text):
+    """Plain text made safe to put inside an allowed tag."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))

@@ -12,51 +12,19 @@
   var dirty = false;
   var saving = false;
   var stopped = false;
-  var quill = null;
   var AUTOSAVE_MS = 20000;
 
   function say(text) { status.textContent = text; }
   function markDirty() { dirty = true; }
 
-  function html() {
-    if (!quill) return textarea.value;
-    if (quill.getText().trim() === "") return "";
-    // Quill 2 writes every space as &nbsp; in its semantic HTML.
-    return quill.getSemanticHTML().replace(/&nbsp;/g, " ").replace(/\u00a0/g, " ");
-  }
+  var rich = window.followupRichText ? window.followupRichText(textarea) : null;
+  var quill = rich && rich.quill;
+
+  function html() { return rich ? rich.html() : textarea.value; }
 
   function sync() { textarea.value = html(); }
 
-  if (window.Quill) {
-    var holder = document.createElement("div");
-    holder.className = "rich-editor";
-    textarea.parentNode.insertBefore(holder, textarea);
-    quill = new window.Quill(holder, {
-      theme: "snow",
-      // Only what the allowlist keeps: paragraphs, bold, italic, lists.
-      formats: ["bold", "italic", "list"],
-      modules: {
-        toolbar: [["bold", "italic"], [{ list: "bullet" }, { list: "ordered" }]],
-        keyboard: { bindings: { tab: { key: "Tab", handler: function () { return true; } } } }
-      }
-    });
-    quill.clipboard.dangerouslyPasteHTML(textarea.value || "");
-    quill.root.setAttribute("aria-labelledby", "comment-label");
-    quill.root.setAttribute("aria-describedby", "comment-hint");
-    quill.root.setAttribute("role", "textbox");
-    quill.root.setAttribute("aria-multiline", "true");
-    var label = form.querySelector("label[for=comment]");
-    label.id = "comment-label";
-    label.addEventListener("click", function () { quill.focus(); });
-    var buttons = holder.previousSibling.querySelectorAll("button");
-    var names = { "ql-bold": "Fetstil", "ql-italic": "Kursiv" };
-    buttons.forEach(function (b) {
-      var name = names[b.className] ||
-        (b.value === "bullet" ? "Punktlista" : b.value === "ordered" ? "Numrerad lista" : b.className);
-      b.setAttribute("aria-label", name);
-      b.setAttribute("title", name);
-    });
-    textarea.hidden = true;
+  if (quill) {
     quill.on("text-change", function (delta, old, source) {
       if (source === "user") markDirty();
     });
@@ -113,9 +81,8 @@
     copy.addEventListener("click", function (event) {
       event.preventDefault();
       var previousHtml = previous.innerHTML;
-      if (quill) {
-        quill.setContents([]);
-        quill.clipboard.dangerouslyPasteHTML(previousHtml);
+      if (rich) {
+        rich.setHtml(previousHtml);
       } else {
         textarea.value = previousHtml;
       }

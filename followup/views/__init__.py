@@ -45,13 +45,14 @@ def register_blueprints(app):
     from .auth import bp as auth_bp
     from .followups import bp as followups_bp
     from .main import bp as main_bp
+    from .memo_editor import bp as memo_editor_bp
     from .memos import bp as memos_bp
     from .review import bp as review_bp
     from .structure import bp as structure_bp
     from .users import bp as users_bp
 
     for bp in (main_bp, auth_bp, followups_bp, review_bp, structure_bp, users_bp, memos_bp,
-               api_bp):
+               memo_editor_bp, api_bp):
         app.register_blueprint(bp)
     # The API reads no cookies (bearer tokens only), so a forged cross-site request
     # carries no credentials: it alone is exempt from CSRF tokens.

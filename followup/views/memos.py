@@ -33,13 +33,20 @@ def _pdf_response(data, name):
 
 @bp.get("/")
 def show(plan_key, phase_key):
-    memo = reports.find_memo(plan_key, phase_key)
+    try:
+        memo = reports.find_memo(plan_key, phase_key)
+    except NotFound:
+        if not permissions.is_compiler(current_user):
+            raise
+        plan, phase, _ = reports.locate(plan_key, phase_key)
+        return render_template("memos/none.html", plan=plan, phase=phase, form=EmptyForm())
     docs = reports.documents(memo, preview=True)
     return render_template(
         "memos/show.html", memo=memo, plan=memo.plan, phase=memo.phase, docs=docs,
         state_label=signoff.MEMO_STATE_LABELS[memo.state],
         warnings=reports.table_warnings(memo) if permissions.is_compiler(current_user) else [],
         may_sign=current_user.role is Role.approver, sign_form=EmptyForm(), reopen_form=ReopenForm(),
+        may_edit=permissions.is_compiler(current_user) and memo.state is not MemoState.signed,
         users=reports.signer_names(memo))
 
 

@@ -8,7 +8,7 @@ from ..models import Level, Unit
 from ..services import followups as fu
 from ..services import permissions, structure
 from ..services.errors import Invalid
-from .forms import EmptyForm, LevelForm, NodeForm, UnitForm
+from .forms import EmptyForm, LevelForm, NodeForm, UnitForm, choices
 
 bp = Blueprint("structure", __name__, url_prefix="/plans/<plan_key>/struktur")
 
@@ -20,13 +20,14 @@ def require_compiler():
 
 
 def _node_form(plan, node=None, formdata=None):
-    form = NodeForm(formdata=formdata, obj=node) if node else NodeForm(formdata=formdata)
+    # The node fills the form only for showing, never under posted data.
+    form = NodeForm(formdata=formdata, obj=node if formdata is None else None)
     tree = structure.tree(plan, include_archived=False)
-    form.parent.choices = [("", "Överst i planen")] + [
+    form.parent.choices = choices([("", "Överst i planen")] + [
         (n.key, "\N{EM SPACE}" * depth + f"{n.type.label} {n.number or ''} {n.title[:60]}")
-        for n, depth in tree if node is None or n is not node]
-    form.type.choices = [(t.key, t.label) for t in plan.node_types]
-    form.unit.choices = [("", "Ingen enhet")] + [(u.key, u.name) for u in plan.units]
+        for n, depth in tree if node is None or n is not node])
+    form.type.choices = choices([(t.key, t.label) for t in plan.node_types])
+    form.unit.choices = choices([("", "Ingen enhet")] + [(u.key, u.name) for u in plan.units])
     if node is not None and formdata is None:
         form.parent.data = node.parent.key if node.parent else ""
         form.unit.data = node.unit.key if node.unit else ""
@@ -36,8 +37,8 @@ def _node_form(plan, node=None, formdata=None):
 
 
 def _level_form(level=None, formdata=None, prefix=""):
-    form = LevelForm(formdata=formdata, obj=level, prefix=prefix)
-    form.tone.choices = list(structure.TONES.items())
+    form = LevelForm(formdata=formdata, obj=level if formdata is None else None, prefix=prefix)
+    form.tone.choices = choices(list(structure.TONES.items()))
     return form
 
 

@@ -7,7 +7,7 @@ from ..extensions import db
 from ..models import Role, User
 from ..models.user import ROLE_LABELS
 from ..services import permissions, users
-from .forms import UserForm
+from .forms import UserForm, choices
 
 bp = Blueprint("users", __name__, url_prefix="/anvandare")
 
@@ -23,11 +23,12 @@ def _form(user=None):
     if user:
         del form.email  # the address is the login; it does not change here
     roles = [r for r in Role if r is not Role.admin or permissions.is_admin(current_user)]
-    form.role.choices = [(r.value, ROLE_LABELS[r]) for r in roles]
+    form.role.choices = choices([(r.value, ROLE_LABELS[r]) for r in roles])
     if user and not form.is_submitted():
         form.role.data = user.role.value
         form.units.data = [str(m.unit_id) for m in user.memberships]
-    form.units.choices = [(str(u.id), f"{u.plan.key}: {u.name}") for u in users.all_units()]
+    form.units.choices = choices([(str(u.id), f"{u.plan.key}: {u.name}")
+                                  for u in users.all_units()])
     return form
 
 

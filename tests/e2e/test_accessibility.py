@@ -14,6 +14,8 @@ PAGES = [
     ("sara", "/plans/SOC-2026/phases/december/nodes/im1"),
     ("sara", "/plans/SOC-2026/struktur/"),
     ("sara", "/anvandare/"),
+    ("lena", "/plans/SOC-2026/phases/augusti/tjansteskrivelse/"),
+    ("sara", "/plans/SOC-2026/phases/augusti/tjansteskrivelse/redigera/"),
 ]
 
 
