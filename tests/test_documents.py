@@ -290,3 +290,44 @@ def test_the_reading_checker_notices_missing_and_reordered_text():
     check.find("Fokusmål 1")  # comes before the last match: out of order
     check.find("Uppsala ska krympa.")
     assert len(check.missing) == 2
+
+
+def test_a_memo_without_the_phases_data_marks_what_is_missing(as_user):
+    sara = as_user("sara")
+    sara.get("/plans/SOC-2026/phases/december/tjansteskrivelse/")
+    sara.post("/plans/SOC-2026/phases/december/tjansteskrivelse/redigera/skapa")
+    sara.get("/plans/SOC-2026/phases/december/tjansteskrivelse/redigera/")
+    sara.post("/plans/SOC-2026/phases/december/tjansteskrivelse/redigera/bilagor",
+              {"nyb-title": "Uppföljning per december", "nyb-kind": "plan"})
+    from followup.models import Appendix
+    appendix = db.session.scalar(select(Appendix).where(Appendix.title == "Uppföljning per december"))
+    appendix.node_types = ["inriktningsmal", "uppdrag"]
+    db.session.commit()
+    pdf = sara.get("/plans/SOC-2026/phases/december/tjansteskrivelse/pdf")
+    assert pdf.status_code == 200
+    text = " ".join(reading_order(pdf.data)[1])
+    assert "Ej rapporterad för årsbokslut." in text and "Ej rapporterad" in text
+
+
+def test_a_comment_at_the_length_limit_renders_over_many_pages(cli, ctx, tmp_path):
+    import time
+
+    from followup.demo import PLAN_FILE
+    from followup.models import Followup, Node, Phase
+
+    cli.invoke(args=["plan", "import", str(PLAN_FILE)])
+    followup = db.session.scalar(select(Followup).join(Node).join(Phase).where(
+        Node.key == "u2", Phase.key == "augusti"))
+    paragraph = "<p>" + ("Familjehemmen behöver stöd och handledning. " * 20) + "</p>"
+    followup.comment = (paragraph * (100_000 // len(paragraph)))[:99_990]
+    db.session.commit()
+    out = tmp_path / "long.pdf"
+    start = time.perf_counter()
+    result = cli.invoke(args=["report", "render", "SOC-2026", "augusti", "--appendix", "1",
+                              "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    _, pages = reading_order(out.read_bytes())
+    assert len(pages) > 10
+    # The table's header row is on every page the long row runs over.
+    assert all("Kommentar" in text for text in pages[1:-1])
+    print(f"100 000-character comment: {len(pages)} pages in {time.perf_counter() - start:.1f} s")
