@@ -94,15 +94,45 @@ def expected_plan(doc, check, data, appendix, phase):
                 check_row(n)
 
 
+OPERATORS = {"+": float.__add__, "-": float.__sub__, "*": float.__mul__, "/": float.__truediv__}
+
+
+def printed_values(table):
+    """What each row should print, computed here without the application's code:
+    reported values where a row has them, else its formula ("sum" of the value rows
+    since the last formula row, or "a <op> b" over what earlier rows print)."""
+    printed, block, out = {}, [], []
+    n = len(table["columns"])
+    for row in table["rows"]:
+        formula = row.get("formula")
+        if row.get("values") is not None:
+            values = row["values"]
+        elif formula == "sum":
+            values = [sum(r["values"][i] or 0 for r in block) for i in range(n)]
+        else:
+            left, op, right = formula.split()
+            values = []
+            for i in range(n):
+                a, b = printed[left][i], printed[right][i]
+                values.append(None if a is None or b is None or (op == "/" and b == 0)
+                              else OPERATORS[op](float(a), float(b)))
+        block = [] if formula else block + [row]
+        printed[row.get("key")] = values
+        out.append((row, values))
+    return out
+
+
 def expected_table(check, table):
     check.find(table["title"], "table title")
     for column in table["columns"]:
         check.find(column, "column")
-    for row in table["rows"]:
-        check.find(row["label"], "row label")
-        for value in row.get("values") or []:
-            if value is not None:
-                check.find(swedish(value, row.get("decimals", 0)), f'value of {row["label"]}')
+    for row, values in printed_values(table):
+        with check.row():
+            check.cell()
+            check.find(row["label"], "row label")
+            for value in values:
+                if value is not None:
+                    check.find(swedish(value, row.get("decimals", 0)), f'value of {row["label"]}')
 
 
 def expected_sections(check, sections, tables):
