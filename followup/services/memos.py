@@ -3,14 +3,12 @@
 Only the compiler edits, and only while the memo is not signed.
 """
 
-from datetime import date
-
 from sqlalchemy import select
 
 from .. import html
 from ..extensions import db
 from ..models import Appendix, Memo, MemoState, Section
-from . import permissions
+from . import inputs, permissions
 from .errors import Forbidden, Invalid
 
 KINDS = {"plan": "Uppföljning av målen (plan)", "internal_control": "Internkontroll",
@@ -24,15 +22,6 @@ def require_editable(user, memo):
                         "Direktören kan återöppna den.")
 
 
-def _text(value, what, limit=2000, required=False):
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(f"{what} får inte vara tomt.")
-    if len(value) > limit:
-        raise Invalid(f"{what} får ha högst {limit} tecken.")
-    return value or None
-
-
 def _rich(value, what):
     try:
         cleaned = html.sanitize(value or "")
@@ -41,23 +30,8 @@ def _rich(value, what):
     return cleaned if html.has_text(cleaned) else None
 
 
-def _lines(value):
-    return [line.strip() for line in (value or "").splitlines() if line.strip()]
-
-
 def _names(value):
     return [n.strip() for n in (value or "").replace("\n", ",").split(",") if n.strip()]
-
-
-def _date(value, what):
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Invalid(f"{what} ska skrivas ÅÅÅÅ-MM-DD.") from None
 
 
 def _table_keys(plan, keys):
@@ -83,14 +57,14 @@ def create_memo(user, plan, phase):
 def update_memo(user, memo, *, title, date, diarienummer, handlaggare, recipient, meeting_date,
                 proposals_intro, proposals):
     require_editable(user, memo)
-    memo.title = _text(title, "Rubriken", required=True)
-    memo.date = _date(date, "Datum")
-    memo.diarienummer = _text(diarienummer, "Diarienumret", 80)
+    memo.title = inputs.text(title, "Rubriken", required=True)
+    memo.date = inputs.iso_date(date, "Datum")
+    memo.diarienummer = inputs.text(diarienummer, "Diarienumret", 80)
     memo.handlaggare = _names(handlaggare)
-    memo.recipient = _text(recipient, "Mottagaren", 200)
-    memo.meeting_date = _date(meeting_date, "Sammanträdesdatum")
-    memo.proposals_intro = _text(proposals_intro, "Inledningen till förslagen")
-    memo.proposals = _lines(proposals)
+    memo.recipient = inputs.text(recipient, "Mottagaren", 200)
+    memo.meeting_date = inputs.iso_date(meeting_date, "Sammanträdesdatum")
+    memo.proposals_intro = inputs.text(proposals_intro, "Inledningen till förslagen")
+    memo.proposals = inputs.lines(proposals)
     db.session.commit()
     return memo
 
@@ -101,7 +75,8 @@ def _owner_sections(owner):
 
 def add_section(user, memo, owner, *, heading, level, body, tables):
     require_editable(user, memo)
-    section = Section(position=len(owner.sections), heading=_text(heading, "Rubriken", required=True),
+    section = Section(position=len(owner.sections),
+                      heading=inputs.text(heading, "Rubriken", required=True),
                       level=_level(level), body=_rich(body, "Texten"),
                       tables=_table_keys(memo.plan, tables))
     owner.sections.append(section)
@@ -121,7 +96,7 @@ def _level(value):
 
 def update_section(user, memo, section, *, heading, level, body, tables):
     require_editable(user, memo)
-    section.heading = _text(heading, "Rubriken", required=True)
+    section.heading = inputs.text(heading, "Rubriken", required=True)
     section.level = _level(level)
     section.body = _rich(body, "Texten")
     section.tables = _table_keys(memo.plan, tables)
@@ -129,19 +104,9 @@ def update_section(user, memo, section, *, heading, level, body, tables):
     return section
 
 
-def _reorder(items, item, offset):
-    items = sorted(items, key=lambda x: x.position)
-    i = items.index(item)
-    j = i + offset
-    if 0 <= j < len(items):
-        items[i], items[j] = items[j], items[i]
-    for position, x in enumerate(items):
-        x.position = position
-
-
 def move_section(user, memo, section, offset):
     require_editable(user, memo)
-    _reorder((section.memo or section.appendix).sections, section, offset)
+    inputs.reorder((section.memo or section.appendix).sections, section, offset)
     db.session.commit()
 
 
@@ -169,7 +134,7 @@ def add_appendix(user, memo, *, title, kind):
         raise Invalid("Välj vilken sorts bilaga det är.")
     number = max((a.number for a in memo.appendices), default=0) + 1
     appendix = Appendix(position=len(memo.appendices), number=number,
-                        title=_text(title, "Bilagans titel", required=True), kind=kind,
+                        title=inputs.text(title, "Bilagans titel", required=True), kind=kind,
                         node_types=[], tables=[], handlaggare=[])
     memo.appendices.append(appendix)
     db.session.commit()
@@ -192,12 +157,12 @@ def update_appendix(user, memo, appendix, *, number, title, kind, document_type,
     if unknown:
         raise Invalid(f"Nodtypen {unknown[0]} finns inte i planen.")
     appendix.number = number
-    appendix.title = _text(title, "Bilagans titel", required=True)
+    appendix.title = inputs.text(title, "Bilagans titel", required=True)
     appendix.kind = kind
-    appendix.document_type = _text(document_type, "Dokumenttypen", 200)
-    appendix.heading = _text(heading, "Rubriken")
-    appendix.date = _date(date, "Datum")
-    appendix.diarienummer = _text(diarienummer, "Diarienumret", 80)
+    appendix.document_type = inputs.text(document_type, "Dokumenttypen", 200)
+    appendix.heading = inputs.text(heading, "Rubriken")
+    appendix.date = inputs.iso_date(date, "Datum")
+    appendix.diarienummer = inputs.text(diarienummer, "Diarienumret", 80)
     appendix.handlaggare = _names(handlaggare)
     appendix.intro = _rich(intro, "Inledningen")
     appendix.node_types = list(node_types)
@@ -208,7 +173,7 @@ def update_appendix(user, memo, appendix, *, number, title, kind, document_type,
 
 def move_appendix(user, memo, appendix, offset):
     require_editable(user, memo)
-    _reorder(memo.appendices, appendix, offset)
+    inputs.reorder(memo.appendices, appendix, offset)
     db.session.commit()
 
 

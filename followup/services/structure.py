@@ -6,21 +6,12 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Level, Node, Unit
-from . import permissions
+from . import inputs, permissions
 from .errors import Invalid
 
 TONES = {"good": "Bra", "partial": "Delvis", "bad": "Dåligt", "neutral": "Neutral",
          "not_applicable": "Ej tillämpligt"}
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
-
-
-def _text(value, what, max_length=2000, required=True):
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(f"{what} får inte vara tomt.")
-    if len(value) > max_length:
-        raise Invalid(f"{what} får ha högst {max_length} tecken.")
-    return value or None
 
 
 def _key(value, what):
@@ -62,9 +53,9 @@ def add_node(user, plan, *, parent, type_key, number, title, unit_key):
         raise Invalid("Välj en nodtyp.")
     if parent is not None and parent.plan_id != plan.id:
         raise Invalid("Den valda överordnade noden finns inte i planen.")
-    number = _text(number, "Numret", 40, required=False)
+    number = inputs.text(number, "Numret", 40)
     node = Node(plan=plan, parent=parent, type=node_type, number=number,
-                title=_text(title, "Titeln"), unit=_unit(plan, unit_key),
+                title=inputs.text(title, "Titeln", required=True), unit=_unit(plan, unit_key),
                 key=_fresh_node_key(plan, node_type, number), notes=[],
                 position=len(_siblings(plan, parent)))
     if parent is None:
@@ -78,12 +69,12 @@ def update_node(user, node, *, number, title, unit_key, notes, group, responsibl
                 carried_over_from, parent_key):
     permissions.require_compiler(user)
     plan = node.plan
-    node.number = _text(number, "Numret", 40, required=False)
-    node.title = _text(title, "Titeln")
+    node.number = inputs.text(number, "Numret", 40)
+    node.title = inputs.text(title, "Titeln", required=True)
     node.unit = _unit(plan, unit_key)
     node.notes = [line.strip() for line in (notes or "").splitlines() if line.strip()]
-    node.group = _text(group, "Gruppen", 200, required=False)
-    node.responsible_boards = _text(responsible_boards, "Ansvariga nämnder", 200, required=False)
+    node.group = inputs.text(group, "Gruppen", 200)
+    node.responsible_boards = inputs.text(responsible_boards, "Ansvariga nämnder", 200)
     if carried_over_from in (None, ""):
         node.carried_over_from = None
     else:
@@ -127,14 +118,8 @@ def _reparent(node, new_parent):
 def move(user, node, offset):
     """Move a node up (-1) or down (+1) among its siblings."""
     permissions.require_compiler(user)
-    siblings = _siblings(node.plan, node.parent)
-    i = siblings.index(node)
-    j = i + offset
-    if 0 <= j < len(siblings):
-        siblings[i], siblings[j] = siblings[j], siblings[i]
-        for position, sibling in enumerate(siblings):
-            sibling.position = position
-        db.session.commit()
+    inputs.reorder(_siblings(node.plan, node.parent), node, offset)
+    db.session.commit()
     return node
 
 
@@ -152,7 +137,8 @@ def add_unit(user, plan, *, key, name):
     key = _key(key, "Enhetens nyckel")
     if any(u.key == key for u in plan.units):
         raise Invalid(f'Enheten "{key}" finns redan.')
-    unit = Unit(plan=plan, key=key, name=_text(name, "Namnet", 200), position=len(plan.units))
+    unit = Unit(plan=plan, key=key, name=inputs.text(name, "Namnet", 200, required=True),
+                position=len(plan.units))
     db.session.add(unit)
     db.session.commit()
     return unit
@@ -160,7 +146,7 @@ def add_unit(user, plan, *, key, name):
 
 def rename_unit(user, unit, name):
     permissions.require_compiler(user)
-    unit.name = _text(name, "Namnet", 200)
+    unit.name = inputs.text(name, "Namnet", 200, required=True)
     db.session.commit()
     return unit
 
@@ -168,7 +154,8 @@ def rename_unit(user, unit, name):
 def _level_fields(label, text, tone):
     if tone not in TONES:
         raise Invalid("Välj en ton för nivån.")
-    return _text(label, "Etiketten", 200), _text(text, "Texten", 2000, required=False), tone
+    return (inputs.text(label, "Etiketten", 200, required=True),
+            inputs.text(text, "Texten", 2000), tone)
 
 
 def update_level(user, level, *, label, text, tone, done):

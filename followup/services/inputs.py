@@ -1,0 +1,42 @@
+"""Reading what a user typed into a form: trimmed text within limits, lines,
+ISO dates, and moving an item among its ordered siblings. Faults are Invalid
+with a Swedish message that names the field."""
+
+from datetime import date
+
+from .errors import Invalid
+
+
+def text(value, what, limit=2000, required=False):
+    value = (value or "").strip()
+    if required and not value:
+        raise Invalid(f"{what} får inte vara tomt.")
+    if len(value) > limit:
+        raise Invalid(f"{what} får ha högst {limit} tecken.")
+    return value or None
+
+
+def lines(value):
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+def iso_date(value, what):
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{what} ska skrivas ÅÅÅÅ-MM-DD.") from None
+
+
+def reorder(items, item, offset):
+    """Move ``item`` ``offset`` places among ``items`` (by ``position``) and renumber."""
+    items = sorted(items, key=lambda x: x.position)
+    i = items.index(item)
+    j = i + offset
+    if 0 <= j < len(items):
+        items[i], items[j] = items[j], items[i]
+    for position, x in enumerate(items):
+        x.position = position
