@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from ..planfile import PlanFileError
 from ..services import plans
+from ..services.errors import ServiceError
 
 plan_cli = AppGroup("plan", help="Importera, exportera och lista planer.")
 
@@ -63,3 +64,29 @@ def list_command():
             p.key + (" (öppen)" if p.is_open else "") for p in plan.phases
         )
         click.echo(f"{plan.key}\t{plan.board_name}\t{plan.year}\t{phases}")
+
+
+@plan_cli.command("rollover")
+@click.argument("key")
+@click.option("--dry-run", is_flag=True, help="Visa bara vad som följer med och vad som stannar.")
+def rollover_command(key, dry_run):
+    """Skapa nästa års plan ur planen KEY: strukturen utan uppföljningar."""
+    from ..services import rollover
+
+    try:
+        plan = plans.get_plan(key)
+    except plans.PlanNotFound as e:
+        click.echo(f"Fel: {e}.", err=True)
+        sys.exit(1)
+    for d in rollover.preview(plan):
+        label = d.node.type.label + (f" {d.node.number}" if d.node.number else "")
+        click.echo(f"{'  ' * d.depth}{label}: {d.node.title[:70]} – {d.reason}")
+    if dry_run:
+        click.echo(f"Provkörning: {rollover.next_key(plan)} skapades inte.")
+        return
+    try:
+        new = rollover.build_next_year(plan)
+    except ServiceError as e:
+        click.echo(f"Fel: {e.message}", err=True)
+        sys.exit(1)
+    click.echo(new.key)

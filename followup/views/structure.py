@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import Level, Unit
 from ..services import followups as fu
-from ..services import permissions, structure
+from ..services import permissions, rollover, structure
 from ..services.errors import Invalid
 from .forms import EmptyForm, LevelForm, NodeForm, UnitForm, choices
 
@@ -189,3 +189,27 @@ def update_level(plan_key, level_id):
     else:
         flash("Nivån behöver en etikett.", "error")
     return _back(plan, f"#skala-{level.scale.key}")
+
+
+@bp.get("/nasta-ar")
+def next_year(plan_key):
+    plan = fu.find_plan(plan_key)
+    return render_template("structure/next_year.html", plan=plan, new_key=rollover.next_key(plan),
+                           decisions=rollover.preview(plan), form=EmptyForm())
+
+
+@bp.post("/nasta-ar")
+def create_next_year(plan_key):
+    plan = fu.find_plan(plan_key)
+    if not EmptyForm().validate():
+        return redirect(url_for(".next_year", plan_key=plan.key))
+    chosen = set(request.form.getlist("med"))
+    leave_out = [d.node.key for d in rollover.preview(plan)
+                 if d.outcome != rollover.STAYS and d.node.key not in chosen]
+    try:
+        new = rollover.create(current_user, plan, leave_out)
+    except Invalid as e:
+        flash(e.message, "error")
+        return redirect(url_for(".next_year", plan_key=plan.key))
+    flash(f"Planen {new.key} är skapad. Faserna är stängda tills du öppnar dem.", "success")
+    return redirect(url_for(".index", plan_key=new.key))
