@@ -12,6 +12,7 @@ from ..models import (
     Appendix, ControlPoint, ControlResult, FigureTable, Followup, InternalControl, Memo, Node,
     NodeType, Plan, Scale,
 )
+from ..services import distributions
 from . import figures, plan_appendix
 
 DEFAULT_APPENDIX_TYPE = "Bilaga till tjänsteskrivelse"
@@ -90,7 +91,10 @@ def _memo_type(memo):
 
 def _content(appendix, plan, phase, followups):
     if appendix.kind == "plan":
-        return plan_appendix.build(plan.root_nodes, followups, appendix.node_types or [])
+        content = plan_appendix.build(plan.root_nodes, followups, appendix.node_types or [])
+        content.charts = distributions.level_charts(plan, phase, set(appendix.node_types or []),
+                                                    f"bilaga-{appendix.number}")
+        return content
     if appendix.kind == "internal_control":
         return _control_rows(plan, phase)
     return None
@@ -114,6 +118,7 @@ class ControlContent:
     phases: list
     rows: list
     scale: object
+    chart: object = None
 
 
 def _control_rows(plan, phase):
@@ -129,7 +134,7 @@ def _control_rows(plan, phase):
             [by_phase[p.id].level if p.id in by_phase else None for p in phases],
             [(p, by_phase[p.id].comment) for p in phases
              if p.id in by_phase and by_phase[p.id].comment]))
-    return ControlContent(phases, rows, ic.scale)
+    return ControlContent(phases, rows, ic.scale, distributions.control_chart(plan, phase))
 
 
 def table_warnings(memo):

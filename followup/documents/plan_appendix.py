@@ -63,6 +63,7 @@ class GroupSection:
 class PlanAppendix:
     goals: list
     groups: list
+    charts: list = field(default_factory=list)
 
 
 def build(roots, followups, type_keys):

@@ -1,10 +1,7 @@
 """Generated text for the memo, computed from the data and never typed by hand:
 how the phase's assessments fall per level, and how internal control went."""
 
-from sqlalchemy import select
-
-from ..extensions import db
-from ..models import Followup, Node
+from . import distributions
 
 _WORDS = ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
           "elva", "tolv"]
@@ -43,16 +40,13 @@ def assessment_summary(plan, phase, node_type):
     scale = node_type.scale
     if scale is None:
         return None
-    nodes = db.session.scalars(select(Node.id).where(
-        Node.plan_id == plan.id, Node.type_id == node_type.id, Node.archived.is_(False))).all()
-    if not nodes:
+    total, by_level = distributions.level_counts(plan, phase, node_type)
+    if not total:
         return None
-    levels = dict(db.session.execute(select(Followup.node_id, Followup.level_id).where(
-        Followup.phase_id == phase.id, Followup.node_id.in_(nodes))).all())
     neuter = _is_neuter(node_type)
-    counts = [(lv, sum(1 for n in nodes if levels.get(n) == lv.id)) for lv in scale.levels]
+    counts = [(lv, by_level.get(lv.id, 0)) for lv in scale.levels]
     counts = [(lv, n) for lv, n in counts if n]
-    total, assessed = len(nodes), sum(n for _, n in counts)
+    assessed = sum(n for _, n in counts)
     name = definite_plural(node_type)
     if not counts:
         return f"Inget av {name} är bedömt än." if neuter else f"Ingen av {name} är bedömd än."
@@ -78,15 +72,15 @@ def control_summary(plan, phase):
     """"Sammanlagt har 32 kontroller genomförts. 29 av 32 gav resultatet ”utan
     anmärkning”, två ”mindre anmärkning” och en ”väsentlig anmärkning”." Phases up to
     this one count; a phase without a check (the scale's not-applicable level) does not."""
-    ic = plan.internal_control
-    if ic is None or not ic.points:
+    per_phase = distributions.control_counts(plan, phase)
+    if per_phase is None:
         return None
-    counted = {p.id for p in plan.phases if p.position <= phase.position}
+    ic = plan.internal_control
     tally = {lv.id: 0 for lv in ic.scale.levels if lv.tone != "not_applicable"}
-    for point in ic.points:
-        for result in point.results:
-            if result.phase_id in counted and result.level_id in tally:
-                tally[result.level_id] += 1
+    for _, counts in per_phase:
+        for level_id, n in counts.items():
+            if level_id in tally:
+                tally[level_id] += n
     total = sum(tally.values())
     if not total:
         return "Inga kontroller har genomförts ännu."

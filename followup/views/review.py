@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from ..models import FollowupState
 from ..services import followups as fu
-from ..services import permissions, phases, plans
+from ..services import distributions, permissions, phases, plans
 from ..services.progress import Filters, progress
 from .forms import BulkApproveForm, PhaseForm
 
@@ -44,6 +44,8 @@ def board(plan_key, phase_key):
     return render_template(
         "review/board.html", plan=plan, phase=phase, filters=filters,
         result=progress(plan, phase, filters), states=list(FollowupState),
+        charts=[*distributions.level_charts(plan, phase),
+                *[c for c in [distributions.control_chart(plan, phase)] if c]],
         form=BulkApproveForm(), phase_forms={
             p.key: PhaseForm(formdata=None, obj=p, prefix=p.key) for p in plan.phases},
     )

@@ -1,0 +1,87 @@
+"""Charts as SVG, drawn on the server with matplotlib, each with a text alternative.
+
+Text in the SVG stays text (not glyph outlines), so the page and the PDF can be
+searched and read aloud; the alternative says in words what the chart shows.
+"""
+
+import io
+from dataclasses import dataclass
+from functools import cache
+
+from markupsafe import Markup
+
+TONE_COLOURS = {"good": "#2e7d4f", "partial": "#d9a22b", "bad": "#b33a3a",
+                "neutral": "#8a94a3", "not_applicable": "#c7ccd3", None: "#8a94a3"}
+# Numbers on the light bars are dark, on the dark bars white: both legible.
+TEXT_ON = {"partial": "#1d2430", "neutral": "#1d2430", "not_applicable": "#1d2430", None: "#1d2430"}
+
+
+@dataclass
+class Chart:
+    svg: Markup
+    alt: str  # the text alternative: what the chart shows, in words
+
+
+@cache
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+
+    matplotlib.rcParams.update({
+        "svg.fonttype": "none", "font.family": "sans-serif",
+        "font.sans-serif": ["Liberation Sans", "DejaVu Sans"], "font.size": 9,
+        "svg.hashsalt": "followup",  # the same data draws the same SVG
+        "axes.spines.top": False, "axes.spines.right": False,
+    })
+    return plt
+
+
+def _svg(fig, title_id, alt):
+    plt = _pyplot()
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{title_id}" ', 1)
+    first_close = svg.index(">") + 1
+    svg = svg[:first_close] + f'<title id="{title_id}">{_escape(alt)}</title>' + svg[first_close:]
+    return Markup(svg)
+
+
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def stacked_levels(title, rows, levels, chart_id):
+    """One horizontal bar per row, split by level. ``rows``: [(label, {level: n})];
+    ``levels``: the scale's levels in order. The text alternative lists the counts."""
+    plt = _pyplot()
+    labels = [label for label, _ in rows]
+    fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(rows) + 1.1))
+    left = [0] * len(rows)
+    for level in levels:
+        counts = [row.get(level.key, 0) for _, row in rows]
+        if not any(counts):
+            continue
+        ax.barh(labels, counts, left=left, color=TONE_COLOURS.get(level.tone), label=level.label,
+                edgecolor="white", height=0.6)
+        for i, (n, start) in enumerate(zip(counts, left)):
+            if n:
+                ax.text(start + n / 2, i, str(n), ha="center", va="center",
+                        color=TEXT_ON.get(level.tone, "white"), fontsize=8, fontweight="bold")
+        left = [a + b for a, b in zip(left, counts)]
+    ax.invert_yaxis()
+    ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    ax.xaxis.set_visible(False)
+    ax.spines["bottom"].set_visible(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=min(5, len(levels)),
+              frameon=False, fontsize=8)
+    parts = []
+    for label, row in rows:
+        counted = [f"{level.label.lower()} {row[level.key]}" for level in levels if row.get(level.key)]
+        parts.append(f"{label}: " + (", ".join(counted) if counted else "inga"))
+    alt = f"{title}. " + "; ".join(parts) + "."
+    return Chart(_svg(fig, chart_id, alt), alt)

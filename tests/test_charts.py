@@ -1,0 +1,49 @@
+"""Charts: SVG drawn on the server, with text alternatives on the page and in the PDF."""
+
+import io
+
+import pypdf
+
+from followup.services import distributions
+
+from .pdftext import reading_order
+
+
+def test_level_charts_count_per_node_type_and_say_so_in_words(demo):
+    august = demo.plan.phase("augusti")
+    charts = distributions.level_charts(demo.plan, august)
+    alts = [c.alt for c in charts]
+    assert alts == [
+        "Bedömning: delårsbokslut per augusti. Inriktningsmål (3): i hög grad uppfyllt 1, "
+        "delvis uppfyllt 2; Nämndmål (6): i hög grad uppfyllt 3, delvis uppfyllt 3.",
+        "Status: delårsbokslut per augusti. Uppdrag (12): påbörjad 6, stoppad 1, färdig 5."]
+    svg = str(charts[1].svg)
+    assert svg.startswith("<svg") and 'role="img"' in svg and "<title" in svg
+    assert ">Påbörjad<" in svg  # text stays text, not outlines
+    assert distributions.level_charts(demo.plan, demo.plan.phase("december")) == []
+
+
+def test_control_chart_per_phase(demo):
+    chart = distributions.control_chart(demo.plan, demo.plan.phase("augusti"))
+    assert chart.alt == (
+        "Internkontrollens resultat per fas. Uppföljning per april: utan anmärkning 3, mindre "
+        "anmärkning 1, ej kontrolltillfälle 1; Delårsbokslut per augusti: utan anmärkning 3, "
+        "mindre anmärkning 1, väsentlig anmärkning 1.")
+
+
+def test_charts_on_the_board_with_their_text(as_user):
+    page = as_user("sara").get("/granskning/SOC-2026/augusti").text
+    assert page.count('<figure class="chart">') == 3
+    assert "<figcaption>Status: delårsbokslut per augusti. Uppdrag (12)" in page
+
+
+def test_charts_are_in_the_pdf_with_their_text_alternatives(as_user):
+    pdf = as_user("per").get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/pdf/bilaga/1").data
+    text = " ".join(reading_order(pdf)[1])
+    assert "Status: delårsbokslut per augusti. Uppdrag (12): påbörjad 6, stoppad 1, färdig 5." in text
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    # The chart is drawn as vectors (paths) on the first page, not pasted in as a picture.
+    first = reader.pages[0].get_contents().get_data()
+    assert first.count(b" re") + first.count(b" l\n") > 10
+    ic = as_user("per").get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/pdf/bilaga/2").data
+    assert "Internkontrollens resultat per fas." in " ".join(reading_order(ic)[1])
