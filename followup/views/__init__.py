@@ -49,10 +49,11 @@ def register_blueprints(app):
     from .memos import bp as memos_bp
     from .review import bp as review_bp
     from .structure import bp as structure_bp
+    from .tables import bp as tables_bp
     from .users import bp as users_bp
 
     for bp in (main_bp, auth_bp, followups_bp, review_bp, structure_bp, users_bp, memos_bp,
-               memo_editor_bp, api_bp):
+               memo_editor_bp, tables_bp, api_bp):
         app.register_blueprint(bp)
     # The API reads no cookies (bearer tokens only), so a forged cross-site request
     # carries no credentials: it alone is exempt from CSRF tokens.

@@ -130,3 +130,12 @@ class NewAppendixForm(FlaskForm):
 
 class InsertForm(FlaskForm):
     text = SelectField("Genererad text", validate_choice=False)
+
+
+class TableDefinitionForm(FlaskForm):
+    key = StringField("Nyckel (små bokstäver, siffror, - och _)")
+    title = StringField("Titel", validators=[DataRequired("Tabellen behöver en titel.")])
+    unit = StringField("Enhet (t.ex. mnkr, tkr)")
+    columns = TextAreaField("Kolumner, en per rad", validators=[DataRequired("Ange kolumnerna.")])
+    rows = TextAreaField("Rader, en per rad: nyckel; Etikett; formel; decimaler; fet",
+                         validators=[DataRequired("Ange raderna.")])

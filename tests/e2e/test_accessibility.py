@@ -16,6 +16,8 @@ PAGES = [
     ("sara", "/anvandare/"),
     ("lena", "/plans/SOC-2026/phases/augusti/tjansteskrivelse/"),
     ("sara", "/plans/SOC-2026/phases/augusti/tjansteskrivelse/redigera/"),
+    ("sara", "/plans/SOC-2026/tabeller/nyckeltal-hvb"),
+    ("sara", "/plans/SOC-2026/struktur/nasta-ar"),
 ]
 
 

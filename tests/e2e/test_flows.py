@@ -154,3 +154,13 @@ def test_without_javascript_the_form_still_works(open_page):
     page.get_by_role("button", name="Spara utkast").click()
     expect(page.get_by_text("Utkastet är sparat.")).to_be_visible()
     assert stored("u1").comment == "<p>Utan <em>skript</em></p>"
+
+
+def test_table_grid_computes_live_and_marks_a_bad_cell(open_page):
+    page = open_page("sara")
+    page.goto("/plans/SOC-2026/tabeller/nyckeltal-hvb")
+    page.get_by_label("Kostnad för placeringar, Utfall jan–aug 2026").fill("40 000")
+    expect(page.locator("#o-2-0")).to_have_text("38\u00a0790")  # netto, computed by the server
+    page.get_by_label("Avgår: ersättningar och intäkter, Utfall jan–aug 2026").fill("ett tusen")
+    expect(page.locator("#e-1-0")).to_have_text("”ett tusen” är inget tal")
+    expect(page.locator("#o-2-0")).to_have_text("")

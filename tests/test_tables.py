@@ -1,0 +1,134 @@
+"""Tables of figures in the browser: Swedish input, formulas, definitions, permissions."""
+
+import pytest
+from sqlalchemy import select
+
+from followup.extensions import db
+from followup.models import FigureTable
+from followup.services import tables
+from followup.services.errors import Forbidden, Invalid
+
+GRID = "/plans/SOC-2026/tabeller/nyckeltal-hvb"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1 234,5", 1234.5), ("−3", -3), ("-3", -3), ("", None), ("  ", None), ("5,0", 5.0),
+    ("176 017", 176017), ("1\u00a0234", 1234), ("-0,5", -0.5), ("0", 0),
+])
+def test_swedish_numbers_are_read(text, value):
+    assert tables.parse_number(text) == value
+
+
+@pytest.mark.parametrize("text, message", [
+    ("1.5", "decimalkomma"), ("abc", "är inget tal"), ("12 34", "tusental skrivs 1 234"),
+    ("3,", "är inget tal"), ("1,2,3", "är inget tal"), ("--3", "är inget tal"),
+    ("ett tusen", "^”ett tusen” är inget tal$"),
+])
+def test_anything_else_is_refused_with_a_message(text, message):
+    with pytest.raises(ValueError, match=message):
+        tables.parse_number(text)
+
+
+def hvb():
+    return db.session.scalar(select(FigureTable).where(FigureTable.key == "nyckeltal-hvb"))
+
+
+def test_grid_shows_values_and_computed_formula_rows(as_user):
+    page = as_user("sara").get(GRID).text
+    assert 'value="31\u00a0840"' in page  # kost, Swedish formatted
+    assert "30\u00a0630" in page  # netto = kost - int, computed
+    assert "6,6" in page  # netto / dygn with one decimal
+
+
+def test_saving_values_recomputes_and_a_bad_cell_refuses_everything(as_user):
+    sara = as_user("sara")
+    sara.get(GRID)
+    response = sara.post(GRID, {"c-0-0": "32 000", "c-1-0": "1 000", "c-3-0": "4 600",
+                                "comment": "<p>Nya siffror.</p>"})
+    assert response.status_code == 302
+    rows = sorted(hvb().rows, key=lambda r: r.position)
+    assert [r.values[0] for r in rows if r.formula is None] == [32000, 1000, 4600]
+    assert hvb().comment == "<p>Nya siffror.</p>"
+    page = sara.get(GRID).text
+    assert "31\u00a0000" in page and "6,7" in page  # (32 000 − 1 000) / 4 600
+
+    response = sara.post(GRID, {"c-0-0": "33 000", "c-1-0": "ett tusen"})
+    assert response.status_code == 422
+    assert "”ett tusen” är inget tal" in response.text and 'value="ett tusen"' in response.text
+    assert sorted(hvb().rows, key=lambda r: r.position)[0].values[0] == 32000  # nothing saved
+
+
+def test_division_by_zero_is_an_empty_cell_with_a_note(as_user):
+    sara = as_user("sara")
+    sara.get(GRID)
+    sara.post(GRID, {"c-3-0": "0"})
+    assert "division med noll" in sara.get(GRID).text
+
+
+def test_live_computation_without_saving(as_user):
+    sara = as_user("sara")
+    sara.get(GRID)
+    response = sara.client.post(GRID + "/berakna", data={"c-0-0": "40 000", "c-1-0": "x"},
+                                headers={"X-CSRFToken": sara.token})
+    assert response.status_code == 200
+    assert response.json["errors"] == {"1-0": "”x” är inget tal"}
+    assert response.json["computed"]["2-0"]["text"] == ""  # int unreadable: no netto
+    ok = sara.client.post(GRID + "/berakna", data={"c-0-0": "40 000"},
+                          headers={"X-CSRFToken": sara.token}).json
+    assert ok["computed"]["2-0"]["text"] == "38\u00a0790"
+    assert hvb().rows[0].values[0] == 31840
+
+
+def test_definition_with_a_formula_on_a_missing_or_later_row_is_refused(as_user):
+    sara = as_user("sara")
+    sara.get(GRID + "/definition")
+    response = sara.post(GRID + "/definition", {
+        "title": "HVB", "columns": "2026\n2025",
+        "rows": "kost; Kostnad\nnetto; Netto; kost - int\nint; Intäkter"})
+    assert response.status_code == 422
+    assert "använder raden &#34;int&#34;, som kommer senare i tabellen" in response.text
+    response = sara.post(GRID + "/definition", {
+        "title": "HVB", "columns": "2026", "rows": "kost; Kostnad\nnetto; Netto; kost - moms"})
+    assert response.status_code == 422 and "som inte är en rad i tabellen" in response.text
+    assert hvb().title == "Placeringar av barn och unga i HVB"
+
+
+def test_a_new_table_is_defined_and_values_of_kept_rows_survive_a_redefinition(as_user):
+    sara = as_user("sara")
+    sara.get("/plans/SOC-2026/tabeller/ny")
+    response = sara.post("/plans/SOC-2026/tabeller/ny", {
+        "key": "volymer", "title": "Volymer", "unit": "antal", "columns": "Jan–aug\nHelår",
+        "rows": "bou; Barn och unga\nvux; Vuxna\ntot; Totalt; sum; ; fet"})
+    assert response.status_code == 302
+    sara.get("/plans/SOC-2026/tabeller/volymer")
+    sara.post("/plans/SOC-2026/tabeller/volymer", {"c-0-0": "120", "c-1-0": "80"})
+    assert "200" in sara.get("/plans/SOC-2026/tabeller/volymer").text
+    sara.post("/plans/SOC-2026/tabeller/volymer/definition", {
+        "title": "Volymer", "unit": "antal", "columns": "Jan–aug\nHelår\nPrognos",
+        "rows": "vux; Vuxna\nbou; Barn och unga\ntot; Totalt; sum; ; fet"})
+    table = db.session.scalar(select(FigureTable).where(FigureTable.key == "volymer"))
+    rows = sorted(table.rows, key=lambda r: r.position)
+    assert [(r.key, r.values) for r in rows] == [("vux", [80, None, None]),
+                                                ("bou", [120, None, None]), ("tot", None)]
+
+
+def test_who_may_fill_in_and_define(demo):
+    table = next(t for t in demo.plan.tables if t.key == "nyckeltal-hvb")
+    tables.save_values(demo.anna, table, {(0, 0): "1"})  # december is open
+    for user in (demo.per, demo.lena, demo.it):
+        with pytest.raises(Forbidden):
+            tables.save_values(user, table, {(0, 0): "2"})
+    with pytest.raises(Forbidden):
+        tables.define_table(demo.anna, demo.plan, table, key=None, title="x", unit=None,
+                            columns="a", rows="a; A")
+    demo.plan.phase("december").is_open = False
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        tables.save_values(demo.anna, table, {(0, 0): "3"})
+    with pytest.raises(Invalid):
+        tables.save_values(demo.sara, table, {(9, 0): "3"})
+
+
+def test_grid_is_read_only_for_a_reader(as_user):
+    page = as_user("per").get(GRID).text
+    assert 'name="c-0-0"' not in page and "31\u00a0840" in page
