@@ -6,6 +6,7 @@ from sqlalchemy import select
 from followup.extensions import db
 from followup.models import FollowupRevision, FollowupState, Memo, MemoState
 from followup.services import followups as fu
+from followup.services import lifecycle
 from followup.services.errors import Conflict, Forbidden, Invalid
 
 
@@ -142,7 +143,8 @@ def test_the_database_refuses_a_concurrent_update_the_check_did_not_see(demo, ap
         db.session.commit()
         db.session.remove()
     with pytest.raises(Conflict):
-        fu._commit_change(cur, demo.sara, "web", lambda f: setattr(f, "comment", "<p>Min</p>"))
+        lifecycle.commit_change(cur, demo.sara, "web",
+                                lambda f: setattr(f, "comment", "<p>Min</p>"))
     assert fu.current(node(demo, "u1"), phase(demo)).comment == "<p>Annan</p>"
 
 

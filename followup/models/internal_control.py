@@ -67,10 +67,36 @@ class ControlResult(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
     state: Mapped[FollowupState] = mapped_column(STATE, default=FollowupState.draft)
     version: Mapped[int] = mapped_column(default=1)
+    remark: Mapped[str | None] = mapped_column(Text)  # the compiler's, when returned
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     __mapper_args__ = {"version_id_col": version}
 
     point: Mapped[ControlPoint] = relationship(back_populates="results")
     phase: Mapped[Phase] = relationship()
+    level: Mapped[Level | None] = relationship()
+    revisions: Mapped[list["ControlResultRevision"]] = relationship(
+        back_populates="result", order_by="ControlResultRevision.version",
+        cascade="all, delete-orphan", passive_deletes=True)
+
+
+class ControlResultRevision(db.Model):
+    """What a control result was after one change, by whom and when."""
+
+    __table_args__ = (UniqueConstraint("result_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    result_id: Mapped[int] = mapped_column(
+        ForeignKey("control_result.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    level_id: Mapped[int | None] = mapped_column(ForeignKey("level.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[FollowupState] = mapped_column(STATE)
+    remark: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(default="web")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    result: Mapped[ControlResult] = relationship(back_populates="revisions")
     level: Mapped[Level | None] = relationship()

@@ -1,40 +1,21 @@
-"""The follow-up of a node in a phase: save, submit, return, approve.
-
-Every change bumps the version and writes a revision. A change based on an older
-version than the stored one raises Conflict with the stored follow-up, so that
-nobody's text is silently overwritten.
-"""
+"""The follow-up of a node in a phase: finding it, the review cycle (the rules are
+in ``lifecycle``, shared with control results), and the views of a phase."""
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
-from .. import html
 from ..extensions import db
-from ..models import (
-    Followup, FollowupRevision, FollowupState, Node, NodeType, Phase, Plan, Role, Scale,
-)
-from ..models._types import utcnow
-from . import permissions
+from ..models import Followup, FollowupRevision, FollowupState, Node, NodeType, Phase, Plan, Scale
+from . import lifecycle, permissions
 from .errors import Conflict, Invalid, NotFound
+from .lifecycle import CONFLICT_MESSAGE, STATE_LABELS, clean_comment  # noqa: F401
 
-STATE_LABELS = {
-    FollowupState.empty: "Ej påbörjad",
-    FollowupState.draft: "Utkast",
-    FollowupState.submitted: "Inskickad",
-    FollowupState.returned: "Återremitterad",
-    FollowupState.approved: "Godkänd",
-}
-
-CONFLICT_MESSAGE = ("Någon annan har ändrat uppföljningen efter att du öppnade den. "
-                    "Jämför texterna och spara igen.")
 
 
 @dataclass
-class Current:
+class Current(lifecycle.Entry):
     """What a follow-up is now, also for a node not yet reported (state empty, version 0)."""
 
     node: Node
@@ -42,24 +23,32 @@ class Current:
     followup: Followup | None
 
     @property
-    def state(self):
-        return self.followup.state if self.followup else FollowupState.empty
+    def row(self):
+        return self.followup
 
     @property
-    def version(self):
-        return self.followup.version if self.followup else 0
+    def subject(self):
+        return self.node
 
     @property
-    def level(self):
-        return self.followup.level if self.followup else None
+    def scale(self):
+        return self.node.type.scale
 
     @property
-    def comment(self):
-        return self.followup.comment if self.followup else None
+    def what(self):
+        return self.node.type.label
 
-    @property
-    def remark(self):
-        return self.followup.remark if self.followup else None
+    def new_row(self):
+        return Followup(node=self.node, phase=self.phase, state=FollowupState.draft)
+
+    def new_revision(self, row, **fields):
+        return FollowupRevision(followup=row, **fields)
+
+    def reload(self):
+        return current(self.node, self.phase)
+
+    def with_row(self, row):
+        return Current(self.node, self.phase, row)
 
 
 def find_plan(plan_key):
@@ -115,150 +104,24 @@ def is_followed_up(node, comment_node_ids=frozenset()):
     return node.type.scale_id is not None or node.id in comment_node_ids
 
 
-def clean_comment(comment):
-    """Sanitise a comment; an editor's empty document counts as no comment."""
-    if comment is None:
-        return None
-    if not isinstance(comment, str):
-        raise Invalid("Kommentaren ska vara text.", "comment")
-    try:
-        comment = html.sanitize(comment)
-    except html.TextTooLong as e:
-        raise Invalid(f"Kommentaren är för lång: {e}.", "comment") from None
-    if not html.has_text(comment):
-        return None
-    return comment
-
-
-def resolve_level(node, level_key):
-    if level_key in (None, ""):
-        return None
-    if not isinstance(level_key, str):
-        raise Invalid("Nivån ska anges med sin nyckel, som text.", "level")
-    scale = node.type.scale
-    if scale is None:
-        raise Invalid(f"{node.type.label} följs upp med text; den har ingen skala att välja nivå i.",
-                      "level")
-    level = scale.level(level_key)
-    if level is None:
-        choices = ", ".join(f"{lv.key} ({lv.label})" for lv in scale.levels)
-        raise Invalid(f'"{level_key}" är ingen nivå i skalan {scale.label}. Välj en av: {choices}.',
-                      "level")
-    return level
-
-
-def _check_version(cur, version):
-    if version is None:
-        return
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise Invalid("Versionen ska vara ett heltal.")
-    if version != cur.version:
-        raise Conflict(CONFLICT_MESSAGE, cur)
-
-
-def _require_content(node, level, comment):
-    if node.type.scale is not None and level is None:
-        raise Invalid(f"Välj {node.type.scale.label.lower()} innan uppföljningen skickas in eller godkänns.",
-                      "level")
-    if node.type.scale is None and comment is None:
-        raise Invalid("Skriv en kommentar innan uppföljningen skickas in eller godkänns.", "comment")
-
-
-def _commit_change(cur, user, source, change):
-    """Apply ``change`` to the follow-up (made if missing), write its revision, commit.
-
-    Turns a concurrent change (stale version, or a duplicate first save) into Conflict.
-    """
-    user_id = user.id
-    try:
-        followup = cur.followup
-        if followup is None:
-            followup = Followup(node=cur.node, phase=cur.phase, state=FollowupState.draft)
-            db.session.add(followup)
-        change(followup)
-        followup.updated_at = utcnow()
-        followup.updated_by_id = user_id
-        db.session.flush()
-        db.session.add(FollowupRevision(
-            followup=followup, version=followup.version, level=followup.level,
-            comment=followup.comment, state=followup.state, remark=followup.remark,
-            author_id=user_id, source=source,
-        ))
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        raise Conflict(CONFLICT_MESSAGE, current(cur.node, cur.phase)) from None
-    return Current(cur.node, cur.phase, followup)
-
-
 def save(user, node, phase, *, level_key, comment, version, source="web", submit=False):
     """Save a level and a comment based on ``version``; with ``submit``, also send it
     for review in the same change. A reporter's save makes the follow-up a draft."""
-    cur = current(node, phase)
-    permissions.require_edit(user, node, phase, cur.state)
-    _check_version(cur, version)
-    level = resolve_level(node, level_key)
-    comment = clean_comment(comment)
-    if submit:
-        _require_content(node, level, comment)
-
-    def change(f):
-        f.level = level
-        f.comment = comment
-        if submit:
-            f.state = FollowupState.submitted
-            f.remark = None
-        elif user.role is Role.reporter or f.state is FollowupState.returned:
-            f.state = FollowupState.draft
-
-    return _commit_change(cur, user, source, change)
+    return lifecycle.save(user, current(node, phase), level_key=level_key, comment=comment,
+                          version=version, source=source, submit=submit)
 
 
 def submit(user, node, phase, version=None, source="web"):
-    cur = current(node, phase)
-    permissions.require_edit(user, node, phase, cur.state)
-    _check_version(cur, version)
-    if cur.state is FollowupState.submitted:
-        raise Invalid("Uppföljningen är redan inskickad.")
-    _require_content(node, cur.level, cur.comment)
-    return _set_state(cur, user, source, FollowupState.submitted)
-
-
-def _set_state(cur, user, source, state, remark=None):
-    def change(f):
-        f.state = state
-        f.remark = remark
-
-    return _commit_change(cur, user, source, change)
+    return lifecycle.submit(user, current(node, phase), version, source)
 
 
 def return_for_changes(user, node, phase, remark, version=None, source="web"):
     """The compiler sends a follow-up back to its reporter with a remark."""
-    permissions.require_compiler(user)
-    cur = current(node, phase)
-    permissions.require_edit(user, node, phase, cur.state)
-    _check_version(cur, version)
-    if remark is not None and not isinstance(remark, str):
-        raise Invalid("Anmärkningen ska vara text.")
-    remark = (remark or "").strip()
-    if not remark:
-        raise Invalid("Skriv en anmärkning så att handläggaren vet vad som ska ändras.")
-    if len(remark) > 10_000:
-        raise Invalid("Anmärkningen får vara högst 10 000 tecken.")
-    if cur.state not in (FollowupState.submitted, FollowupState.approved):
-        raise Invalid("Bara en inskickad eller godkänd uppföljning kan återremitteras.")
-    return _set_state(cur, user, source, FollowupState.returned, remark)
+    return lifecycle.return_for_changes(user, current(node, phase), remark, version, source)
 
 
 def approve(user, node, phase, version=None, source="web"):
-    permissions.require_compiler(user)
-    cur = current(node, phase)
-    permissions.require_edit(user, node, phase, cur.state)
-    _check_version(cur, version)
-    if cur.state is FollowupState.approved:
-        raise Invalid("Uppföljningen är redan godkänd.")
-    _require_content(node, cur.level, cur.comment)
-    return _set_state(cur, user, source, FollowupState.approved)
+    return lifecycle.approve(user, current(node, phase), version, source)
 
 
 def approve_many(user, phase, node_keys):

@@ -43,6 +43,7 @@ def register_blueprints(app):
     from .api import bp as api_bp
     from .api import error
     from .auth import bp as auth_bp
+    from .controls import bp as controls_bp
     from .followups import bp as followups_bp
     from .main import bp as main_bp
     from .memo_editor import bp as memo_editor_bp
@@ -53,7 +54,7 @@ def register_blueprints(app):
     from .users import bp as users_bp
 
     for bp in (main_bp, auth_bp, followups_bp, review_bp, structure_bp, users_bp, memos_bp,
-               memo_editor_bp, tables_bp, api_bp):
+               memo_editor_bp, tables_bp, controls_bp, api_bp):
         app.register_blueprint(bp)
     # The API reads no cookies (bearer tokens only), so a forged cross-site request
     # carries no credentials: it alone is exempt from CSRF tokens.

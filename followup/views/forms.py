@@ -139,3 +139,15 @@ class TableDefinitionForm(FlaskForm):
     columns = TextAreaField("Kolumner, en per rad", validators=[DataRequired("Ange kolumnerna.")])
     rows = TextAreaField("Rader, en per rad: nyckel; Etikett; formel; decimaler; fet",
                          validators=[DataRequired("Ange raderna.")])
+
+
+class ControlPointForm(FlaskForm):
+    key = StringField("Nyckel (t.ex. IK6)", validators=[Length(max=80)])
+    area = StringField("Område")
+    # Not "process": that name is WTForms' own Form.process().
+    process_name = StringField("Process")
+    risk = TextAreaField("Risk")
+    control = TextAreaField("Kontroll", validators=[DataRequired("Beskriv kontrollen.")])
+    method = TextAreaField("Metod")
+    mandatory = BooleanField("Obligatorisk kontroll")
+    unit = SelectField("Enhet som rapporterar", validate_choice=False)

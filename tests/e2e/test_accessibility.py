@@ -18,6 +18,8 @@ PAGES = [
     ("sara", "/plans/SOC-2026/phases/augusti/tjansteskrivelse/redigera/"),
     ("sara", "/plans/SOC-2026/tabeller/nyckeltal-hvb"),
     ("sara", "/plans/SOC-2026/struktur/nasta-ar"),
+    ("omar", "/plans/SOC-2026/phases/december/internkontroll/IK1"),
+    ("sara", "/plans/SOC-2026/internkontroll/"),
 ]
 
 
