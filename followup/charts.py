@@ -85,3 +85,38 @@ def stacked_levels(title, rows, levels, chart_id):
         parts.append(f"{label}: " + (", ".join(counted) if counted else "inga"))
     alt = f"{title}. " + "; ".join(parts) + "."
     return Chart(_svg(fig, chart_id, alt), alt)
+
+
+CHART_KINDS = {"bar": "Stapeldiagram", "line": "Linjediagram"}
+SERIES_COLOURS = ["#1c4f85", "#d9a22b", "#2e7d4f", "#b33a3a", "#6b5ca5", "#3f8fa6"]
+
+
+def table_chart(title, unit, columns, series, kind, chart_id):
+    """A table as a chart: ``series`` is [(row label, [number or None per column])].
+    Bars group the rows per column; lines draw each row across the columns."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.3, 3.0))
+    n = len(series)
+    for k, (label, values) in enumerate(series):
+        colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
+        if kind == "line":
+            ax.plot(range(len(columns)), [v if v is not None else float("nan") for v in values],
+                    marker="o", color=colour, label=label)
+        else:
+            width = 0.8 / max(n, 1)
+            ax.bar([i - 0.4 + width * (k + 0.5) for i in range(len(columns))],
+                   [v or 0 for v in values], width=width, color=colour, label=label)
+    ax.set_xticks(range(len(columns)), columns, fontsize=8)
+    ax.axhline(0, color="#444", linewidth=0.6)
+    ax.set_title(f"{title}{f' ({unit})' if unit else ''}", loc="left", fontsize=10,
+                 fontweight="bold")
+    ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+              ncol=min(3, n))
+    from . import formatting
+
+    parts = ["; ".join(f"{label}: " + ", ".join(
+        f"{column} {formatting.number(v, 1 if v is not None and v != int(v) else 0)}"
+        for column, v in zip(columns, values) if v is not None) for label, values in series)]
+    alt = f"{CHART_KINDS.get(kind, 'Diagram')} av {title}{f' ({unit})' if unit else ''}. " \
+          + parts[0] + "."
+    return Chart(_svg(fig, chart_id, alt), alt)

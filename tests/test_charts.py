@@ -47,3 +47,25 @@ def test_charts_are_in_the_pdf_with_their_text_alternatives(as_user):
     assert first.count(b" re") + first.count(b" l\n") > 10
     ic = as_user("per").get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/pdf/bilaga/2").data
     assert "Internkontrollens resultat per fas." in " ".join(reading_order(ic)[1])
+
+
+def test_a_table_chosen_as_a_bar_chart_is_drawn_on_the_page_and_in_the_pdf(as_user):
+    sara = as_user("sara")
+    grid = "/plans/SOC-2026/tabeller/resultat-augusti"
+    sara.get(grid + "/definition")
+    response = sara.post(grid + "/definition", {
+        "title": "Resultat per verksamhet januari–augusti", "unit": "mnkr",
+        "columns": "Budget helår\nUtfall jan–aug\nPrognos helår\nAvvikelse mot budget",
+        "rows": "pol; Politisk verksamhet; ; 1\nbou; Barn och unga; ; 1\nvuxen; Vuxen; ; 1\n"
+                "stod; Stöd och utveckling; ; 1\ntot; Nämnden totalt; sum; 1; fet",
+        "chart": "bar"})
+    assert response.status_code == 302
+    page = sara.get(grid).text
+    assert "<figcaption>Stapeldiagram av Resultat per verksamhet januari–augusti (mnkr)." in page
+    assert "Barn och unga: Budget helår 182,4" in page
+    pdf = sara.get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/pdf/bilaga/3").data
+    text = " ".join(reading_order(pdf)[1])
+    assert "Stapeldiagram av Resultat per verksamhet januari–augusti (mnkr)." in text
+    line = sara.post(grid + "/definition", {
+        "title": "Resultat", "columns": "A", "rows": "pol; P", "chart": "cirkel"})
+    assert line.status_code == 422 and "stapeldiagram, linjediagram" in line.text

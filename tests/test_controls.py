@@ -117,3 +117,28 @@ def test_results_recorded_in_the_browser_reach_the_document_and_the_summary(as_u
     december = demo.plan.phase("december")
     assert summaries.control_summary(demo.plan, december).startswith(
         "Sammanlagt har tio kontroller genomförts")
+
+
+def test_what_the_browser_records_round_trips_through_the_plan_file(demo, cli):
+    import json
+
+    from followup.services import tables
+
+    from .roundtrip import round_trip_differences
+
+    december = demo.plan.phase("december")
+    controls.save(demo.omar, point(demo, "IK1"), december, level_key="utan",
+                  comment="<p>Inga fel.</p>", version=1)
+    controls.add_point(demo.sara, demo.plan, key="IK6", area="Dokumentation", process=None,
+                       risk=None, control="Journal inom 14 dagar.", method=None,
+                       mandatory=True, unit_key="vuxen")
+    hvb = next(t for t in demo.plan.tables if t.key == "nyckeltal-hvb")
+    tables.save_values(demo.sara, hvb, {(0, 0): "32 000,5"})
+    first = json.loads(cli.invoke(args=["plan", "export", "SOC-2026"]).stdout)
+    ik1 = next(p for p in first["internal_control"]["points"] if p["key"] == "IK1")
+    assert ik1["results"]["december"] == "utan" and ik1["comments"]["december"] == "<p>Inga fel.</p>"
+    assert first["internal_control"]["points"][-1]["unit"] == "vuxen"
+    assert first["tables"][1]["rows"][0]["values"][0] == 32000.5
+    cli.invoke(args=["plan", "import", "--replace", "-"], input=json.dumps(first))
+    again = json.loads(cli.invoke(args=["plan", "export", "SOC-2026"]).stdout)
+    assert round_trip_differences(first, again) == []

@@ -3,7 +3,7 @@ values printed where a row has them, and warnings for the compiler."""
 
 from dataclasses import dataclass, field
 
-from .. import formatting, formulas
+from .. import charts, formatting, formulas
 
 
 @dataclass
@@ -29,6 +29,7 @@ class PrintedTable:
     rows: list
     comment: str | None
     warnings: list = field(default_factory=list)  # for the compiler, not the document
+    chart: object = None
 
 
 def printed_table(table):
@@ -54,8 +55,15 @@ def printed_table(table):
             else:
                 printed.append(PrintedCell(formatting.number(cell.value, decimals)))
         out.append(PrintedRow(row.label, printed, row.strong, row.formula is not None))
-    return PrintedTable(table.key, table.title, table.unit, list(table.columns), out,
-                        table.comment, warnings)
+    printed = PrintedTable(table.key, table.title, table.unit, list(table.columns), out,
+                           table.comment, warnings)
+    if table.chart in charts.CHART_KINDS:
+        # The value rows: totals would dwarf their parts.
+        series = [(row.label, [c.value for c in cells])
+                  for row, cells in zip(rows, computed) if row.formula is None]
+        printed.chart = charts.table_chart(table.title, table.unit, list(table.columns), series,
+                                           table.chart, f"diagram-{table.key}")
+    return printed
 
 
 def _tolerance(row, rows, decimals):

@@ -13,6 +13,9 @@ class FigureTable(PlanPart, db.Model):
     unit: Mapped[str | None] = mapped_column(String(40))
     columns: Mapped[list[str]] = mapped_column(JSON, default=list)
     comment: Mapped[str | None] = mapped_column(Text)
+    # "bar" or "line": how the table is drawn as a chart; None: no chart. Not in the
+    # plan file format (its schema allows no such key), so an export leaves it out.
+    chart: Mapped[str | None] = mapped_column(String(10))
 
     plan: Mapped[Plan] = relationship(back_populates="tables")
     rows: Mapped[list["FigureRow"]] = relationship(

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .. import formulas
+from ..charts import CHART_KINDS
 from ..documents import figures as printed
 from ..extensions import db
 from ..html import TextTooLong, sanitize
@@ -150,7 +151,7 @@ def parse_definition(text):
     return specs
 
 
-def define_table(user, plan, table, *, key, title, unit, columns, rows):
+def define_table(user, plan, table, *, key, title, unit, columns, rows, chart=None):
     """Create (``table`` None) or redefine a table. Values of rows whose key stays
     are kept; a formula that names a missing or later row refuses the save."""
     permissions.require_compiler(user)
@@ -172,7 +173,10 @@ def define_table(user, plan, table, *, key, title, unit, columns, rows):
         db.session.add(table)
     old = {r.key: r for r in table.rows if r.key}
     n = len(column_names)
+    if chart not in (None, "", *CHART_KINDS):
+        raise Invalid("Välj stapeldiagram, linjediagram eller inget diagram.")
     table.title, table.unit, table.columns = title, unit, column_names
+    table.chart = chart or None
     new_rows = []
     for position, spec in enumerate(specs):
         previous = old.get(spec.key)

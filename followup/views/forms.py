@@ -139,6 +139,7 @@ class TableDefinitionForm(FlaskForm):
     columns = TextAreaField("Kolumner, en per rad", validators=[DataRequired("Ange kolumnerna.")])
     rows = TextAreaField("Rader, en per rad: nyckel; Etikett; formel; decimaler; fet",
                          validators=[DataRequired("Ange raderna.")])
+    chart = SelectField("Diagram", validate_choice=False)
 
 
 class ControlPointForm(FlaskForm):

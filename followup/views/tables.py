@@ -7,7 +7,8 @@ from ..extensions import db
 from ..services import followups as fu
 from ..services import permissions, tables
 from ..services.errors import Invalid, NotFound
-from .forms import EmptyForm, TableDefinitionForm
+from ..charts import CHART_KINDS
+from .forms import EmptyForm, TableDefinitionForm, choices
 
 bp = Blueprint("tables", __name__, url_prefix="/plans/<plan_key>/tabeller")
 
@@ -102,13 +103,16 @@ def define(plan_key, key=None):
         form = TableDefinitionForm(formdata=None)
         if table is not None:
             form.key.data, form.title.data, form.unit.data = table.key, table.title, table.unit
+            form.chart.data = table.chart or ""
             form.columns.data = "\n".join(table.columns)
             form.rows.data = tables.definition_text(table)
+    form.chart.choices = choices([("", "Inget diagram"), *CHART_KINDS.items()])
     if request.method == "POST" and form.validate():
         try:
             saved = tables.define_table(current_user, plan, table, key=form.key.data,
                                         title=form.title.data, unit=form.unit.data,
-                                        columns=form.columns.data, rows=form.rows.data)
+                                        columns=form.columns.data, rows=form.rows.data,
+                                        chart=form.chart.data)
         except Invalid as e:
             db.session.rollback()
             form.rows.errors.append(e.message)
