@@ -1,14 +1,11 @@
 """The internal control plan: control points and their result per phase."""
 
-from datetime import datetime
-
 from sqlalchemy import ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ._types import UTCDateTime, utcnow
-from .followup import STATE, FollowupState
-from .plan import KEY, Level, Phase, Plan, Scale, Unit
+from .followup import EntryColumns, RevisionColumns
+from .plan import KEY, Plan, Scale, Unit
 
 
 class InternalControl(db.Model):
@@ -53,7 +50,7 @@ class ControlPoint(db.Model):
     )
 
 
-class ControlResult(db.Model):
+class ControlResult(EntryColumns, db.Model):
     """One control point in one phase: the result on the control scale and a comment."""
 
     __table_args__ = (UniqueConstraint("point_id", "phase_id"),)
@@ -62,26 +59,14 @@ class ControlResult(db.Model):
     point_id: Mapped[int] = mapped_column(
         ForeignKey("control_point.id", ondelete="CASCADE"), index=True
     )
-    phase_id: Mapped[int] = mapped_column(ForeignKey("phase.id", ondelete="CASCADE"), index=True)
-    level_id: Mapped[int | None] = mapped_column(ForeignKey("level.id"))
-    comment: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[FollowupState] = mapped_column(STATE, default=FollowupState.draft)
-    version: Mapped[int] = mapped_column(default=1)
-    remark: Mapped[str | None] = mapped_column(Text)  # the compiler's, when returned
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-
-    __mapper_args__ = {"version_id_col": version}
 
     point: Mapped[ControlPoint] = relationship(back_populates="results")
-    phase: Mapped[Phase] = relationship()
-    level: Mapped[Level | None] = relationship()
     revisions: Mapped[list["ControlResultRevision"]] = relationship(
         back_populates="result", order_by="ControlResultRevision.version",
         cascade="all, delete-orphan", passive_deletes=True)
 
 
-class ControlResultRevision(db.Model):
+class ControlResultRevision(RevisionColumns, db.Model):
     """What a control result was after one change, by whom and when."""
 
     __table_args__ = (UniqueConstraint("result_id", "version"),)
@@ -89,14 +74,5 @@ class ControlResultRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(
         ForeignKey("control_result.id", ondelete="CASCADE"), index=True)
-    version: Mapped[int]
-    level_id: Mapped[int | None] = mapped_column(ForeignKey("level.id"))
-    comment: Mapped[str | None] = mapped_column(Text)
-    state: Mapped[FollowupState] = mapped_column(STATE)
-    remark: Mapped[str | None] = mapped_column(Text)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    source: Mapped[str] = mapped_column(default="web")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     result: Mapped[ControlResult] = relationship(back_populates="revisions")
-    level: Mapped[Level | None] = relationship()
