@@ -2,6 +2,7 @@
 values printed where a row has them, and warnings for the compiler."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .. import charts, formatting, formulas
 
@@ -29,7 +30,16 @@ class PrintedTable:
     rows: list
     comment: str | None
     warnings: list = field(default_factory=list)  # for the compiler, not the document
-    chart: object = None
+    chart_kind: str | None = None
+    series: list = field(default_factory=list)  # (label, numbers) of the value rows
+
+    @cached_property
+    def chart(self):
+        """Drawn when a page or document shows it, not whenever figures are computed."""
+        if self.chart_kind not in charts.CHART_KINDS:
+            return None
+        return charts.table_chart(self.title, self.unit, self.columns, self.series,
+                                  self.chart_kind, f"diagram-{self.key}")
 
 
 def printed_table(table):
@@ -55,15 +65,11 @@ def printed_table(table):
             else:
                 printed.append(PrintedCell(formatting.number(cell.value, decimals)))
         out.append(PrintedRow(row.label, printed, row.strong, row.formula is not None))
-    printed = PrintedTable(table.key, table.title, table.unit, list(table.columns), out,
-                           table.comment, warnings)
-    if table.chart in charts.CHART_KINDS:
-        # The value rows: totals would dwarf their parts.
-        series = [(row.label, [c.value for c in cells])
-                  for row, cells in zip(rows, computed) if row.formula is None]
-        printed.chart = charts.table_chart(table.title, table.unit, list(table.columns), series,
-                                           table.chart, f"diagram-{table.key}")
-    return printed
+    # The chart shows the value rows: totals would dwarf their parts.
+    series = [(row.label, [c.value for c in cells])
+              for row, cells in zip(rows, computed) if row.formula is None]
+    return PrintedTable(table.key, table.title, table.unit, list(table.columns), out,
+                        table.comment, warnings, table.chart, series)
 
 
 def _tolerance(row, rows, decimals):
