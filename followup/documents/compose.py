@@ -59,6 +59,17 @@ def load_memo(memo_id):
     return memo
 
 
+def appendix_title(appendix):
+    return f"Bilaga {appendix.number} – {appendix.heading or appendix.title}"
+
+
+def document_titles(memo):
+    """(key, title) of the memo's documents in order, without rendering any."""
+    return [("memo", memo.title)] + [
+        (f"bilaga-{a.number}", appendix_title(a))
+        for a in sorted(memo.appendices, key=lambda a: a.position)]
+
+
 def documents(memo, preview=False):
     plan, phase = memo.plan, memo.phase
     followups = {f.node_id: f for f in db.session.scalars(
@@ -71,7 +82,7 @@ def documents(memo, preview=False):
     out = [PrintDocument("memo", memo.title, render_template(
         "print/memo.html", header=memo_header, title=memo.title, **common))]
     for appendix in sorted(memo.appendices, key=lambda a: a.position):
-        title = f"Bilaga {appendix.number} – {appendix.heading or appendix.title}"
+        title = appendix_title(appendix)
         header = Header(
             plan.administration, appendix.document_type or DEFAULT_APPENDIX_TYPE,
             appendix.date or memo.date, appendix.diarienummer or memo.diarienummer,

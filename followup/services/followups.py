@@ -10,7 +10,6 @@ from ..extensions import db
 from ..models import Followup, FollowupRevision, FollowupState, Node, NodeType, Phase, Plan, Scale
 from . import lifecycle, permissions
 from .errors import Conflict, Invalid, NotFound
-from .lifecycle import CONFLICT_MESSAGE, STATE_LABELS, clean_comment  # noqa: F401
 
 
 

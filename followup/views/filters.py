@@ -4,7 +4,7 @@ from flask_wtf.csrf import generate_csrf
 
 from .. import formatting
 from ..models.user import ROLE_LABELS
-from ..services.followups import STATE_LABELS
+from ..services.lifecycle import STATE_LABELS
 
 
 def register(app):

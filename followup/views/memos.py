@@ -8,6 +8,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..models import MemoState, Role
+from ..documents import compose
 from ..services import permissions, reports, signoff
 from ..services.errors import Invalid, NotFound
 from .forms import EmptyForm, ReopenForm
@@ -40,7 +41,8 @@ def show(plan_key, phase_key):
             raise
         plan, phase, _ = reports.locate(plan_key, phase_key)
         return render_template("memos/none.html", plan=plan, phase=phase, form=EmptyForm())
-    docs = reports.documents(memo, preview=True)
+    # Only the list of documents: rendering them (and their charts) waits for a preview.
+    docs = compose.document_titles(memo)
     return render_template(
         "memos/show.html", memo=memo, plan=memo.plan, phase=memo.phase, docs=docs,
         state_label=signoff.MEMO_STATE_LABELS[memo.state],

@@ -33,8 +33,7 @@ def index():
 
 @bp.get("/<plan_key>/<phase_key>")
 def board(plan_key, phase_key):
-    plan = fu.find_plan(plan_key)
-    phase = fu.find_phase(plan, phase_key)
+    plan, phase, _ = fu.locate(plan_key, phase_key)
     filters = Filters(
         unit=request.args.get("enhet") if request.args.get("enhet") not in (None, "*") else None,
         type=request.args.get("typ") or None,
@@ -53,8 +52,7 @@ def board(plan_key, phase_key):
 
 @bp.post("/<plan_key>/<phase_key>/godkann")
 def approve_many(plan_key, phase_key):
-    plan = fu.find_plan(plan_key)
-    phase = fu.find_phase(plan, phase_key)
+    plan, phase, _ = fu.locate(plan_key, phase_key)
     form = BulkApproveForm()
     if form.validate():
         approved, refused = fu.approve_many(current_user, phase, form.nodes.data)
@@ -69,8 +67,7 @@ def approve_many(plan_key, phase_key):
 
 @bp.post("/<plan_key>/faser/<phase_key>")
 def update_phase(plan_key, phase_key):
-    plan = fu.find_plan(plan_key)
-    phase = fu.find_phase(plan, phase_key)
+    plan, phase, _ = fu.locate(plan_key, phase_key)
     form = PhaseForm(prefix=phase.key)
     if not form.validate():
         for errors in form.errors.values():
