@@ -34,10 +34,16 @@ def _evaluator(names):
     return simpleeval.SimpleEval(operators=_OPERATORS, functions={}, names=names)
 
 
-def check(formula, earlier_keys, later_keys=()):
-    """Raise FormulaError unless ``formula`` only uses + - * / over ``earlier_keys``."""
-    if formula.strip() == SUM:
+def check(formula, earlier_keys, later_keys=(), what="rad"):
+    """Raise FormulaError unless ``formula`` only uses + - * / over ``earlier_keys``.
+
+    ``what`` is what the keys name: "rad" (a row formula, over the rows above it) or
+    "kolumn" (a column formula, over the table's other columns).
+    """
+    if what == "rad" and formula.strip() == SUM:
         return
+    shapes = (f'formeln "{formula}" får bara innehålla {what}nycklar, tal, + - * / '
+              f'och parenteser')
     evaluator = _evaluator({key: 1.0 for key in earlier_keys})
     try:
         parsed = evaluator.parse(formula)
@@ -47,25 +53,53 @@ def check(formula, earlier_keys, later_keys=()):
         if not isinstance(node, _ALLOWED_NODES) or (
             isinstance(node, ast.Constant) and type(node.value) not in (int, float)
         ):
-            raise FormulaError(
-                f'formeln "{formula}" får bara innehålla radnycklar, tal, + - * / och parenteser'
-            )
+            raise FormulaError(shapes)
         if isinstance(node, ast.Name) and node.id not in earlier_keys:
             if node.id in later_keys:
                 raise FormulaError(
                     f'formeln "{formula}" använder raden "{node.id}", som kommer senare i tabellen'
                 )
-            raise FormulaError(f'formeln "{formula}" använder "{node.id}", som inte är en rad i tabellen')
+            raise FormulaError(
+                f'formeln "{formula}" använder "{node.id}", som inte är en {what} i tabellen')
     try:
         evaluator.eval(formula, previously_parsed=parsed)
     except ZeroDivisionError:
-        pass  # the check uses 1 for every row; real figures decide
+        pass  # the check uses 1 for every key; real figures decide
     except simpleeval.InvalidExpression:
-        raise FormulaError(
-            f'formeln "{formula}" får bara innehålla radnycklar, tal, + - * / och parenteser'
-        ) from None
+        raise FormulaError(shapes) from None
     except (TypeError, ValueError):
         raise FormulaError(f'"{formula}" är ingen giltig formel') from None
+
+
+def names_of(formula):
+    """The keys a formula names; none where it cannot be read (``check`` says why)."""
+    try:
+        return names(formula)
+    except SyntaxError:
+        return set()
+
+
+def column_order(computed):
+    """Computed columns (key → formula) in an order where each comes after the computed
+    columns it uses; FormulaError naming the columns that depend on each other."""
+    order, state = [], {}
+
+    def visit(key, trail):
+        if state.get(key) == "done":
+            return
+        if state.get(key) == "visiting":
+            cycle = trail[trail.index(key):] + [key]
+            raise FormulaError("kolumnerna beror på varandra i en ring: " + " → ".join(cycle))
+        state[key] = "visiting"
+        for name in sorted(names_of(computed[key])):
+            if name in computed:
+                visit(name, trail + [key])
+        state[key] = "done"
+        order.append(key)
+
+    for key in computed:
+        visit(key, [])
+    return order
 
 
 @dataclass(frozen=True)
@@ -93,15 +127,22 @@ def names(formula):
     return {n.id for n in ast.walk(ast.parse(formula, mode="eval")) if isinstance(n, ast.Name)}
 
 
-def compute(rows, n_columns):
-    """Compute every formula row of a table.
+def compute(rows, n_columns, columns=()):
+    """Compute every formula row and formula column of a table.
 
-    ``rows`` are objects with ``key``, ``formula`` and ``values``. Returns one list
-    of Cell per row (the computed figures; for value rows, the values themselves).
+    ``rows`` are objects with ``key``, ``formula`` and ``values``; ``columns`` (optional)
+    objects with ``key`` and ``formula``, one a column. Returns one list of Cell per
+    row: the computed figures, and for value cells the values themselves.
+
     A formula row sums or combines what the rows above it print: their reported
-    values where they have them, else what was computed.
+    values where they have them, else what was computed. A formula column combines,
+    row by row, what the row's other cells print; where a row formula and a column
+    formula meet, the column formula wins (a total's percentage is not a sum).
     """
-    printed = {}  # key → list of numbers/None, what each row prints
+    by_key = {c.key: j for j, c in enumerate(columns) if c.key}
+    computed_columns = {c.key: c.formula for c in columns if c.key and c.formula}
+    order = [by_key[k] for k in column_order(computed_columns)] if computed_columns else []
+    printed = {}  # row key → list of numbers/None, what each row prints
     block = []  # value rows since the previous formula row
     result = []
     for row in rows:
@@ -117,11 +158,15 @@ def compute(rows, n_columns):
                 for i in range(n_columns)
             ]
             block = []
+        shown = [c.value for c in cells]
+        if row.formula is not None and row.values:
+            shown = [_column(row.values, i) for i in range(n_columns)]
+        for j in order:
+            cells[j] = evaluate(columns[j].formula, {k: shown[i] for k, i in by_key.items()})
+            reported = _column(row.values, j)
+            shown[j] = reported if reported is not None else cells[j].value
         result.append(cells)
         if row.key:
-            shown = [c.value for c in cells]
-            if row.formula is not None and row.values:
-                shown = [_column(row.values, i) for i in range(n_columns)]
             printed[row.key] = shown
     return result
 

@@ -122,25 +122,53 @@ def printed_values(table):
     return out
 
 
-def expected_table(check, table):
-    check.find(table["title"], "table title")
-    for column in table["columns"]:
-        check.find(column, "column")
+def column_label(column):
+    return column if isinstance(column, str) else column["label"]
+
+
+def cell_decimals(row, column, i):
+    decimals = row.get("decimals", 0)
+    if isinstance(decimals, list):
+        return decimals[i] if decimals[i] is not None else (column.get("decimals") or 0)
+    if isinstance(column, dict) and column.get("decimals") is not None:
+        return column["decimals"]
+    return decimals
+
+
+def expected_table(check, table, heading=None):
+    if table["title"] != heading:
+        check.find(table["title"], "table title")
+    groups = [c.get("group") if isinstance(c, dict) else None for c in table["columns"]]
+    if any(groups):
+        # Two header rows: group headers beside the ungrouped columns, then the grouped ones.
+        first = [g or column_label(c) for g, c in zip(groups, table["columns"])]
+        for label in dict.fromkeys(first):
+            check.find(label, "column or group header")
+        for g, c in zip(groups, table["columns"]):
+            if g:
+                check.find(column_label(c), "column under its group")
+    else:
+        for column in table["columns"]:
+            check.find(column_label(column), "column")
     for row, values in printed_values(table):
         with check.row():
             check.cell()
             check.find(row["label"], "row label")
-            for value in values:
+            for i, (value, column) in enumerate(zip(values, table["columns"])):
                 if value is not None:
-                    check.find(swedish(value, row.get("decimals", 0)), f'value of {row["label"]}')
+                    suffix = column.get("suffix") or "" if isinstance(column, dict) else ""
+                    check.find(swedish(value, cell_decimals(row, column, i)) + suffix.strip(),
+                               f'value of {row["label"]}')
 
 
 def expected_sections(check, sections, tables):
     for section in sections or []:
         check.find(section["heading"], "section heading")
         check.html(section["body"], "section body")
-        for key in section.get("tables") or []:
-            expected_table(check, tables[key])
+        for i, key in enumerate(section.get("tables") or []):
+            expected_table(check, tables[key],
+                           section["heading"] if i == 0 and not section["body"] else None)
+        check.html(section.get("body_after"), "section text after its tables")
 
 
 def expected_case(data, check):
@@ -346,7 +374,7 @@ def test_a_comment_at_the_length_limit_renders_over_many_pages(cli, ctx, tmp_pat
     from followup.models import Followup, Node, Phase
 
     cli.invoke(args=["plan", "import", str(PLAN_FILE)])
-    followup = db.session.scalar(select(Followup).join(Node).join(Phase).where(
+    followup = db.session.scalar(select(Followup).join(Node).join(Phase, Followup.phase_id == Phase.id).where(
         Node.key == "u2", Phase.key == "augusti"))
     paragraph = "<p>" + ("Familjehemmen behöver stöd och handledning. " * 20) + "</p>"
     followup.comment = (paragraph * (100_000 // len(paragraph)))[:99_990]

@@ -94,7 +94,7 @@ def test_export_writes_to_stdout_with_swedish_text_as_utf8(cli, ctx):
     result = cli.invoke(args=["plan", "export", "SOC-2026"])
     assert result.exit_code == 0
     assert "Förvaltningsdirektör" in result.stdout  # not \u00f6 escapes
-    assert json.loads(result.stdout)["format"] == "followup-plan/1"
+    assert json.loads(result.stdout)["format"] == "followup-plan/2"
 
 
 def test_export_of_unknown_plan_fails(cli, ctx):

@@ -74,8 +74,8 @@ def missing_title(data):
 
 
 def wrong_format(data):
-    data["format"] = "followup-plan/2"
-    return 'format: ska vara "followup-plan/1", inte "followup-plan/2"'
+    data["format"] = "followup-plan/3"
+    return 'format: ska vara "followup-plan/2", inte "followup-plan/3"'
 
 
 def huge_comment(data):
@@ -112,9 +112,127 @@ def bad_date(data):
     return 'documents[0].date: "5 februari 2024" är inget datum (ÅÅÅÅ-MM-DD)'
 
 
+def first_appendix(data, kind):
+    for j, appendix in enumerate(data["documents"][0]["appendices"]):
+        if appendix["kind"] == kind:
+            return f"documents[0].appendices[{j}]", appendix
+    raise AssertionError(f"no {kind} appendix in the base file")
+
+
+def layout_names_unknown_type(data):
+    path, appendix = first_appendix(data, "plan")
+    appendix.setdefault("layout", {})["delmal"] = {"display": "row"}
+    return f'{path}.layout.delmal: "delmal" är ingen nodtyp i "node_types" (och ingen grupp, "group:…")'
+
+
+def layout_names_unknown_group(data):
+    path, appendix = first_appendix(data, "plan")
+    appendix.setdefault("layout", {})["group:Finns inte"] = {"display": "row"}
+    return f'{path}.layout["group:Finns inte"]: ingen punkt i planen har gruppen "Finns inte"'
+
+
+def layout_column_of_internal_control(data):
+    path, appendix = first_appendix(data, "plan")
+    type_key = appendix["node_types"][0]
+    appendix.setdefault("layout", {})[type_key] = {
+        "display": "row", "columns": [{"field": "title", "header": "Mål"},
+                                      {"field": "risk", "header": "Risk"}]}
+    return (f'{path}.layout.{type_key}.columns[1].field: "risk" kan inte visas här; välj ett av '
+            'children, comment, level, level_text, notes, number, number_title, '
+            'responsible_boards, title, unit')
+
+
+def control_columns_on_a_plan_appendix(data):
+    path, appendix = first_appendix(data, "plan")
+    appendix["phases"] = [data["phases"][0]["key"]]
+    return f'{path}.phases: gäller bara delar av typen "internal_control"'
+
+
+def _computed_columns(data, formula_of):
+    table = data["tables"][0]
+    n = len(table["columns"])
+    table["columns"] = [{"key": f"k{i}", "label": f"Kolumn {i}"} for i in range(n)] + [
+        {"key": "x", "label": "X", "formula": formula_of("x")},
+        {"key": "y", "label": "Y", "formula": "x + 1"}]
+    for row in table["rows"]:
+        if row.get("values") is not None:
+            row["values"] = row["values"] + [None, None]
+        if isinstance(row.get("decimals"), list):
+            row["decimals"] = row["decimals"] + [None, None]
+
+
+def column_formula_on_unknown_column(data):
+    _computed_columns(data, lambda key: "k0 - budget")
+    return ('tables[0].columns[{}].formula: formeln "k0 - budget" använder "budget", som inte '
+            'är en kolumn i tabellen').format(len(data["tables"][0]["columns"]) - 2)
+
+
+def column_formula_on_itself(data):
+    _computed_columns(data, lambda key: f"{key} * 2")
+    return ('tables[0].columns[{}].formula: formeln "x * 2" använder sin egen kolumn "x"'
+            .format(len(data["tables"][0]["columns"]) - 2))
+
+
+def column_formulas_in_a_ring(data):
+    _computed_columns(data, lambda key: "y - k0")
+    return "tables[0].columns: kolumnerna beror på varandra i en ring: x → y → x"
+
+
+def decimals_per_cell_miscounted(data):
+    table = data["tables"][0]
+    table["rows"][0]["decimals"] = [1]
+    n = len(table["columns"])
+    return f"tables[0].rows[0].decimals: 1 decimalangivelser men tabellen har {n} kolumner"
+
+
+def since_names_no_phase(data):
+    path, node = list(walk(data["nodes"]))[1]
+    node["since"] = "oktober"
+    return f'{path}.since: "oktober" är ingen fas i "phases"'
+
+
+def until_before_since(data):
+    path, node = list(walk(data["nodes"]))[1]
+    first, last = data["phases"][0]["key"], data["phases"][-1]["key"]
+    node["since"], node["until"] = last, first
+    return f'{path}.until: fasen "{first}" kommer före "{last}" (since)'
+
+
+def chapter_of_unknown_kind(data):
+    path, appendix = "documents[0].appendices[0]", data["documents"][0]["appendices"][0]
+    appendix["chapters"] = [{"title": "Ekonomi", "kind": "economy"}]
+    return (f'{path}.chapters[0].kind: "economy" är inte tillåtet; välj ett av "plan", '
+            '"internal_control", "text", "tables"')
+
+
+def key_with_a_slash(data):
+    path, node = list(walk(data["nodes"]))[1]
+    node["key"] = "../admin"
+    return f'{path}.key: "../admin" innehåller otillåtna tecken'
+
+
+def scale_key_with_a_quote(data):
+    key = next(iter(data["scales"]))
+    bad = key + '" onload="x'
+    data["scales"] = {(bad if k == key else k): v for k, v in data["scales"].items()}
+    for t in data["node_types"].values():
+        if t["scale"] == key:
+            t["scale"] = bad
+    if (data.get("internal_control") or {}).get("scale") == key:
+        data["internal_control"]["scale"] = bad
+    return (f'scales["{key}\\" onload=\\"x"]: nyckeln "{bad}" innehåller otillåtna tecken; '
+            'använd bokstäver a–z, siffror och - _ . (högst 80 tecken, först en bokstav eller siffra)')
+
+
 VARIANTS = [unknown_level, unknown_node_type, duplicate_key, formula_on_later_row, missing_title,
             wrong_format, huge_comment, unknown_unit, appendix_names_missing_table, unknown_field,
-            wrong_type, bad_date]
+            wrong_type, bad_date,
+            # what version 2 added
+            layout_names_unknown_type, layout_names_unknown_group,
+            layout_column_of_internal_control, control_columns_on_a_plan_appendix,
+            column_formula_on_unknown_column, column_formula_on_itself, column_formulas_in_a_ring,
+            decimals_per_cell_miscounted, since_names_no_phase, until_before_since,
+            chapter_of_unknown_kind, key_with_a_slash, scale_key_with_a_quote]
 
 
 @pytest.mark.parametrize("base", BASES)

@@ -132,3 +132,45 @@ def test_who_may_fill_in_and_define(demo):
 def test_grid_is_read_only_for_a_reader(as_user):
     page = as_user("per").get(GRID).text
     assert 'name="c-0-0"' not in page and "31\u00a0840" in page
+
+
+def test_a_computed_column_of_a_version_2_table_shows_and_survives_a_redefinition(as_user, tmp_path):
+    from followup.services import plans
+
+    plan = plans.import_plan(ECONOMY_PLAN)
+    sara = as_user("sara")
+    url = f"/plans/{plan.key}/tabeller/ekonomi"
+    page = sara.get(url).text
+    assert "Avvikelse <span class=\"muted\">(beräknas)</span>" in page
+    assert "-2,0" in page  # utfall − budget of the first row: 48 − 50, one decimal
+    response = sara.post(url + "/berakna", {"c-0-0": "60", "c-0-1": "48"})
+    assert response.json["computed"]["0-2"]["text"] == "-12,0"
+
+    sara.get(url + "/definition")
+    response = sara.post(url + "/definition", {
+        "key": "ekonomi", "title": "Resultat", "unit": "mnkr",
+        "columns": "Budget\nUtfall\nAvvikelse", "rows": "a; Vård\nb; Stöd\ntot; Summa; sum; ; fet",
+        "chart": ""})
+    assert response.status_code == 302
+    table = db.session.scalar(select(FigureTable).where(FigureTable.key == "ekonomi",
+                                                         FigureTable.plan_id == plan.id))
+    assert table.columns[2] == {"key": "avv", "label": "Avvikelse", "formula": "utfall - budget",
+                                "decimals": 1}
+
+
+ECONOMY_PLAN = """{
+ "format": "followup-plan/2",
+ "organisation": {"municipality": "Test kommun", "board": "Testnämnden", "board_code": "TN",
+                  "administration": "Testförvaltningen"},
+ "year": 2026,
+ "phases": [{"key": "augusti", "label": "Per augusti"}],
+ "scales": {}, "node_types": {}, "units": [], "nodes": [], "internal_control": null,
+ "tables": [{"key": "ekonomi", "title": "Resultat", "unit": "mnkr",
+   "columns": [{"key": "budget", "label": "Budget", "group": "Helår"},
+               {"key": "utfall", "label": "Utfall", "group": "Helår"},
+               {"key": "avv", "label": "Avvikelse", "formula": "utfall - budget", "decimals": 1}],
+   "rows": [{"key": "a", "label": "Vård", "values": [50, 48, null]},
+            {"key": "b", "label": "Stöd", "values": [20, 23, null]},
+            {"key": "tot", "label": "Summa", "formula": "sum", "strong": true}]}],
+ "documents": []
+}"""

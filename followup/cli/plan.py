@@ -18,7 +18,7 @@ plan_cli = AppGroup("plan", help="Importera, exportera och lista planer.")
 @click.argument("file", type=click.File("rb"))
 @click.option("--replace", is_flag=True, help="Ersätt en befintlig plan med samma nyckel.")
 def import_command(file, replace):
-    """Importera en planfil (followup-plan/1). Skriver ut planens nyckel."""
+    """Importera en planfil (followup-plan/2 eller /1). Skriver ut planens nyckel."""
     try:
         plan = plans.import_plan(
             file.read(), replace=replace,

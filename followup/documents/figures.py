@@ -1,10 +1,11 @@
-"""A table of figures as it prints: Swedish numbers, formula rows computed, reported
-values printed where a row has them, and warnings for the compiler."""
+"""A table of figures as it prints: Swedish numbers, formula rows and columns
+computed, reported values printed where a cell has them, suffixes and per-cell
+decimals, and warnings for the compiler."""
 
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .. import charts, formatting, formulas
+from .. import charts, columns as table_columns, formatting, formulas
 
 
 @dataclass
@@ -26,56 +27,75 @@ class PrintedTable:
     key: str
     title: str
     unit: str | None
-    columns: list
+    columns: list  # Column
     rows: list
     comment: str | None
     warnings: list = field(default_factory=list)  # for the compiler, not the document
     chart_kind: str | None = None
     series: list = field(default_factory=list)  # (label, numbers) of the value rows
 
+    @property
+    def labels(self):
+        return [c.label for c in self.columns]
+
+    @property
+    def groups(self):
+        """Spanning header cells over adjacent columns of one group, or None."""
+        return table_columns.header_rows(self.columns)
+
+    @property
+    def unit_in_title(self):
+        """Whether the title already says the unit ("Barn och ungdomsvård, mnkr")."""
+        return bool(self.unit) and self.unit.lower() in self.title.lower().replace(",", " ").split()
+
     @cached_property
     def chart(self):
         """Drawn when a page or document shows it, not whenever figures are computed."""
         if self.chart_kind not in charts.CHART_KINDS:
             return None
-        return charts.table_chart(self.title, self.unit, self.columns, self.series,
+        return charts.table_chart(self.title, self.unit, self.labels, self.series,
                                   self.chart_kind, f"diagram-{self.key}")
 
 
 def printed_table(table):
     rows = sorted(table.rows, key=lambda r: r.position)
-    n = len(table.columns)
-    computed = formulas.compute(rows, n)
+    cols = table_columns.columns_of(table)
+    n = len(cols)
+    computed = formulas.compute(rows, n, cols)
     out, warnings = [], []
     for row, cells in zip(rows, computed):
-        decimals = row.decimals or 0
         printed = []
-        for i, cell in enumerate(cells):
-            reported = row.values[i] if row.formula and row.values and i < len(row.values) else None
+        for i, (cell, column) in enumerate(zip(cells, cols)):
+            decimals = table_columns.decimals(row, i, column)
+            suffix = (column.suffix or "").replace(" ", "\N{NO-BREAK SPACE}")
+            is_computed = row.formula is not None or column.formula is not None
+            reported = row.values[i] if is_computed and row.values and i < len(row.values) else None
             if reported is not None:
-                printed.append(PrintedCell(formatting.number(reported, decimals)))
-                tolerance = _tolerance(row, rows, decimals)
+                printed.append(PrintedCell(formatting.number(reported, decimals) + suffix))
+                tolerance = _tolerance(row, rows, decimals, column)
                 if cell.value is not None and abs(cell.value - reported) > tolerance:
                     warnings.append(
-                        f"{table.title}: raden \"{row.label}\", kolumnen \"{table.columns[i]}\": "
+                        f"{table.title}: raden \"{row.label}\", kolumnen \"{column.label}\": "
                         f"redovisat {formatting.number(reported, decimals)}, beräknat "
                         f"{formatting.number(cell.value, max(decimals, 1))}")
-            elif cell.value is None and cell.note:
+            elif cell.value is None:
                 printed.append(PrintedCell("", cell.note))
             else:
-                printed.append(PrintedCell(formatting.number(cell.value, decimals)))
+                printed.append(PrintedCell(formatting.number(cell.value, decimals) + suffix))
         out.append(PrintedRow(row.label, printed, row.strong, row.formula is not None))
     # The chart shows the value rows: totals would dwarf their parts.
     series = [(row.label, [c.value for c in cells])
               for row, cells in zip(rows, computed) if row.formula is None]
-    return PrintedTable(table.key, table.title, table.unit, list(table.columns), out,
+    return PrintedTable(table.key, table.title, table.unit, cols, out,
                         table.comment, warnings, table.chart, series)
 
 
-def _tolerance(row, rows, decimals):
+def _tolerance(row, rows, decimals, column):
     """How far a reported figure may lie from the computed one: half a unit of the
-    row's last decimal for each rounded term that went into it."""
-    if row.formula.strip() == formulas.SUM:
+    cell's last decimal for each rounded term that went into it."""
+    if column.formula is not None:
+        terms = len(formulas.names_of(column.formula))
+    elif row.formula.strip() == formulas.SUM:
         above = rows[:rows.index(row)]
         terms = 0
         for r in reversed(above):

@@ -11,10 +11,11 @@ class FigureTable(PlanPart, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     unit: Mapped[str | None] = mapped_column(String(40))
-    columns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A column is a label, or an object (FORMAT.md) with key, label, group, formula,
+    # decimals and suffix; kept as the plan file gives it.
+    columns: Mapped[list] = mapped_column(JSON, default=list)
     comment: Mapped[str | None] = mapped_column(Text)
-    # "bar" or "line": how the table is drawn as a chart; None: no chart. Not in the
-    # plan file format (its schema allows no such key), so an export leaves it out.
+    # "bar" or "line": the table is drawn as that chart too; None: no chart.
     chart: Mapped[str | None] = mapped_column(String(10))
 
     plan: Mapped[Plan] = relationship(back_populates="tables")
@@ -36,6 +37,8 @@ class FigureRow(db.Model):
     formula: Mapped[str | None] = mapped_column(String(400))
     values: Mapped[list[float | None] | None] = mapped_column(JSON)
     decimals: Mapped[int | None]
+    # One number of decimals a column (None: the column's), where the cells differ.
+    cell_decimals: Mapped[list | None] = mapped_column(JSON)
     strong: Mapped[bool] = mapped_column(default=False)
 
     table: Mapped[FigureTable] = relationship(back_populates="rows")

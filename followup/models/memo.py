@@ -32,6 +32,11 @@ class Memo(db.Model):
     meeting_date: Mapped[date | None]
     proposals_intro: Mapped[str | None] = mapped_column(Text)
     proposals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # None: the plan file left them out, and the defaults apply (numbered; the director
+    # signs; "Beslutsunderlag"). Kept apart from a given value so an export says the same.
+    numbered_proposals: Mapped[bool | None]
+    signatures: Mapped[list[dict] | None] = mapped_column(JSON)
+    appendices_heading: Mapped[str | None] = mapped_column(Text)
     state: Mapped[MemoState] = mapped_column(
         Enum(MemoState, name="memo_state", native_enum=False, length=20), default=MemoState.draft
     )
@@ -41,8 +46,10 @@ class Memo(db.Model):
     sections: Mapped[list["Section"]] = relationship(
         back_populates="memo", order_by="Section.position", cascade="all, delete-orphan"
     )
+    # The bilagor; chapters of a report hang on their appendix.
     appendices: Mapped[list["Appendix"]] = relationship(
-        back_populates="memo", order_by="Appendix.position", cascade="all, delete-orphan"
+        primaryjoin="and_(Memo.id == Appendix.memo_id, Appendix.parent_id.is_(None))",
+        order_by="Appendix.position", cascade="all, delete-orphan", overlaps="memo",
     )
     signoffs: Mapped[list["MemoSignoff"]] = relationship(
         back_populates="memo", order_by="MemoSignoff.version", cascade="all, delete-orphan"
@@ -50,12 +57,18 @@ class Memo(db.Model):
 
 
 class Appendix(db.Model):
-    """A bilaga: a document of its own; header fields left empty fall back to the memo's."""
+    """A bilaga: a document of its own; header fields left empty fall back to the memo's.
+
+    A chapter of a report in one document is an appendix row too, under its report
+    (``parent``), with no number and no header fields of its own.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     memo_id: Mapped[int] = mapped_column(ForeignKey("memo.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appendix.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
-    number: Mapped[int]
+    number: Mapped[int | None]
     title: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))  # plan, internal_control, text, tables
     intro: Mapped[str | None] = mapped_column(Text)
@@ -66,8 +79,19 @@ class Appendix(db.Model):
     date: Mapped[date | None]
     diarienummer: Mapped[str | None] = mapped_column(String(80))
     handlaggare: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # How it prints (FORMAT.md): kept as the plan file gives them, None where it does not.
+    layout: Mapped[dict | None] = mapped_column(JSON)  # plan: per node type or group
+    columns: Mapped[list[dict] | None] = mapped_column(JSON)  # internal control
+    phases: Mapped[list[str] | None] = mapped_column(JSON)  # internal control
+    contents: Mapped[bool | None]
+    cover: Mapped[dict | None] = mapped_column(JSON)
+    new_page: Mapped[bool | None]  # a chapter's
 
-    memo: Mapped[Memo] = relationship(back_populates="appendices")
+    memo: Mapped[Memo] = relationship(overlaps="appendices")
+    parent: Mapped["Appendix | None"] = relationship(back_populates="chapters", remote_side=[id])
+    chapters: Mapped[list["Appendix"]] = relationship(
+        back_populates="parent", order_by="Appendix.position", cascade="all, delete-orphan"
+    )
     sections: Mapped[list["Section"]] = relationship(
         back_populates="appendix", order_by="Section.position", cascade="all, delete-orphan"
     )
@@ -92,6 +116,7 @@ class Section(db.Model):
     level: Mapped[int | None]
     body: Mapped[str | None] = mapped_column(Text)
     tables: Mapped[list[str]] = mapped_column(JSON, default=list)
+    body_after: Mapped[str | None] = mapped_column(Text)  # printed after the tables
 
     memo: Mapped[Memo | None] = relationship(back_populates="sections")
     appendix: Mapped[Appendix | None] = relationship(back_populates="sections")

@@ -4,7 +4,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .plan import NodeType, Plan, PlanPart, Unit
+from .plan import NodeType, Phase, Plan, PlanPart, Unit
 
 
 class Node(PlanPart, db.Model):
@@ -23,6 +23,10 @@ class Node(PlanPart, db.Model):
     notes: Mapped[list[str]] = mapped_column(JSON, default=list)
     group: Mapped[str | None] = mapped_column("group_heading", String(200))
     archived: Mapped[bool] = mapped_column(default=False)
+    # The first and last phase in which the node is followed up (None: from the first,
+    # to the last).
+    since_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id", ondelete="SET NULL"))
+    until_id: Mapped[int | None] = mapped_column(ForeignKey("phase.id", ondelete="SET NULL"))
 
     plan: Mapped[Plan] = relationship(overlaps="root_nodes")
     parent: Mapped["Node | None"] = relationship(back_populates="children", remote_side=[id])
@@ -31,9 +35,16 @@ class Node(PlanPart, db.Model):
     )
     type: Mapped[NodeType] = relationship()
     unit: Mapped[Unit | None] = relationship()
+    since: Mapped[Phase | None] = relationship(foreign_keys=[since_id])
+    until: Mapped[Phase | None] = relationship(foreign_keys=[until_id])
     followups: Mapped[list["Followup"]] = relationship(  # noqa: F821
         back_populates="node", cascade="all, delete-orphan"
     )
+
+    def in_phase(self, phase):
+        """Whether the node is part of the plan in ``phase`` (FORMAT.md ``since``/``until``)."""
+        return ((self.since is None or self.since.position <= phase.position)
+                and (self.until is None or phase.position <= self.until.position))
 
     def walk(self):
         """This node and its descendants, in document order."""

@@ -1,4 +1,5 @@
-"""The plan file (``followup-plan/1``): parse, validate, read into models, write back."""
+"""The plan file (``followup-plan/2``, and version 1 on import): parse, validate, read into
+models, write back."""
 
 import json
 

@@ -77,6 +77,8 @@ class _Context:
             carried_over_from=n.get("carried_over_from"),
             responsible_boards=n.get("responsible_boards"),
             notes=list(n.get("notes") or []), group=n.get("group"),
+            since=self.phases[n["since"]] if n.get("since") else None,
+            until=self.phases[n["until"]] if n.get("until") else None,
         )
         scale = node_type.scale
         for phase_key, f in (n.get("followups") or {}).items():
@@ -121,40 +123,62 @@ def _internal_control(ic, scales, phases, units):
 def _table(t, position):
     return FigureTable(
         position=position, key=t["key"], title=t["title"], unit=t.get("unit"),
-        columns=list(t["columns"]), comment=t.get("comment"),
-        rows=[
-            FigureRow(position=i, key=r.get("key"), label=r["label"], formula=r.get("formula"),
-                      values=r.get("values"), decimals=r.get("decimals"),
-                      strong=r.get("strong", False))
-            for i, r in enumerate(t["rows"])
-        ],
+        columns=list(t["columns"]), comment=t.get("comment"), chart=t.get("chart"),
+        rows=[_row(r, i) for i, r in enumerate(t["rows"])],
     )
+
+
+def _row(r, position):
+    decimals = r.get("decimals")
+    per_cell = isinstance(decimals, list)
+    return FigureRow(position=position, key=r.get("key"), label=r["label"],
+                     formula=r.get("formula"), values=r.get("values"),
+                     decimals=None if per_cell else decimals,
+                     cell_decimals=list(decimals) if per_cell else None,
+                     strong=r.get("strong", False))
 
 
 def _sections(items):
     return [
         Section(position=i, heading=s["heading"], level=s.get("level"), body=s["body"],
-                tables=list(s.get("tables") or []))
+                tables=list(s.get("tables") or []), body_after=s.get("body_after"))
         for i, s in enumerate(items or [])
     ]
 
 
+def _part(a, position, memo):
+    """What an appendix and a chapter share."""
+    return Appendix(
+        memo=memo, position=position, title=a["title"], kind=a["kind"], intro=a.get("intro"),
+        node_types=list(a.get("node_types") or []), tables=list(a.get("tables") or []),
+        sections=_sections(a.get("sections")), layout=a.get("layout"),
+        columns=a.get("columns"), phases=a.get("phases"), new_page=a.get("new_page"),
+    )
+
+
+def _appendix(a, position, memo):
+    appendix = _part(a, position, memo)
+    appendix.number = a["number"]
+    appendix.document_type = a.get("document_type")
+    appendix.heading = a.get("heading")
+    appendix.date = _date(a.get("date"))
+    appendix.diarienummer = a.get("diarienummer")
+    appendix.handlaggare = list(a.get("handlaggare") or [])
+    appendix.contents = a.get("contents")
+    appendix.cover = a.get("cover")
+    appendix.chapters = [_part(c, i, memo) for i, c in enumerate(a.get("chapters") or [])]
+    return appendix
+
+
 def _memo(d, position, phases):
-    return Memo(
+    memo = Memo(
         position=position, phase=phases[d["phase"]], title=d["title"], date=_date(d.get("date")),
         diarienummer=d.get("diarienummer"), handlaggare=list(d.get("handlaggare") or []),
         recipient=d.get("recipient"), meeting_date=_date(d.get("meeting_date")),
         proposals_intro=d.get("proposals_intro"), proposals=list(d.get("proposals") or []),
+        numbered_proposals=d.get("numbered_proposals"), signatures=d.get("signatures"),
+        appendices_heading=d.get("appendices_heading"),
         sections=_sections(d.get("sections")),
-        appendices=[
-            Appendix(
-                position=i, number=a["number"], title=a["title"], kind=a["kind"],
-                intro=a.get("intro"), node_types=list(a.get("node_types") or []),
-                tables=list(a.get("tables") or []), document_type=a.get("document_type"),
-                heading=a.get("heading"), date=_date(a.get("date")),
-                diarienummer=a.get("diarienummer"), handlaggare=list(a.get("handlaggare") or []),
-                sections=_sections(a.get("sections")),
-            )
-            for i, a in enumerate(d["appendices"])
-        ],
     )
+    memo.appendices = [_appendix(a, i, memo) for i, a in enumerate(d["appendices"])]
+    return memo

@@ -1,4 +1,6 @@
-"""Every HTML text of a plan file goes through the allowlist (``followup.html``) on import."""
+"""Every HTML text of a plan file goes through the allowlist (``followup.html``) on import:
+comments, bodies (before and after a section's tables) and intros (of appendices,
+chapters and layout groups)."""
 
 import copy
 
@@ -28,6 +30,19 @@ def sanitized(data):
     def sections(items, parts):
         for i, section in enumerate(items or []):
             clean(section, "body", parts + (i,))
+            if "body_after" in section:
+                clean(section, "body_after", parts + (i,))
+
+    def appendix(item, parts):
+        """An appendix or a chapter: its intro, its layout's intros, its sections."""
+        if "intro" in item:
+            clean(item, "intro", parts)
+        for key, layout in (item.get("layout") or {}).items():
+            if "intro" in layout:
+                clean(layout, "intro", parts + ("layout", key))
+        sections(item.get("sections"), parts + ("sections",))
+        for k, chapter in enumerate(item.get("chapters") or []):
+            appendix(chapter, parts + ("chapters", k))
 
     nodes(data.get("nodes") or [], ("nodes",))
     for i, point in enumerate((data.get("internal_control") or {}).get("points") or []):
@@ -39,8 +54,6 @@ def sanitized(data):
             clean(table, "comment", ("tables", i))
     for i, doc in enumerate(data.get("documents") or []):
         sections(doc.get("sections"), ("documents", i, "sections"))
-        for j, appendix in enumerate(doc.get("appendices") or []):
-            if "intro" in appendix:
-                clean(appendix, "intro", ("documents", i, "appendices", j))
-            sections(appendix.get("sections"), ("documents", i, "appendices", j, "sections"))
+        for j, item in enumerate(doc.get("appendices") or []):
+            appendix(item, ("documents", i, "appendices", j))
     return data, faults

@@ -1,11 +1,13 @@
 """A plan in the database → its plan file, keys in the order FORMAT.md gives them.
 
 Optional keys print as their empty default (null, [], false) where the plan has
-nothing, except those the schema does not let be null, which are left out.
+nothing, except those the schema does not let be null, which are left out. Keys
+whose absence means something other than their empty default (``signatures``,
+``numbered_proposals``, a layout …) are kept as the file gave them and left out
+where it gave none.
 """
 
-
-FORMAT = "followup-plan/1"
+from .schema import FORMAT
 
 
 def _iso(d):
@@ -78,6 +80,8 @@ def _node(n, phase_order):
         "responsible_boards": n.responsible_boards,
         "notes": list(n.notes or []),
         "group": n.group,
+        "since": n.since.key if n.since else None,
+        "until": n.until.key if n.until else None,
         "followups": {
             f.phase.key: {"level": f.level.key if f.level else None, "comment": f.comment}
             for f in _by_phase(n.followups, phase_order)
@@ -113,11 +117,11 @@ def _table(t):
         row = {"key": r.key, "label": r.label}
         _put(row, "formula", r.formula)
         _put(row, "values", r.values)
-        _put(row, "decimals", r.decimals)
+        _put(row, "decimals", list(r.cell_decimals) if r.cell_decimals is not None else r.decimals)
         row["strong"] = r.strong
         rows.append(row)
     return {"key": t.key, "title": t.title, "unit": t.unit, "columns": list(t.columns),
-            "rows": rows, "comment": t.comment}
+            "rows": rows, "comment": t.comment, "chart": t.chart}
 
 
 def _sections(sections):
@@ -127,12 +131,52 @@ def _sections(sections):
         _put(section, "level", s.level)
         section["body"] = s.body
         section["tables"] = list(s.tables or [])
+        section["body_after"] = s.body_after
         out.append(section)
     return out
 
 
+def _by_position(items):
+    return sorted(items, key=lambda x: x.position)
+
+
+def _part(a, out):
+    """What an appendix and a chapter share, from ``kind`` on."""
+    out["kind"] = a.kind
+    out["intro"] = a.intro
+    out["node_types"] = list(a.node_types or [])
+    _put(out, "layout", a.layout)
+    _put(out, "columns", a.columns)
+    _put(out, "phases", a.phases)
+    out["tables"] = list(a.tables or [])
+    out["sections"] = _sections(_by_position(a.sections))
+    return out
+
+
+def _appendix(a):
+    out = _part(a, {
+        "number": a.number,
+        "title": a.title,
+        "document_type": a.document_type,
+        "heading": a.heading,
+        "date": _iso(a.date),
+        "diarienummer": a.diarienummer,
+        "handlaggare": list(a.handlaggare or []),
+    })
+    _put(out, "contents", a.contents)
+    out["cover"] = a.cover
+    out["chapters"] = [_chapter(c) for c in _by_position(a.chapters)]
+    return out
+
+
+def _chapter(c):
+    out = _part(c, {"title": c.title})
+    _put(out, "new_page", c.new_page)
+    return out
+
+
 def _memo(m):
-    return {
+    out = {
         "phase": m.phase.key,
         "title": m.title,
         "date": _iso(m.date),
@@ -142,22 +186,10 @@ def _memo(m):
         "meeting_date": _iso(m.meeting_date),
         "proposals_intro": m.proposals_intro,
         "proposals": list(m.proposals or []),
-        "sections": _sections(m.sections),
-        "appendices": [
-            {
-                "number": a.number,
-                "title": a.title,
-                "document_type": a.document_type,
-                "heading": a.heading,
-                "date": _iso(a.date),
-                "diarienummer": a.diarienummer,
-                "handlaggare": list(a.handlaggare or []),
-                "kind": a.kind,
-                "intro": a.intro,
-                "node_types": list(a.node_types or []),
-                "tables": list(a.tables or []),
-                "sections": _sections(a.sections),
-            }
-            for a in m.appendices
-        ],
     }
+    _put(out, "numbered_proposals", m.numbered_proposals)
+    out["sections"] = _sections(_by_position(m.sections))
+    _put(out, "signatures", m.signatures)
+    out["appendices_heading"] = m.appendices_heading
+    out["appendices"] = [_appendix(a) for a in _by_position(m.appendices)]
+    return out

@@ -111,7 +111,9 @@ def export_plan(key):
             selectinload(Plan.memos).options(
                 selectinload(Memo.phase),
                 selectinload(Memo.sections),
-                selectinload(Memo.appendices).selectinload(Appendix.sections),
+                selectinload(Memo.appendices).options(
+                    selectinload(Appendix.sections),
+                    selectinload(Appendix.chapters).selectinload(Appendix.sections)),
             ),
         )
     )

@@ -8,7 +8,7 @@ grid, with a message on that cell.
 import re
 from dataclasses import dataclass
 
-from .. import formulas
+from .. import columns as table_columns, formulas
 from ..charts import CHART_KINDS
 from ..documents import figures as printed
 from ..extensions import db
@@ -175,7 +175,12 @@ def define_table(user, plan, table, *, key, title, unit, columns, rows, chart=No
     n = len(column_names)
     if chart not in (None, "", *CHART_KINDS):
         raise Invalid("Välj stapeldiagram, linjediagram eller inget diagram.")
-    table.title, table.unit, table.columns = title, unit, column_names
+    # A column whose label stays keeps what else the plan file says of it (group,
+    # formula, decimals, suffix).
+    kept = {table_columns.Column(label=c).label if isinstance(c, str) else c["label"]: c
+            for c in table.columns or []}
+    table.title, table.unit = title, unit
+    table.columns = [kept.get(name, name) for name in column_names]
     table.chart = chart or None
     new_rows = []
     for position, spec in enumerate(specs):
@@ -205,8 +210,9 @@ def definition_text(table):
 def grid(table):
     """The table as the grid shows it: inputs for value cells, computed figures for
     formula rows (beside the reported ones where a row has them), and warnings."""
+    cols = table_columns.columns_of(table)
     return printed.printed_table(table), formulas.compute(
-        sorted(table.rows, key=lambda r: r.position), len(table.columns))
+        sorted(table.rows, key=lambda r: r.position), len(cols), cols)
 
 
 def preview(table, cells):
@@ -217,7 +223,8 @@ def preview(table, cells):
     from .. import formatting
 
     rows = sorted(table.rows, key=lambda r: r.position)
-    n = len(table.columns)
+    cols = table_columns.columns_of(table)
+    n = len(cols)
     errors, candidate = {}, []
     for i, row in enumerate(rows):
         values = list(row.values) if row.values is not None else None
@@ -231,13 +238,14 @@ def preview(table, cells):
                         values[j] = None  # unreadable: what depends on it is unknown too
                         errors[f"{i}-{j}"] = str(e)
         candidate.append(SimpleNamespace(key=row.key, formula=row.formula, values=values))
-    computed = formulas.compute(candidate, n)
+    computed = formulas.compute(candidate, n, cols)
     out = {}
     for i, (row, result) in enumerate(zip(rows, computed)):
-        if row.formula is not None:
-            for j, cell in enumerate(result):
-                out[f"{i}-{j}"] = {"text": formatting.number(cell.value, row.decimals or 0),
-                                   "note": cell.note}
+        for j, (cell, column) in enumerate(zip(result, cols)):
+            if row.formula is not None or column.formula is not None:
+                out[f"{i}-{j}"] = {
+                    "text": formatting.number(cell.value, table_columns.decimals(row, j, column)),
+                    "note": cell.note}
     return out, errors
 
 
@@ -256,9 +264,10 @@ def input_texts(table):
     from .. import formatting
 
     out = {}
+    cols = table_columns.columns_of(table)
     for i, row in enumerate(sorted(table.rows, key=lambda r: r.position)):
         if row.values is not None:
-            for j in range(len(table.columns)):
+            for j, column in enumerate(cols):
                 value = row.values[j] if j < len(row.values) else None
-                out[f"{i}-{j}"] = formatting.number(value, row.decimals or 0)
+                out[f"{i}-{j}"] = formatting.number(value, table_columns.decimals(row, j, column))
     return out

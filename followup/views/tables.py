@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import columns as table_columns
 from ..extensions import db
 from ..services import followups as fu
 from ..services import permissions, tables
@@ -47,6 +48,7 @@ def _grid_page(plan, table, errors=None, cells=None, status=200):
     shown = tables.input_texts(table)
     shown.update(cells or {})  # what was typed stays when a save is refused
     return render_template("tables/grid.html", plan=plan, table=table, printed=printed,
+                           columns=printed.columns, decimals=table_columns.decimals,
                            computed=computed, rows=sorted(table.rows, key=lambda r: r.position),
                            errors=errors or {}, shown=shown, may_edit=_may_edit(plan),
                            is_compiler=permissions.is_compiler(current_user),
@@ -104,7 +106,7 @@ def define(plan_key, key=None):
         if table is not None:
             form.key.data, form.title.data, form.unit.data = table.key, table.title, table.unit
             form.chart.data = table.chart or ""
-            form.columns.data = "\n".join(table.columns)
+            form.columns.data = "\n".join(table_columns.labels(table))
             form.rows.data = tables.definition_text(table)
     form.chart.choices = choices([("", "Inget diagram"), *CHART_KINDS.items()])
     if request.method == "POST" and form.validate():

@@ -14,7 +14,7 @@ EDIT = "/plans/SOC-2026/phases/december/nodes/{}"
 
 def stored(key):
     db.session.expire_all()
-    return db.session.scalar(select(Followup).join(Node).join(Phase).where(
+    return db.session.scalar(select(Followup).join(Node).join(Phase, Followup.phase_id == Phase.id).where(
         Node.key == key, Phase.key == "december"))
 
 
