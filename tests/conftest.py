@@ -24,6 +24,16 @@ FIXTURE_FILES = sorted(FIXTURES.glob("*.json")) if FIXTURES.is_dir() else []
 LARGER_FIXTURE = max(FIXTURE_FILES, key=lambda p: p.stat().st_size) if FIXTURE_FILES else None
 
 
+OWN_PLANS = sorted((Path(__file__).parent / "plans").glob("*.json"))
+
+
+def plan_params():
+    """The shared fixtures (where present) and the project's own plan files, written in
+    other municipalities' styles."""
+    return [p for p in fixture_params() if p.values[0] is not None] + [
+        pytest.param(p, id=p.stem) for p in OWN_PLANS]
+
+
 def fixture_params():
     """One parameter per shared fixture, or one skipped parameter where shared/ is absent."""
     if not FIXTURE_FILES:

@@ -10,8 +10,9 @@ from sqlalchemy import select
 from followup.extensions import db
 from followup.models import FigureRow, FigureTable, Memo
 
-from .conftest import FIXTURE_FILES, fixture_params, load_json
+from .conftest import FIXTURE_FILES, load_json, plan_params
 from .pdftext import InOrder, reading_order
+from .test_planfile_versions import v1_params
 
 
 def swedish(value, decimals=0):
@@ -28,70 +29,143 @@ def node_map(nodes, out=None, parent=None):
     return out
 
 
-def expected_plan(doc, check, data, appendix, phase):
+def expected_plan(check, data, appendix, phase):
+    """What a plan appendix shows, in order, by FORMAT.md's rules for ``layout`` (written
+    here from the format, not from the application's code)."""
     listed = set(appendix.get("node_types") or [])
+    layout = appendix.get("layout") or {}
     types, scales = data["node_types"], data["scales"]
+    order = [p["key"] for p in data["phases"]]
 
-    def level_of(n):
+    def present(n):
+        at = order.index(phase)
+        return ((n.get("since") is None or order.index(n["since"]) <= at)
+                and (n.get("until") is None or at <= order.index(n["until"])))
+
+    def wanted(n):
+        return present(n) and (n["type"] in listed or any(wanted(c) for c in n["children"]))
+
+    def spec(n, parent):
+        out = dict(layout.get(n["type"]) or {})
+        if n["group"]:
+            out.update(layout.get("group:" + n["group"]) or {})
+        if "display" not in out:
+            out["display"] = ("section" if parent is None
+                              else "row" if types[n["type"]]["scale"] else "list")
+        return out
+
+    def entry(n):
         f = n["followups"].get(phase) or {}
         scale = types[n["type"]]["scale"]
-        if not f.get("level") or not scale:
-            return None
-        return next(lv for lv in scales[scale]["levels"] if lv["key"] == f["level"])
+        level = None
+        if f.get("level") and scale:
+            level = next(lv for lv in scales[scale]["levels"] if lv["key"] == f["level"])
+        return level, f.get("comment"), (scales[scale]["label"] if scale else None)
 
-    def is_action(n, parent):
-        return (n["type"] in listed and types[n["type"]]["scale"] is None and parent is not None
-                and parent["type"] in listed)
+    def list_children(n, parent_spec=None):
+        return [c for c in n["children"] if wanted(c) and c["type"] in listed
+                and spec(c, n)["display"] == "list"]
 
-    def rows(n):
-        for child in n["children"]:
-            if child["type"] in listed and not is_action(child, n):
-                yield child
-            yield from rows(child)
+    def title(n, prefix=""):
+        check.find(f'{prefix}{n["number"] or ""} {n["title"]}'.strip(), "title")
 
-    def check_row(n):
+    def section(n, parent, depth):
+        s = spec(n, parent)
+        if depth == 0:
+            check.find(f'{(s.get("prefix") or "").strip() or types[n["type"]]["label"]} '
+                       f'{n["number"] or ""}'.strip(), "goal heading")
+            check.find(n["title"], "goal title")
+        else:
+            title(n, s.get("prefix") or "")
+        for note in n["notes"]:
+            check.find(note, "note")
+        own = [c for c in list_children(n) if not c["group"]] if n["type"] in listed else \
+            [c for c in list_children(n) if not c["group"]]
+        if n["type"] in listed:
+            level, comment, scale_label = entry(n)
+            how = s.get("level") or "text"
+            if level is None and not comment:
+                check.find("Ej rapporterad", "not reported")
+            elif level:
+                if how in ("label", "label_and_text"):
+                    check.find(f'{scale_label}: {level["label"]}', "level label")
+                if how == "text" or (how == "label_and_text" and level.get("text")):
+                    check.find(level.get("text") or level["label"], "level text")
+            check.html(comment, "comment")
+        if own:
+            lead = spec(own[0], n).get("lead")
+            if lead:
+                check.find(lead, "lead")
+            for c in own:
+                title(c, spec(c, n).get("prefix") or "")
+        children([c for c in n["children"] if c not in own], n, depth + 1, None)
+
+    def row(n, parent, table):
+        s = spec(n, parent)
+        columns = table if table is not None else s.get("columns") or [
+            {"field": "number_title"}, {"field": "level"}, {"field": "children"},
+            {"field": "comment"}]
+        level, comment, _ = entry(n)
+        kids = list_children(n)
         with check.row():
-            check.cell()
-            if n["number"]:
-                check.find(n["number"], "number")
-            check.find(n["title"], "title")
-            for note in n["notes"]:
-                check.find(note, "note")
-            level = level_of(n)
-            if level:
+            for column in columns:
                 check.cell()
-                check.find(level["label"], "level label")
-            check.cell()
-            for child in n["children"]:
-                if is_action(child, n):
-                    check.find(child["title"], "åtgärd")
-            check.cell()
-            check.html((n["followups"].get(phase) or {}).get("comment"), "comment")
+                field = column["field"]
+                if field in ("number_title", "title"):
+                    if field == "number_title" and n["number"]:
+                        check.find(n["number"], "number")
+                    check.find(n["title"], "row title")
+                    if not any(c["field"] == "notes" for c in columns):
+                        for note in n["notes"]:
+                            check.find(note, "note")
+                elif field == "level" and level:
+                    check.find(level["label"], "level label")
+                elif field == "level_text" and level:
+                    check.find(level.get("text") or level["label"], "level text")
+                elif field == "children":
+                    for c in kids:
+                        check.find(c["title"], "list child")
+                elif field == "comment":
+                    check.html(comment, "comment")
+                    for c in kids:
+                        check.html(entry(c)[1], "list child's comment")
+        return columns
 
-    grouped = []
-    for root in data["nodes"]:
-        if root["group"]:
-            grouped.append(root)
-            continue
-        body = list(rows(root))
-        if root["type"] not in listed and not body:
-            continue
-        check.find(f'{types[root["type"]]["label"]} {root["number"] or ""}', "goal heading")
-        check.find(root["title"], "goal title")
-        if root["type"] in listed:
-            level = level_of(root)
-            if level:
-                check.find(level.get("text") or level["label"], "goal level")
-            check.html((root["followups"].get(phase) or {}).get("comment"), "goal comment")
-        for n in body:
-            check_row(n)
-    for group in dict.fromkeys(r["group"] for r in grouped):
-        check.find(group, "group heading")
-        for root in (r for r in grouped if r["group"] == group):
-            if root["type"] in listed:
-                check_row(root)
-            for n in rows(root):
-                check_row(n)
+    def children(nodes, parent, depth, table):
+        plain = [n for n in nodes if not n["group"]]
+        for n in plain:
+            table = node(n, parent, depth, table)
+        groups = {}
+        for n in nodes:
+            if n["group"] and wanted(n):
+                groups.setdefault(n["group"], []).append(n)
+        for name, members in groups.items():
+            g = layout.get("group:" + name) or {}
+            check.find(g.get("heading") or name, "group heading")
+            check.html(g.get("intro"), "group intro")
+            table = None
+            for n in members:
+                table = node(n, parent, depth + 1, table)
+        return table
+
+    def node(n, parent, depth, table):
+        if not wanted(n):
+            return table
+        s = spec(n, parent)
+        if s["display"] == "hidden":
+            return children(n["children"], n, depth, table)
+        if n["type"] not in listed or s["display"] == "section":
+            section(n, parent, depth)
+            return None
+        if s["display"] == "row":
+            table = row(n, parent, table)
+            rows_below = [c for c in n["children"] if spec(c, n)["display"] != "list"
+                          or c["type"] not in listed]
+            return children(rows_below, n, depth, table)
+        title(n, s.get("prefix") or "")
+        return table
+
+    children(data["nodes"], None, 0, None)
 
 
 OPERATORS = {"+": float.__add__, "-": float.__sub__, "*": float.__mul__, "/": float.__truediv__}
@@ -100,13 +174,16 @@ OPERATORS = {"+": float.__add__, "-": float.__sub__, "*": float.__mul__, "/": fl
 def printed_values(table):
     """What each row should print, computed here without the application's code:
     reported values where a row has them, else its formula ("sum" of the value rows
-    since the last formula row, or "a <op> b" over what earlier rows print)."""
+    since the last formula row, or "a <op> b" over what earlier rows print); a column
+    with a formula is computed from the row's other cells, and wins over the row's."""
     printed, block, out = {}, [], []
-    n = len(table["columns"])
+    columns = [c if isinstance(c, dict) else {"label": c} for c in table["columns"]]
+    n = len(columns)
     for row in table["rows"]:
         formula = row.get("formula")
-        if row.get("values") is not None:
-            values = row["values"]
+        reported = row.get("values")
+        if formula is None:
+            values = list(reported)
         elif formula == "sum":
             values = [sum(r["values"][i] or 0 for r in block) for i in range(n)]
         else:
@@ -116,6 +193,17 @@ def printed_values(table):
                 a, b = printed[left][i], printed[right][i]
                 values.append(None if a is None or b is None or (op == "/" and b == 0)
                               else OPERATORS[op](float(a), float(b)))
+        if formula is not None and reported is not None:
+            values = [r if r is not None else v for r, v in zip(reported, values)]
+        for i, column in enumerate(columns):
+            if column.get("formula"):
+                names = {c["key"]: values[j] for j, c in enumerate(columns) if c.get("key")}
+                if reported is not None and reported[i] is not None:
+                    values[i] = reported[i]
+                elif all(names.get(k) is not None for k in re.findall(r"[A-Za-z_]\w*", column["formula"])):
+                    values[i] = eval(column["formula"], {"__builtins__": {}}, names)  # test data
+                else:
+                    values[i] = None
         block = [] if formula else block + [row]
         printed[row.get("key")] = values
         out.append((row, values))
@@ -180,36 +268,68 @@ def expected_case(data, check):
         for proposal in doc["proposals"]:
             check.find(proposal, "proposal")
         expected_sections(check, doc["sections"], tables)
-        check.find("Beslutsunderlag")
+        check.find(doc.get("appendices_heading") or "Beslutsunderlag")
         for a in doc["appendices"]:
             check.find(f'Bilaga {a["number"]}, {a["title"]}', "list of appendices")
-        check.find(data["organisation"]["director"]["name"], "signature")
+        for signature in doc.get("signatures") or [data["organisation"]["director"]]:
+            check.find(signature["name"], "signature")
+            check.find(signature["title"], "signer's title")
         for a in doc["appendices"]:
+            if a.get("cover"):
+                check.find(data["organisation"]["municipality"], "cover")
+                check.find(a["cover"]["title"], "cover title")
             check.find(f'Bilaga {a["number"]} – {a.get("heading") or a["title"]}', "appendix heading")
-            check.html(a.get("intro"), "appendix intro")
-            if a["kind"] == "plan":
-                expected_plan(doc, check, data, a, phase)
-            elif a["kind"] == "internal_control":
-                scale = data["scales"][data["internal_control"]["scale"]]["levels"]
-                for p in data["internal_control"]["points"]:
-                    with check.row():
+            if a.get("contents"):
+                check.find("Innehåll", "contents")
+                for chapter in a.get("chapters") or []:
+                    check.find(chapter["title"], "contents entry")
+            expected_part(check, data, a, phase, tables)
+            for chapter in a.get("chapters") or []:
+                check.find(chapter["title"], "chapter title")
+                expected_part(check, data, chapter, phase, tables)
+
+
+def expected_part(check, data, a, phase, tables):
+    """What an appendix or a chapter prints itself: intro, generated content, sections."""
+    check.html(a.get("intro"), "appendix intro")
+    if a["kind"] == "plan":
+        expected_plan(check, data, a, phase)
+    elif a["kind"] == "internal_control":
+        expected_control(check, data, a, phase)
+    elif a["kind"] == "tables":
+        for key in a.get("tables") or []:
+            expected_table(check, tables[key])
+    expected_sections(check, a.get("sections"), tables)
+
+
+CONTROL_FIELDS = ("area", "process", "risk", "control", "method", "results", "comment")
+
+
+def expected_control(check, data, appendix, phase):
+    ic = data["internal_control"]
+    levels = {lv["key"]: lv["label"] for lv in data["scales"][ic["scale"]]["levels"]}
+    order = [p["key"] for p in data["phases"]]
+    phases = appendix.get("phases") or order[:order.index(phase) + 1]
+    points = ic["points"]
+    columns = [c["field"] for c in appendix["columns"]] if appendix.get("columns") else [
+        f for f in CONTROL_FIELDS if f == "results" or any(
+            p.get("comments", {}).get(phase) if f == "comment" else p.get(f) for p in points)]
+    for p in points:
+        with check.row():
+            for field in columns:
+                if field == "results":
+                    for key in phases:
                         check.cell()
-                        check.find(p["key"], "control point")
-                        for field in ("area", "risk", "control", "method"):
-                            check.cell()
-                            check.find(p.get(field), f"control {field}")
-                        for phase_key, level_key in p["results"].items():
-                            check.cell()
-                            if level_key:
-                                check.find(next(lv["label"] for lv in scale
-                                                if lv["key"] == level_key), "control result")
-                        check.cell()
-                        for comment in p["comments"].values():
-                            check.html(comment, "control comment")
-            elif a["kind"] == "tables":
-                for key in a.get("tables") or []:
-                    expected_table(check, tables[key])
-            expected_sections(check, a.get("sections"), tables)
+                        level = p["results"].get(key)
+                        check.find(levels[level] if level else "Ej rapporterat", "control result")
+                    continue
+                check.cell()
+                if field == "comment":
+                    check.html(p.get("comments", {}).get(phase), "control comment")
+                elif field == "control" and p.get("mandatory"):
+                    check.find("Obligatoriskt kontrollmoment: " + p["control"], "mandatory control")
+                else:
+                    check.find(p.get(field), f"control {field}")
 
 
 def render(cli, path, tmp_path, *args):
@@ -223,7 +343,7 @@ def render(cli, path, tmp_path, *args):
     return data, out.read_bytes()
 
 
-@pytest.mark.parametrize("path", fixture_params())
+@pytest.mark.parametrize("path", plan_params())
 def test_whole_case_has_every_text_in_document_order(cli, ctx, path, tmp_path):
     data, pdf = render(cli, path, tmp_path)
     doc_words, _ = reading_order(pdf)
@@ -232,21 +352,25 @@ def test_whole_case_has_every_text_in_document_order(cli, ctx, path, tmp_path):
     assert check.missing == []
 
 
-@pytest.mark.parametrize("path", fixture_params())
+@pytest.mark.parametrize("path", plan_params())
 def test_each_document_numbers_its_own_pages_and_the_case_has_outline_and_metadata(
         cli, ctx, path, tmp_path):
     data, pdf = render(cli, path, tmp_path)
     _, pages = reading_order(pdf)
     memo = data["documents"][0]
     n_documents = 1 + len(memo["appendices"])
-    first_pages = [i for i, text in enumerate(pages) if "Sida 1 (" in text]
+    # A document's first page says "Sida 1 (N)"; a cover page says nothing, and the page
+    # after it "Sida 2 (N)".
+    first_pages = [i - 1 if "Sida 2 (" in text and "Sida" not in pages[i - 1] else i
+                   for i, text in enumerate(pages)
+                   if "Sida 1 (" in text or ("Sida 2 (" in text and "Sida" not in pages[i - 1])]
     assert len(first_pages) == n_documents and first_pages[0] == 0
     # Within each document, "Sida k (N)" counts up to its own N.
     bounds = first_pages + [len(pages)]
     for start, end in zip(bounds, bounds[1:]):
         total = end - start
         for k, text in enumerate(pages[start:end], 1):
-            assert f"Sida {k} ({total})" in text
+            assert f"Sida {k} ({total})" in text or (k == 1 and "Sida" not in text)
 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
@@ -363,8 +487,17 @@ def test_a_memo_without_the_phases_data_marks_what_is_missing(as_user):
     db.session.commit()
     pdf = sara.get("/plans/SOC-2026/phases/december/tjansteskrivelse/pdf")
     assert pdf.status_code == 200
-    text = " ".join(reading_order(pdf.data)[1])
-    assert "Ej rapporterad för årsbokslut." in text and "Ej rapporterad" in text
+    from followup.demo import PLAN_FILE
+
+    data = load_json(PLAN_FILE)
+    check = InOrder(reading_order(pdf.data)[0])
+    goal = data["nodes"][0]
+    check.find(goal["title"], "goal title")
+    check.find("Ej rapporterad", "goal not reported in december")
+    first_row = goal["children"][0]["children"][0]  # an uppdrag, a row under the goal
+    check.find(first_row["title"], "row")
+    check.find("Ej rapporterad", "row not reported in december")
+    assert check.missing == []
 
 
 def test_a_comment_at_the_length_limit_renders_over_many_pages(cli, ctx, tmp_path):
@@ -389,3 +522,12 @@ def test_a_comment_at_the_length_limit_renders_over_many_pages(cli, ctx, tmp_pat
     # The table's header row is on every page the long row runs over.
     assert all("Kommentar" in text for text in pages[1:-1])
     print(f"100 000-character comment: {len(pages)} pages in {time.perf_counter() - start:.1f} s")
+
+
+@pytest.mark.parametrize("path", v1_params())
+def test_version_1_original_renders_all_its_content_by_the_default_layout(
+        cli, ctx, path, tmp_path):
+    data, pdf = render(cli, path, tmp_path)
+    check = InOrder(reading_order(pdf)[0])
+    expected_case(data, check)
+    assert check.missing == []

@@ -11,7 +11,7 @@ from followup.extensions import db
 from followup.models import Followup, FollowupRevision, FollowupState, Node, Plan
 from followup.planfile import validate
 
-from .conftest import fixture_params, load_json, snapshot
+from .conftest import fixture_params, load_json, plan_params, snapshot
 from .roundtrip import round_trip_differences
 
 
@@ -19,7 +19,7 @@ def import_file(cli, path, *args):
     return cli.invoke(args=["plan", "import", str(path), *args])
 
 
-@pytest.mark.parametrize("path", fixture_params())
+@pytest.mark.parametrize("path", plan_params())
 def test_fixture_imports_and_exports_what_it_read(cli, ctx, path, tmp_path):
     result = import_file(cli, path)
     assert result.exit_code == 0, result.stderr
@@ -35,7 +35,7 @@ def test_fixture_imports_and_exports_what_it_read(cli, ctx, path, tmp_path):
     validate(exported)  # what we write is a valid plan file again
 
 
-@pytest.mark.parametrize("path", fixture_params())
+@pytest.mark.parametrize("path", plan_params())
 def test_fixture_export_is_stable_through_a_second_round(cli, ctx, path, tmp_path):
     import_file(cli, path)
     key = "{}-{}".format(load_json(path)["organisation"]["board_code"], load_json(path)["year"])

@@ -40,7 +40,9 @@ def load_memo(memo_id):
         select(Memo).where(Memo.id == memo_id).options(
             selectinload(Memo.phase),
             selectinload(Memo.sections),
-            selectinload(Memo.appendices).selectinload(Appendix.sections),
+            selectinload(Memo.appendices).options(
+                selectinload(Appendix.sections),
+                selectinload(Appendix.chapters).selectinload(Appendix.sections)),
             selectinload(Memo.plan).options(
                 selectinload(Plan.phases),
                 selectinload(Plan.node_types).selectinload(NodeType.scale)
@@ -54,7 +56,8 @@ def load_memo(memo_id):
         )
     )
     db.session.scalars(
-        select(Node).where(Node.plan_id == memo.plan_id).options(selectinload(Node.children))
+        select(Node).where(Node.plan_id == memo.plan_id).options(
+            selectinload(Node.children), selectinload(Node.unit))
     ).all()
     return memo
 
@@ -78,7 +81,8 @@ def documents(memo, preview=False):
     tables = {t.key: figures.printed_table(t) for t in plan.tables}
     memo_header = Header(plan.administration, _memo_type(memo), memo.date, memo.diarienummer,
                          list(memo.handlaggare or []))
-    common = dict(plan=plan, phase=phase, memo=memo, tables=tables, preview=preview)
+    common = dict(plan=plan, phase=phase, memo=memo, tables=tables, preview=preview,
+                  signatures=signatures(memo))
     out = [PrintDocument("memo", memo.title, render_template(
         "print/memo.html", header=memo_header, title=memo.title, **common))]
     for appendix in sorted(memo.appendices, key=lambda a: a.position):
@@ -87,11 +91,41 @@ def documents(memo, preview=False):
             plan.administration, appendix.document_type or DEFAULT_APPENDIX_TYPE,
             appendix.date or memo.date, appendix.diarienummer or memo.diarienummer,
             list(appendix.handlaggare or memo.handlaggare or []))
-        content = _content(appendix, plan, phase, followups)
+        parts = [Part(appendix, _content(appendix, plan, phase, followups, f"bilaga-{appendix.number}"))]
+        for chapter in sorted(appendix.chapters, key=lambda c: c.position):
+            parts.append(Part(chapter, _content(
+                chapter, plan, phase, followups,
+                f"bilaga-{appendix.number}-kapitel-{chapter.position + 1}"),
+                anchor=f"kapitel-{chapter.position + 1}"))
         out.append(PrintDocument(f"bilaga-{appendix.number}", title, render_template(
             "print/appendix.html", header=header, title=title, appendix=appendix,
-            content=content, **common)))
+            parts=parts, **common)))
     return out
+
+
+@dataclass
+class Part:
+    """An appendix's own content, or one of its chapters, with what it prints."""
+
+    item: object  # Appendix
+    content: object
+    anchor: str | None = None
+
+
+@dataclass
+class Signature:
+    name: str
+    title: str
+
+
+def signatures(memo):
+    """Who signs the memo: its own list, else the organisation's director."""
+    if memo.signatures is not None:
+        return [Signature(s["name"], s["title"]) for s in memo.signatures]
+    plan = memo.plan
+    if plan.director_name:
+        return [Signature(plan.director_name, plan.director_title or "")]
+    return []
 
 
 def _memo_type(memo):
@@ -100,53 +134,85 @@ def _memo_type(memo):
     return f"Tjänsteskrivelse till {memo.recipient[:1].lower()}{memo.recipient[1:]}"
 
 
-def _content(appendix, plan, phase, followups):
-    if appendix.kind == "plan":
-        content = plan_appendix.build(plan.root_nodes, followups, appendix.node_types or [])
-        content.charts = distributions.level_charts(plan, phase, set(appendix.node_types or []),
-                                                    f"bilaga-{appendix.number}")
+def _content(part, plan, phase, followups, chart_prefix):
+    if part.kind == "plan":
+        content = plan_appendix.build(plan.root_nodes, followups, part.node_types or [],
+                                      part.layout, phase)
+        content.charts = distributions.level_charts(plan, phase, set(part.node_types or []),
+                                                    chart_prefix)
         return content
-    if appendix.kind == "internal_control":
-        return _control_rows(plan, phase)
+    if part.kind == "internal_control":
+        return control_content(plan, phase, part)
     return None
+
+
+CONTROL_HEADERS = {"area": "Område", "process": "Process", "risk": "Risk", "control": "Kontroll",
+                   "method": "Metod", "results": "Resultat", "comment": "Kommentar"}
 
 
 @dataclass
 class ControlRow:
     point: object
     results: list  # one level (or None) per printed phase
-    comments: list  # (phase, comment html)
+    comment: str | None  # of the document's phase
 
     @property
     def keep_together(self):
         p = self.point
-        return plan_appendix.fits_page(p.risk, p.control, p.method, *(c for _, c in self.comments),
-                                       limit=1200)
+        return plan_appendix.fits_page(p.risk, p.control, p.method, self.comment, limit=1200)
 
 
 @dataclass
 class ControlContent:
+    columns: list  # [(field, header)]
     phases: list
     rows: list
     scale: object
     chart: object = None
 
+    @property
+    def phase_headers(self):
+        """The phases' labels as column headers, without the words they all begin
+        with: "Uppföljning per april, … per augusti" head their columns "April", "Augusti"."""
+        labels = [p.label.split() for p in self.phases]
+        common = 0
+        if len(labels) > 1:
+            while all(len(w) > common + 1 for w in labels) and \
+                    len({tuple(w[:common + 1]) for w in labels}) == 1:
+                common += 1
+        return [" ".join(w[common:])[:1].upper() + " ".join(w[common:])[1:] for w in labels]
 
-def _control_rows(plan, phase):
+
+def control_content(plan, phase, part):
+    """The internal control table as the part says (its ``columns`` and ``phases``), or
+    by default every field some point has, and every phase up to the document's."""
     ic = plan.internal_control
     if ic is None:
         return None
-    phases = [p for p in plan.phases if p.position <= phase.position]
+    if part.phases is not None:
+        chosen = set(part.phases)
+        phases = [p for p in plan.phases if p.key in chosen]
+    else:
+        phases = [p for p in plan.phases if p.position <= phase.position]
     rows = []
     for point in ic.points:
         by_phase = {r.phase_id: r for r in point.results}
+        own = by_phase.get(phase.id)
         rows.append(ControlRow(
-            point,
-            [by_phase[p.id].level if p.id in by_phase else None for p in phases],
-            [(p, by_phase[p.id].comment) for p in phases
-             if p.id in by_phase and by_phase[p.id].comment]))
-    return ControlContent(phases, rows, ic.scale, distributions.control_chart(plan, phase))
+            point, [by_phase[p.id].level if p.id in by_phase else None for p in phases],
+            own.comment if own else None))
+    if part.columns is not None:
+        columns = [(c["field"], c["header"]) for c in part.columns]
+    else:
+        columns = [(name, header) for name, header in CONTROL_HEADERS.items()
+                   if name == "results" or any(_has(row, name) for row in rows)]
+    return ControlContent(columns, phases, rows, ic.scale, distributions.control_chart(plan, phase))
 
+
+def _has(row, name):
+    if name == "comment":
+        return bool(row.comment)
+    return bool(getattr(row.point, name))
 
 def table_warnings(memo):
     """Where reported totals and computed ones disagree, for the compiler's eyes."""

@@ -53,7 +53,12 @@ class PrintedTable:
         """Drawn when a page or document shows it, not whenever figures are computed."""
         if self.chart_kind not in charts.CHART_KINDS:
             return None
-        return charts.table_chart(self.title, self.unit, self.labels, self.series,
+        # The figures as entered: computed columns (a difference, a percentage) would
+        # share an axis with amounts they are not comparable to.
+        shown = [i for i, c in enumerate(self.columns) if c.formula is None]
+        return charts.table_chart(self.title, self.unit, [self.labels[i] for i in shown],
+                                  [(label, [numbers[i] for i in shown])
+                                   for label, numbers in self.series],
                                   self.chart_kind, f"diagram-{self.key}")
 
 

@@ -1,138 +1,303 @@
-"""The goal tree of one phase as a plan appendix prints it (FORMAT.md, kind "plan").
+"""The goal tree of one phase as a plan appendix (or chapter) prints it.
 
-Per root goal: its number and title, and where its type is listed, its level's
-text and its comment; then a table of the listed nodes below it, with the
-åtgärder (listed types without a scale under a row) as a list in their row.
-Roots with a ``group`` (Tillkommande uppdrag, Särskild rapportering) print
-after the goals, one table per group, with their own columns.
+How each node prints is data: the part's ``layout`` per node type or group
+(FORMAT.md, "How a plan appendix prints"), else the default rules — a root is a
+section, a node with a scale a row, a node without one a list under its parent.
+
+The result is a tree of blocks that the print templates walk:
+``Section`` (a heading, notes, level, comment, lists, and the blocks below it),
+``Table`` (rows of the nodes printed as rows, under the nearest section),
+``BulletList`` and ``Group`` (nodes sharing a ``group``, after their siblings).
+Nothing of a listed node type is ever left out: every listed node that is part of
+the phase ends up in a block, and ``build`` says which nodes it printed.
 """
 
 from dataclasses import dataclass, field
 
+SECTION, ROW, LIST, HIDDEN = "section", "row", "list", "hidden"
 
 # Characters of text that surely fit on one portrait page in a plan table's row.
 ROW_FITS_PAGE = 1800
-
-
-@dataclass
-class Row:
-    node: object
-    level: object
-    comment: str | None
-    actions: list = field(default_factory=list)  # åtgärd nodes
-    action_comments: list = field(default_factory=list)
-
-    @property
-    def keep_together(self):
-        """Whether the row may be kept on one page. A row taller than a page must be
-        allowed to break: WeasyPrint moves an unbreakable one to the next page and
-        drops the table's header row there."""
-        return fits_page(self.comment, *(c for _, c in self.action_comments), self.node.title,
-                         *(a.title for a in self.actions))
 
 
 def fits_page(*texts, limit=ROW_FITS_PAGE):
     return sum(len(t or "") for t in texts) < limit
 
 
-@dataclass
-class Table:
-    item_header: str
-    level_header: str | None  # None: no level column
-    has_actions: bool
-    comment_header: str
-    rows: list
+@dataclass(frozen=True)
+class Layout:
+    """How the nodes of one type (or group) print."""
+
+    display: str
+    level: str = "text"  # label, text, label_and_text, none: how a section shows its level
+    columns: tuple | None = None  # ((field, header), …) of a row's table
+    lead: str | None = None  # the sentence before a list
+    prefix: str | None = None  # printed before the title; None: not given
+    heading: str | None = None  # a group's heading instead of its name
+    intro: str | None = None  # HTML under a group's heading
 
 
 @dataclass
-class GoalSection:
+class ListItem:
+    kind = "item"  # for the templates
     node: object
-    listed: bool  # print its level and comment
+    prefix: str
+    comment: str | None
+    items: list = field(default_factory=list)  # nested list children
+
+
+@dataclass
+class BulletList:
+    kind = "list"  # for the templates
+    lead: str | None
+    items: list
+
+
+@dataclass
+class Row:
+    kind = "row"  # for the templates
+    node: object
+    prefix: str
     level: object
     comment: str | None
-    table: Table | None
+    children: list = field(default_factory=list)  # ListItem: the children column
+
+    @property
+    def reported(self):
+        return self.level is not None or bool(self.comment)
+
+    @property
+    def keep_together(self):
+        """Whether the row may be kept on one page. A row taller than a page must be
+        allowed to break: WeasyPrint moves an unbreakable one to the next page and
+        drops the table's header row there."""
+        return fits_page(self.comment, self.node.title, *self.node.notes,
+                         *(i.node.title for i in self.children),
+                         *(i.comment for i in self.children))
 
 
 @dataclass
-class GroupSection:
+class Table:
+    kind = "table"  # for the templates
+    columns: list  # [(field, header)]
+    rows: list
+    unreported_in: str | None = None  # the column that says "Ej rapporterad"
+    extras_in: str | None = None  # the title column, which also shows KVAR FRÅN and notes
+
+    @property
+    def fields(self):
+        return {name for name, _ in self.columns}
+
+
+@dataclass
+class Section:
+    kind = "section"  # for the templates
+    node: object
+    depth: int  # 0 for a root
+    listed: bool  # its own type is listed: it prints its level and comment
+    layout: Layout
+    prefix: str
+    level: object
+    comment: str | None
+    lists: list = field(default_factory=list)  # BulletList after the comment
+    blocks: list = field(default_factory=list)
+
+    @property
+    def reported(self):
+        return self.level is not None or bool(self.comment)
+
+
+@dataclass
+class Group:
+    kind = "group"  # for the templates
+    name: str
     heading: str
-    table: Table
+    intro: str | None
+    depth: int
+    blocks: list = field(default_factory=list)
 
 
 @dataclass
-class PlanAppendix:
-    goals: list
-    groups: list
+class PlanContent:
+    blocks: list
+    printed: set  # ids of the nodes that print
     charts: list = field(default_factory=list)
 
 
-def build(roots, followups, type_keys):
+def build(roots, followups, type_keys, layout=None, phase=None):
     """``roots``: the plan's root nodes with children loaded; ``followups``: node id →
-    Followup of the phase; ``type_keys``: the appendix's node types."""
-    listed = set(type_keys)
-    goals, groups = [], {}
-    for root in (r for r in roots if not r.archived):
-        rows = _rows(root, listed, followups)
-        if root.group:
-            groups.setdefault(root.group, []).extend(
-                ([_row(root, followups, listed)] if _is_row(root, listed) else []) + rows)
-            continue
-        if root.type.key not in listed and not rows:
-            continue
-        f = followups.get(root.id)
-        goals.append(GoalSection(
-            node=root, listed=root.type.key in listed,
-            level=f.level if f and root.type.key in listed else None,
-            comment=f.comment if f and root.type.key in listed else None,
-            table=_table(rows) if rows else None))
-    return PlanAppendix(goals, [GroupSection(name, _table(rows, answers=True))
-                                for name, rows in groups.items() if rows])
+    Followup of the phase; ``type_keys``: the part's node types; ``layout``: the part's
+    layout as in the plan file (or None); ``phase``: only its nodes print."""
+    return _Builder(followups, set(type_keys), layout or {}, phase).run(roots)
 
 
-def _is_row(node, listed):
-    return node.type.key in listed and not _is_action(node, listed)
+class _Builder:
+    def __init__(self, followups, listed, layout, phase):
+        self.followups, self.listed, self.layout, self.phase = followups, listed, layout, phase
+        self.printed = set()
+        self._wanted = {}
+
+    # What prints at all
+
+    def present(self, node):
+        return not node.archived and (self.phase is None or node.in_phase(self.phase))
+
+    def wanted(self, node):
+        """Whether the node or something below it is listed (and part of the phase)."""
+        if node.id not in self._wanted:
+            self._wanted[node.id] = self.present(node) and (
+                node.type.key in self.listed or any(self.wanted(c) for c in node.children))
+        return self._wanted[node.id]
+
+    def layout_of(self, node):
+        spec = dict(self.layout.get(node.type.key) or {})
+        if node.group:
+            spec.update(self.layout.get(f"group:{node.group}") or {})
+        if "display" not in spec:
+            spec["display"] = _default_display(node)
+        columns = spec.get("columns")
+        return Layout(
+            display=spec["display"], level=spec.get("level") or "text",
+            columns=tuple((c["field"], c["header"]) for c in columns) if columns else None,
+            lead=spec.get("lead"), prefix=spec.get("prefix"), heading=spec.get("heading"),
+            intro=spec.get("intro"))
+
+    def entry(self, node):
+        f = self.followups.get(node.id)
+        if f is None:
+            return None, None
+        return f.level, f.comment
+
+    # Walking the tree
+
+    def run(self, roots):
+        blocks = []
+        self.children(roots, blocks, depth=0, row=None)
+        for table in _tables(blocks):
+            _finish(table)
+        return PlanContent(blocks, self.printed)
+
+    def children(self, nodes, blocks, depth, row):
+        """Print ``nodes`` (siblings) into ``blocks``; those with a group come after
+        the others, one block a group in the order the groups first appear."""
+        plain = [n for n in nodes if not n.group]
+        groups = {}
+        for n in nodes:
+            if n.group:
+                groups.setdefault(n.group, []).append(n)
+        for node in plain:
+            self.node(node, blocks, depth, row)
+        for name, members in groups.items():
+            members = [n for n in members if self.wanted(n)]
+            if not members:
+                continue
+            spec = self.layout.get(f"group:{name}") or {}
+            group = Group(name, spec.get("heading") or name, spec.get("intro"), depth)
+            for node in members:
+                self.node(node, group.blocks, depth + 1, None)
+            blocks.append(group)
+
+    def node(self, node, blocks, depth, row):
+        if not self.wanted(node):
+            return
+        listed = node.type.key in self.listed
+        layout = self.layout_of(node)
+        if layout.display == HIDDEN or (not listed and row is not None):
+            self.children(node.children, blocks, depth, row)
+            return
+        if not listed or layout.display == SECTION:
+            self.section(node, blocks, depth, listed, layout)
+        elif layout.display == ROW:
+            self.row(node, blocks, depth, layout)
+        else:
+            self.bullet(node, blocks, row, layout)
+
+    def section(self, node, blocks, depth, listed, layout):
+        level, comment = self.entry(node) if listed else (None, None)
+        if not listed:
+            layout = Layout(display=SECTION, level="none", prefix=layout.prefix)
+        section = Section(node, depth, listed, layout, layout.prefix or "", level, comment)
+        if listed:
+            self.printed.add(node.id)
+        lists = [c for c in node.children if self.wanted(c) and c.type.key in self.listed
+                 and not c.group and self.layout_of(c).display == LIST]
+        if lists:
+            section.lists.append(BulletList(self.layout_of(lists[0]).lead,
+                                            [self.list_item(c) for c in lists]))
+        rest = [c for c in node.children if c not in lists]
+        self.children(rest, section.blocks, depth + 1, None)
+        blocks.append(section)
+
+    def row(self, node, blocks, depth, layout):
+        level, comment = self.entry(node)
+        row = Row(node, layout.prefix, level, comment)
+        self.printed.add(node.id)
+        if not blocks or not isinstance(blocks[-1], Table):
+            blocks.append(Table(list(layout.columns or _default_columns(node)), []))
+        table = blocks[-1]
+        if row.prefix is None:
+            # Beside the rows of another type, a row says what it is ("Nämndmål 1.1").
+            first = table.rows[0].node.type if table.rows else node.type
+            row.prefix = "" if first is node.type else f"{node.type.label} "
+        table.rows.append(row)
+        self.children(node.children, blocks, depth, row)
+
+    def bullet(self, node, blocks, row, layout):
+        item = self.list_item(node)
+        if row is not None:
+            row.children.append(item)
+            return
+        if blocks and isinstance(blocks[-1], BulletList) and blocks[-1].lead == layout.lead:
+            blocks[-1].items.append(item)
+        else:
+            blocks.append(BulletList(layout.lead, [item]))
+
+    def list_item(self, node):
+        self.printed.add(node.id)
+        _, comment = self.entry(node)
+        item = ListItem(node, self.layout_of(node).prefix or "", comment)
+        for child in node.children:
+            if self.wanted(child) and child.type.key in self.listed \
+                    and self.layout_of(child).display == LIST:
+                item.items.append(self.list_item(child))
+        return item
 
 
-def _is_action(node, listed):
-    """A listed node without a scale under a row prints in that row's åtgärd list."""
-    return (node.type.key in listed and node.type.scale_id is None and node.parent is not None
-            and node.parent.type.key in listed)
+def _default_display(node):
+    if node.parent is None:
+        return SECTION
+    return ROW if node.type.scale is not None else LIST
 
 
-def _row(node, followups, listed):
-    f = followups.get(node.id)
-    row = Row(node, f.level if f else None, f.comment if f else None)
-    for child in node.children:
-        if not child.archived and _is_action(child, listed):
-            row.actions.append(child)
-            cf = followups.get(child.id)
-            if cf and cf.comment:
-                row.action_comments.append((child, cf.comment))
-    return row
+def _default_columns(node):
+    """A row type without columns in the layout: number and title, level, children,
+    comment, headed by the plan's own names (the type, its scale, the children's type)."""
+    columns = [("number_title", node.type.label)]
+    if node.type.scale is not None:
+        columns.append(("level", node.type.scale.label))
+    child_types = [c.type for c in node.children if c.type.scale is None]
+    if child_types:
+        columns.append(("children", child_types[0].plural or child_types[0].label))
+    columns.append(("comment", "Kommentar"))
+    return columns
 
 
-def _rows(node, listed, followups):
-    rows = []
-    for child in node.children:
-        if child.archived:
-            continue
-        if _is_row(child, listed):
-            rows.append(_row(child, followups, listed))
-        rows.extend(_rows(child, listed, followups))
-    return rows
+def _finish(table):
+    """Leave out a level or children column that no row fills, and say where an
+    unreported row's "Ej rapporterad" goes: the first level or comment column."""
+    table.columns = [
+        (name, header) for name, header in table.columns
+        if not (name in ("level", "level_text") and not any(r.level for r in table.rows))
+        and not (name == "children" and not any(r.children for r in table.rows))]
+    names = [name for name, _ in table.columns]
+    table.unreported_in = next((n for n in names if n in ("level", "level_text", "comment")), None)
+    table.extras_in = next((n for n in names if n in ("number_title", "title")), None)
 
 
-def _table(rows, answers=False):
-    types = []
-    for r in rows:
-        if r.node.type not in types:
-            types.append(r.node.type)
-    scaled = [t for t in types if t.scale is not None]
-    item_header = " och ".join([types[0].label] + [t.label.lower() for t in types[1:]])
-    has_actions = any(r.actions for r in rows)
-    if scaled:
-        comment_header = "Kommentar"
-    else:
-        comment_header = "Svar" if answers else "Kommentar"
-    return Table(item_header, scaled[0].scale.label if scaled else None, has_actions,
-                 comment_header, rows)
+def _tables(blocks):
+    for block in blocks:
+        if isinstance(block, Table):
+            yield block
+        elif isinstance(block, (Section, Group)):
+            yield from _tables(block.blocks)
+
