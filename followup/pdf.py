@@ -142,6 +142,24 @@ def render_case(documents, title, author, archival=False):
     return out.getvalue()
 
 
+def first_page_png(html, anchor=None, scale=1.0):
+    """The page of a document where ``anchor`` (an element id) is, or its first page,
+    as a PNG: the layout editor's preview."""
+    import pypdfium2
+
+    weasyprint, fonts, css = _weasy()
+    document = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent)).render(
+        stylesheets=[css], font_config=fonts)
+    index = next((i for i, page in enumerate(document.pages) if anchor in page.anchors), 0) \
+        if anchor else 0
+    page_pdf = document.copy(document.pages[index:index + 1]).write_pdf()
+    page = pypdfium2.PdfDocument(page_pdf)[0]
+    image = page.render(scale=scale).to_pil()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def _render_archival(documents):
     weasyprint, fonts, css = _weasy()
     rendered = [weasyprint.HTML(string=d.html, base_url=str(STYLESHEET.parent))

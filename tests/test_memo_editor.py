@@ -14,10 +14,22 @@ def memo():
 
 
 def test_only_the_compiler_edits(as_user):
+    first = memo().appendices[0].id
+    pages = ["/", "/forslag", "/avsnitt", "/bilagor", f"/bilagor/{first}",
+             f"/bilagor/{first}/utseende"]
     for who in ("anna", "lena", "per"):
-        assert as_user(who).get(EDIT + "/").status_code == 403
-    page = as_user("sara").get(EDIT + "/").text
-    assert "Redigera tjänsteskrivelse" in page and "Genererade texter" in page
+        browser = as_user(who)
+        for page in pages:
+            assert browser.get(EDIT + page).status_code == 403
+    sara = as_user("sara")
+    for page in pages:
+        response = sara.get(EDIT + page)
+        assert response.status_code == 200 and "Redigera tjänsteskrivelse" in response.text
+        # Every part of the editor is one click away, and the way back to the memo.
+        for label in ("Uppgifter", "Förslag och underskrifter", "Avsnitt", "Bilagor",
+                      "← Tjänsteskrivelsen"):
+            assert label in response.text
+    assert "Genererade texter" in sara.get(EDIT + "/avsnitt").text
 
 
 def test_fields_and_proposals_are_saved_in_order(as_user):
@@ -26,8 +38,11 @@ def test_fields_and_proposals_are_saved_in_order(as_user):
     response = sara.post(EDIT + "/", {
         "title": "Delårsbokslut per augusti 2026", "date": "2026-09-15",
         "diarienummer": "SOC-2026-00231", "handlaggare": "Sara Lind, Johan Ek",
-        "recipient": "Socialnämnden", "meeting_date": "2026-09-24",
-        "proposals_intro": "Socialnämnden föreslås besluta",
+        "recipient": "Socialnämnden", "meeting_date": "2026-09-24"})
+    assert response.status_code == 302
+    sara.get(EDIT + "/forslag")
+    response = sara.post(EDIT + "/forslag", {
+        "proposals_intro": "Socialnämnden föreslås besluta", "numbered": "y",
         "proposals": "att godkänna uppföljningen,\natt godkänna delårsbokslutet, samt\n\n"
                      "att överlämna det till kommunstyrelsen."})
     assert response.status_code == 302
@@ -49,7 +64,7 @@ def test_bad_date_is_refused_and_nothing_changes(as_user):
 
 def test_sections_are_added_edited_moved_and_removed(as_user):
     sara = as_user("sara")
-    sara.get(EDIT + "/")
+    sara.get(EDIT + "/avsnitt")
     sara.post(EDIT + "/avsnitt", {"ny-heading": "Barnkonsekvensanalys", "ny-level": "1",
                                  "ny-body": '<p onclick="x()">Barnen <script>y()</script>först.</p>'})
     added = db.session.scalar(select(Section).where(Section.heading == "Barnkonsekvensanalys"))
@@ -63,6 +78,7 @@ def test_sections_are_added_edited_moved_and_removed(as_user):
                                              f"s{added.id}-tables": ["nyckeltal-hvb"]})
     edited = db.session.get(Section, added.id)
     assert (edited.heading, edited.level, edited.tables) == ("Barnperspektiv", 2, ["nyckeltal-hvb"])
+    sara.get(EDIT + "/avsnitt")
     added_id = added.id
     sara.post(f"{EDIT}/avsnitt/{added_id}/ta-bort")
     assert db.session.scalar(select(Section).where(Section.id == added_id)) is None
@@ -71,7 +87,7 @@ def test_sections_are_added_edited_moved_and_removed(as_user):
 
 def test_generated_summary_is_inserted_as_editable_text(as_user):
     sara = as_user("sara")
-    page = sara.get(EDIT + "/").text
+    page = sara.get(EDIT + "/avsnitt").text
     assert "För sex av de tolv uppdragen är statusen ”påbörjad”" in page
     section = next(s for s in memo().sections if s.heading == "Verksamhetsplan")
     sara.post(f"{EDIT}/avsnitt/{section.id}/infoga", {f"i{section.id}-text": "typ-uppdrag"})
@@ -84,11 +100,11 @@ def test_generated_summary_is_inserted_as_editable_text(as_user):
 
 def test_appendices_are_added_configured_and_reordered(as_user):
     sara = as_user("sara")
-    sara.get(EDIT + "/")
+    sara.get(EDIT + "/bilagor")
     sara.post(EDIT + "/bilagor", {"nyb-title": "Nyckeltal HVB", "nyb-kind": "tables"})
     appendix = db.session.scalar(select(Appendix).where(Appendix.title == "Nyckeltal HVB"))
     assert appendix.number == 4
-    sara.get(EDIT + "/")
+    sara.get(f"{EDIT}/bilagor/{appendix.id}")
     response = sara.post(f"{EDIT}/bilagor/{appendix.id}", {
         f"b{appendix.id}-number": "4", f"b{appendix.id}-title": "Nyckeltal HVB",
         f"b{appendix.id}-kind": "tables", f"b{appendix.id}-tables": ["nyckeltal-hvb"],
@@ -104,16 +120,16 @@ def test_appendices_are_added_configured_and_reordered(as_user):
 
 def test_appendix_with_a_taken_number_or_unknown_table_is_refused(as_user):
     sara = as_user("sara")
-    sara.get(EDIT + "/")
     appendix = db.session.scalar(select(Appendix).where(Appendix.number == 3))
-    sara.post(f"{EDIT}/bilagor/{appendix.id}", {
+    sara.get(f"{EDIT}/bilagor/{appendix.id}")
+    response = sara.post(f"{EDIT}/bilagor/{appendix.id}", {
         f"b{appendix.id}-number": "1", f"b{appendix.id}-title": "X",
         f"b{appendix.id}-kind": "tables"})
-    assert "finns redan" in sara.get(EDIT + "/").text
-    sara.post(f"{EDIT}/bilagor/{appendix.id}", {
+    assert response.status_code == 422 and "finns redan" in response.text
+    response = sara.post(f"{EDIT}/bilagor/{appendix.id}", {
         f"b{appendix.id}-number": "3", f"b{appendix.id}-title": "X",
         f"b{appendix.id}-kind": "tables", f"b{appendix.id}-tables": ["finns-inte"]})
-    assert "Tabellen finns-inte finns inte" in sara.get(EDIT + "/").text
+    assert response.status_code == 422 and "Tabellen finns-inte finns inte" in response.text
     assert db.session.get(Appendix, appendix.id).number == 3
 
 

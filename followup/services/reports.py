@@ -35,6 +35,15 @@ def render_pdf(memo, appendix=None, archival=False):
     return pdf.render_case(docs, title=title, author=memo.plan.administration, archival=archival)
 
 
+def first_page_image(memo, part):
+    """PNG of the first page of an appendix as it prints, or of the page where one of
+    its chapters begins."""
+    report = part.parent or part
+    doc = documents(memo, report.number)[0]
+    anchor = f"kapitel-{part.position + 1}" if part.parent is not None else None
+    return pdf.first_page_png(doc.html, anchor)
+
+
 def file_name(memo, appendix=None):
     base = f"{memo.plan.key}-{memo.phase.key}"
     return f"{base}-bilaga-{appendix}.pdf" if appendix is not None else f"{base}.pdf"

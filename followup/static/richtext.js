@@ -14,7 +14,8 @@ window.followupRichText = function (textarea) {
       keyboard: { bindings: { tab: { key: "Tab", handler: function () { return true; } } } }
     }
   });
-  quill.clipboard.dangerouslyPasteHTML(textarea.value || "");
+  // Loaded without taking the focus: pasting would move the page to the last editor.
+  quill.setContents(quill.clipboard.convert({ html: textarea.value || "" }), "silent");
   var label = document.querySelector("label[for='" + textarea.id + "']");
   if (label) {
     if (!label.id) label.id = textarea.id + "-label";
@@ -41,8 +42,7 @@ window.followupRichText = function (textarea) {
       return quill.getSemanticHTML().replace(/&nbsp;/g, " ").replace(/\u00a0/g, " ");
     },
     setHtml: function (value) {
-      quill.setContents([]);
-      quill.clipboard.dangerouslyPasteHTML(value);
+      quill.setContents(quill.clipboard.convert({ html: value || "" }), "api");
     }
   };
 };

@@ -90,48 +90,6 @@ class ReopenForm(FlaskForm):
         DataRequired("Ange skälet till att tjänsteskrivelsen återöppnas."), Length(max=2000)])
 
 
-class MemoForm(FlaskForm):
-    title = StringField("Rubrik", validators=[DataRequired("Tjänsteskrivelsen behöver en rubrik.")])
-    date = StringField("Datum (ÅÅÅÅ-MM-DD)")
-    diarienummer = StringField("Diarienummer")
-    handlaggare = StringField("Handläggare (kommaseparerade)")
-    recipient = StringField("Till (nämnd)")
-    meeting_date = StringField("Sammanträdesdatum (ÅÅÅÅ-MM-DD)")
-    proposals_intro = StringField("Inledning till förslagen")
-    proposals = TextAreaField("Förslag till beslut (en att-sats per rad, i ordning)")
-
-
-class SectionForm(FlaskForm):
-    heading = StringField("Rubrik", validators=[DataRequired("Avsnittet behöver en rubrik.")])
-    level = SelectField("Rubriknivå", choices=choices([("1", "1"), ("2", "2"), ("3", "3")]),
-                        default="1")
-    body = TextAreaField("Text")
-    tables = SelectMultipleField("Tabeller efter texten", validate_choice=False)
-
-
-class AppendixForm(FlaskForm):
-    number = IntegerField("Nummer", validators=[InputRequired("Ange bilagans nummer.")])
-    title = StringField("Titel i beslutsunderlaget", validators=[DataRequired("Bilagan behöver en titel.")])
-    kind = SelectField("Sort", validate_choice=False)
-    document_type = StringField("Dokumenttyp (tomt: Bilaga till tjänsteskrivelse)")
-    heading = StringField("Egen rubrik (tomt: titeln)")
-    date = StringField("Datum (tomt: tjänsteskrivelsens)")
-    diarienummer = StringField("Diarienummer (tomt: tjänsteskrivelsens)")
-    handlaggare = StringField("Handläggare (tomt: tjänsteskrivelsens)")
-    intro = TextAreaField("Inledning")
-    node_types = SelectMultipleField("Nodtyper som tas med", validate_choice=False)
-    tables = SelectMultipleField("Tabeller", validate_choice=False)
-
-
-class NewAppendixForm(FlaskForm):
-    title = StringField("Titel", validators=[DataRequired("Bilagan behöver en titel.")])
-    kind = SelectField("Sort", validate_choice=False)
-
-
-class InsertForm(FlaskForm):
-    text = SelectField("Genererad text", validate_choice=False)
-
-
 class TableDefinitionForm(FlaskForm):
     key = StringField("Nyckel (små bokstäver, siffror, - och _)")
     title = StringField("Titel", validators=[DataRequired("Tabellen behöver en titel.")])

@@ -1,30 +1,31 @@
-"""The compiler composes a phase's memo: fields, proposals, sections, appendices,
-and generated summaries inserted as editable text."""
+"""The compiler composes a phase's memo, one part a page: its fields, proposals and
+signatures, sections, and appendices — each appendix (and each chapter of a report)
+with its own page, where also how it prints is set."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..models import Appendix, Section
+from ..models import Appendix, Memo, Section
 from ..services import followups as fu
 from ..services import memos, permissions, reports, summaries
 from ..services.errors import Invalid, NotFound
-from .forms import (
-    AppendixForm, EmptyForm, InsertForm, MemoForm, NewAppendixForm, SectionForm, choices,
+from .forms import EmptyForm, choices
+from .memo_forms import (
+    AppendixForm, ControlColumnsForm, HeaderForm, InsertForm, LayoutForm, NewAppendixForm,
+    NewMemoForm, ProposalsForm, ReportForm, SectionForm,
 )
 
 bp = Blueprint("memo_editor", __name__,
                url_prefix="/plans/<plan_key>/phases/<phase_key>/tjansteskrivelse/redigera")
+
+EMPTY_COLUMNS = 2  # blank column rows offered for adding columns
 
 
 @bp.before_request
 @login_required
 def require_compiler():
     permissions.require_compiler(current_user)
-
-
-def _back(plan_key, phase_key, anchor=""):
-    return redirect(url_for(".edit", plan_key=plan_key, phase_key=phase_key) + anchor)
 
 
 def generated_texts(memo):
@@ -40,8 +41,117 @@ def generated_texts(memo):
     return out
 
 
+def _receiving():
+    return request.method == "POST"
+
+
+def _url(endpoint, memo, **kw):
+    return url_for(f".{endpoint}", plan_key=memo.plan.key, phase_key=memo.phase.key, **kw)
+
+
+def _page_of(memo, owner):
+    """The editor page where a section's owner (the memo, an appendix) is edited."""
+    if isinstance(owner, Memo):
+        return _url("sections", memo)
+    return _url("appendix", memo, appendix_id=owner.id)
+
+
+def _run(action, success, target):
+    try:
+        action()
+    except Invalid as e:
+        db.session.rollback()
+        flash(e.message, "error")
+    else:
+        flash(success, "success")
+    return redirect(target)
+
+
+def _render(template, memo, status=200, **context):
+    return render_template(template, memo=memo, plan=memo.plan, phase=memo.phase,
+                           button=EmptyForm(), kinds=memos.KINDS, **context), status
+
+
+# The memo itself
+
+@bp.post("/skapa")
+def create(plan_key, phase_key):
+    plan, phase, _ = fu.locate(plan_key, phase_key)
+    form = NewMemoForm()
+    if form.validate():
+        source = None
+        if form.copy_from.data:
+            source = next((m for m in plan.memos if str(m.id) == form.copy_from.data), None)
+            if source is None:
+                raise NotFound("Tjänsteskrivelsen att utgå från finns inte.")
+        try:
+            memos.create_memo(current_user, plan, phase, copy_from=source,
+                              with_texts=form.with_texts.data)
+        except Invalid as e:
+            db.session.rollback()
+            flash(e.message, "error")
+    return redirect(url_for(".edit", plan_key=plan_key, phase_key=phase_key))
+
+
+@bp.route("/", methods=["GET", "POST"])
+def edit(plan_key, phase_key):
+    memo = reports.find_memo(plan_key, phase_key)
+    form = HeaderForm(formdata=request.form if _receiving() else None,
+                      obj=None if _receiving() else memo)
+    if not _receiving():
+        form.date.data = memo.date.isoformat() if memo.date else ""
+        form.meeting_date.data = memo.meeting_date.isoformat() if memo.meeting_date else ""
+        form.handlaggare.data = ", ".join(memo.handlaggare or [])
+    elif form.validate():
+        try:
+            memos.update_header(current_user, memo, **{
+                f: getattr(form, f).data for f in (
+                    "title", "date", "diarienummer", "handlaggare", "recipient", "meeting_date")})
+        except Invalid as e:
+            db.session.rollback()
+            form.title.errors.append(e.message)
+        else:
+            flash("Uppgifterna är sparade.", "success")
+            return redirect(_url("edit", memo))
+    status = 422 if _receiving() else 200
+    return _render("memos/edit.html", memo, status, form=form, part="uppgifter")
+
+
+@bp.route("/forslag", methods=["GET", "POST"])
+def proposals(plan_key, phase_key):
+    memo = reports.find_memo(plan_key, phase_key)
+    form = ProposalsForm(formdata=request.form if _receiving() else None)
+    if not _receiving():
+        form.proposals_intro.data = memo.proposals_intro
+        form.proposals.data = "\n".join(memo.proposals or [])
+        form.numbered.data = memo.numbered_proposals is not False
+        form.appendices_heading.data = memo.appendices_heading
+        people = list(memo.signatures or [])
+        while form.signatures.entries:
+            form.signatures.pop_entry()
+        for person in people + [{"name": "", "title": ""}]:
+            form.signatures.append_entry(person)
+    elif form.validate():
+        try:
+            memos.update_proposals(
+                current_user, memo, proposals_intro=form.proposals_intro.data,
+                proposals=form.proposals.data, numbered=form.numbered.data,
+                signatures=[(e.form.name.data, e.form.title.data) for e in form.signatures],
+                appendices_heading=form.appendices_heading.data)
+        except Invalid as e:
+            db.session.rollback()
+            form.proposals.errors.append(e.message)
+        else:
+            flash("Förslagen och underskrifterna är sparade.", "success")
+            return redirect(_url("proposals", memo))
+    status = 422 if _receiving() else 200
+    return _render("memos/proposals.html", memo, status, form=form, part="forslag")
+
+
+# Sections
+
 def _section_form(memo, section=None, prefix="ny"):
-    receiving = request.method == "POST"
+    receiving = _receiving()
     # The object fills the form only for showing: posted data must not be mixed
     # with stored values of fields the post left out.
     form = SectionForm(formdata=request.form if receiving else None,
@@ -50,86 +160,27 @@ def _section_form(memo, section=None, prefix="ny"):
     if section is not None and not receiving:
         form.level.data = str(section.level or 1)
         form.body.data = section.body or ""
+        form.body_after.data = section.body_after or ""
     return form
 
 
-def _appendix_form(memo, appendix):
-    receiving = request.method == "POST"
-    form = AppendixForm(formdata=request.form if receiving else None,
-                        obj=None if receiving else appendix, prefix=f"b{appendix.id}")
-    form.kind.choices = choices(list(memos.KINDS.items()))
-    form.node_types.choices = choices([(t.key, t.label) for t in memo.plan.node_types])
-    form.tables.choices = choices([(t.key, t.title) for t in memo.plan.tables])
-    if not receiving:
-        form.handlaggare.data = ", ".join(appendix.handlaggare or [])
-        form.date.data = appendix.date.isoformat() if appendix.date else ""
-        form.intro.data = appendix.intro or ""
-    return form
-
-
-@bp.post("/skapa")
-def create(plan_key, phase_key):
-    plan, phase, _ = fu.locate(plan_key, phase_key)
-    if EmptyForm().validate():
-        try:
-            memos.create_memo(current_user, plan, phase)
-        except Invalid as e:
-            flash(e.message, "error")
-    return _back(plan_key, phase_key)
-
-
-@bp.route("/", methods=["GET", "POST"])
-def edit(plan_key, phase_key):
-    memo = reports.find_memo(plan_key, phase_key)
-    receiving = request.method == "POST"
-    form = MemoForm(formdata=request.form if receiving else None, obj=None if receiving else memo)
-    if request.method != "POST":
-        form.date.data = memo.date.isoformat() if memo.date else ""
-        form.meeting_date.data = memo.meeting_date.isoformat() if memo.meeting_date else ""
-        form.handlaggare.data = ", ".join(memo.handlaggare or [])
-        form.proposals.data = "\n".join(memo.proposals or [])
-    status = 200
-    if request.method == "POST":
-        if form.validate():
-            try:
-                memos.update_memo(current_user, memo, **{
-                    f: getattr(form, f).data for f in (
-                        "title", "date", "diarienummer", "handlaggare", "recipient",
-                        "meeting_date", "proposals_intro", "proposals")})
-            except Invalid as e:
-                db.session.rollback()
-                form.title.errors.append(e.message)
-            else:
-                flash("Tjänsteskrivelsen är sparad.", "success")
-                return _back(plan_key, phase_key)
-        status = 422
-        memo = reports.find_memo(plan_key, phase_key)
-    return _page(memo, form), status
-
-
-def _page(memo, form):
-    texts = generated_texts(memo)
+def _section_editors(memo, owner, texts):
     insert_choices = [(k, label) for k, (label, _) in texts.items()]
+    out = []
+    for s in sorted(owner.sections, key=lambda s: s.position):
+        insert = InsertForm(formdata=None, prefix=f"i{s.id}")
+        insert.text.choices = choices(insert_choices)
+        out.append((s, _section_form(memo, s, f"s{s.id}"), insert))
+    return out
 
-    def insert_form(section):
-        f = InsertForm(formdata=None, prefix=f"i{section.id}")
-        f.text.choices = choices(insert_choices)
-        return f
 
-    new_appendix = NewAppendixForm(formdata=None, prefix="nyb")
-    new_appendix.kind.choices = choices(list(memos.KINDS.items()))
-    sections = sorted(memo.sections, key=lambda s: s.position)
-    appendices = sorted(memo.appendices, key=lambda a: a.position)
-    return render_template(
-        "memos/edit.html", memo=memo, plan=memo.plan, phase=memo.phase, form=form,
-        sections=[(s, _section_form(memo, s, f"s{s.id}"), insert_form(s)) for s in sections],
-        new_section=_section_form(memo),
-        appendices=[(a, _appendix_form(memo, a),
-                     [(s, _section_form(memo, s, f"s{s.id}"), insert_form(s))
-                      for s in sorted(a.sections, key=lambda s: s.position)],
-                     _section_form(memo, prefix=f"ny{a.id}"))
-                    for a in appendices],
-        new_appendix=new_appendix, texts=texts, button=EmptyForm())
+@bp.get("/avsnitt")
+def sections(plan_key, phase_key):
+    memo = reports.find_memo(plan_key, phase_key)
+    texts = generated_texts(memo)
+    return _render("memos/sections.html", memo, part="avsnitt", texts=texts,
+                   sections=_section_editors(memo, memo, texts),
+                   new_section=_section_form(memo))
 
 
 def _section(memo, section_id):
@@ -140,24 +191,6 @@ def _section(memo, section_id):
     return section
 
 
-def _appendix(memo, appendix_id):
-    appendix = db.session.get(Appendix, appendix_id)
-    if appendix is None or appendix.memo_id != memo.id:
-        raise NotFound("Bilagan finns inte i tjänsteskrivelsen.")
-    return appendix
-
-
-def _run(action, success, plan_key, phase_key, anchor=""):
-    try:
-        action()
-    except Invalid as e:
-        db.session.rollback()
-        flash(e.message, "error")
-    else:
-        flash(success, "success")
-    return _back(plan_key, phase_key, anchor)
-
-
 @bp.post("/avsnitt")
 @bp.post("/bilagor/<int:appendix_id>/avsnitt")
 def add_section(plan_key, phase_key, appendix_id=None):
@@ -166,92 +199,278 @@ def add_section(plan_key, phase_key, appendix_id=None):
     form = _section_form(memo, prefix=f"ny{appendix_id}" if appendix_id else "ny")
     if not form.validate():
         flash("Avsnittet behöver en rubrik.", "error")
-        return _back(plan_key, phase_key)
+        return redirect(_page_of(memo, owner))
     return _run(lambda: memos.add_section(
         current_user, memo, owner, heading=form.heading.data, level=form.level.data,
-        body=form.body.data, tables=form.tables.data), "Avsnittet är tillagt.", plan_key, phase_key,
-        f"#bilaga-{appendix_id}" if appendix_id else "#avsnitt")
+        body=form.body.data, tables=form.tables.data, body_after=form.body_after.data),
+        "Avsnittet är tillagt.", _page_of(memo, owner) + "#avsnitt")
 
 
 @bp.post("/avsnitt/<int:section_id>")
 def update_section(plan_key, phase_key, section_id):
     memo = reports.find_memo(plan_key, phase_key)
     section = _section(memo, section_id)
+    back = _page_of(memo, section.memo or section.appendix) + f"#avsnitt-{section_id}"
     form = _section_form(memo, section, f"s{section.id}")
     if not form.validate():
         flash("Avsnittet behöver en rubrik.", "error")
-        return _back(plan_key, phase_key, f"#avsnitt-{section_id}")
+        return redirect(back)
     return _run(lambda: memos.update_section(
         current_user, memo, section, heading=form.heading.data, level=form.level.data,
-        body=form.body.data, tables=form.tables.data), "Avsnittet är sparat.", plan_key,
-        phase_key, f"#avsnitt-{section_id}")
+        body=form.body.data, tables=form.tables.data, body_after=form.body_after.data),
+        "Avsnittet är sparat.", back)
 
 
 @bp.post("/avsnitt/<int:section_id>/<any('upp', 'ner', 'ta-bort', 'infoga'):action>")
 def section_action(plan_key, phase_key, section_id, action):
     memo = reports.find_memo(plan_key, phase_key)
     section = _section(memo, section_id)
+    page = _page_of(memo, section.memo or section.appendix)
+    back = page + f"#avsnitt-{section_id}"
     if action == "infoga":
         form = InsertForm(prefix=f"i{section.id}")
         texts = generated_texts(memo)
         if not form.validate() or form.text.data not in texts:
             flash("Välj en genererad text.", "error")
-            return _back(plan_key, phase_key, f"#avsnitt-{section_id}")
+            return redirect(back)
         return _run(lambda: memos.append_text(current_user, memo, section,
                                               texts[form.text.data][1]),
-                    "Texten är infogad; redigera den gärna.", plan_key, phase_key,
-                    f"#avsnitt-{section_id}")
+                    "Texten är infogad; redigera den gärna.", back)
     if not EmptyForm().validate():
-        return _back(plan_key, phase_key)
+        return redirect(back)
     if action == "ta-bort":
         return _run(lambda: memos.delete_section(current_user, memo, section),
-                    "Avsnittet är borttaget.", plan_key, phase_key)
+                    "Avsnittet är borttaget.", page + "#avsnitt")
     return _run(lambda: memos.move_section(current_user, memo, section,
                                            -1 if action == "upp" else 1),
-                "Avsnittet är flyttat.", plan_key, phase_key, f"#avsnitt-{section_id}")
+                "Avsnittet är flyttat.", back)
+
+
+# Appendices and chapters
+
+def _appendix(memo, appendix_id):
+    appendix = db.session.get(Appendix, appendix_id)
+    if appendix is None or appendix.memo_id != memo.id:
+        raise NotFound("Bilagan finns inte i tjänsteskrivelsen.")
+    return appendix
+
+
+def _new_part_form(prefix):
+    form = NewAppendixForm(formdata=request.form if _receiving() else None, prefix=prefix)
+    form.kind.choices = choices(list(memos.KINDS.items()))
+    return form
+
+
+@bp.get("/bilagor")
+def appendices(plan_key, phase_key):
+    memo = reports.find_memo(plan_key, phase_key)
+    return _render("memos/appendices.html", memo, part="bilagor",
+                   appendices=sorted(memo.appendices, key=lambda a: a.position),
+                   new_appendix=_new_part_form("nyb"))
 
 
 @bp.post("/bilagor")
 def add_appendix(plan_key, phase_key):
     memo = reports.find_memo(plan_key, phase_key)
-    form = NewAppendixForm(prefix="nyb")
-    form.kind.choices = choices(list(memos.KINDS.items()))
+    form = _new_part_form("nyb")
     if not form.validate():
         flash("Bilagan behöver en titel.", "error")
-        return _back(plan_key, phase_key, "#bilagor")
+        return redirect(_url("appendices", memo))
     return _run(lambda: memos.add_appendix(current_user, memo, title=form.title.data,
                                            kind=form.kind.data),
-                "Bilagan är tillagd.", plan_key, phase_key, "#bilagor")
+                "Bilagan är tillagd.", _url("appendices", memo))
 
 
-@bp.post("/bilagor/<int:appendix_id>")
-def update_appendix(plan_key, phase_key, appendix_id):
+def _appendix_form(memo, appendix):
+    receiving = _receiving()
+    form = AppendixForm(formdata=request.form if receiving else None,
+                        obj=None if receiving else appendix, prefix=f"b{appendix.id}")
+    form.kind.choices = choices(list(memos.KINDS.items()))
+    form.node_types.choices = choices([(t.key, t.plural or t.label)
+                                       for t in memo.plan.node_types])
+    form.tables.choices = choices([(t.key, t.title) for t in memo.plan.tables])
+    if not receiving:
+        form.handlaggare.data = ", ".join(appendix.handlaggare or [])
+        form.date.data = appendix.date.isoformat() if appendix.date else ""
+        form.intro.data = appendix.intro or ""
+        form.new_page.data = bool(appendix.new_page)
+    return form
+
+
+def _report_form(appendix):
+    form = ReportForm(formdata=None, prefix=f"r{appendix.id}")
+    cover = appendix.cover or {}
+    form.contents.data = bool(appendix.contents)
+    form.cover_title.data = cover.get("title")
+    form.cover_subtitle.data = cover.get("subtitle")
+    form.cover_lines.data = "\n".join(cover.get("lines") or [])
+    return form
+
+
+def _control_form(memo, part):
+    form = ControlColumnsForm(formdata=request.form if _receiving() else None,
+                              prefix=f"k{part.id}")
+    field_choices = choices([("", "(ingen)")] + list(memos.CONTROL_FIELDS.items()))
+    if not _receiving():
+        rows = [(c["field"], c["header"]) for c in part.columns or []]
+        for field, header in rows + [("", "")] * EMPTY_COLUMNS:
+            form.columns.append_entry({"field": field, "header": header})
+        form.phases.data = list(part.phases or [])
+    for entry in form.columns:
+        entry.form.field.choices = field_choices
+    form.phases.choices = choices([(p.key, p.label) for p in memo.plan.phases])
+    return form
+
+
+@bp.route("/bilagor/<int:appendix_id>", methods=["GET", "POST"])
+def appendix(plan_key, phase_key, appendix_id):
     memo = reports.find_memo(plan_key, phase_key)
-    appendix = _appendix(memo, appendix_id)
-    form = _appendix_form(memo, appendix)
+    part = _appendix(memo, appendix_id)
+    form = _appendix_form(memo, part)
+    if _receiving():
+        if form.validate():
+            fields = ["title", "kind", "intro", "node_types", "tables", "number", "document_type",
+                      "heading", "date", "diarienummer", "handlaggare", "new_page"]
+            try:
+                memos.update_appendix(current_user, memo, part,
+                                      **{f: getattr(form, f).data for f in fields})
+            except Invalid as e:
+                db.session.rollback()
+                form.title.errors.append(e.message)
+            else:
+                flash("Kapitlet är sparat." if part.parent else "Bilagan är sparad.", "success")
+                return redirect(_url("appendix", memo, appendix_id=part.id))
+        db.session.rollback()
+        memo = reports.find_memo(plan_key, phase_key)
+        part = _appendix(memo, appendix_id)
+    texts = generated_texts(memo)
+    status = 422 if _receiving() else 200
+    return _render("memos/appendix.html", memo, status, part="bilagor", appendix=part,
+                   form=form, report_form=_report_form(part),
+                   control_form=_control_form(memo, part),
+                   chapters=sorted(part.chapters, key=lambda c: c.position),
+                   new_chapter=_new_part_form(f"nyk{part.id}"), texts=texts,
+                   sections=_section_editors(memo, part, texts),
+                   new_section=_section_form(memo, prefix=f"ny{part.id}"))
+
+
+@bp.post("/bilagor/<int:appendix_id>/rapport")
+def report(plan_key, phase_key, appendix_id):
+    memo = reports.find_memo(plan_key, phase_key)
+    part = _appendix(memo, appendix_id)
+    form = ReportForm(prefix=f"r{part.id}")
+    back = _url("appendix", memo, appendix_id=part.id)
     if not form.validate():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-        return _back(plan_key, phase_key, f"#bilaga-{appendix_id}")
-    fields = ("number", "title", "kind", "document_type", "heading", "date", "diarienummer",
-              "handlaggare", "intro", "node_types", "tables")
-    return _run(lambda: memos.update_appendix(
-        current_user, memo, appendix, **{f: getattr(form, f).data for f in fields}),
-        "Bilagan är sparad.", plan_key, phase_key, f"#bilaga-{appendix_id}")
+        return redirect(back)
+    return _run(lambda: memos.update_report(
+        current_user, memo, part, contents=form.contents.data, cover_title=form.cover_title.data,
+        cover_subtitle=form.cover_subtitle.data, cover_lines=form.cover_lines.data),
+        "Försättssida och innehållsförteckning är sparade.", back + "#rapport")
+
+
+@bp.post("/bilagor/<int:appendix_id>/kolumner")
+def control_columns(plan_key, phase_key, appendix_id):
+    memo = reports.find_memo(plan_key, phase_key)
+    part = _appendix(memo, appendix_id)
+    form = _control_form(memo, part)
+    back = _url("appendix", memo, appendix_id=part.id) + "#kolumner"
+    if not form.validate():
+        return redirect(back)
+    return _run(lambda: memos.update_control_columns(
+        current_user, memo, part,
+        columns=[(e.form.field.data, e.form.header.data) for e in form.columns],
+        phases=form.phases.data), "Tabellens kolumner är sparade.", back)
+
+
+@bp.post("/bilagor/<int:appendix_id>/kapitel")
+def add_chapter(plan_key, phase_key, appendix_id):
+    memo = reports.find_memo(plan_key, phase_key)
+    part = _appendix(memo, appendix_id)
+    form = _new_part_form(f"nyk{part.id}")
+    back = _url("appendix", memo, appendix_id=part.id) + "#kapitel"
+    if not form.validate():
+        flash("Kapitlet behöver en rubrik.", "error")
+        return redirect(back)
+    return _run(lambda: memos.add_chapter(current_user, memo, part, title=form.title.data,
+                                          kind=form.kind.data), "Kapitlet är tillagt.", back)
 
 
 @bp.post("/bilagor/<int:appendix_id>/<any('upp', 'ner', 'ta-bort'):action>")
 def appendix_action(plan_key, phase_key, appendix_id, action):
     memo = reports.find_memo(plan_key, phase_key)
-    appendix = _appendix(memo, appendix_id)
+    part = _appendix(memo, appendix_id)
+    listing = (_url("appendix", memo, appendix_id=part.parent.id) + "#kapitel"
+               if part.parent else _url("appendices", memo))
     if not EmptyForm().validate():
-        return _back(plan_key, phase_key)
+        return redirect(listing)
     if action == "ta-bort":
-        return _run(lambda: memos.delete_appendix(current_user, memo, appendix),
-                    "Bilagan är borttagen.", plan_key, phase_key, "#bilagor")
-    return _run(lambda: memos.move_appendix(current_user, memo, appendix,
+        return _run(lambda: memos.delete_appendix(current_user, memo, part),
+                    "Kapitlet är borttaget." if part.parent else "Bilagan är borttagen.",
+                    listing)
+    return _run(lambda: memos.move_appendix(current_user, memo, part,
                                             -1 if action == "upp" else 1),
-                "Bilagan är flyttad.", plan_key, phase_key, f"#bilaga-{appendix_id}")
+                "Kapitlet är flyttat." if part.parent else "Bilagan är flyttad.", listing)
 
 
+# How a plan part prints
+
+DEFAULT = ""  # the layout editor's choice for "as the default rules say"
+
+
+def _layout_form(memo, part):
+    form = LayoutForm(formdata=request.form if _receiving() else None)
+    entries = memos.layout_entries(memo.plan, part)
+    layout = part.layout or {}
+    if not _receiving():
+        for key, _ in entries:
+            spec = layout.get(key) or {}
+            columns = [(c["field"], c["header"]) for c in spec.get("columns") or []]
+            form.entries.append_entry({
+                "display": spec.get("display", DEFAULT), "level": spec.get("level", "text"),
+                "lead": spec.get("lead"), "title_prefix": (spec.get("prefix") or "").strip(),
+                "heading": spec.get("heading"), "intro": spec.get("intro"),
+                "columns": [{"field": f, "header": h}
+                            for f, h in columns + [("", "")] * EMPTY_COLUMNS]})
+    displays = choices([(DEFAULT, "Som standard")] + list(memos.DISPLAYS.items()))
+    levels = choices(list(memos.LEVEL_DISPLAYS.items()))
+    fields = choices([("", "(ingen)")] + list(memos.NODE_FIELDS.items()))
+    for entry in form.entries:
+        entry.form.display.choices = displays
+        entry.form.level.choices = levels
+        for column in entry.form.columns:
+            column.form.field.choices = fields
+    return form, entries
+
+
+@bp.route("/bilagor/<int:appendix_id>/utseende", methods=["GET", "POST"])
+def layout(plan_key, phase_key, appendix_id):
+    memo = reports.find_memo(plan_key, phase_key)
+    part = _appendix(memo, appendix_id)
+    if part.kind != "plan":
+        raise NotFound("Utseendet per punkt gäller bara delar som följer upp målen.")
+    form, entries = _layout_form(memo, part)
+    back = _url("layout", memo, appendix_id=part.id)
+    if _receiving():
+        if len(form.entries) != len(entries) or not form.validate():
+            flash("Formuläret stämmer inte med planen; ladda om sidan.", "error")
+            return redirect(back)
+        specs = {}
+        for (key, _), entry in zip(entries, form.entries):
+            f = entry.form
+            specs[key] = None if f.display.data == DEFAULT else {
+                "display": f.display.data, "level": f.level.data, "lead": f.lead.data,
+                "prefix": f.title_prefix.data, "heading": f.heading.data, "intro": f.intro.data,
+                "columns": [(c.form.field.data, c.form.header.data) for c in f.columns]}
+        return _run(lambda: memos.update_layout(current_user, memo, part, specs),
+                    "Utseendet är sparat.", back)
+    return _render("memos/layout.html", memo, part="bilagor", appendix=part, form=form,
+                   entries=list(zip(entries, form.entries)))
+
+
+@bp.get("/bilagor/<int:appendix_id>/forsta-sidan.png")
+def first_page(plan_key, phase_key, appendix_id):
+    """The first page of the appendix (or of the chapter) as it prints, as an image."""
+    memo = reports.find_memo(plan_key, phase_key)
+    part = _appendix(memo, appendix_id)
+    image = reports.first_page_image(memo, part)
+    return Response(image, mimetype="image/png", headers={"Cache-Control": "no-store"})

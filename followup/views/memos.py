@@ -11,7 +11,8 @@ from ..models import MemoState, Role
 from ..documents import compose
 from ..services import permissions, reports, signoff
 from ..services.errors import Invalid, NotFound
-from .forms import EmptyForm, ReopenForm
+from .forms import EmptyForm, ReopenForm, choices
+from .memo_forms import NewMemoForm
 
 bp = Blueprint("memos", __name__, url_prefix="/plans/<plan_key>/phases/<phase_key>/tjansteskrivelse")
 
@@ -40,7 +41,14 @@ def show(plan_key, phase_key):
         if not permissions.is_compiler(current_user):
             raise
         plan, phase, _ = reports.locate(plan_key, phase_key)
-        return render_template("memos/none.html", plan=plan, phase=phase, form=EmptyForm())
+        form = NewMemoForm(formdata=None)
+        earlier = sorted((m for m in plan.memos if m.phase.position < phase.position),
+                         key=lambda m: -m.phase.position)
+        form.copy_from.choices = choices([("", "En tom tjänsteskrivelse")] + [
+            (str(m.id), f"En kopia av {m.title}") for m in earlier])
+        if earlier:
+            form.copy_from.data = str(earlier[0].id)
+        return render_template("memos/none.html", plan=plan, phase=phase, form=form)
     # Only the list of documents: rendering them (and their charts) waits for a preview.
     docs = compose.document_titles(memo)
     return render_template(

@@ -1,0 +1,34 @@
+"""The compiler sets how a plan appendix prints, in Chromium, and sees the page."""
+
+import re
+
+from sqlalchemy import select
+
+from followup.extensions import db
+from followup.models import Appendix
+
+from ..pdftext import InOrder, words
+
+MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"
+EDIT = MEMO + "/redigera"
+
+
+def test_the_layout_editor_in_chromium_shows_the_page_it_prints(open_page, axe):
+    page = open_page("sara")
+    appendix = db.session.scalar(select(Appendix).where(Appendix.kind == "plan"))
+    page.goto(f"{EDIT}/bilagor/{appendix.id}")
+    page.get_by_role("link", name="Ändra utseendet").click()
+    entry = page.get_by_role("group", name="Uppdrag", exact=True)
+    entry.get_by_label("Visas som", exact=True).select_option(label="Punkt i en lista")
+    entry.get_by_label("Mening före listan").fill("Nämnden arbetar med:")
+    page.get_by_role("button", name="Spara utseendet").click()
+    assert "Utseendet är sparat." in page.content()
+    image = page.get_by_role("img", name="Bilagans första sida")
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 300", arg=image.element_handle())
+    assert axe(page) == []
+    html = page.request.get(f"{MEMO}/forhandsgranska/bilaga-{appendix.number}").text()
+    check = InOrder(words(re.sub(r"<[^>]+>", " ", html)))
+    check.find("Nämnden arbetar med:")
+    assert check.missing == []
+
