@@ -121,6 +121,12 @@ def _render_all(htmls, variant=None):
     return [results[k] for k in keys]
 
 
+def render_documents(documents, archival=False):
+    """Each document's own PDF (objects with ``html``), in order."""
+    return _render_all([doc.html for doc in documents],
+                       ARCHIVAL_VARIANT if archival else None)
+
+
 def render_case(documents, title, author, archival=False):
     """Documents (objects with ``html``) → one PDF.
 
@@ -130,8 +136,13 @@ def render_case(documents, title, author, archival=False):
     """
     if archival:
         return _render_archival(documents)
+    return join(render_documents(documents), title, author)
+
+
+def join(pdfs, title, author):
+    """Documents' PDFs as one, with their outlines, the case's title, author and language."""
     writer = pypdf.PdfWriter()
-    for pdf in _render_all([doc.html for doc in documents]):
+    for pdf in pdfs:
         writer.append(pypdf.PdfReader(io.BytesIO(pdf)))
     writer.add_metadata({"/Title": title, "/Author": author, "/Creator": "followup",
                          "/Producer": "followup (WeasyPrint)"})

@@ -76,6 +76,7 @@ class InOrder:
         self.words = doc_words
         self.position = 0
         self.missing = []
+        self.found = 0
 
     def _word_at(self, i, word):
         """Index after ``word`` when it starts at ``i``, also where a line broke it:
@@ -124,6 +125,7 @@ class InOrder:
                 at = end
             if ok:
                 self.position = start
+                self.found += 1
                 return
         self.missing.append(f"{what or 'text'}: {text[:80]!r} (after word {self.position})")
 

@@ -214,5 +214,76 @@ def test_a_signed_memo_freezes_its_phase_for_the_api_too(client, demo, auth):
     for who in ("anna", "sara"):
         response = client.put(url, json={"level": "fardig", "comment": None, "version": 1},
                               headers=auth[who])
-        assert response.status_code == 403 and "fastställd" in response.json["error"]
-    assert client.post(url + "/approve", headers=auth["sara"]).status_code == 403
+        assert response.status_code == 409 and "fastställd" in response.json["error"]
+    assert client.post(url + "/approve", headers=auth["sara"]).status_code == 409
+
+
+# The record through the API (issue #8)
+
+MEMO_API = "/api/plans/SOC-2026/phases/augusti/memo"
+
+
+def test_a_save_must_say_which_version_it_is_based_on(client, auth):
+    url = "/api/plans/SOC-2026/phases/december/followups/u1"
+    for version in (None, "1", 1.5, True):
+        response = client.put(url, json={"level": "paborjad", "comment": None, "version": version},
+                              headers=auth["anna"])
+        assert response.status_code == 422, version
+    ok = client.put(url, json={"level": "paborjad", "comment": None, "version": 0},
+                    headers=auth["anna"])
+    assert ok.status_code == 200 and ok.json["version"] == 1
+    blind = client.put(url, json={"level": "fardig", "comment": None, "version": None},
+                       headers=auth["anna"])
+    assert blind.status_code == 422
+    assert client.get(url, headers=auth["anna"]).json["level"] == "paborjad"
+
+
+def test_sign_and_reopen_through_the_api(client, auth):
+    assert client.post(MEMO_API + "/sign", json={"confirm": True, "reason": "x"},
+                       headers=auth["sara"]).status_code == 403
+    assert client.post(MEMO_API + "/sign", json={"confirm": False},
+                       headers=auth["lena"]).status_code == 422
+    response = client.post(MEMO_API + "/sign", json={"confirm": True}, headers=auth["lena"])
+    assert response.status_code == 422 and "inte godkända" in response.json["error"]
+    response = client.post(MEMO_API + "/sign", json={"confirm": True, "reason": "Muntligt."},
+                           headers=auth["lena"])
+    assert response.status_code == 201 and response.json["version"] == 1
+    signed_hash = response.json["sha256"]
+    again = client.post(MEMO_API + "/sign", json={"confirm": True, "reason": "x"},
+                        headers=auth["lena"])
+    assert again.status_code == 409 and "redan fastställd" in again.json["error"]
+    archival = client.get(MEMO_API + "/pdf?variant=archival", headers=auth["per"])
+    assert archival.status_code == 200
+    import hashlib
+    assert hashlib.sha256(archival.data).hexdigest() == signed_hash
+    appendix = client.get(MEMO_API + "/pdf?appendix=1", headers=auth["per"])
+    assert appendix.status_code == 200 and appendix.data.startswith(b"%PDF")
+    assert client.get(MEMO_API + "/pdf?appendix=x", headers=auth["per"]).status_code == 422
+    assert client.get(MEMO_API + "/pdf?appendix=9", headers=auth["per"]).status_code == 404
+    assert client.post(MEMO_API + "/reopen", json={}, headers=auth["lena"]).status_code == 422
+    reopened = client.post(MEMO_API + "/reopen", json={"reason": "Fel siffra."},
+                           headers=auth["lena"])
+    assert reopened.status_code == 200 and reopened.json["state"] == "reopened"
+
+
+def test_add_a_node_through_the_api(client, auth):
+    data = {"parent": "nm2-2", "type": "uppdrag", "title": "Starta natthärbärge",
+            "number": "2.2.9"}
+    assert client.post("/api/plans/SOC-2026/nodes", json=data,
+                       headers=auth["anna"]).status_code == 403
+    response = client.post("/api/plans/SOC-2026/nodes", json=data, headers=auth["sara"])
+    assert response.status_code == 201
+    # Added while december is open: followed up from december, not in augusti.
+    assert response.json["since"] == "december"
+    key = response.json["key"]
+    december = client.get("/api/plans/SOC-2026/phases/december/followups", headers=auth["sara"])
+    assert key in [f["node"] for f in december.json]
+    august = client.get("/api/plans/SOC-2026/phases/augusti/followups", headers=auth["sara"])
+    assert key not in [f["node"] for f in august.json]
+    assert client.get(f"/api/plans/SOC-2026/phases/augusti/followups/{key}",
+                      headers=auth["sara"]).status_code == 404
+    for bad in ({"type": "uppdrag"}, {"type": "delmal", "title": "x"},
+                {"type": "uppdrag", "title": "x", "parent": "finns-inte"},
+                {"type": "uppdrag", "title": 5}):
+        assert client.post("/api/plans/SOC-2026/nodes", json=bad,
+                           headers=auth["sara"]).status_code in (404, 422), bad

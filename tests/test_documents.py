@@ -346,9 +346,10 @@ def render(cli, path, tmp_path, *args):
 @pytest.mark.parametrize("path", plan_params())
 def test_whole_case_has_every_text_in_document_order(cli, ctx, path, tmp_path):
     data, pdf = render(cli, path, tmp_path)
-    doc_words, _ = reading_order(pdf)
+    doc_words, pages = reading_order(pdf)
     check = InOrder(doc_words)
     expected_case(data, check)
+    print(f"{path.stem}: {check.found} element i ordning på {len(pages)} sidor")
     assert check.missing == []
 
 

@@ -7,7 +7,7 @@ from followup.extensions import db
 from followup.models import FollowupRevision, FollowupState, Memo, MemoState
 from followup.services import followups as fu
 from followup.services import lifecycle
-from followup.services.errors import Conflict, Forbidden, Invalid
+from followup.services.errors import Conflict, Forbidden, Frozen, Invalid
 
 
 def node(demo, key):
@@ -75,9 +75,9 @@ def test_signed_memo_freezes_the_phase_for_everyone(demo):
     august.is_open = True
     db.session.commit()
     for user in (demo.anna, demo.sara):
-        with pytest.raises(Forbidden, match="fastställd"):
+        with pytest.raises(Frozen, match="fastställd"):
             fu.save(user, node(demo, "u1"), august, level_key="fardig", comment=None, version=1)
-    with pytest.raises(Forbidden, match="fastställd"):
+    with pytest.raises(Frozen, match="fastställd"):
         fu.approve(demo.sara, node(demo, "u1"), august)
 
 

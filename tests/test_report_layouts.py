@@ -61,7 +61,7 @@ def test_report_in_one_document_with_cover_contents_and_chapters(cli, lindvik, t
     report = lindvik["documents"][0]["appendices"][0]
 
     # The cover: the municipality's name, the title and its lines, no page number.
-    assert pages[0].split()[:2] == ["Lindvik", "kommun"]
+    assert pages[0].split()[:3] == ["UTKAST", "Lindvik", "kommun"]
     for line in [report["cover"]["title"], report["cover"]["subtitle"], *report["cover"]["lines"]]:
         assert line in pages[0]
     assert "Sida" not in pages[0]

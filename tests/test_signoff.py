@@ -1,31 +1,75 @@
-"""The memo page, preview and downloads; sign-off freezes, stores and hashes; reopen; v2."""
+"""The signed record: the sign page, signing as a deliberate and atomic act, the signed
+documents stored in the database and served byte for byte, reopening and version 2."""
 
 import hashlib
 import io
-from pathlib import Path
+import threading
 
 import pypdf
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from followup.extensions import db
-from followup.models import Memo, MemoSignoff, MemoState
+from followup.models import Memo, MemoSignoff, MemoState, SignedFile
+from followup.services import signoff
+from followup.services.errors import Frozen, Invalid
+
+from .pdftext import reading_order
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"
 U1_AUGUST = "/plans/SOC-2026/phases/augusti/nodes/u1"
+REASON = "Två uppdrag rapporteras muntligt på sammanträdet."
+
+
+def memo():
+    return db.session.scalar(select(Memo))
+
+
+def sign(browser, reason=REASON, confirm=True):
+    browser.get(MEMO + "/signera")
+    data = {"reason": reason}
+    if confirm:
+        data["confirm"] = "y"
+    return browser.post(MEMO + "/signera", data)
+
+
+def downloads(browser):
+    """Every document of the memo as it is served: both case variants, each document's
+    ordinary and archival PDF, and each preview."""
+    m = memo()
+    urls = [MEMO + "/pdf", MEMO + "/pdf/arkiv"]
+    for a in m.appendices:
+        urls += [f"{MEMO}/pdf/bilaga/{a.number}", f"{MEMO}/pdf/bilaga/{a.number}/arkiv",
+                 f"{MEMO}/forhandsgranska/bilaga-{a.number}"]
+    urls.append(MEMO + "/forhandsgranska/memo")
+    out = {}
+    for url in urls:
+        response = browser.get(url)
+        assert response.status_code == 200, url
+        out[url] = response.data
+    return out
 
 
 def test_memo_page_lists_documents_with_preview_and_pdf(as_user):
     page = as_user("per").get(MEMO + "/").text
     assert "Delårsbokslut per augusti 2026" in page and "Utkast" in page
     assert "Bilaga 1 – Uppföljning av verksamhetsplan per augusti 2026" in page
-    assert "Fastställ tjänsteskrivelsen" not in page  # a reader does not sign
+    assert "Gå igenom och fastställ" not in page  # a reader does not sign
 
 
-def test_preview_is_the_html_of_the_document(as_user):
+def test_preview_is_the_html_of_the_document_and_drafts_say_so(as_user):
     html = as_user("per").get(MEMO + "/forhandsgranska/bilaga-1").text
     assert html.startswith("<!doctype html>") and 'lang="sv"' in html
     assert "/static/print.css" in html and "Ekbacka ska ha en välfärd" in html
+    assert '<p class="status-mark draft-mark">UTKAST</p>' in html
     assert as_user("per").get(MEMO + "/forhandsgranska/bilaga-9").status_code == 404
+
+
+def test_every_page_of_a_draft_pdf_says_utkast(as_user):
+    pdf = as_user("per").get(MEMO + "/pdf").data
+    _, pages = reading_order(pdf)
+    # In the page head, beside the running header.
+    assert len(pages) > 3 and all("UTKAST" in text.split()[:15] for text in pages)
 
 
 def test_downloads_whole_case_and_one_appendix(as_user):
@@ -44,58 +88,180 @@ def test_only_the_approver_signs(as_user):
     for who in ("sara", "anna", "per"):
         b = as_user(who)
         b.get(MEMO + "/")
-        b.post(MEMO + "/signera")
-    assert db.session.scalar(select(Memo.state)) is MemoState.draft
+        assert b.get(MEMO + "/signera").status_code == 403
+        assert b.post(MEMO + "/signera", {"confirm": "y", "reason": "x"}).status_code == 403
+    assert memo().state is MemoState.draft
 
 
-def test_sign_freezes_stores_hashes_and_serves_the_stored_file(as_user, app):
+def test_the_sign_page_shows_what_is_signed(as_user):
+    page = as_user("lena").get(MEMO + "/signera").text
+    assert "Antal per läge" in page and "Uppföljningar" in page and "Internkontroll" in page
+    # The demo's augusti follow-ups are drafts: every one is listed as not approved.
+    assert "Inte godkänt (" in page and "Utveckla familjebehandlingen" in page
+    assert "Skäl till att fastställa fast allt inte är godkänt" in page
+    assert "Jag har gått igenom underlaget" in page
+
+
+def test_signing_needs_confirmation_and_a_reason_while_items_are_open(as_user):
     lena = as_user("lena")
-    lena.get(MEMO + "/")
-    response = lena.post(MEMO + "/signera")
-    assert response.status_code == 302
-    assert "fastställd (version 1)" in lena.get(MEMO + "/").text
+    response = sign(lena, confirm=False)
+    assert response.status_code == 422 and "Bekräfta" in response.text
+    response = sign(lena, reason="")
+    assert response.status_code == 422 and "inte godkända" in response.text
+    assert memo().state is MemoState.draft
+    assert db.session.scalar(select(func.count(MemoSignoff.id))) == 0
 
-    memo = db.session.scalar(select(Memo))
+
+def test_sign_stores_every_document_in_the_database_and_serves_it(as_user):
+    lena = as_user("lena")
+    assert sign(lena).status_code == 302
+    m = memo()
     entry = db.session.scalar(select(MemoSignoff))
-    assert memo.state is MemoState.signed and entry.version == 1
-    stored = Path(app.instance_path, entry.pdf_path).read_bytes()
-    assert hashlib.sha256(stored).hexdigest() == entry.sha256
-    assert "pdfaid" in pypdf.PdfReader(io.BytesIO(stored)).trailer["/Root"]["/Metadata"] \
+    assert m.state is MemoState.signed and entry.version == 1 and entry.reason == REASON
+    files = {(f.document, f.variant): f for f in entry.files}
+    n = len(m.appendices)
+    assert len(files) == 2 + 3 * (n + 1)
+    for f in files.values():
+        assert hashlib.sha256(f.content).hexdigest() == f.sha256
+    archival = files[("case", "archival")].content
+    assert hashlib.sha256(archival).hexdigest() == entry.sha256
+    assert "pdfaid" in pypdf.PdfReader(io.BytesIO(archival)).trailer["/Root"]["/Metadata"] \
         .get_object().get_data().decode()
+    # The snapshot is the plan file as signed, and its checksum is printed on the record.
+    assert hashlib.sha256(entry.snapshot.encode()).hexdigest() == entry.snapshot_sha256
+    _, pages = reading_order(files[("case", "pdf")].content)
+    assert all("UTKAST" not in text for text in pages)
+    assert all("Fastställd av Lena" in text for text in pages)
+    assert f"Underlagets kontrollsumma (SHA-256): {entry.snapshot_sha256[:16]}" in pages[-1]
 
-    # From now on the download is the stored file, byte for byte.
-    assert as_user("per").get(MEMO + "/pdf").data == stored
-    # The phase is frozen: nobody edits its follow-ups.
+    per = as_user("per")
+    assert per.get(MEMO + "/pdf/arkiv").data == archival
+    assert per.get(MEMO + "/pdf").data == files[("case", "pdf")].content
+    assert per.get(MEMO + "/pdf/bilaga/2/arkiv").data == files[("bilaga-2", "archival")].content
+    assert per.get(MEMO + "/forhandsgranska/bilaga-1").data == files[("bilaga-1", "html")].content
+    page = lena.get(MEMO + "/").text
+    assert "Fastställd" in page and entry.sha256 in page and REASON in page
+    # The phase is frozen for everyone, and cannot be opened for reporting.
     sara = as_user("sara")
     sara.get(U1_AUGUST)
     frozen = sara.post(U1_AUGUST, {"level": "fardig", "comment": "x", "version": "1",
                                   "action": "save"})
-    assert frozen.status_code == 403 and "fastställd" in frozen.text
-    assert "Fastställd" in lena.get(MEMO + "/").text and entry.sha256 in lena.get(MEMO + "/").text
+    assert frozen.status_code == 409 and "fastställd" in frozen.text
 
 
-def test_reopen_needs_the_approver_and_a_reason_then_v2_keeps_v1(as_user, app):
+def test_a_signed_phase_cannot_be_opened_for_reporting(demo):
+    from followup.services import phases
+
+    august = demo.plan.phase("augusti")
+    signoff.sign(demo.lena, memo(), confirm=True, reason=REASON)
+    with pytest.raises(Frozen, match="kan inte öppnas"):
+        phases.set_open(demo.sara, august, True)
+    assert not august.is_open
+    signoff.reopen(demo.lena, memo(), "Rättelse")
+    phases.set_open(demo.sara, august, True)
+    assert august.is_open
+
+
+def test_everything_downloaded_after_signing_stays_byte_for_byte(as_user, demo):
+    from followup.services import controls, followups, structure
+
+    lena, per, sara = as_user("lena"), as_user("per"), as_user("sara")
+    sign(lena)
+    before = downloads(per)
+    plan, compiler = memo().plan, demo.sara
+    changes = 0
+    # The structure: a new uppdrag (from december), a new title, one taken out.
+    goal = followups.find_node(plan, "nm1-1")
+    structure.add_node(compiler, plan, parent=goal, type_key="uppdrag", number="1.1.9",
+                       title="Ett nytt uppdrag i december", unit_key="barn-unga")
+    changes += 1
+    u2 = followups.find_node(plan, "u2")
+    structure.update_node(compiler, u2, number="1.1.2", title="Ny lydelse efter fastställelsen",
+                          unit_key="barn-unga", notes="", group="", responsible_boards="",
+                          carried_over_from="", parent_key="nm1-1")
+    changes += 1
+    structure.take_out(compiler, followups.find_node(plan, "u3"))
+    changes += 1
+    # A control point's wording and next phase's follow-ups.
+    point = controls.find_point(plan, plan.internal_control.points[0].key)
+    controls.update_point(compiler, plan, point, area="Nytt område", process=point.process,
+                          risk=point.risk, control="En ny kontroll", method=point.method,
+                          mandatory=point.mandatory, unit_key=None)
+    changes += 1
+    december = plan.phase("december")
+    followups.save(compiler, followups.find_node(plan, "u1"), december, level_key="fardig",
+                   comment="<p>Klart i december.</p>", version=0)
+    changes += 1
+    # What the signed memo shows is refused: its tables, its memo, its phase.
+    for attempt in (
+        lambda: sara.post(MEMO + "/redigera/", {"title": "Ändrad rubrik"}),
+        lambda: sara.post(U1_AUGUST, {"level": "fardig", "comment": "x", "version": "1",
+                                      "action": "save"}),
+    ):
+        sara.get(MEMO + "/")
+        assert attempt().status_code == 409
+        changes += 1
+    after = downloads(per)
+    assert list(after) == list(before)
+    for url in before:
+        assert after[url] == before[url], url
+    print(f"{len(before)} nedladdningar byte för byte lika efter {changes} ändringar")
+
+
+def test_concurrent_signings_make_exactly_one_version(app, demo):
+    """Four approvers' requests at once (as after one reopen): one version results."""
+    signoff.sign(demo.lena, memo(), confirm=True, reason=REASON)
+    signoff.reopen(demo.lena, memo(), "En siffra var fel.")
+    lena_id, memo_id = demo.lena.id, memo().id
+    db.session.remove()
+    outcomes, barrier = [], threading.Barrier(4)
+
+    def attempt():
+        with app.app_context():
+            from followup.models import User
+
+            user = db.session.get(User, lena_id)
+            target = db.session.get(Memo, memo_id)
+            barrier.wait()
+            try:
+                outcomes.append(signoff.sign(user, target, confirm=True, reason=REASON).version)
+            except (Frozen, Invalid) as e:
+                outcomes.append(e.message)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    versions = sorted(db.session.scalars(select(MemoSignoff.version)))
+    print(f"4 samtidiga fastställelser gav versionerna {versions}")
+    assert versions == [1, 2]
+    assert outcomes.count(2) == 1 and len(outcomes) == 4
+    assert all(isinstance(o, int) or "fastställd" in o for o in outcomes)
+
+
+def test_reopen_needs_the_approver_and_a_reason_then_v2_keeps_v1(as_user):
     lena = as_user("lena")
-    lena.get(MEMO + "/")
-    lena.post(MEMO + "/signera")
+    sign(lena)
     v1 = as_user("per").get(MEMO + "/pdf/version/1").data
 
     sara = as_user("sara")
     sara.get(MEMO + "/")
     sara.post(MEMO + "/ateroppna", {"reason": "Fel siffra"})
-    assert db.session.scalar(select(Memo.state)) is MemoState.signed
+    assert memo().state is MemoState.signed
     lena.get(MEMO + "/")
     lena.post(MEMO + "/ateroppna", {"reason": ""})
-    assert db.session.scalar(select(Memo.state)) is MemoState.signed
+    assert memo().state is MemoState.signed
     lena.post(MEMO + "/ateroppna", {"reason": "Nyckeltalen för HVB var fel."})
-    assert db.session.scalar(select(Memo.state)) is MemoState.reopened
+    assert memo().state is MemoState.reopened
 
     # Reopened: the compiler corrects a follow-up, the approver signs again.
     sara.get(U1_AUGUST)
     assert sara.post(U1_AUGUST, {"level": "fardig", "comment": "<p>Rättad.</p>", "version": "1",
                                  "action": "save"}).status_code == 302
-    lena.get(MEMO + "/")
-    lena.post(MEMO + "/signera")
+    sign(lena)
     versions = db.session.scalars(select(MemoSignoff).order_by(MemoSignoff.version)).all()
     assert [v.version for v in versions] == [1, 2]
     assert versions[0].reopen_reason == "Nyckeltalen för HVB var fel."
@@ -106,15 +272,38 @@ def test_reopen_needs_the_approver_and_a_reason_then_v2_keeps_v1(as_user, app):
     assert "Version 1 (PDF/A)" in page and "Version 2 (PDF/A)" in page
 
 
-def test_a_tampered_stored_file_is_refused(as_user, app):
+def test_a_tampered_or_missing_stored_file_is_a_clear_error(as_user):
     lena = as_user("lena")
-    lena.get(MEMO + "/")
-    lena.post(MEMO + "/signera")
-    entry = db.session.scalar(select(MemoSignoff))
-    path = Path(app.instance_path, entry.pdf_path)
-    path.write_bytes(path.read_bytes() + b"%changed")
-    response = as_user("per").get(MEMO + "/pdf")
-    assert response.status_code == 422 and "kontrollsumma" in response.text
+    sign(lena)
+    stored = db.session.scalar(select(SignedFile).where(SignedFile.document == "case",
+                                                        SignedFile.variant == "archival"))
+    stored.content = stored.content + b"%changed"
+    db.session.commit()
+    response = as_user("per").get(MEMO + "/pdf/arkiv")
+    assert response.status_code == 409 and "kontrollsumma" in response.text
+    db.session.delete(db.session.get(SignedFile, stored.id))
+    db.session.commit()
+    response = as_user("per").get(MEMO + "/pdf/version/1")
+    assert response.status_code == 409 and "saknas" in response.text
+
+
+def test_a_failed_commit_leaves_no_sign_off_and_no_files(demo, monkeypatch):
+    """Signing is one transaction: when it fails, nothing of it remains."""
+    from followup.services import signoff as module
+
+    def broken_render(memo, stamp):
+        files = original(memo, stamp)
+        files[0].sha256 = None  # violates NOT NULL at commit
+        return files
+
+    original = module._render
+    monkeypatch.setattr(module, "_render", broken_render)
+    with pytest.raises(Exception):
+        signoff.sign(demo.lena, memo(), confirm=True, reason=REASON)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(MemoSignoff.id))) == 0
+    assert db.session.scalar(select(func.count(SignedFile.id))) == 0
+    assert memo().state is MemoState.draft
 
 
 def test_phase_without_memo_says_so(as_user):

@@ -71,14 +71,20 @@ def test_move_up_and_down(as_user):
     assert [c.key for c in node("nm1-1").children][:2] == ["u1", "u2"]
 
 
-def test_archive_removes_the_subtree_from_follow_up_and_restore_brings_it_back(as_user):
+def test_taking_out_leaves_the_subtree_in_earlier_phases_and_putting_back_restores_it(as_user):
     sara = as_user("sara")
     sara.get(STRUCTURE + "/")
-    sara.post(STRUCTURE + "/noder/nm1-1/arkivera")
-    assert node("u1").archived and node("u1-a1").archived
-    assert "Utveckla familjebehandlingen" not in as_user("anna").get("/mina").text
-    sara.post(STRUCTURE + "/noder/nm1-1/aterstall")
+    # December is the phase open now: the goal leaves the plan after augusti.
+    sara.post(STRUCTURE + "/noder/nm1-1/ta-bort")
+    assert node("u1").until.key == "augusti" and node("u1-a1").until.key == "augusti"
     assert not node("u1").archived
+    assert "Utveckla familjebehandlingen" not in as_user("anna").get("/mina").text
+    augusti = sara.get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/forhandsgranska/bilaga-1")
+    assert "Utveckla familjebehandlingen" in augusti.text
+    page = sara.get(STRUCTURE + "/").text
+    assert "(till och med delårsbokslut per augusti)" in page
+    sara.post(STRUCTURE + "/noder/nm1-1/ta-tillbaka")
+    assert node("u1").until is None
     assert "Utveckla familjebehandlingen" in as_user("anna").get("/mina").text
 
 

@@ -3,7 +3,7 @@ of its own (own header block, own page numbering), in order."""
 
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -73,7 +73,10 @@ def document_titles(memo):
         for a in sorted(memo.appendices, key=lambda a: a.position)]
 
 
-def documents(memo, preview=False):
+def documents(memo, preview=False, stamp=None):
+    """The memo's print documents. Without ``stamp`` they are drafts and say so on every
+    page; with it (signoff.Stamp) they say who signed them, when, and the checksum of
+    what was signed."""
     plan, phase = memo.plan, memo.phase
     followups = {f.node_id: f for f in db.session.scalars(
         select(Followup).where(Followup.phase_id == phase.id)
@@ -82,7 +85,7 @@ def documents(memo, preview=False):
     memo_header = Header(plan.administration, _memo_type(memo), memo.date, memo.diarienummer,
                          list(memo.handlaggare or []))
     common = dict(plan=plan, phase=phase, memo=memo, tables=tables, preview=preview,
-                  signatures=signatures(memo))
+                  signatures=signatures(memo), stamp=stamp, stylesheet=_stylesheet_url())
     out = [PrintDocument("memo", memo.title, render_template(
         "print/memo.html", header=memo_header, title=memo.title, **common))]
     for appendix in sorted(memo.appendices, key=lambda a: a.position):
@@ -101,6 +104,13 @@ def documents(memo, preview=False):
             "print/appendix.html", header=header, title=title, appendix=appendix,
             parts=parts, **common)))
     return out
+
+
+def _stylesheet_url():
+    """The preview's stylesheet; also when signing runs outside a request (API, CLI)."""
+    if has_request_context():
+        return url_for("static", filename="print.css")
+    return current_app.static_url_path + "/print.css"
 
 
 @dataclass

@@ -5,12 +5,12 @@ from .node import Node
 from .followup import Followup, FollowupRevision, FollowupState
 from .internal_control import ControlPoint, ControlResult, ControlResultRevision, InternalControl
 from .figures import FigureRow, FigureTable
-from .memo import Appendix, Memo, MemoSignoff, MemoState, Section
+from .memo import Appendix, Memo, MemoSignoff, MemoState, Section, SignedFile
 from .user import ApiToken, Role, UnitMembership, User
 
 __all__ = [
     "ApiToken", "Appendix", "ControlPoint", "ControlResult", "ControlResultRevision", "FigureRow",
     "FigureTable", "Followup", "InternalControl", "FollowupRevision", "FollowupState", "Level", "Memo",
     "MemoSignoff", "MemoState", "Node", "NodeType", "Phase", "Plan", "Role", "Scale",
-    "Section", "Unit", "UnitMembership", "User",
+    "Section", "SignedFile", "Unit", "UnitMembership", "User",
 ]

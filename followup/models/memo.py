@@ -3,7 +3,9 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON, CheckConstraint, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -123,19 +125,50 @@ class Section(db.Model):
 
 
 class MemoSignoff(db.Model):
-    """A signed version of a memo: the stored PDF, its hash, who signed, and any reopening."""
+    """A signed version of a memo: who signed and when, why when items were not approved,
+    the snapshot of everything its documents show, and the documents themselves
+    (``files``), stored in the same transaction. At most one version is in force: the
+    partial unique index makes concurrent signings end in exactly one."""
 
-    __table_args__ = (UniqueConstraint("memo_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("memo_id", "version"),
+        Index("uq_memo_signoff_in_force", "memo_id", unique=True,
+              sqlite_where=text("reopened_at IS NULL"),
+              postgresql_where=text("reopened_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     memo_id: Mapped[int] = mapped_column(ForeignKey("memo.id", ondelete="CASCADE"), index=True)
     version: Mapped[int]
-    pdf_path: Mapped[str] = mapped_column(String(400))
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))  # of the archival case PDF
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Why it was signed although items were not approved; None when all were.
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The plan file of the plan as signed (JSON text) and its SHA-256: the underlag.
+    snapshot: Mapped[str | None] = mapped_column(Text)
+    snapshot_sha256: Mapped[str | None] = mapped_column(String(64))
     reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reopen_reason: Mapped[str | None] = mapped_column(Text)
 
     memo: Mapped[Memo] = relationship(back_populates="signoffs")
+    files: Mapped[list["SignedFile"]] = relationship(
+        back_populates="signoff", cascade="all, delete-orphan", passive_deletes=True)
+
+
+class SignedFile(db.Model):
+    """One stored document of a signed version: ``document`` is "case", "memo" or
+    "bilaga-N"; ``variant`` is "pdf", "archival" (PDF/A) or "html" (the preview)."""
+
+    __table_args__ = (UniqueConstraint("signoff_id", "document", "variant"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    signoff_id: Mapped[int] = mapped_column(
+        ForeignKey("memo_signoff.id", ondelete="CASCADE"), index=True)
+    document: Mapped[str] = mapped_column(String(40))
+    variant: Mapped[str] = mapped_column(String(20))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+    signoff: Mapped[MemoSignoff] = relationship(back_populates="files")

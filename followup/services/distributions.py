@@ -4,14 +4,17 @@ the summaries' words and the charts both show."""
 from sqlalchemy import select
 
 from .. import charts
+from . import timeline
 from ..extensions import db
 from ..models import Followup, Node
 
 
 def level_counts(plan, phase, node_type):
-    """(number of nodes of the type, {level id: how many have it in the phase})."""
-    nodes = db.session.scalars(select(Node.id).where(
-        Node.plan_id == plan.id, Node.type_id == node_type.id, Node.archived.is_(False))).all()
+    """(number of nodes of the type in the phase, {level id: how many have it})."""
+    in_phase = {n.id for n in db.session.scalars(select(Node).where(Node.plan_id == plan.id))
+                if timeline.in_phase(n, phase)}
+    nodes = [i for i in db.session.scalars(select(Node.id).where(
+        Node.plan_id == plan.id, Node.type_id == node_type.id)) if i in in_phase]
     counts = {}
     if nodes:
         for level_id in db.session.scalars(select(Followup.level_id).where(

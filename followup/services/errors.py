@@ -40,3 +40,15 @@ class Conflict(ServiceError):
     def __init__(self, message, current):
         super().__init__(message)
         self.current = current
+
+
+class Frozen(ServiceError):
+    """A change to what a signed memo shows, or a second signing: refused as it stands."""
+
+    status = 409
+
+
+class Damaged(ServiceError):
+    """A stored record that is missing or no longer matches its checksum."""
+
+    status = 409

@@ -8,7 +8,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
 from ..models import Followup, FollowupRevision, FollowupState, Node, NodeType, Phase, Plan, Scale
-from . import lifecycle, permissions
+from . import lifecycle, permissions, timeline
 from .errors import Conflict, Invalid, NotFound
 
 
@@ -91,6 +91,9 @@ def locate(plan_key, phase_key, node_key=None):
 
 
 def current(node, phase):
+    if not timeline.in_phase(node, phase):
+        raise NotFound(f"{node.type.label} {node.number or node.key} ingår inte i planen i "
+                       f"{phase.label.lower()}.")
     followup = db.session.scalar(
         select(Followup).where(Followup.node_id == node.id, Followup.phase_id == phase.id)
         .options(joinedload(Followup.level))
@@ -160,9 +163,12 @@ def phase_overview(plan, phase):
     for n in nodes:
         children.setdefault(n.parent_id, []).append(n)
     result = []
+    member = timeline.Membership(plan, phase)
 
     def walk(parent_id):
         for n in children.get(parent_id, ()):
+            if not member(n):
+                continue  # not in the plan in this phase, nor what is below it
             if is_followed_up(n, commented):
                 result.append(Current(n, phase, by_node.get(n.id)))
             walk(n.id)

@@ -135,7 +135,12 @@ def _require_edit(user, entry):
 
 
 def save(user, entry, *, level_key, comment, version, source="web", submit=False):
+    """A save always says which version it is based on: without it, a write could
+    overwrite another's text unseen."""
     _require_edit(user, entry)
+    if version is None:
+        raise Invalid("Ange vilken version ändringen bygger på (version, ett heltal; 0 för "
+                      "en uppföljning som inte har sparats än).", "version")
     check_version(entry, version)
     level = resolve_level(entry, level_key)
     comment = clean_comment(comment)

@@ -11,7 +11,7 @@ from .. import html
 from ..extensions import db
 from ..models import Appendix, Memo, MemoState, Section
 from . import inputs, permissions
-from .errors import Forbidden, Invalid
+from .errors import Frozen, Invalid
 
 KINDS = {"plan": "Uppföljning av målen", "internal_control": "Internkontroll",
          "text": "Text", "tables": "Tabeller"}
@@ -33,8 +33,8 @@ CONTROL_FIELDS = {"area": "Kontrollområde", "process": "Process", "risk": "Risk
 def require_editable(user, memo):
     permissions.require_compiler(user)
     if memo.state is MemoState.signed:
-        raise Forbidden("Tjänsteskrivelsen är fastställd och kan inte ändras. "
-                        "Direktören kan återöppna den.")
+        raise Frozen("Tjänsteskrivelsen är fastställd och kan inte ändras. "
+                     "Direktören kan återöppna den.")
 
 
 def _rich(value, what):

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Memo, MemoState, Role
-from .errors import Forbidden
+from .errors import Forbidden, Frozen
 
 # Everyone who works with the plan reads all of it; IT administrators manage
 # accounts and do not read the follow-ups.
@@ -50,12 +50,15 @@ def owns(user, node):
     return node.unit_id is not None and any(m.unit_id == node.unit_id for m in user.memberships)
 
 
+FROZEN_MESSAGE = "Fasen är fastställd: tjänsteskrivelsen är signerad och uppföljningarna är låsta."
+
+
 def edit_refusal(user, node, phase, state=None):
     """Why ``user`` may not change the follow-up of ``node`` in ``phase`` (None: allowed)."""
     if user is None or not user.active:
         return "Du måste logga in."
     if phase_is_frozen(phase):
-        return "Fasen är fastställd: tjänsteskrivelsen är signerad och uppföljningarna är låsta."
+        return FROZEN_MESSAGE
     if user.role is Role.compiler:
         return None
     if user.role is not Role.reporter:
@@ -72,5 +75,7 @@ def edit_refusal(user, node, phase, state=None):
 
 def require_edit(user, node, phase, state=None):
     reason = edit_refusal(user, node, phase, state)
+    if reason == FROZEN_MESSAGE:
+        raise Frozen(reason)
     if reason:
         raise Forbidden(reason)

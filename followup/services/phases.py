@@ -4,11 +4,18 @@ from datetime import date
 
 from ..extensions import db
 from . import permissions
-from .errors import Invalid
+from .errors import Frozen, Invalid
+
+
+def _require_may_open(phase, is_open):
+    if is_open and not phase.is_open and permissions.phase_is_frozen(phase):
+        raise Frozen(f"{phase.label} är fastställd och kan inte öppnas för rapportering. "
+                     "Direktören kan återöppna tjänsteskrivelsen.")
 
 
 def set_open(user, phase, is_open):
     permissions.require_compiler(user)
+    _require_may_open(phase, is_open)
     phase.is_open = bool(is_open)
     db.session.commit()
     return phase
@@ -22,6 +29,7 @@ def update(user, phase, *, label, period_end, deadline, is_open):
     for value in (period_end, deadline):
         if value is not None and not isinstance(value, date):
             raise Invalid("Datum skrivs ÅÅÅÅ-MM-DD.")
+    _require_may_open(phase, is_open)
     phase.label = label
     phase.period_end = period_end
     phase.deadline = deadline

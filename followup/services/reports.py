@@ -44,9 +44,11 @@ def first_page_image(memo, part):
     return pdf.first_page_png(doc.html, anchor)
 
 
-def file_name(memo, appendix=None):
+def file_name(memo, appendix=None, archival=False):
     base = f"{memo.plan.key}-{memo.phase.key}"
-    return f"{base}-bilaga-{appendix}.pdf" if appendix is not None else f"{base}.pdf"
+    if appendix is not None:
+        base += f"-bilaga-{appendix}"
+    return base + ("-arkiv" if archival else "") + ".pdf"
 
 
 def table_warnings(memo):

@@ -1,22 +1,33 @@
-"""Signing off a memo: the phase freezes and the archival PDF is stored with its hash.
+"""Signing off a memo: the record the board receives.
 
-A signed memo is reopened only by an approver with a reason; signing again makes
-the next version, and every version stays downloadable byte for byte.
+Signing is a deliberate act by the approver: the sign page shows what is signed
+(``readiness``), signing with items not approved needs a written reason, and the
+approver confirms. Signing takes a snapshot of the plan as it stands (its plan
+file), renders every document from it in every variant (the case and each
+document, ordinary PDF, PDF/A and the preview's HTML), and stores them with the
+sign-off row in one transaction: a crash leaves both or neither. From then on
+every download and preview of the memo is one of those files, byte for byte, and
+the phase is frozen. A partial unique index lets one version be in force at a
+time, so concurrent signings end in exactly one.
 """
 
 import hashlib
-import os
-import tempfile
-from pathlib import Path
+from dataclasses import dataclass, field
 
+from sqlalchemy.exc import IntegrityError
+
+from .. import pdf
+from ..documents import compose
 from ..extensions import db
-from ..models import MemoSignoff, MemoState, Role
+from ..models import FollowupState, MemoSignoff, MemoState, Role, SignedFile
 from ..models._types import utcnow
-from . import reports
-from .errors import Forbidden, Invalid, NotFound
+from . import controls, followups, plans, reports
+from .errors import Damaged, Forbidden, Frozen, Invalid, NotFound
 
 MEMO_STATE_LABELS = {MemoState.draft: "Utkast", MemoState.signed: "Fastställd",
                      MemoState.reopened: "Återöppnad"}
+CASE = "case"
+VARIANTS = ("pdf", "archival", "html")
 
 
 def require_approver(user):
@@ -24,39 +35,114 @@ def require_approver(user):
         raise Forbidden("Bara direktören (godkännare) får fastställa eller återöppna.")
 
 
-def sign(user, memo, storage_dir):
-    """Render the archival PDF, store it, record who signed, freeze the phase."""
+@dataclass
+class Readiness:
+    """What the approver sees before signing."""
+
+    followups: dict  # FollowupState → count
+    controls: dict  # FollowupState → count
+    open_items: list = field(default_factory=list)  # (kind, label, url args) not approved
+    warnings: list = field(default_factory=list)  # table figures that disagree
+
+    @property
+    def all_approved(self):
+        return not self.open_items
+
+
+def readiness(memo):
+    plan, phase = memo.plan, memo.phase
+    items = followups.phase_overview(plan, phase)
+    results = controls.phase_results(plan, phase) if plan.internal_control else []
+    out = Readiness(followups.state_counts(items), followups.state_counts(results),
+                    warnings=reports.table_warnings(memo))
+    for cur in items:
+        if cur.state is not FollowupState.approved:
+            label = " ".join(x for x in (cur.node.type.label, cur.node.number) if x)
+            out.open_items.append(("node", f"{label}: {cur.node.title}", cur.node.key, cur.state))
+    for cur in results:
+        if cur.state is not FollowupState.approved:
+            point = cur.subject
+            out.open_items.append(("control", f"Kontrollmoment {point.key}: {point.control}",
+                                   point.key, cur.state))
+    return out
+
+
+@dataclass
+class Stamp:
+    """How a signed document says who signed it, and the checksum of what was signed."""
+
+    name: str
+    title: str
+    date: object
+    snapshot_sha256: str
+
+
+def signer_title(user, memo):
+    """The signer's title as the memo or the plan gives it, else the role's name."""
+    for person in memo.signatures or []:
+        if person.get("name") == user.name and person.get("title"):
+            return person["title"]
+    if memo.plan.director_name == user.name and memo.plan.director_title:
+        return memo.plan.director_title
+    return "Direktör"
+
+
+def sign(user, memo, *, confirm, reason=None):
     require_approver(user)
     if memo.state is MemoState.signed:
-        raise Invalid("Tjänsteskrivelsen är redan fastställd.")
-    data = reports.render_pdf(memo, archival=True)
+        raise Frozen("Tjänsteskrivelsen är redan fastställd.")
+    if not confirm:
+        raise Invalid("Bekräfta att du fastställer tjänsteskrivelsen.", "confirm")
+    ready = readiness(memo)
+    reason = (reason or "").strip() or None
+    if not ready.all_approved and reason is None:
+        n = len(ready.open_items)
+        raise Invalid(f"{n} {'punkt är' if n == 1 else 'punkter är'} inte godkända. Skriv "
+                      "varför tjänsteskrivelsen ändå fastställs.", "reason")
+    if reason is not None and len(reason) > 2000:
+        raise Invalid("Skälet får ha högst 2 000 tecken.", "reason")
+
+    snapshot = plans.dump(plans.export_plan(memo.plan.key))
+    snapshot_sha256 = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
+    now = utcnow()
+    stamp = Stamp(user.name, signer_title(user, memo), now, snapshot_sha256)
+    files = _render(memo, stamp)
+
     version = max((s.version for s in memo.signoffs), default=0) + 1
-    relative = Path("signed") / f"{memo.plan.key}-{memo.phase.key}-v{version}.pdf"
-    _write_once(Path(storage_dir) / relative, data)
-    signoff = MemoSignoff(memo=memo, version=version, pdf_path=str(relative),
-                          sha256=hashlib.sha256(data).hexdigest(), signed_by_id=user.id,
-                          signed_at=utcnow())
+    signoff = MemoSignoff(
+        memo=memo, version=version, signed_by_id=user.id, signed_at=now,
+        reason=reason if not ready.all_approved else None, snapshot=snapshot,
+        snapshot_sha256=snapshot_sha256,
+        sha256=next(f.sha256 for f in files if (f.document, f.variant) == (CASE, "archival")),
+        files=files)
     memo.state = MemoState.signed
+    memo.phase.is_open = False
     db.session.add(signoff)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Frozen("Tjänsteskrivelsen fastställdes just av någon annan.") from None
     return signoff
 
 
-def _write_once(path, data):
-    """Write a new file durably; a signed file is never overwritten. A file left by
-    an attempt whose database commit failed (no sign-off names it) is moved aside."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.rename(path.with_name(f"{path.name}.failed-{utcnow():%Y%m%dT%H%M%S%f}"))
-    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.link(temporary, path)  # fails rather than replace an existing file
-    finally:
-        os.unlink(temporary)
+def _render(memo, stamp):
+    docs = compose.documents(memo, stamp=stamp)
+    previews = compose.documents(memo, preview=True, stamp=stamp)
+    title, author = memo.title, memo.plan.administration
+    ordinary = pdf.render_documents(docs)
+    archival = pdf.render_documents(docs, archival=True)
+    files = [_file(CASE, "pdf", pdf.join(ordinary, title, author)),
+             _file(CASE, "archival", pdf.render_case(docs, title, author, archival=True))]
+    for doc, plain, kept, preview in zip(docs, ordinary, archival, previews):
+        files += [_file(doc.key, "pdf", plain), _file(doc.key, "archival", kept),
+                  _file(doc.key, "html", preview.html.encode("utf-8"))]
+    return files
+
+
+def _file(document, variant, content):
+    return SignedFile(document=document, variant=variant, content=content,
+                      sha256=hashlib.sha256(content).hexdigest())
 
 
 def reopen(user, memo, reason):
@@ -65,8 +151,8 @@ def reopen(user, memo, reason):
         raise Invalid("Bara en fastställd tjänsteskrivelse kan återöppnas.")
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Ange skälet till att tjänsteskrivelsen återöppnas.")
-    latest = max(memo.signoffs, key=lambda s: s.version)
+        raise Invalid("Ange skälet till att tjänsteskrivelsen återöppnas.", "reason")
+    latest = in_force(memo)
     latest.reopened_by_id = user.id
     latest.reopened_at = utcnow()
     latest.reopen_reason = reason[:2000]
@@ -75,18 +161,55 @@ def reopen(user, memo, reason):
     return latest
 
 
-def signed_pdf(memo, storage_dir, version=None):
-    """The stored PDF of a signed version (the latest by default), checked against its hash."""
+def in_force(memo):
+    return max(memo.signoffs, key=lambda s: s.version)
+
+
+def signed_file(memo, document=CASE, variant="archival", version=None):
+    """A stored document of a signed version (the one in force by default), checked
+    against its checksum: ``(signoff, bytes)``."""
     if not memo.signoffs:
         raise NotFound("Tjänsteskrivelsen har inte fastställts.")
     if version is None:
-        signoff = max(memo.signoffs, key=lambda s: s.version)
+        signoff = in_force(memo)
     else:
         signoff = next((s for s in memo.signoffs if s.version == version), None)
         if signoff is None:
             raise NotFound(f"Det finns ingen fastställd version {version}.")
-    data = (Path(storage_dir) / signoff.pdf_path).read_bytes()
-    if hashlib.sha256(data).hexdigest() != signoff.sha256:
-        raise Invalid(f"Den lagrade filen för version {signoff.version} stämmer inte med sin "
+    stored = next((f for f in signoff.files
+                   if f.document == document and f.variant == variant), None)
+    if stored is None:
+        if document == CASE and variant == "archival" or not signoff.files:
+            raise Damaged(f"Den fastställda filen för version {signoff.version} saknas. "
+                          "Kontakta IT: den behöver läsas tillbaka från säkerhetskopian.")
+        raise NotFound("Dokumentet finns inte i den fastställda versionen.")
+    if hashlib.sha256(stored.content).hexdigest() != stored.sha256 or (
+            (document, variant) == (CASE, "archival") and stored.sha256 != signoff.sha256):
+        raise Damaged(f"Den lagrade filen för version {signoff.version} stämmer inte med sin "
                       "kontrollsumma. Kontakta IT.")
-    return signoff, data
+    return signoff, stored.content
+
+
+def document(memo, document=CASE, variant="pdf"):
+    """A document of the memo as it is to be read now: for a signed memo the stored file,
+    byte for byte; else rendered from the data. ``document``: "case", "memo" or
+    "bilaga-N"; ``variant``: "pdf", "archival" or "html" (not for the case)."""
+    if memo.state is MemoState.signed:
+        try:
+            return signed_file(memo, document, variant)[1]
+        except NotFound:
+            # Signed before every variant was stored: the archival case is the record.
+            if (document, variant) == (CASE, "pdf"):
+                return signed_file(memo, CASE, "archival")[1]
+            raise
+    if variant == "html":
+        doc = next((d for d in reports.documents(memo, preview=True) if d.key == document), None)
+        if doc is None:
+            raise NotFound("Dokumentet finns inte i tjänsteskrivelsen.")
+        return doc.html.encode("utf-8")
+    number = None
+    if document != CASE:
+        if not document.startswith("bilaga-") or not document[7:].isdigit():
+            raise NotFound("Dokumentet finns inte i tjänsteskrivelsen.")
+        number = int(document[7:])
+    return reports.render_pdf(memo, number, archival=variant == "archival")

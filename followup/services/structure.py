@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Level, Node, Unit
-from . import inputs, permissions
+from . import inputs, permissions, timeline
 from .errors import Invalid
 
 TONES = {"good": "Bra", "partial": "Delvis", "bad": "Dåligt", "neutral": "Neutral",
@@ -46,18 +46,41 @@ def _fresh_node_key(plan, node_type, number):
     return key
 
 
-def add_node(user, plan, *, parent, type_key, number, title, unit_key):
+def _phase(plan, phase_key, what):
+    if not phase_key:
+        return None
+    phase = plan.phase(phase_key)
+    if phase is None:
+        raise Invalid(f"{what}: fasen finns inte i planen.")
+    return phase
+
+
+def _period(plan, since, until):
+    """``since``/``until`` as stored: the first phase as since, and the last as until,
+    say nothing more than none."""
+    phases = sorted(plan.phases, key=lambda p: p.position)
+    if since is not None and until is not None and since.position > until.position:
+        raise Invalid("Punkten kan inte tas bort ur planen före den fasen då den tillkommer.")
+    return (None if since is phases[0] else since), (None if until is phases[-1] else until)
+
+
+def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key=None):
+    """A new node, followed up from ``since_key`` or else from the current phase on."""
     permissions.require_compiler(user)
     node_type = next((t for t in plan.node_types if t.key == type_key), None)
     if node_type is None:
-        raise Invalid("Välj en nodtyp.")
+        raise Invalid("Välj vad det är för sorts punkt.")
     if parent is not None and parent.plan_id != plan.id:
-        raise Invalid("Den valda överordnade noden finns inte i planen.")
+        raise Invalid("Den valda överordnade punkten finns inte i planen.")
+    since = _phase(plan, since_key, "Följs upp från") or timeline.current_phase(plan)
+    if parent is not None and not timeline.in_phase(parent, since):
+        raise Invalid(f"Den överordnade punkten ingår inte i planen i {since.label.lower()}.")
+    since, _ = _period(plan, since, None)
     number = inputs.text(number, "Numret", 40)
     node = Node(plan=plan, parent=parent, type=node_type, number=number,
                 title=inputs.text(title, "Titeln", required=True), unit=_unit(plan, unit_key),
                 key=_fresh_node_key(plan, node_type, number), notes=[],
-                position=len(_siblings(plan, parent)))
+                position=len(_siblings(plan, parent)), since=since)
     if parent is None:
         plan.root_nodes.append(node)
     db.session.add(node)
@@ -66,9 +89,11 @@ def add_node(user, plan, *, parent, type_key, number, title, unit_key):
 
 
 def update_node(user, node, *, number, title, unit_key, notes, group, responsible_boards,
-                carried_over_from, parent_key):
+                carried_over_from, parent_key, since_key=None, until_key=None):
     permissions.require_compiler(user)
     plan = node.plan
+    node.since, node.until = _period(plan, _phase(plan, since_key, "Följs upp från"),
+                                     _phase(plan, until_key, "Till och med"))
     node.number = inputs.text(number, "Numret", 40)
     node.title = inputs.text(title, "Titeln", required=True)
     node.unit = _unit(plan, unit_key)
@@ -123,11 +148,28 @@ def move(user, node, offset):
     return node
 
 
-def set_archived(user, node, archived):
-    """An archived node and its subtree leave the follow-up; their history stays."""
+def take_out(user, node):
+    """Take a node (and what is below it) out of the plan from the current phase on: it
+    stays in the earlier phases. Taken out before it was ever followed up, it is archived:
+    it appears in no phase, and its history stays."""
+    permissions.require_compiler(user)
+    plan = node.plan
+    last = timeline.phase_before(plan, timeline.current_phase(plan))
+    for n in node.walk():
+        if last is None or (n.since is not None and n.since.position > last.position):
+            n.archived = True
+        elif n.until is None or n.until.position > last.position:
+            n.until = last
+    db.session.commit()
+    return node
+
+
+def put_back(user, node):
+    """Undo ``take_out``: the node and its subtree are in the plan to the end again."""
     permissions.require_compiler(user)
     for n in node.walk():
-        n.archived = bool(archived)
+        n.archived = False
+        n.until = None
     db.session.commit()
     return node
 

@@ -70,6 +70,8 @@ class NodeForm(FlaskForm):
     group = StringField("Grupp (rubrik, t.ex. Tillkommande uppdrag)", validators=[Length(max=200)])
     responsible_boards = StringField("Ansvariga nämnder", validators=[Length(max=200)])
     carried_over_from = StringField("Kvar från år", validators=[Length(max=4)])
+    since = SelectField("Följs upp från", validate_choice=False)
+    until = SelectField("Till och med", validate_choice=False)
 
 
 class UnitForm(FlaskForm):

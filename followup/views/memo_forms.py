@@ -110,3 +110,8 @@ class ControlColumnsForm(FlaskForm):
     columns = FieldList(FormField(ColumnForm))
     phases = CheckboxesField("Faser vars resultat visas (ingen vald: alla fram till dokumentets)",
                              validate_choice=False)
+
+
+class SignForm(FlaskForm):
+    confirm = BooleanField("Jag har gått igenom underlaget och fastställer tjänsteskrivelsen")
+    reason = TextAreaField("Skäl till att fastställa fast allt inte är godkänt")

@@ -3,16 +3,17 @@
 import os
 
 from flask import (
-    Blueprint, Response, current_app, flash, redirect, render_template, url_for,
+    Blueprint, Response, flash, redirect, render_template, request, url_for,
 )
 from flask_login import current_user, login_required
 
 from ..models import MemoState, Role
 from ..documents import compose
 from ..services import permissions, reports, signoff
-from ..services.errors import Invalid, NotFound
+from ..services.errors import Frozen, Invalid, NotFound
+from ..services.lifecycle import STATE_LABELS
 from .forms import EmptyForm, ReopenForm, choices
-from .memo_forms import NewMemoForm
+from .memo_forms import NewMemoForm, SignForm
 
 bp = Blueprint("memos", __name__, url_prefix="/plans/<plan_key>/phases/<phase_key>/tjansteskrivelse")
 
@@ -21,10 +22,6 @@ bp = Blueprint("memos", __name__, url_prefix="/plans/<plan_key>/phases/<phase_ke
 @login_required
 def require_reader():
     permissions.require_read(current_user)
-
-
-def _storage():
-    return current_app.instance_path
 
 
 def _pdf_response(data, name):
@@ -55,7 +52,7 @@ def show(plan_key, phase_key):
         "memos/show.html", memo=memo, plan=memo.plan, phase=memo.phase, docs=docs,
         state_label=signoff.MEMO_STATE_LABELS[memo.state],
         warnings=reports.table_warnings(memo) if permissions.is_compiler(current_user) else [],
-        may_sign=current_user.role is Role.approver, sign_form=EmptyForm(), reopen_form=ReopenForm(),
+        may_sign=current_user.role is Role.approver, reopen_form=ReopenForm(),
         may_edit=permissions.is_compiler(current_user) and memo.state is not MemoState.signed,
         users=reports.signer_names(memo))
 
@@ -63,47 +60,63 @@ def show(plan_key, phase_key):
 @bp.get("/forhandsgranska/<doc_key>")
 def preview(plan_key, phase_key, doc_key):
     memo = reports.find_memo(plan_key, phase_key)
-    doc = next((d for d in reports.documents(memo, preview=True) if d.key == doc_key), None)
-    if doc is None:
+    if doc_key == signoff.CASE:
         raise NotFound("Dokumentet finns inte i tjänsteskrivelsen.")
-    return doc.html
+    return Response(signoff.document(memo, doc_key, "html"), mimetype="text/html")
 
 
 @bp.get("/pdf")
+@bp.get("/pdf/arkiv")
 def case_pdf(plan_key, phase_key):
     memo = reports.find_memo(plan_key, phase_key)
-    if memo.state is MemoState.signed:  # the signed file, byte for byte
-        _, data = signoff.signed_pdf(memo, _storage())
-        return _pdf_response(data, reports.file_name(memo))
-    return _pdf_response(reports.render_pdf(memo), reports.file_name(memo))
+    archival = request.path.endswith("/arkiv")
+    data = signoff.document(memo, signoff.CASE, "archival" if archival else "pdf")
+    return _pdf_response(data, reports.file_name(memo, archival=archival))
 
 
 @bp.get("/pdf/bilaga/<int:number>")
+@bp.get("/pdf/bilaga/<int:number>/arkiv")
 def appendix_pdf(plan_key, phase_key, number):
     memo = reports.find_memo(plan_key, phase_key)
-    return _pdf_response(reports.render_pdf(memo, number), reports.file_name(memo, number))
+    archival = request.path.endswith("/arkiv")
+    data = signoff.document(memo, f"bilaga-{number}", "archival" if archival else "pdf")
+    return _pdf_response(data, reports.file_name(memo, number, archival=archival))
 
 
 @bp.get("/pdf/version/<int:version>")
 def signed_version(plan_key, phase_key, version):
     memo = reports.find_memo(plan_key, phase_key)
-    entry, data = signoff.signed_pdf(memo, _storage(), version)
+    entry, data = signoff.signed_file(memo, version=version)
     base, _ = os.path.splitext(reports.file_name(memo))
     return _pdf_response(data, f"{base}-faststalld-v{entry.version}.pdf")
 
 
-@bp.post("/signera")
+@bp.route("/signera", methods=["GET", "POST"])
 def sign(plan_key, phase_key):
+    """The approver sees what is being signed, confirms, and signs."""
     memo = reports.find_memo(plan_key, phase_key)
-    if EmptyForm().validate():
+    signoff.require_approver(current_user)
+    form = SignForm()
+    ready = signoff.readiness(memo)
+    status = 200
+    if request.method == "POST" and form.validate():
         try:
-            entry = signoff.sign(current_user, memo, _storage())
+            entry = signoff.sign(current_user, memo, confirm=form.confirm.data,
+                                 reason=form.reason.data)
         except Invalid as e:
+            (form.reason if e.field == "reason" else form.confirm).errors.append(e.message)
+            status = 422
+        except Frozen as e:
             flash(e.message, "error")
+            return redirect(url_for(".show", plan_key=plan_key, phase_key=phase_key))
         else:
             flash(f"Tjänsteskrivelsen är fastställd (version {entry.version}). "
                   "Fasens uppföljningar är låsta.", "success")
-    return redirect(url_for(".show", plan_key=plan_key, phase_key=phase_key))
+            return redirect(url_for(".show", plan_key=plan_key, phase_key=phase_key))
+    elif request.method == "POST":
+        status = 422
+    return render_template("memos/sign.html", memo=memo, plan=memo.plan, phase=memo.phase,
+                           ready=ready, form=form, states=STATE_LABELS), status
 
 
 @bp.post("/ateroppna")

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import Level, Unit
 from ..services import followups as fu
-from ..services import permissions, rollover, structure
+from ..services import permissions, rollover, structure, timeline
 from ..services.errors import Invalid
 from .forms import EmptyForm, LevelForm, NodeForm, UnitForm, choices
 
@@ -28,7 +28,13 @@ def _node_form(plan, node=None, formdata=None):
         for n, depth in tree if node is None or n is not node])
     form.type.choices = choices([(t.key, t.label) for t in plan.node_types])
     form.unit.choices = choices([("", "Ingen enhet")] + [(u.key, u.name) for u in plan.units])
+    phases = [(p.key, p.label) for p in plan.phases]
+    form.since.choices = choices([("", "Fasen som pågår nu" if node is None else "Första fasen")]
+                                 + phases)
+    form.until.choices = choices([("", "Sista fasen")] + phases)
     if node is not None and formdata is None:
+        form.since.data = node.since.key if node.since else ""
+        form.until.data = node.until.key if node.until else ""
         form.parent.data = node.parent.key if node.parent else ""
         form.unit.data = node.unit.key if node.unit else ""
         form.notes.data = "\n".join(node.notes or [])
@@ -71,7 +77,7 @@ def add_node(plan_key):
             parent = fu.find_node(plan, form.parent.data) if form.parent.data else None
             node = structure.add_node(current_user, plan, parent=parent, type_key=form.type.data,
                                       number=form.number.data, title=form.title.data,
-                                      unit_key=form.unit.data)
+                                      unit_key=form.unit.data, since_key=form.since.data)
         except Invalid as e:
             form.title.errors.append(e.message)
         else:
@@ -91,7 +97,8 @@ def edit_node(plan_key, node_key):
                 current_user, node, number=form.number.data, title=form.title.data,
                 unit_key=form.unit.data, notes=form.notes.data, group=form.group.data,
                 responsible_boards=form.responsible_boards.data,
-                carried_over_from=form.carried_over_from.data, parent_key=form.parent.data)
+                carried_over_from=form.carried_over_from.data, parent_key=form.parent.data,
+                since_key=form.since.data, until_key=form.until.data)
         except Invalid as e:
             db.session.rollback()
             form.title.errors.append(e.message)
@@ -112,10 +119,14 @@ def node_action(plan_key, node_key, action):
         structure.move(current_user, node, -1)
     elif action == "ner":
         structure.move(current_user, node, +1)
-    elif action in ("arkivera", "aterstall"):
-        structure.set_archived(current_user, node, action == "arkivera")
-        flash(f"{node.type.label} {node.number or ''} är "
-              f"{'arkiverad' if action == 'arkivera' else 'återställd'}.", "success")
+    elif action == "ta-bort":
+        structure.take_out(current_user, node)
+        flash(f"{node.type.label} {node.number or ''} är borttagen ur planen från "
+              f"{timeline.current_phase(plan).label.lower()}; den finns kvar i tidigare faser.",
+              "success")
+    elif action == "ta-tillbaka":
+        structure.put_back(current_user, node)
+        flash(f"{node.type.label} {node.number or ''} är tillbaka i planen.", "success")
     else:
         return _back(plan)
     return _back(plan, f"#nod-{node.key}")
