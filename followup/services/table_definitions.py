@@ -387,10 +387,12 @@ def _table_key(title, taken):
 
 
 def choices_for(draft, part, what):
-    """What a term of ``part``'s formula can name: for a row the rows above it, for a
-    column every other column; as (key, label)."""
-    if what == "row":
-        i = draft.rows.index(part)
-        return [(p.key, p.label or f"Rad {k + 1}") for k, p in enumerate(draft.rows[:i])]
-    return [(p.key, p.label or f"Kolumn {k + 1}") for k, p in enumerate(draft.columns)
-            if p is not part]
+    """What a term of ``part``'s formula can name, as (key, label): the other rows or
+    columns. A row or column the formula names that is gone stays a choice, so that
+    moving or removing never silently changes a formula: saving says what is wrong."""
+    parts = draft.rows if what == "row" else draft.columns
+    noun = "Rad" if what == "row" else "Kolumn"
+    out = [(p.key, p.label or f"{noun} {k + 1}") for k, p in enumerate(parts) if p is not part]
+    known = {p.key for p in parts}
+    gone = sorted(k for k in part.chain.keys() if k not in known)
+    return out + [(k, "(borttagen " + ("rad)" if what == "row" else "kolumn)")) for k in gone]
