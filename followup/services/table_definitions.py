@@ -177,30 +177,30 @@ def _decimals(value):
     return _int(value, 0, 4)
 
 
+def _part(form, p, kinds, what, errors, **extra):
+    """One row or column of the posted editor; ``extra`` names its own fields."""
+    label = form.get(f"{p}-label", "").strip()
+    kind = form.get(f"{p}-kind", "values")
+    return Part(
+        key=form.get(f"{p}-key", ""), auto_key=bool(form.get(f"{p}-auto")), label=label,
+        kind=kind if kind in kinds else "values",
+        chain=_chain(form, p, errors, f"{what} ”{label}”"),
+        decimals=_decimals(form.get(f"{p}-decimals")), source=_int(form.get(f"{p}-source")),
+        **extra)
+
+
 def draft_from_form(form):
     """The posted editor → Draft; faults in reading are kept in ``errors``."""
     draft = Draft(title=form.get("title", ""), unit=form.get("unit", ""),
                   chart=form.get("chart", ""), version=_int(form.get("version")))
     for i in range(_count(form, "r", MAX_ROWS)):
-        p = f"r-{i}"
-        label = form.get(f"{p}-label", "").strip()
-        kind = form.get(f"{p}-kind", "values")
-        draft.rows.append(Part(
-            key=form.get(f"{p}-key", ""), auto_key=bool(form.get(f"{p}-auto")), label=label,
-            kind=kind if kind in ROW_KINDS else "values",
-            chain=_chain(form, p, draft.errors, f"Raden ”{label}”"),
-            decimals=_decimals(form.get(f"{p}-decimals")), source=_int(form.get(f"{p}-source")),
-            strong=bool(form.get(f"{p}-strong")), reported=bool(form.get(f"{p}-reported"))))
+        draft.rows.append(_part(
+            form, f"r-{i}", ROW_KINDS, "Raden", draft.errors,
+            strong=bool(form.get(f"r-{i}-strong")), reported=bool(form.get(f"r-{i}-reported"))))
     for j in range(_count(form, "c", MAX_COLUMNS)):
-        p = f"c-{j}"
-        label = form.get(f"{p}-label", "").strip()
-        kind = form.get(f"{p}-kind", "values")
-        draft.columns.append(Part(
-            key=form.get(f"{p}-key", ""), auto_key=bool(form.get(f"{p}-auto")), label=label,
-            kind=kind if kind in COLUMN_KINDS else "values",
-            chain=_chain(form, p, draft.errors, f"Kolumnen ”{label}”"),
-            decimals=_decimals(form.get(f"{p}-decimals")), source=_int(form.get(f"{p}-source")),
-            group=form.get(f"{p}-group", "").strip(), suffix=form.get(f"{p}-suffix", "")))
+        draft.columns.append(_part(
+            form, f"c-{j}", COLUMN_KINDS, "Kolumnen", draft.errors,
+            group=form.get(f"c-{j}-group", "").strip(), suffix=form.get(f"c-{j}-suffix", "")))
     return draft
 
 

@@ -132,16 +132,6 @@ class InsertForm(FlaskForm):
     text = SelectField("Genererad text", validate_choice=False)
 
 
-class TableDefinitionForm(FlaskForm):
-    key = StringField("Nyckel (små bokstäver, siffror, - och _)")
-    title = StringField("Titel", validators=[DataRequired("Tabellen behöver en titel.")])
-    unit = StringField("Enhet (t.ex. mnkr, tkr)")
-    columns = TextAreaField("Kolumner, en per rad", validators=[DataRequired("Ange kolumnerna.")])
-    rows = TextAreaField("Rader, en per rad: nyckel; Etikett; formel; decimaler; fet",
-                         validators=[DataRequired("Ange raderna.")])
-    chart = SelectField("Diagram", validate_choice=False)
-
-
 class ControlPointForm(FlaskForm):
     key = StringField("Nyckel (t.ex. IK6)", validators=[Length(max=80)])
     area = StringField("Område")
