@@ -68,7 +68,9 @@ def downgrade():
         return int(d) if d == d.to_integral_value() and "." not in str(v) else float(d)
 
     _rewrite_values(number)
-    with op.batch_alter_table('figure_table', schema=None) as batch_op:
+    # Dropping the column in place: a copied figure_table on SQLite would take the
+    # rows with it (ON DELETE CASCADE).
+    with op.batch_alter_table('figure_table', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('version')
 
     with op.batch_alter_table('figure_table_revision', schema=None) as batch_op:
