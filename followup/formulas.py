@@ -1,14 +1,18 @@
 """Formula rows of a table of figures: ``sum`` or arithmetic over earlier row keys.
 
 Expressions are evaluated by simpleeval restricted to + - * / and parentheses;
-nothing is ever passed to ``eval``.
+nothing is ever passed to ``eval``. Figures and the numbers written in a formula
+are exact decimals, so 0,1 + 0,2 is 0,3 and a sum is the sum of what was typed.
 """
 
 import ast
 import operator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 import simpleeval
+
+from .exact import to_decimal
 
 SUM = "sum"
 _OPERATORS = {
@@ -30,8 +34,19 @@ class FormulaError(ValueError):
     """A formula that cannot be used; the message is Swedish and names the fault."""
 
 
+class _DecimalEval(simpleeval.SimpleEval):
+    """Numbers written in a formula ("* 100", "/ 1,5") are read as exact decimals."""
+
+    @staticmethod
+    def _eval_constant(node):
+        value = node.value
+        if type(value) in (int, float):
+            return Decimal(repr(value))
+        return value
+
+
 def _evaluator(names):
-    return simpleeval.SimpleEval(operators=_OPERATORS, functions={}, names=names)
+    return _DecimalEval(operators=_OPERATORS, functions={}, names=names)
 
 
 def check(formula, earlier_keys, later_keys=(), what="rad"):
@@ -44,7 +59,7 @@ def check(formula, earlier_keys, later_keys=(), what="rad"):
         return
     shapes = (f'formeln "{formula}" får bara innehålla {what}nycklar, tal, + - * / '
               f'och parenteser')
-    evaluator = _evaluator({key: 1.0 for key in earlier_keys})
+    evaluator = _evaluator({key: Decimal(1) for key in earlier_keys})
     try:
         parsed = evaluator.parse(formula)
     except SyntaxError:
@@ -106,7 +121,7 @@ def column_order(computed):
 class Cell:
     """A computed figure: ``value`` is None when it cannot be computed, with ``note`` why."""
 
-    value: float | None
+    value: Decimal | None
     note: str | None = None
 
 
@@ -119,7 +134,7 @@ def evaluate(formula, row_values):
         return Cell(None)
     try:
         return Cell(_evaluator(dict(row_values)).eval(formula))
-    except ZeroDivisionError:
+    except (ZeroDivisionError, InvalidOperation):  # x / 0, and 0 / 0
         return Cell(None, DIVISION_BY_ZERO)
 
 
@@ -172,7 +187,7 @@ def compute(rows, n_columns, columns=()):
 
 
 def _column(values, i):
-    return values[i] if values and i < len(values) else None
+    return to_decimal(values[i]) if values and i < len(values) else None
 
 
 def _sum(numbers):

@@ -6,6 +6,7 @@ import pypdf
 
 from followup.services import distributions
 
+from .html_forms import form_fields
 from .pdftext import reading_order
 
 
@@ -52,13 +53,8 @@ def test_charts_are_in_the_pdf_with_their_text_alternatives(as_user):
 def test_a_table_chosen_as_a_bar_chart_is_drawn_on_the_page_and_in_the_pdf(as_user):
     sara = as_user("sara")
     grid = "/plans/SOC-2026/tabeller/resultat-augusti"
-    sara.get(grid + "/definition")
-    response = sara.post(grid + "/definition", {
-        "title": "Resultat per verksamhet januari–augusti", "unit": "mnkr",
-        "columns": "Budget helår\nUtfall jan–aug\nPrognos helår\nAvvikelse mot budget",
-        "rows": "pol; Politisk verksamhet; ; 1\nbou; Barn och unga; ; 1\nvuxen; Vuxen; ; 1\n"
-                "stod; Stöd och utveckling; ; 1\ntot; Nämnden totalt; sum; 1; fet",
-        "chart": "bar"})
+    fields = form_fields(sara.get(grid + "/definition").text, "definition-form")
+    response = sara.post(grid + "/definition", {**fields, "chart": "bar"})
     assert response.status_code == 302
     page = sara.get(grid).text
     assert "<figcaption>Stapeldiagram av Resultat per verksamhet januari–augusti (mnkr)." in page
@@ -66,6 +62,5 @@ def test_a_table_chosen_as_a_bar_chart_is_drawn_on_the_page_and_in_the_pdf(as_us
     pdf = sara.get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/pdf/bilaga/3").data
     text = " ".join(reading_order(pdf)[1])
     assert "Stapeldiagram av Resultat per verksamhet januari–augusti (mnkr)." in text
-    line = sara.post(grid + "/definition", {
-        "title": "Resultat", "columns": "A", "rows": "pol; P", "chart": "cirkel"})
+    line = sara.post(grid + "/definition", {**fields, "chart": "cirkel", "version": "2"})
     assert line.status_code == 422 and "stapeldiagram, linjediagram" in line.text

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from followup.extensions import db
 from followup.models import Followup, Node, Plan
-from followup.services import rollover
+from followup.services import plans, rollover
 
 from .conftest import snapshot
 from .roundtrip import round_trip_differences
@@ -101,3 +101,34 @@ def test_only_the_compiler_creates_next_years_plan(as_user):
         b = as_user(who)
         assert b.get("/plans/SOC-2026/struktur/nasta-ar").status_code == 403
     assert db.session.scalar(select(Plan).where(Plan.key == "SOC-2027")) is None
+
+
+def test_next_years_tables_keep_their_whole_definition_without_figures(demo):
+    from followup.services import tables
+
+    plan = plans.import_plan(ECONOMY_WITH_REPORTED)
+    new = rollover.create(demo.sara, plan)
+    table = new.tables[0]
+    assert table.chart == "line" and table.comment is None and table.version == 1
+    rows = sorted(table.rows, key=lambda r: r.position)
+    assert [(r.formula, r.values, r.cell_decimals) for r in rows] == [
+        (None, [None, None], [1, 3]),
+        ("sum", [None, None], None),  # still takes its reported figures, now empty
+    ]
+    assert [r.source for r in table.revisions] == ["rollover"]
+    tables.save_values(demo.sara, table, {(1, 0): "3,0"})
+    assert str(rows[1].values[0]) == "3.0"
+
+
+ECONOMY_WITH_REPORTED = """{
+ "format": "followup-plan/2",
+ "organisation": {"municipality": "Test kommun", "board": "Testnämnden", "board_code": "TN",
+                  "administration": "Testförvaltningen"},
+ "year": 2026, "phases": [{"key": "augusti", "label": "Per augusti"}],
+ "scales": {}, "node_types": {}, "units": [], "nodes": [], "internal_control": null,
+ "tables": [{"key": "t", "title": "T", "unit": "mnkr", "columns": ["A", "B"], "chart": "line",
+   "rows": [{"key": "a", "label": "A", "values": [1.4, 1.247], "decimals": [1, 3]},
+            {"key": "s", "label": "Summa", "formula": "sum", "values": [1.4, 1.247]}],
+   "comment": "<p>Text</p>"}],
+ "documents": []
+}"""

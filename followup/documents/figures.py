@@ -89,7 +89,7 @@ def printed_table(table):
                 printed.append(PrintedCell(formatting.number(cell.value, decimals) + suffix))
         out.append(PrintedRow(row.label, printed, row.strong, row.formula is not None))
     # The chart shows the value rows: totals would dwarf their parts.
-    series = [(row.label, [c.value for c in cells])
+    series = [(row.label, [None if c.value is None else float(c.value) for c in cells])
               for row, cells in zip(rows, computed) if row.formula is None]
     return PrintedTable(table.key, table.title, table.unit, cols, out,
                         table.comment, warnings, table.chart, series)

@@ -1,10 +1,39 @@
-"""Tables of figures (economy, key figures, volumes): value rows and formula rows."""
+"""Tables of figures (economy, key figures, volumes): value rows and formula rows.
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+Figures are exact decimals (``decimal.Decimal``) with the digits they were typed or
+imported with: "1 234,5" stays 1234.5 and "5,0" stays 5.0. They are stored as JSON
+strings, because a JSON number passes through a binary float in the database
+drivers and comes back rounded.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
+from ..exact import to_decimal
 from ..extensions import db
+from ._types import UTCDateTime, utcnow
 from .plan import KEY, Plan, PlanPart
+
+
+class Figures(TypeDecorator):
+    """A list of figures (Decimal or None), kept as JSON strings of their exact digits."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return [None if v is None else str(to_decimal(v)) for v in value]
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return [to_decimal(v) for v in value]
 
 
 class FigureTable(PlanPart, db.Model):
@@ -17,11 +46,38 @@ class FigureTable(PlanPart, db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
     # "bar" or "line": the table is drawn as that chart too; None: no chart.
     chart: Mapped[str | None] = mapped_column(String(10))
+    # Bumped by every change of values, comment or definition; each version has its
+    # revision, unique per table, so two saves based on one version cannot both land.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     plan: Mapped[Plan] = relationship(back_populates="tables")
     rows: Mapped[list["FigureRow"]] = relationship(
         back_populates="table", order_by="FigureRow.position", cascade="all, delete-orphan"
     )
+    revisions: Mapped[list["FigureTableRevision"]] = relationship(
+        back_populates="table", order_by="FigureTableRevision.version",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )
+
+    def content(self):
+        """What a revision keeps: the whole table, its figures as exact strings."""
+        return {
+            "title": self.title, "unit": self.unit, "chart": self.chart,
+            "columns": list(self.columns or []),
+            "rows": [{"key": r.key, "label": r.label, "formula": r.formula,
+                      "values": None if r.values is None
+                      else [None if v is None else str(to_decimal(v)) for v in r.values],
+                      "decimals": r.decimals, "cell_decimals": r.cell_decimals,
+                      "strong": r.strong}
+                     for r in sorted(self.rows, key=lambda r: r.position)],
+            "comment": self.comment,
+        }
+
+    def start_history(self, author_id, source):
+        """A new table (defined, imported, rolled over) is version 1 with its revision."""
+        self.version = 1
+        self.revisions.append(FigureTableRevision(version=1, source=source, author_id=author_id,
+                                                  content=self.content()))
 
 
 class FigureRow(db.Model):
@@ -35,10 +91,33 @@ class FigureRow(db.Model):
     key: Mapped[str | None] = mapped_column(KEY)
     label: Mapped[str] = mapped_column(Text)
     formula: Mapped[str | None] = mapped_column(String(400))
-    values: Mapped[list[float | None] | None] = mapped_column(JSON)
+    values: Mapped[list[Decimal | None] | None] = mapped_column(Figures)
     decimals: Mapped[int | None]
     # One number of decimals a column (None: the column's), where the cells differ.
     cell_decimals: Mapped[list | None] = mapped_column(JSON)
     strong: Mapped[bool] = mapped_column(default=False)
 
     table: Mapped[FigureTable] = relationship(back_populates="rows")
+
+
+class FigureTableRevision(db.Model):
+    """A table as it was after one change: who, when, through what, and every row
+    with its figures (as exact strings) and the comment. Nothing typed is lost."""
+
+    __table_args__ = (UniqueConstraint("table_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("figure_table.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # web, api, excel, definition, import, rollover, before (the state found before
+    # the first recorded change)
+    source: Mapped[str] = mapped_column(String(20))
+    # {"columns": [...], "rows": [{"key", "label", "formula", "values"}], "comment"}
+    content: Mapped[dict] = mapped_column(JSON)
+
+    table: Mapped[FigureTable] = relationship(back_populates="revisions")
+    author: Mapped["User | None"] = relationship()  # noqa: F821

@@ -2,6 +2,7 @@
 models, write back."""
 
 import json
+from decimal import Decimal
 
 from .faults import Fault, PlanFileError
 from .references import reference_faults
@@ -16,13 +17,25 @@ def parse(raw):
     try:
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8")
-        return json.loads(raw)
+        # Numbers with a fraction are read as exact decimals: a table value 1.247 is
+        # written back as 1.247 (FORMAT.md allows no NaN or Infinity).
+        return json.loads(raw, parse_float=Decimal, parse_constant=_not_a_number)
     except UnicodeDecodeError as e:
         raise PlanFileError([Fault("$", f"filen är inte UTF-8 (byte {e.start})")]) from None
+    except _NotANumber as e:
+        raise PlanFileError([Fault("$", f"{e} är inget tal i JSON; skriv talet eller null")]) from None
     except json.JSONDecodeError as e:
         raise PlanFileError(
             [Fault("$", f"ogiltig JSON på rad {e.lineno}, kolumn {e.colno}: {_reason(e.msg)}")]
         ) from None
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _not_a_number(name):
+    raise _NotANumber(name)
 
 
 _REASONS = {

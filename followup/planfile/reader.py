@@ -121,11 +121,13 @@ def _internal_control(ic, scales, phases, units):
 
 
 def _table(t, position):
-    return FigureTable(
+    table = FigureTable(
         position=position, key=t["key"], title=t["title"], unit=t.get("unit"),
         columns=list(t["columns"]), comment=t.get("comment"), chart=t.get("chart"),
         rows=[_row(r, i) for i, r in enumerate(t["rows"])],
     )
+    table.start_history(None, "import")
+    return table
 
 
 def _row(r, position):

@@ -117,5 +117,5 @@ def _message(kind, value, arg, error):
 
 
 def _show(value):
-    text = json.dumps(value, ensure_ascii=False)
+    text = json.dumps(value, ensure_ascii=False, default=str)  # default: a Decimal figure
     return text if len(text) <= 60 else text[:57] + "…"

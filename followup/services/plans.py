@@ -1,9 +1,9 @@
 """Plans in and out: import a plan file, export one, list them."""
 
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+import simplejson
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
@@ -132,5 +132,6 @@ def export_plan(key):
 
 
 def dump(data):
-    """A plan file's text: UTF-8 JSON, one-space indent like the fixtures."""
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    """A plan file's text: UTF-8 JSON, one-space indent like the fixtures. Table figures
+    (Decimal) are JSON numbers with exactly their digits, which ``json`` cannot write."""
+    return simplejson.dumps(data, ensure_ascii=False, indent=1, use_decimal=True) + "\n"

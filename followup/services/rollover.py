@@ -120,12 +120,7 @@ def build_next_year(plan, leave_out=()):
             ControlPoint(position=p.position, key=p.key, area=p.area, process=p.process,
                          risk=p.risk, control=p.control, method=p.method,
                          mandatory=p.mandatory, unit=units.get(p.unit_id)) for p in ic.points])
-    new.tables = [FigureTable(position=t.position, key=t.key, title=t.title, unit=t.unit,
-                              columns=list(t.columns), comment=None, rows=[
-        FigureRow(position=r.position, key=r.key, label=r.label, formula=r.formula,
-                  values=[None] * len(r.values) if r.values is not None and r.formula is None
-                  else None, decimals=r.decimals, strong=r.strong)
-        for r in t.rows]) for t in plan.tables]
+    new.tables = [_empty_table(t) for t in plan.tables]
     db.session.add(new)
     db.session.flush()
     for membership in db.session.scalars(
@@ -172,3 +167,16 @@ def _next_year(d):
         return d.replace(year=d.year + 1, day=28)
 
 
+def _empty_table(table):
+    """A table's definition without its figures: every row that took figures (value
+    rows, and formula rows with reported figures) takes them again, empty."""
+    copy = FigureTable(
+        position=table.position, key=table.key, title=table.title, unit=table.unit,
+        columns=list(table.columns), comment=None, chart=table.chart, rows=[
+            FigureRow(position=r.position, key=r.key, label=r.label, formula=r.formula,
+                      values=None if r.values is None else [None] * len(table.columns),
+                      decimals=r.decimals, strong=r.strong,
+                      cell_decimals=None if r.cell_decimals is None else list(r.cell_decimals))
+            for r in table.rows])
+    copy.start_history(None, "rollover")
+    return copy

@@ -1,48 +1,69 @@
-"""Tables of figures in the browser: Swedish number input, definitions, values.
+"""Tables of figures: Swedish number input, values, versions and revisions.
 
-Compilers define tables; compilers and reporters fill in the values while a phase
-of the plan is open. A save is all or nothing: one bad cell refuses the whole
-grid, with a message on that cell.
+Compilers, and reporters while a phase of the plan is open, fill in the values.
+A figure is kept exactly as typed (``1 234,5`` stays 1234.5, ``5,0`` stays 5.0);
+only documents round. A save is all or nothing: one bad cell refuses the whole
+grid, with a message on that cell. A save that changes nothing writes nothing;
+every other save bumps the table's version and records a revision, and a save
+based on an older version is refused. A table shown in a signed memo is locked.
 """
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
-from .. import columns as table_columns, formulas
-from ..charts import CHART_KINDS
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import columns as table_columns, exact, formatting, formulas
 from ..documents import figures as printed
 from ..extensions import db
 from ..html import TextTooLong, sanitize
-from ..models import FigureRow, FigureTable, Role
-from . import inputs, permissions
-from .errors import Forbidden, Invalid
+from ..models import FigureTableRevision, Memo, MemoState, Role
+from . import permissions
+from .errors import Forbidden, Invalid, ServiceError
 
 _GROUPED = re.compile(r"^-?\d{1,3}( \d{3})+(,\d+)?$")
 _PLAIN = re.compile(r"^-?\d+(,\d+)?$")
 _WIDE_SPACES = re.compile(r"[\u00a0\u202f\u2009]")
-_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,79}$")
 
 
 def parse_number(text):
-    """Swedish input → a number, None for blank; ValueError with a Swedish message.
+    """Swedish input → an exact Decimal with the digits typed, None for blank;
+    ValueError with a Swedish message.
 
-    "1 234,5", "−3", "-3", "5,0" and "" are accepted; a point, letters, or digits
-    grouped other than three by three are not."""
+    "1 234,5", "−3", "-3", "5,0" and "" are accepted; a point, letters, digits
+    grouped other than three by three, or a number beyond ±10^15 are not."""
     if text is None:
         return None
     value = _WIDE_SPACES.sub(" ", text.strip()).replace("\u2212", "-")
     if not value:
         return None
+    shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:39] + "…"
     if "." in value:
         raise ValueError("använd decimalkomma, inte punkt")
     if re.search(r"[^\d ,-]", value):
-        raise ValueError(f"”{text.strip()}” är inget tal")
+        raise ValueError(f"”{shown}” är inget tal")
     if " " in value and not _GROUPED.match(value):
-        raise ValueError(f"”{text.strip()}” är inget tal (tusental skrivs 1 234)")
+        raise ValueError(f"”{shown}” är inget tal (tusental skrivs 1 234)")
     compact = value.replace(" ", "")
     if not _PLAIN.match(compact):
-        raise ValueError(f"”{text.strip()}” är inget tal")
-    return float(compact.replace(",", ".")) if "," in compact else int(compact)
+        raise ValueError(f"”{shown}” är inget tal")
+    number = Decimal(compact.replace(",", "."))
+    fault = exact.fault(number)
+    if fault:
+        raise ValueError(f"”{shown}” {fault}")
+    return number
+
+
+def typed_text(value):
+    """A stored figure as the grid shows it: Swedish, with every digit it was typed
+    with ("1 234,5", "5,0", "1,247"), never rounded to how the row prints."""
+    if value is None:
+        return ""
+    text = f"{exact.to_decimal(value):,f}"
+    return text.replace(",", formatting.THIN_GROUP).replace(".", ",")
 
 
 @dataclass
@@ -54,8 +75,59 @@ class CellError:
 
 class GridInvalid(Invalid):
     def __init__(self, errors):
-        super().__init__(f"{len(errors)} celler kunde inte läsas; inget sparades.")
+        n = len(errors)
+        super().__init__(f"{'En cell' if n == 1 else f'{n} celler'} kunde inte läsas; "
+                         "inget sparades.")
         self.errors = errors
+
+
+class TableLocked(ServiceError):
+    """The table is shown in a signed memo: what the board received may not change."""
+
+    status = 409
+
+
+class StaleTable(ServiceError):
+    """A save based on an older version of the table; ``table`` is what is stored now."""
+
+    status = 409
+
+    def __init__(self, table):
+        super().__init__("Någon annan har ändrat tabellen sedan du öppnade den; inget "
+                         "sparades. Kontrollera siffrorna och spara igen.")
+        self.table = table
+
+
+def tables_named_by(memo):
+    """The keys of every table a memo shows: in its sections, its appendices, their
+    chapters and their sections."""
+    keys = set()
+    parts = [memo]
+    for appendix in memo.appendices:
+        parts += [appendix, *appendix.chapters]
+    for part in parts:
+        keys.update(getattr(part, "tables", None) or [])
+        for section in part.sections:
+            keys.update(section.tables or [])
+    return keys
+
+
+def signed_memos_showing(table):
+    """The signed memos of the table's plan that show the table."""
+    memos = db.session.scalars(select(Memo).where(
+        Memo.plan_id == table.plan_id, Memo.state == MemoState.signed)).all()
+    return [m for m in memos if table.key in tables_named_by(m)]
+
+
+def require_unlocked(table):
+    """TableLocked (409) when the table is shown in a signed memo: its values, comment
+    and definition are then part of what the board received."""
+    memos = signed_memos_showing(table)
+    if memos:
+        phases = " och ".join(f"”{m.phase.label}”" for m in memos)
+        raise TableLocked(
+            f"Tabellen visas i den fastställda tjänsteskrivelsen {phases} och kan inte "
+            "ändras. Direktören kan återöppna tjänsteskrivelsen.")
 
 
 def require_value_editor(user, plan):
@@ -68,10 +140,63 @@ def require_value_editor(user, plan):
     raise Forbidden("Bara strateg, eller handläggare medan en fas är öppen, får fylla i tabeller.")
 
 
-def save_values(user, table, cells, comment=None):
-    """``cells``: {(row index, column index): text} for the value rows. All or nothing."""
+def ordered_rows(table):
+    return sorted(table.rows, key=lambda r: r.position)
+
+
+def takes_values(row):
+    """A value row, or a formula row that carries reported figures."""
+    return row.formula is None or row.values is not None
+
+
+def _same(a, b):
+    """Equal as typed: 5,0 and 5 are different inputs; None is no value."""
+    return (a is None) == (b is None) and (a is None or str(a) == str(b))
+
+
+def content(table):
+    return table.content()
+
+
+def first_revision(table, user, source):
+    table.start_history(getattr(user, "id", None), source)
+
+
+def record_change(table, user, source, before):
+    """Bump the version and keep the table's new state as its revision. ``before``
+    (its ``content`` before this change) is kept too where no revision holds it yet:
+    a table from before revisions existed loses nothing on its first change."""
+    if table.id is not None and db.session.scalar(select(FigureTableRevision.id).where(
+            FigureTableRevision.table_id == table.id,
+            FigureTableRevision.version == table.version)) is None:
+        db.session.add(FigureTableRevision(table=table, version=table.version,
+                                           source="before", content=before))
+    table.version += 1
+    db.session.add(FigureTableRevision(table=table, version=table.version, source=source,
+                                       author_id=getattr(user, "id", None),
+                                       content=content(table)))
+
+
+def commit_change(table):
+    """Commit; a concurrent save that took the same version first → StaleTable."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        db.session.refresh(table)
+        raise StaleTable(table) from None
+
+
+def check_version(table, version):
+    if version is not None and version != table.version:
+        raise StaleTable(table)
+
+
+def save_values(user, table, cells, comment=None, version=None, source="web"):
+    """``cells``: {(row index, column index): text} for the value cells. All or nothing;
+    nothing changed → nothing written. ``version``: the version the input was based on."""
     require_value_editor(user, table.plan)
-    rows = sorted(table.rows, key=lambda r: r.position)
+    rows = ordered_rows(table)
     n = len(table.columns)
     parsed, errors = {}, []
     for (i, j), text in cells.items():
@@ -83,146 +208,52 @@ def save_values(user, table, cells, comment=None):
             errors.append(CellError(i, j, str(e)))
     if errors:
         raise GridInvalid(errors)
-    for i, row in enumerate(rows):
-        if row.formula is None or row.values is not None:
-            values = list(row.values or [None] * n) + [None] * (n - len(row.values or []))
-            for j in range(n):
-                if (i, j) in parsed:
-                    values[j] = parsed[(i, j)]
-            row.values = values[:n]
+    figures = {i: {j: v for (r, j), v in parsed.items() if r == i} for i in range(len(rows))}
+    return apply_figures(user, table, figures, comment, version, source)
+
+
+def apply_figures(user, table, figures, comment=None, version=None, source="web"):
+    """``figures``: {row index: {column index: Decimal or None}} (checked numbers).
+    Rows that take no values are left as they are."""
+    require_unlocked(table)
+    check_version(table, version)
+    n = len(table.columns)
+    before, changed = content(table), False
+    for i, row in enumerate(ordered_rows(table)):
+        if not takes_values(row) or not figures.get(i):
+            continue
+        old = (list(row.values or []) + [None] * n)[:n]
+        new = list(old)
+        for j, value in figures[i].items():
+            new[j] = value
+        if not all(_same(a, b) for a, b in zip(old, new)) or len(row.values or []) != n:
+            row.values = new
+            changed = True
     if comment is not None:
         try:
-            table.comment = sanitize(comment) or None
+            cleaned = sanitize(comment) or None
         except TextTooLong as e:
             raise Invalid(f"Kommentaren: {e}.") from None
-    db.session.commit()
+        if cleaned != table.comment:
+            table.comment = cleaned
+            changed = True
+    if changed:
+        record_change(table, user, source, before)
+        commit_change(table)
     return table
-
-
-@dataclass
-class RowSpec:
-    key: str | None
-    label: str
-    formula: str | None
-    decimals: int | None
-    strong: bool
-    reported: bool  # a formula row that also holds reported values
-
-
-def parse_definition(text):
-    """One row a line: ``nyckel; Etikett; formel; decimaler; fet``. Only the label is
-    required; ``formel`` is "sum", an expression over earlier keys, or empty for a
-    value row; ``+`` after the formula keeps reported values beside it."""
-    specs, errors = [], []
-    for number, line in enumerate(inputs.lines(text), 1):
-        parts = [p.strip() for p in line.split(";")] + [""] * 5
-        key, label, formula, decimals, strong = parts[:5]
-        if not label:
-            errors.append(f"rad {number}: etiketten saknas")
-            continue
-        if key and not _KEY.match(key):
-            errors.append(f"rad {number}: nyckeln ”{key}” får bara innehålla bokstäver a–z, "
-                          "siffror och _ och inte börja med en siffra")
-        reported = formula.endswith("+")
-        formula = formula.rstrip("+").strip() or None
-        try:
-            decimals_value = int(decimals) if decimals else None
-            if decimals_value is not None and not 0 <= decimals_value <= 4:
-                raise ValueError
-        except ValueError:
-            errors.append(f"rad {number}: decimaler ska vara 0–4")
-            decimals_value = None
-        specs.append(RowSpec(key or None, label, formula, decimals_value,
-                             strong.lower() in ("fet", "ja", "x"), reported))
-    keys = [s.key for s in specs if s.key]
-    for i, spec in enumerate(specs):
-        if spec.formula:
-            earlier = [s.key for s in specs[:i] if s.key]
-            later = [s.key for s in specs[i + 1:] if s.key]
-            try:
-                formulas.check(spec.formula, earlier, later)
-            except formulas.FormulaError as e:
-                errors.append(f"rad {i + 1}: {e}")
-    duplicates = sorted({k for k in keys if keys.count(k) > 1})
-    if duplicates:
-        errors.append(f"nyckeln ”{duplicates[0]}” finns på flera rader")
-    if errors:
-        raise Invalid("Tabellen sparades inte: " + "; ".join(errors) + ".")
-    return specs
-
-
-def define_table(user, plan, table, *, key, title, unit, columns, rows, chart=None):
-    """Create (``table`` None) or redefine a table. Values of rows whose key stays
-    are kept; a formula that names a missing or later row refuses the save."""
-    permissions.require_compiler(user)
-    title = inputs.text(title, "Titeln", required=True)
-    unit = inputs.text(unit, "Enheten", 40)
-    column_names = inputs.lines(columns)
-    if not column_names:
-        raise Invalid("Tabellen behöver minst en kolumn.")
-    specs = parse_definition(rows)
-    if not specs:
-        raise Invalid("Tabellen behöver minst en rad.")
-    if table is None:
-        key = inputs.text(key, "Nyckeln", 80, required=True)
-        if not re.match(r"^[a-z0-9][a-z0-9_-]*$", key):
-            raise Invalid("Tabellens nyckel får bara innehålla små bokstäver, siffror, - och _.")
-        if any(t.key == key for t in plan.tables):
-            raise Invalid(f"Tabellen {key} finns redan.")
-        table = FigureTable(plan=plan, key=key, position=len(plan.tables), rows=[])
-        db.session.add(table)
-    old = {r.key: r for r in table.rows if r.key}
-    n = len(column_names)
-    if chart not in (None, "", *CHART_KINDS):
-        raise Invalid("Välj stapeldiagram, linjediagram eller inget diagram.")
-    # A column whose label stays keeps what else the plan file says of it (group,
-    # formula, decimals, suffix).
-    kept = {table_columns.Column(label=c).label if isinstance(c, str) else c["label"]: c
-            for c in table.columns or []}
-    table.title, table.unit = title, unit
-    table.columns = [kept.get(name, name) for name in column_names]
-    table.chart = chart or None
-    new_rows = []
-    for position, spec in enumerate(specs):
-        previous = old.get(spec.key)
-        keep = previous.values if previous is not None and previous.values is not None else None
-        values = None
-        if spec.formula is None or spec.reported:
-            values = (list(keep or []) + [None] * n)[:n]
-        new_rows.append(FigureRow(position=position, key=spec.key, label=spec.label,
-                                  formula=spec.formula, values=values, decimals=spec.decimals,
-                                  strong=spec.strong))
-    table.rows = new_rows
-    db.session.commit()
-    return table
-
-
-def definition_text(table):
-    lines = []
-    for r in sorted(table.rows, key=lambda r: r.position):
-        formula = (r.formula or "") + (" +" if r.formula and r.values is not None else "")
-        lines.append("; ".join([r.key or "", r.label, formula,
-                                "" if r.decimals is None else str(r.decimals),
-                                "fet" if r.strong else ""]).rstrip("; "))
-    return "\n".join(lines)
 
 
 def grid(table):
-    """The table as the grid shows it: inputs for value cells, computed figures for
-    formula rows (beside the reported ones where a row has them), and warnings."""
+    """The table as the grid shows it: computed figures for formula rows and columns
+    (beside the reported ones where a row has them), and warnings."""
     cols = table_columns.columns_of(table)
-    return printed.printed_table(table), formulas.compute(
-        sorted(table.rows, key=lambda r: r.position), len(cols), cols)
+    return printed.printed_table(table), formulas.compute(ordered_rows(table), len(cols), cols)
 
 
 def preview(table, cells):
     """What the grid would show with these inputs, without saving: computed figures
     per row and column (text), and the cells that cannot be read."""
-    from types import SimpleNamespace
-
-    from .. import formatting
-
-    rows = sorted(table.rows, key=lambda r: r.position)
+    rows = ordered_rows(table)
     cols = table_columns.columns_of(table)
     n = len(cols)
     errors, candidate = {}, []
@@ -249,25 +280,107 @@ def preview(table, cells):
     return out, errors
 
 
-def cells_from_form(form, table):
+def cells_from_form(form):
     """{(row, column): text} from inputs named c-<row>-<column>."""
     cells = {}
     for name, value in form.items():
-        match = re.match(r"^c-(\d+)-(\d+)$", name)
+        match = re.match(r"^c-(\d{1,4})-(\d{1,4})$", name)
         if match:
             cells[(int(match.group(1)), int(match.group(2)))] = value
     return cells
 
 
 def input_texts(table):
-    """{"<row>-<column>": text} of the stored values, Swedish formatted, for the grid."""
-    from .. import formatting
-
+    """{"<row>-<column>": text} of the stored values, exactly as typed, for the grid."""
     out = {}
-    cols = table_columns.columns_of(table)
-    for i, row in enumerate(sorted(table.rows, key=lambda r: r.position)):
+    for i, row in enumerate(ordered_rows(table)):
         if row.values is not None:
-            for j, column in enumerate(cols):
-                value = row.values[j] if j < len(row.values) else None
-                out[f"{i}-{j}"] = formatting.number(value, table_columns.decimals(row, j, column))
+            for j in range(len(table.columns)):
+                out[f"{i}-{j}"] = typed_text(row.values[j] if j < len(row.values) else None)
+    return out
+
+
+def version_of(form):
+    """The version a grid form was based on; None when the form does not say."""
+    try:
+        return int(form.get("version", ""))
+    except ValueError:
+        return None
+
+
+def figure_or_fault(value):
+    """A figure from JSON (int, Decimal, or None) → (Decimal or None, Swedish fault)."""
+    if value is None:
+        return None, None
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None, "ska vara ett tal eller null"
+    try:
+        number = exact.to_decimal(value)
+    except (InvalidOperation, ValueError):
+        return None, "är inget ändligt tal"
+    fault = exact.fault(number)
+    return (None, fault) if fault else (number, None)
+
+
+SOURCES = {"web": "i webbläsaren", "api": "via API", "excel": "från Excel",
+           "definition": "rader och kolumner", "import": "import av planfil",
+           "rollover": "ny plan för nästa år", "before": "före första ändringen"}
+
+
+def history(table):
+    """The table's revisions, newest first: (revision, what changed in words)."""
+    revisions = db.session.scalars(select(FigureTableRevision).where(
+        FigureTableRevision.table_id == table.id).order_by(FigureTableRevision.version)).all()
+    out, previous = [], None
+    for revision in revisions:
+        out.append((revision, SOURCES.get(revision.source, revision.source),
+                    changes(previous, revision.content)))
+        previous = revision.content
+    return list(reversed(out))
+
+
+def _label(column):
+    return column if isinstance(column, str) else column.get("label", "")
+
+
+def _figure_text(text):
+    return "tomt" if text is None else typed_text(Decimal(text))
+
+
+def changes(before, after):
+    """What changed from one revision's content to the next, in Swedish words."""
+    if before is None:
+        return []
+    out = []
+    for name, what in (("title", "Titeln"), ("unit", "Enheten"), ("chart", "Diagrammet")):
+        if before.get(name) != after.get(name):
+            out.append(f"{what} ändrades.")
+    if before.get("columns") != after.get("columns"):
+        out.append("Kolumnerna ändrades.")
+    labels = [_label(c) for c in after.get("columns") or []]
+
+    def ident(row):
+        return row["key"] or row["label"]
+
+    old = {ident(r): r for r in before.get("rows") or []}
+    new_ids = {ident(r) for r in after.get("rows") or []}
+    for row in after.get("rows") or []:
+        was = old.get(ident(row))
+        if was is None:
+            out.append(f"Raden ”{row['label']}” lades till.")
+            continue
+        definition = ("label", "formula", "decimals", "cell_decimals", "strong")
+        if any(was.get(k) != row.get(k) for k in definition):
+            out.append(f"Raden ”{row['label']}” ändrades.")
+        if before.get("columns") == after.get("columns"):
+            for j, (a, b) in enumerate(zip(was.get("values") or [None] * len(labels),
+                                           row.get("values") or [None] * len(labels))):
+                if a != b:
+                    column = labels[j] if j < len(labels) else f"kolumn {j + 1}"
+                    out.append(f"{row['label']}, {column}: {_figure_text(a)} → {_figure_text(b)}")
+    for key, row in old.items():
+        if key not in new_ids:
+            out.append(f"Raden ”{row['label']}” togs bort.")
+    if before.get("comment") != after.get("comment"):
+        out.append("Kommentaren ändrades.")
     return out

@@ -41,6 +41,7 @@ NAV = {
 
 def register_blueprints(app):
     from . import api_record  # noqa: F401  (routes on the API blueprint)
+    from . import api_tables  # noqa: F401  (its routes are on the API blueprint)
     from .api import bp as api_bp
     from .api import error
     from .auth import bp as auth_bp

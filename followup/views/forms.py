@@ -92,14 +92,6 @@ class ReopenForm(FlaskForm):
         DataRequired("Ange skälet till att tjänsteskrivelsen återöppnas."), Length(max=2000)])
 
 
-class TableDefinitionForm(FlaskForm):
-    key = StringField("Nyckel (små bokstäver, siffror, - och _)")
-    title = StringField("Titel", validators=[DataRequired("Tabellen behöver en titel.")])
-    unit = StringField("Enhet (t.ex. mnkr, tkr)")
-    columns = TextAreaField("Kolumner, en per rad", validators=[DataRequired("Ange kolumnerna.")])
-    rows = TextAreaField("Rader, en per rad: nyckel; Etikett; formel; decimaler; fet",
-                         validators=[DataRequired("Ange raderna.")])
-    chart = SelectField("Diagram", validate_choice=False)
 
 
 class ControlPointForm(FlaskForm):

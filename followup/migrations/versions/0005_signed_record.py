@@ -5,7 +5,7 @@ Existing signed PDFs move from instance/signed into the database; a missing file
 leaves the sign-off without its document (a clear error when it is asked for).
 Sign-offs that concurrent requests doubled are marked as replaced by the latest.
 
-Revision ID: 0005_record
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-28 14:22:26.130194
 
@@ -19,7 +19,7 @@ from flask import current_app
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_record'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None

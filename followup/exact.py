@@ -1,0 +1,39 @@
+"""Figures of tables as exact decimals, and the limits every figure keeps.
+
+A figure is a ``decimal.Decimal`` with the digits it was typed or imported with.
+Everywhere a figure enters (the grid, Excel, the API, a plan file) it is finite
+and lies within ±10^15 (FORMAT.md), so that charts, documents and exports can
+always print it.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+LIMIT = Decimal(10) ** 15
+LIMIT_TEXT = "1 000 000 000 000 000"
+MAX_DECIMALS = 10
+
+
+def to_decimal(value):
+    """A figure as stored or given → Decimal (None stays None). A float is read by
+    its shortest repr, the digits it was written with."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a figure is a number, not true or false")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def fault(value):
+    """Why ``value`` (a Decimal) cannot be a figure, in Swedish; None when it can."""
+    try:
+        if not value.is_finite():
+            return "är inget ändligt tal"
+        if abs(value) > LIMIT:
+            return f"är för stort; tal får vara högst {LIMIT_TEXT} till beloppet"
+        if -value.as_tuple().exponent > MAX_DECIMALS:
+            return f"har för många decimaler (högst {MAX_DECIMALS})"
+    except InvalidOperation:
+        return "är inget ändligt tal"
+    return None

@@ -1,0 +1,398 @@
+"""Defining a table without syntax: rows and columns with labels, formulas picked
+from the other rows or columns, decimals, bold, groups and suffixes.
+
+The editor works on a ``Draft``: read from the table, or from the posted form,
+changed by an action (add, move, remove a row or column) and shown again, and
+saved only when the compiler says so. Keys are never shown: a new row or column
+gets one made up, and a plain column label that nothing refers to stays a plain
+label, so a plan file's definition exports as it came in.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .. import columns as table_columns, formulas
+from ..charts import CHART_KINDS
+from ..extensions import db
+from ..models import FigureRow, FigureTable
+from ..table_formulas import OPERATORS, Chain, Term, chain_of, in_words
+from . import inputs, permissions
+from .errors import Invalid
+from .tables import (
+    check_version, commit_change, content, first_revision, ordered_rows, parse_number,
+    record_change, require_unlocked,
+)
+
+MAX_ROWS, MAX_COLUMNS, MAX_TERMS = 200, 30, 12
+DECIMALS = range(0, 5)
+ROW_KINDS = {"values": "Värden som fylls i", "sum": "Summa av raderna ovan",
+             "formula": "Beräknas med en formel"}
+COLUMN_KINDS = {"values": "Värden som fylls i", "formula": "Beräknas med en formel"}
+CELLS = "cells"  # a row whose decimals differ per column (from a plan file)
+
+
+@dataclass
+class Part:
+    """A row or a column being edited. ``source``: its place in the stored table
+    (row id, column index), None for a new one; ``auto_key``: a key made up here,
+    dropped again where nothing refers to it."""
+
+    key: str
+    label: str = ""
+    kind: str = "values"
+    chain: Chain = field(default_factory=Chain)
+    decimals: object = None  # None, 0–4, or CELLS
+    source: int | None = None
+    auto_key: bool = False
+    # rows
+    strong: bool = False
+    reported: bool = False
+    # columns
+    group: str = ""
+    suffix: str = ""
+
+
+@dataclass
+class Draft:
+    title: str = ""
+    unit: str = ""
+    chart: str = ""
+    version: int | None = None
+    rows: list = field(default_factory=list)
+    columns: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+    def row_labels(self):
+        return {p.key: p.label or "(rad utan etikett)" for p in self.rows}
+
+    def column_labels(self):
+        return {p.key: p.label or "(kolumn utan rubrik)" for p in self.columns}
+
+    def row_words(self, part):
+        return in_words(_formula(part), self.row_labels())
+
+    def column_words(self, part):
+        return in_words(_formula(part), self.column_labels())
+
+
+def _formula(part):
+    if part.kind == "sum":
+        return formulas.SUM
+    if part.kind == "formula":
+        return part.chain.formula()
+    return None
+
+
+def _free_key(prefix, taken):
+    n = 1
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def draft_from_table(table):
+    draft = Draft(title=table.title, unit=table.unit or "", chart=table.chart or "",
+                  version=table.version)
+    taken = {r.key for r in table.rows if r.key}
+    for row in ordered_rows(table):
+        key, auto = row.key, False
+        if not key:
+            key, auto = _free_key("rad", taken), True
+            taken.add(key)
+        kind = "values" if row.formula is None else (
+            "sum" if row.formula.strip() == formulas.SUM else "formula")
+        draft.rows.append(Part(
+            key=key, auto_key=auto, label=row.label, kind=kind,
+            chain=chain_of(row.formula) if kind == "formula" else Chain(),
+            decimals=CELLS if row.cell_decimals is not None else row.decimals,
+            source=row.id, strong=row.strong,
+            reported=row.formula is not None and row.values is not None))
+    columns = table_columns.columns_of(table)
+    taken = {c.key for c in columns if c.key}
+    for j, column in enumerate(columns):
+        key, auto = column.key, False
+        if not key:
+            key, auto = _free_key("kol", taken), True
+            taken.add(key)
+        draft.columns.append(Part(
+            key=key, auto_key=auto, label=column.label,
+            kind="formula" if column.formula else "values",
+            chain=chain_of(column.formula), decimals=column.decimals, source=j,
+            group=column.group or "", suffix=column.suffix or ""))
+    return draft
+
+
+def new_draft():
+    return Draft(rows=[Part(key="rad1", auto_key=True)], columns=[Part(key="kol1", auto_key=True)])
+
+
+# Reading the form. Names: r-<i>-<field> for rows, c-<j>-<field> for columns; a
+# formula's terms are <prefix>-t-<k> (a key, or "#" for a number in <prefix>-n-<k>)
+# joined by <prefix>-op-<k>.
+
+def _int(value, low=None, high=None):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    if (low is not None and number < low) or (high is not None and number > high):
+        return None
+    return number
+
+
+def _count(form, prefix, limit):
+    indexes = {int(m.group(1)) for name in form
+               if (m := re.match(rf"^{prefix}-(\d{{1,4}})-key$", name))}
+    return min(len(indexes), limit) if indexes == set(range(len(indexes))) else 0
+
+
+def _chain(form, prefix, errors, what):
+    if form.get(f"{prefix}-kept") and not form.get(f"{prefix}-rebuild"):
+        return Chain(kept=form[f"{prefix}-kept"])
+    terms, ops = [], []
+    for k in range(MAX_TERMS):
+        choice = form.get(f"{prefix}-t-{k}", "")
+        if choice == "#":
+            try:
+                number = parse_number(form.get(f"{prefix}-n-{k}", ""))
+            except ValueError as e:
+                errors.append(f"{what}: talet i formeln {e}.")
+                number = None
+            term = Term(number=number, pending=number is None)
+        else:
+            term = Term(key=choice or None)
+        if term.empty:
+            continue
+        if terms:
+            op = form.get(f"{prefix}-op-{k - 1}", "+")
+            ops.append(op if op in OPERATORS else "+")
+        terms.append(term)
+    return Chain(terms, ops)
+
+
+def _decimals(value):
+    if value == CELLS:
+        return CELLS
+    return _int(value, 0, 4)
+
+
+def _part(form, p, kinds, what, errors, **extra):
+    """One row or column of the posted editor; ``extra`` names its own fields."""
+    label = form.get(f"{p}-label", "").strip()
+    kind = form.get(f"{p}-kind", "values")
+    return Part(
+        key=form.get(f"{p}-key", ""), auto_key=bool(form.get(f"{p}-auto")), label=label,
+        kind=kind if kind in kinds else "values",
+        chain=_chain(form, p, errors, f"{what} ”{label}”"),
+        decimals=_decimals(form.get(f"{p}-decimals")), source=_int(form.get(f"{p}-source")),
+        **extra)
+
+
+def draft_from_form(form):
+    """The posted editor → Draft; faults in reading are kept in ``errors``."""
+    draft = Draft(title=form.get("title", ""), unit=form.get("unit", ""),
+                  chart=form.get("chart", ""), version=_int(form.get("version")))
+    for i in range(_count(form, "r", MAX_ROWS)):
+        draft.rows.append(_part(
+            form, f"r-{i}", ROW_KINDS, "Raden", draft.errors,
+            strong=bool(form.get(f"r-{i}-strong")), reported=bool(form.get(f"r-{i}-reported"))))
+    for j in range(_count(form, "c", MAX_COLUMNS)):
+        draft.columns.append(_part(
+            form, f"c-{j}", COLUMN_KINDS, "Kolumnen", draft.errors,
+            group=form.get(f"c-{j}-group", "").strip(), suffix=form.get(f"c-{j}-suffix", "")))
+    return draft
+
+
+def apply_action(draft, action):
+    """Add, move or remove a row or column: ``row-add``, ``row-up-3``, ``col-remove-1``…"""
+    match = re.match(r"^(row|col)-(add|up|down|remove)(?:-(\d{1,4}))?$", action or "")
+    if not match:
+        return draft
+    what, verb, index = match.group(1), match.group(2), match.group(3)
+    parts = draft.rows if what == "row" else draft.columns
+    if verb == "add":
+        limit = MAX_ROWS if what == "row" else MAX_COLUMNS
+        if len(parts) < limit:
+            taken = {p.key for p in parts}
+            parts.append(Part(key=_free_key("rad" if what == "row" else "kol", taken),
+                              auto_key=True))
+        return draft
+    i = int(index)
+    if not 0 <= i < len(parts):
+        return draft
+    if verb == "remove" and len(parts) > 1:
+        parts.pop(i)
+    elif verb in ("up", "down"):
+        j = i - 1 if verb == "up" else i + 1
+        if 0 <= j < len(parts):
+            parts[i], parts[j] = parts[j], parts[i]
+    return draft
+
+
+def _check(draft):
+    """Every fault of a draft, in words."""
+    errors = list(draft.errors)
+    if not draft.title.strip():
+        errors.append("Tabellen behöver en titel.")
+    if not draft.rows:
+        errors.append("Tabellen behöver minst en rad.")
+    if not draft.columns:
+        errors.append("Tabellen behöver minst en kolumn.")
+    if draft.chart not in ("", *CHART_KINDS):
+        errors.append("Välj stapeldiagram, linjediagram eller inget diagram.")
+    for parts, name in ((draft.rows, "rad"), (draft.columns, "kolumn")):
+        keys = [p.key for p in parts]
+        if len(set(keys)) != len(keys) or not all(
+                re.match(r"^[A-Za-z_][A-Za-z0-9_]{0,79}$", k) or not k for k in keys):
+            errors.append(f"Tabellens {name}er kunde inte läsas; ladda om sidan.")
+    row_labels = draft.row_labels()
+    for i, row in enumerate(draft.rows):
+        where = f"Rad {i + 1}"
+        if not row.label:
+            errors.append(f"{where} saknar etikett.")
+        if len(row.label) > 400:
+            errors.append(f"{where}: etiketten får ha högst 400 tecken.")
+        if row.kind == "formula":
+            if row.chain.incomplete():
+                errors.append(f"Raden ”{row.label}”: skriv talet i formeln.")
+                continue
+            if not row.chain.formula():
+                errors.append(f"Raden ”{row.label}”: välj vad den räknas fram ur.")
+                continue
+            earlier = {p.key for p in draft.rows[:i]}
+            for key in sorted(row.chain.keys()):
+                if key == row.key:
+                    errors.append(f"Raden ”{row.label}” kan inte räknas fram ur sig själv.")
+                elif key not in row_labels:
+                    errors.append(f"Raden ”{row.label}” räknar med en rad som har tagits bort.")
+                elif key not in earlier:
+                    errors.append(f"Raden ”{row.label}” räknar med ”{row_labels[key]}”, som "
+                                  "står under den. Flytta raden eller ändra formeln.")
+    column_labels = draft.column_labels()
+    for j, column in enumerate(draft.columns):
+        if not column.label:
+            errors.append(f"Kolumn {j + 1} saknar rubrik.")
+        if len(column.label) > 200 or len(column.group) > 200 or len(column.suffix) > 20:
+            errors.append(f"Kolumnen ”{column.label}”: texten är för lång.")
+        if column.kind == "formula":
+            if column.chain.incomplete():
+                errors.append(f"Kolumnen ”{column.label}”: skriv talet i formeln.")
+                continue
+            if not column.chain.formula():
+                errors.append(f"Kolumnen ”{column.label}”: välj vad den räknas fram ur.")
+                continue
+            for key in sorted(column.chain.keys()):
+                if key == column.key:
+                    errors.append(f"Kolumnen ”{column.label}” kan inte räknas fram ur sig själv.")
+                elif key not in column_labels:
+                    errors.append(f"Kolumnen ”{column.label}” räknar med en kolumn som har "
+                                  "tagits bort.")
+    if not errors:
+        computed = {c.key: c.chain.formula() for c in draft.columns if c.kind == "formula"}
+        try:
+            formulas.column_order(computed)
+        except formulas.FormulaError:
+            names = [column_labels[k] for k in computed]
+            errors.append("Kolumnerna räknas fram ur varandra i en ring: "
+                          + ", ".join(f"”{n}”" for n in names) + ". Ändra någon av formlerna.")
+    return errors
+
+
+def _column_value(part, used):
+    """A column as the plan file keeps it: a plain label, unless it has more to say."""
+    plain = (part.kind == "values" and not part.group and part.decimals is None
+             and not part.suffix and (part.auto_key and part.key not in used))
+    if plain:
+        return part.label
+    out = {"key": part.key, "label": part.label}
+    if part.group:
+        out["group"] = part.group
+    if part.kind == "formula":
+        out["formula"] = part.chain.formula()
+    if part.decimals not in (None, CELLS):
+        out["decimals"] = part.decimals
+    if part.suffix:
+        out["suffix"] = part.suffix
+    return out
+
+
+def _remap(values, sources, n):
+    """A row's stored list (values or per-cell decimals) in the draft's column order."""
+    if values is None:
+        return None
+    return [values[s] if s is not None and s < len(values) else None for s in sources][:n]
+
+
+def save_definition(user, plan, table, draft):
+    """Create (``table`` None) or redefine a table from a draft. Figures follow their
+    row and column through moves; a removed row or column takes its figures along
+    (they stay in the table's revisions)."""
+    permissions.require_compiler(user)
+    if table is not None:
+        require_unlocked(table)
+        check_version(table, draft.version)
+    errors = _check(draft)
+    if errors:
+        raise Invalid(" ".join(errors))
+    title = inputs.text(draft.title, "Titeln", required=True)
+    unit = inputs.text(draft.unit, "Enheten", 40)
+    created = table is None
+    if created:
+        taken = {t.key for t in plan.tables}
+        table = FigureTable(plan=plan, key=_table_key(title, taken), position=len(plan.tables),
+                            rows=[], columns=[])
+        db.session.add(table)
+    before = content(table)
+    used_columns = set().union(*(c.chain.keys() for c in draft.columns if c.kind == "formula"))
+    used_rows = set().union(*(r.chain.keys() for r in draft.rows if r.kind == "formula"))
+    columns = [_column_value(c, used_columns) for c in draft.columns]
+    sources = [c.source for c in draft.columns]
+    n = len(columns)
+    old_rows = {r.id: r for r in table.rows}
+    rows = []
+    for position, part in enumerate(draft.rows):
+        old = old_rows.get(part.source)
+        values = None
+        if part.kind == "values" or part.reported:
+            values = (_remap(old.values, sources, n) if old is not None else None) or [None] * n
+        attrs = dict(
+            position=position, label=part.label, formula=_formula(part), values=values,
+            key=None if part.auto_key and part.key not in used_rows else part.key,
+            decimals=None if part.decimals == CELLS else part.decimals, strong=part.strong,
+            cell_decimals=(_remap(old.cell_decimals, sources, n)
+                           if part.decimals == CELLS and old is not None else None))
+        row = old if old is not None else FigureRow()
+        for name, value in attrs.items():
+            setattr(row, name, value)
+        rows.append(row)
+    table.title, table.unit, table.chart, table.columns = title, unit, draft.chart or None, columns
+    table.rows = rows
+    if created:
+        first_revision(table, user, "definition")
+    elif content(table) != before:
+        record_change(table, user, "definition", before)
+    commit_change(table)
+    return table
+
+
+def _table_key(title, taken):
+    """A key for a new table made from its title: "Resultat per augusti" → resultat-per-augusti."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "tabell"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def choices_for(draft, part, what):
+    """What a term of ``part``'s formula can name, as (key, label): the other rows or
+    columns. A row or column the formula names that is gone stays a choice, so that
+    moving or removing never silently changes a formula: saving says what is wrong."""
+    parts = draft.rows if what == "row" else draft.columns
+    noun = "Rad" if what == "row" else "Kolumn"
+    out = [(p.key, p.label or f"{noun} {k + 1}") for k, p in enumerate(parts) if p is not part]
+    known = {p.key for p in parts}
+    gone = sorted(k for k in part.chain.keys() if k not in known)
+    return out + [(k, "(borttagen " + ("rad)" if what == "row" else "kolumn)")) for k in gone]

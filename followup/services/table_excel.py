@@ -1,0 +1,228 @@
+"""Tables to and from Excel: a table as .xlsx with its computed rows, and figures
+brought in from an .xlsx file or a block of cells pasted from Excel.
+
+Figures brought in are never saved here: they become what the grid shows as
+typed (Swedish text), for the compiler to check before saving. Rows and columns
+are matched by their labels where the block has them, else by position.
+"""
+
+import io
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from .. import columns as table_columns, exact
+from ..documents import figures as printed
+from .errors import Invalid
+from .tables import ordered_rows, takes_values, typed_text
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS, MAX_COLUMNS = 500, 60
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_xlsx(table):
+    """The table as an Excel workbook: title, header (with group headers), every row
+    with the figures it prints, computed ones included, as numbers."""
+    shown = printed.printed_table(table)
+    cols = shown.columns
+    rows = ordered_rows(table)
+    figures = _printed_figures(table)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = _sheet_title(table.title)
+    ws.append([table.title + (f" ({table.unit})" if table.unit else "")])
+    ws["A1"].font = Font(bold=True, size=13)
+    line = 2
+    groups = table_columns.header_rows(cols)
+    if groups:
+        line += 1
+        column = 2
+        for label, span in groups:
+            ws.cell(row=line, column=column, value=label).font = Font(bold=True)
+            if span > 1:
+                ws.merge_cells(start_row=line, start_column=column, end_row=line,
+                               end_column=column + span - 1)
+                ws.cell(row=line, column=column).alignment = Alignment(horizontal="center")
+            column += span
+    line += 1
+    ws.cell(row=line, column=1, value="")
+    for j, column in enumerate(cols):
+        ws.cell(row=line, column=j + 2, value=column.label).font = Font(bold=True)
+    for row, values in zip(rows, figures):
+        line += 1
+        ws.cell(row=line, column=1, value=row.label).font = Font(bold=row.strong)
+        for j, (value, column) in enumerate(zip(values, cols)):
+            cell = ws.cell(row=line, column=j + 2, value=value)
+            cell.number_format = _number_format(table_columns.decimals(row, j, column),
+                                                column.suffix)
+            cell.font = Font(bold=row.strong)
+    ws.column_dimensions["A"].width = max([len(r.label) for r in rows] + [12]) + 2
+    for j, column in enumerate(cols):
+        ws.column_dimensions[get_column_letter(j + 2)].width = max(len(column.label), 10) + 2
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _printed_figures(table):
+    """Per row and column the figure the table prints: the reported one where a
+    computed cell has it, else the computed one (exact; None where there is none)."""
+    from .tables import grid
+
+    _, computed = grid(table)
+    out = []
+    for row, cells in zip(ordered_rows(table), computed):
+        values = []
+        for j, cell in enumerate(cells):
+            reported = row.values[j] if row.values and j < len(row.values) else None
+            values.append(reported if reported is not None else cell.value)
+        out.append(values)
+    return out
+
+
+def _number_format(decimals, suffix):
+    number = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if suffix:
+        number += '"' + suffix.replace('"', "") + '"'
+    return number
+
+
+def _sheet_title(title):
+    clean = "".join(ch for ch in title if ch not in '[]:*?/\\').strip()
+    return clean[:31] or "Tabell"
+
+
+def read_xlsx(data):
+    """An uploaded .xlsx → its first sheet as rows of cell values; Invalid when it
+    cannot be read."""
+    if not data:
+        raise Invalid("Välj en Excelfil (.xlsx) att läsa in.")
+    if len(data) > MAX_BYTES:
+        raise Invalid("Filen är för stor (högst 5 MB).")
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise Invalid("Filen kunde inte läsas som en Excelfil (.xlsx).") from None
+    try:
+        ws = wb.worksheets[0]
+        block = []
+        for row in ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True):
+            block.append(list(row))
+    except (KeyError, ValueError, TypeError):
+        raise Invalid("Filen kunde inte läsas som en Excelfil (.xlsx).") from None
+    finally:
+        wb.close()
+    return block
+
+
+def read_pasted(text):
+    """A block of cells copied from Excel (tab between cells, a line a row)."""
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines:
+        raise Invalid("Klistra in cellerna från Excel först.")
+    return [line.split("\t")[:MAX_COLUMNS] for line in lines[:MAX_ROWS]]
+
+
+def _text(value):
+    """A cell as the grid's Swedish input text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float, Decimal)):
+        return typed_text(exact.to_decimal(value))
+    return str(value).strip()
+
+
+def _norm(text):
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _matches(cells, labels):
+    wanted = {_norm(label) for label in labels}
+    return sum(1 for c in cells if _norm(c) and _norm(c) in wanted)
+
+
+def place(table, block):
+    """Where the block's figures go: ({(row, column): text}, notes in Swedish).
+
+    A row of the block that names the table's columns is its header; a column that
+    names the table's rows is its label column. Without them, the block is the
+    figures alone, row for row and column for column, from the first row (or from
+    the first row that takes figures, where the block has exactly as many rows)."""
+    block = [[_text(v) for v in row] for row in block]
+    block = [row for row in block if any(row)]
+    if not block:
+        raise Invalid("Det finns inga celler att läsa in.")
+    rows = ordered_rows(table)
+    cols = table_columns.columns_of(table)
+    row_labels = [r.label for r in rows]
+    col_labels = [c.label for c in cols]
+    width = max(len(r) for r in block)
+    block = [r + [""] * (width - len(r)) for r in block]
+
+    header = next((k for k, r in enumerate(block[:5])
+                   if _matches(r, col_labels) >= max(1, (len(cols) + 1) // 2)), None)
+    data = block[header + 1:] if header is not None else block
+    label_col = next((c for c in range(min(width, 3))
+                      if _matches([r[c] for r in data], row_labels) >= max(1, len(data) // 2)),
+                     None)
+
+    if header is not None:
+        by_label = {_norm(label): j for j, label in enumerate(col_labels)}
+        column_of = {c: by_label[_norm(v)] for c, v in enumerate(block[header])
+                     if _norm(v) in by_label}
+    else:
+        first = 0 if label_col is None else label_col + 1
+        column_of = {first + j: j for j in range(len(cols)) if first + j < width}
+
+    if label_col is not None:
+        by_label = {}
+        for i, label in enumerate(row_labels):
+            by_label.setdefault(_norm(label), i)
+        row_of = {k: by_label[_norm(r[label_col])] for k, r in enumerate(data)
+                  if _norm(r[label_col]) in by_label}
+    else:
+        taking = [i for i, r in enumerate(rows) if takes_values(r)]
+        targets = taking if len(data) == len(taking) else list(range(len(rows)))
+        row_of = {k: i for k, i in zip(range(len(data)), targets)}
+
+    cells, skipped_rows, outside = {}, set(), 0
+    for k, r in enumerate(data):
+        if k not in row_of:
+            if any(v for c, v in enumerate(r) if c != label_col):
+                outside += 1
+            continue
+        i = row_of[k]
+        for c, j in column_of.items():
+            value = r[c]
+            if not takes_values(rows[i]):
+                if value:
+                    skipped_rows.add(rows[i].label)
+                continue
+            cells[(i, j)] = value
+    notes = []
+    if skipped_rows:
+        names = ", ".join(f"”{x}”" for x in sorted(skipped_rows))
+        notes.append(f"Raden {names} räknas fram i tabellen; dess värden i Excel lästes inte in."
+                     if len(skipped_rows) == 1 else
+                     f"Raderna {names} räknas fram i tabellen; deras värden i Excel lästes "
+                     "inte in.")
+    if outside:
+        notes.append(f"{_count_rows(outside)} i Excel kunde inte kopplas till någon rad i "
+                     "tabellen och lästes inte in.")
+    if not cells:
+        raise Invalid("Inga värden kunde kopplas till tabellens rader och kolumner. Ta med "
+                      "radernas etiketter och kolumnernas rubriker, eller bara siffrorna i "
+                      "tabellens ordning.")
+    return cells, notes
+
+
+def _count_rows(n):
+    return "En rad" if n == 1 else f"{n} rader"
