@@ -59,6 +59,8 @@ def test_the_definition_editor_builds_a_formula_in_words(open_page):
     expect(page.locator("#r-2-words")).to_have_text(
         "= Kostnad för placeringar − Avgår: ersättningar och intäkter")
     page.get_by_role("button", name="Lägg till rad").click()
+    # The new row comes back from the server; its script must be listening before we pick.
+    page.wait_for_load_state("load")
     page.locator("#r-5-label").fill("Kostnad per dygn i kronor")
     page.locator("#r-5-kind").select_option("formula")
     expect(page.locator("#r-5-formula")).to_be_visible()
