@@ -3,7 +3,8 @@ models, write back."""
 
 import json
 
-from .faults import Fault, PlanFileError
+from .. import jsonin
+from .faults import Fault, PlanFileError, json_path
 from .references import reference_faults
 from .schema import schema_faults
 from .texts import sanitized
@@ -16,7 +17,9 @@ def parse(raw):
     try:
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8")
-        return json.loads(raw)
+        return jsonin.loads(raw)
+    except jsonin.JsonInputError as e:
+        raise PlanFileError([Fault(json_path(f.parts), f.message) for f in e.faults]) from None
     except UnicodeDecodeError as e:
         raise PlanFileError([Fault("$", f"filen är inte UTF-8 (byte {e.start})")]) from None
     except json.JSONDecodeError as e:

@@ -74,8 +74,8 @@ def register_blueprints(app):
         if is_api():
             return error(e.code, API_ERRORS.get(e.code, e.description))
         title, message = PAGE_ERRORS.get(e.code, (e.name, e.description))
-        if e.code == 429:
-            message = e.description or message
+        if e.description and e.description != type(e).description:
+            message = e.description  # our own words (Swedish), not Werkzeug's default
         return render_template("error.html", title=title, message=message), e.code
 
     @app.errorhandler(ServiceError)

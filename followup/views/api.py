@@ -8,6 +8,10 @@ from ..services.errors import Conflict, Invalid, ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+# A comment is at most 100 000 characters of HTML; escaped as JSON that stays well
+# within this. Larger bodies are refused (413) before they are read.
+MAX_BODY = 2 * 1024 * 1024
+
 
 def error(status, message, **extra):
     response = jsonify({"error": message, **extra})
@@ -15,6 +19,11 @@ def error(status, message, **extra):
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="followup"'
     return response
+
+
+@bp.before_request
+def limit_body():
+    request.max_content_length = MAX_BODY
 
 
 @bp.before_request
