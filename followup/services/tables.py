@@ -20,7 +20,8 @@ from .errors import Forbidden, Invalid
 _GROUPED = re.compile(r"^-?\d{1,3}( \d{3})+(,\d+)?$")
 _PLAIN = re.compile(r"^-?\d+(,\d+)?$")
 _WIDE_SPACES = re.compile(r"[\u00a0\u202f\u2009]")
-_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,79}$")
+# A row key is named in formulas: a plan-file key that is also a name there.
+_ROW_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 
 
 def parse_number(text):
@@ -120,9 +121,9 @@ def parse_definition(text):
         if not label:
             errors.append(f"rad {number}: etiketten saknas")
             continue
-        if key and not _KEY.match(key):
-            errors.append(f"rad {number}: nyckeln ”{key}” får bara innehålla bokstäver a–z, "
-                          "siffror och _ och inte börja med en siffra")
+        if key and not _ROW_KEY.match(key):
+            errors.append(f"rad {number}: nyckeln ”{key[:80]}” får bara innehålla bokstäver a–z, "
+                          "siffror och _ och ska börja med en bokstav (högst 80 tecken)")
         reported = formula.endswith("+")
         formula = formula.rstrip("+").strip() or None
         try:
@@ -164,9 +165,7 @@ def define_table(user, plan, table, *, key, title, unit, columns, rows, chart=No
     if not specs:
         raise Invalid("Tabellen behöver minst en rad.")
     if table is None:
-        key = inputs.text(key, "Nyckeln", 80, required=True)
-        if not re.match(r"^[a-z0-9][a-z0-9_-]*$", key):
-            raise Invalid("Tabellens nyckel får bara innehålla små bokstäver, siffror, - och _.")
+        key = inputs.key(key, "Tabellens nyckel")
         if any(t.key == key for t in plan.tables):
             raise Invalid(f"Tabellen {key} finns redan.")
         table = FigureTable(plan=plan, key=key, position=len(plan.tables), rows=[])
