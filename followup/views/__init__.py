@@ -40,6 +40,7 @@ NAV = {
 
 
 def register_blueprints(app):
+    from .account import bp as account_bp
     from .api import bp as api_bp
     from .api import error
     from .auth import bp as auth_bp
@@ -54,7 +55,7 @@ def register_blueprints(app):
     from .users import bp as users_bp
 
     for bp in (main_bp, auth_bp, followups_bp, review_bp, structure_bp, users_bp, memos_bp,
-               memo_editor_bp, tables_bp, controls_bp, api_bp):
+               memo_editor_bp, tables_bp, controls_bp, account_bp, api_bp):
         app.register_blueprint(bp)
     # The API reads no cookies (bearer tokens only), so a forged cross-site request
     # carries no credentials: it alone is exempt from CSRF tokens.

@@ -29,10 +29,10 @@ def limit_body():
 @bp.before_request
 def authenticate():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = (tokens.user_for_token(token.strip(), touch=request.method not in ("GET", "HEAD"))
-            if scheme.lower() == "bearer" else None)
+    user = tokens.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
-        return error(401, "Ogiltig eller saknad API-nyckel (Authorization: Bearer …).")
+        return error(401, "Ogiltig, utgången, återkallad eller saknad API-nyckel "
+                          "(Authorization: Bearer …).")
     g.api_user = user
 
 
