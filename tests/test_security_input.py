@@ -171,3 +171,13 @@ def test_a_surrogate_in_a_field_name_is_shown_escaped(cli, ctx, tmp_path):
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "nodes[0].followups: ett fältnamn innehåller ett ensamt surrogattecken" \
         in result.stderr
+
+
+def test_a_formula_nested_past_the_evaluator_is_refused_on_the_form(as_user):
+    sara = as_user("sara")
+    sara.get("/plans/SOC-2026/tabeller/ny")
+    for formula in ("-" * 900 + "a", "(" * 150 + "a" + ")" * 150):
+        response = sara.post("/plans/SOC-2026/tabeller/ny", {
+            "key": "djup", "title": "Djup", "columns": "Helår",
+            "rows": f"a; A\nb; B; {formula}"})
+        assert response.status_code == 422, formula[:20]
