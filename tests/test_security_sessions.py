@@ -165,3 +165,17 @@ def test_next_to_a_local_page_is_followed(browser, demo):
     response = browser.post("/login?next=/plans/SOC-2026/phases/december/nodes/u1%3Fx%3D1",
                             {"email": "anna@ekbacka.example", "password": PASSWORD})
     assert response.headers["Location"] == "/plans/SOC-2026/phases/december/nodes/u1?x=1"
+
+
+def test_security_events_are_logged_without_passwords(browser, demo, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="followup.security")
+    browser.login("anna@ekbacka.example", "fel-lösenord-123")
+    browser.login("anna@ekbacka.example")
+    browser.get("/mina")
+    browser.post("/logout")
+    lines = [r.getMessage() for r in caplog.records if r.name == "followup.security"]
+    assert [line.split()[0] for line in lines] == ["login.failed", "login", "logout"]
+    assert "anna@ekbacka.example" in lines[0] and "address=" in lines[0]
+    assert not any("fel-lösenord" in line or PASSWORD in line for line in lines)

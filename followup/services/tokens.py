@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ApiToken, User
 from ..models._types import utcnow
+from ..security_log import event
 from .errors import Invalid, NotFound
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -50,9 +51,11 @@ def create_token(user, name="API-nyckel", expires_on=None):
     if len(name) > 100:
         raise Invalid("Namnet får ha högst 100 tecken.")
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=_digest(token), name=name,
-                            expires_at=expiry(expires_on)))
+    row = ApiToken(user=user, token_hash=_digest(token), name=name,
+                   expires_at=expiry(expires_on))
+    db.session.add(row)
     db.session.commit()
+    event("token.created", user_id=user.id, token=row.id, name=name)
     return token
 
 
@@ -70,6 +73,7 @@ def revoke_token(user, token_id):
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         db.session.commit()
+        event("token.revoked", user_id=user.id, token=row.id)
     return row
 
 

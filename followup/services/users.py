@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash
 from ..extensions import db
 from ..models import Plan, Role, Unit, UnitMembership, User
 from ..models.user import ROLE_LABELS
+from ..security_log import event
 from . import passwords
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -84,6 +85,8 @@ def update_user(actor, user, *, name, role, unit_ids, active, password=None):
         user.set_password(password)
     if password or role is not user.role or (user.active and not active):
         user.end_sessions()
+        event("user.changed", user_id=user.id, by=actor.id, password=bool(password),
+              role=f"{user.role.value}->{role.value}", active=bool(active))
     user.name = name.strip()
     user.role = role
     user.active = bool(active)
@@ -118,6 +121,7 @@ def change_own_password(user, current, new):
     user.set_password(new)
     user.end_sessions()
     db.session.commit()
+    event("password.changed", user_id=user.id)
 
 
 def create_user(email, name, role, password, unit_specs=(), units=()):
@@ -136,6 +140,7 @@ def create_user(email, name, role, password, unit_specs=(), units=()):
     user.memberships = [UnitMembership(unit=u) for u in units]
     db.session.add(user)
     db.session.commit()
+    event("user.created", user_id=user.id, role=role.value)
     return user
 
 

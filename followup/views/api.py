@@ -1,9 +1,12 @@
 """The JSON API: bearer tokens only (no cookies, so no CSRF), Swedish error messages."""
 
+import logging
+
 from flask import Blueprint, current_app, g, jsonify, request
 
 from .. import openapi
 from ..openapi import describe
+from ..security_log import event
 from ..services import followups as fu
 from ..services import permissions, phases, tokens
 from ..services.errors import Conflict, Invalid, ServiceError
@@ -36,6 +39,7 @@ def authenticate():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     user = tokens.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
+        event("api.refused", logging.WARNING, path=request.path)
         return error(401, "Ogiltig, utgången, återkallad eller saknad API-nyckel "
                           "(Authorization: Bearer …).")
     g.api_user = user

@@ -1,5 +1,6 @@
 """Logging in and out; sessions that end; limits on failed logins."""
 
+import logging
 import math
 import time
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ from wtforms.validators import DataRequired, Length
 
 from ..extensions import db, limiter, login_manager
 from ..models import User
+from ..security_log import event
 from ..services import users
 
 bp = Blueprint("auth", __name__)
@@ -49,6 +51,8 @@ def end_idle_or_old_session():
     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
     lifetime = lifetime.total_seconds() if hasattr(lifetime, "total_seconds") else lifetime
     if seen is None or since is None or now - seen > idle or now - since > lifetime:
+        event("session.ended", user_id=session.get("_user_id"),
+              reason="idle" if seen is not None and now - seen > idle else "lifetime")
         logout_user()
         session.clear()
         flash(f"Du loggades ut efter {_minutes(idle)} utan aktivitet. Logga in igen."
@@ -107,8 +111,10 @@ def login():
     if form.validate_on_submit():
         user = users.authenticate(form.email.data, form.password.data)
         if user is None:
+            event("login.failed", logging.WARNING, email=form.email.data[:254])
             form.password.errors.append("Fel e-postadress eller lösenord.")
         else:
+            event("login", user_id=user.id)
             session.clear()  # a fresh session: no fixation across the login
             login_user(user)
             session.permanent = True
@@ -122,6 +128,8 @@ def login():
 def too_many_failures(e):
     limit = limiter.current_limit
     wait = max(1, int(limit.reset_at - time.time())) if limit is not None else 60
+    event("login.limited", logging.WARNING, email=(request.form.get("email") or "")[:254],
+          wait=wait)
     form = LoginForm(formdata=None)
     form.password.errors = [f"För många misslyckade inloggningar. Vänta {_minutes(wait)} "
                             "och försök igen."]
@@ -137,6 +145,7 @@ def logout():
     user = db.session.get(User, current_user.id)
     user.end_sessions()
     db.session.commit()
+    event("logout", user_id=user.id)
     logout_user()
     session.clear()
     flash("Du är utloggad.", "info")
