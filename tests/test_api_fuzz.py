@@ -11,7 +11,6 @@ The budget is bounded: FOLLOWUP_FUZZ_EXAMPLES examples per operation and mode (d
 """
 
 import os
-import threading
 from collections import Counter
 
 import pytest
@@ -22,7 +21,6 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                response_schema_conformance,
                                                status_code_conformance)
-from werkzeug.serving import make_server
 
 from followup import openapi
 from followup.services import tokens
@@ -35,19 +33,15 @@ REAL = {"plan_key": ["SOC-2026"], "phase_key": ["december", "augusti", "april"],
 TALLY = Counter()
 
 
-@pytest.fixture(scope="module")
-def live_api(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+@pytest.fixture(scope="module", autouse=True)
+def tally():
+    yield
     print(f"\nschemathesis: {sum(TALLY.values())} anrop, statuskoder {dict(sorted(TALLY.items()))}")
 
 
 @pytest.fixture
-def api_schema(live_api):
-    return schemathesis.openapi.from_url(live_api + "/api/openapi.json")
+def api_schema(live_server):
+    return schemathesis.openapi.from_url(live_server + "/api/openapi.json")
 
 
 def _operations(api_schema):

@@ -151,3 +151,16 @@ def test_a_hostile_level_label_is_escaped_in_the_chart(app, demo):
     svg = "".join(str(c.svg) for c in distributions.level_charts(demo.plan,
                                                                  demo.plan.phase("augusti")))
     assert "<script" not in svg and "&lt;script&gt;" in svg
+
+
+def test_an_appendix_with_several_charts_has_no_anchor_defined_twice(as_user, caplog):
+    import logging
+
+    from followup import pdf
+
+    pdf.forget_rendered()
+    caplog.set_level(logging.WARNING, logger="weasyprint")
+    response = as_user("per").get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/pdf/bilaga/1")
+    assert response.status_code == 200
+    twice = [r.getMessage() for r in caplog.records if "Anchor defined twice" in r.getMessage()]
+    assert twice == []
