@@ -181,3 +181,13 @@ def test_a_formula_nested_past_the_evaluator_is_refused_on_the_form(as_user):
             "key": "djup", "title": "Djup", "columns": "Helår",
             "rows": f"a; A\nb; B; {formula}"})
         assert response.status_code == 422, formula[:20]
+
+
+def test_cli_arguments_that_are_not_text_are_refused_in_one_line(cli, ctx):
+    for args in (["plan", "export", "SOC\x00"], ["user", "token", "a\udcff@x.se", "--name", "x"],
+                 ["user", "create", "a@x.se", "--name", "N\x00", "--role", "reader"]):
+        result = cli.invoke(args=args, input="ett-långt-lösenord-för-test\n")
+        assert result.exit_code == 2, args
+        assert "Traceback" not in result.output
+        assert "argumentet" in result.stderr and ("NUL" in result.stderr
+                                                  or "surrogat" in result.stderr)

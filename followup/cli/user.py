@@ -3,14 +3,14 @@
 import sys
 
 import click
-from flask.cli import AppGroup
+from . import CommandGroup
 
 from .. import formatting
 from ..models.user import ROLE_LABELS
 from ..services import tokens, users
 from ..services.errors import ServiceError
 
-user_cli = AppGroup("user", help="Hantera användare.")
+user_cli = CommandGroup("user", help="Hantera användare.")
 
 
 @user_cli.command("create")
