@@ -61,7 +61,8 @@ def _svg(fig, chart_id, alt):
     return Markup(svg)
 
 
-_STYLE = re.compile(r'<style type="text/css">\*\{stroke-linejoin: round; stroke-linecap: butt\}</style>')
+_STYLE = re.compile(
+    r'<style type="text/css">\*\{stroke-linejoin: round; stroke-linecap: butt\}</style>')
 _ID_REFERENCES = re.compile(r'(\bid="|\bxlink:href="#|\bhref="#|url\(#)([^"()]+)')
 
 

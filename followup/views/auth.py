@@ -50,13 +50,14 @@ def end_idle_or_old_session():
     idle = current_app.config["SESSION_IDLE_TIMEOUT"]
     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
     lifetime = lifetime.total_seconds() if hasattr(lifetime, "total_seconds") else lifetime
-    if seen is None or since is None or now - seen > idle or now - since > lifetime:
+    idle_out = seen is not None and now - seen > idle
+    if idle_out or seen is None or since is None or now - since > lifetime:
         event("session.ended", user_id=session.get("_user_id"),
-              reason="idle" if seen is not None and now - seen > idle else "lifetime")
+              reason="idle" if idle_out else "lifetime")
         logout_user()
         session.clear()
         flash(f"Du loggades ut efter {_minutes(idle)} utan aktivitet. Logga in igen."
-              if seen is not None and now - seen > idle else "Logga in igen.", "info")
+              if idle_out else "Logga in igen.", "info")
         return
     if now - seen >= 30:  # a cookie rewritten at most every half minute, not each request
         session["seen"] = now
