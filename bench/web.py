@@ -212,7 +212,7 @@ def main():
                             "    db.session.commit()"], cwd=ROOT, env=env, check=True)
         flask(env, "db", "upgrade")
         flask(env, "demo", "load")
-        token = flask(env, "user", "token", "sara.lind@ekbacka.example").strip()
+        token = flask(env, "user", "token", "sara.lind@ekbacka.example", "--name", "bench").strip()
         nodes = json.loads(subprocess.run(
             [PYTHON, "-c", "import json\nfrom app import app\n"
              "from followup.services import followups as fu\nwith app.app_context():\n"

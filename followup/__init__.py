@@ -27,6 +27,12 @@ def create_app(test_config=None, instance_path=None):
     limiter.init_app(app)
     login_manager.init_app(app)
 
+    from . import headers, request_input, security_log
+
+    headers.init_app(app)
+    request_input.init_app(app)
+    security_log.init_app(app)
+
     from .views import filters
 
     filters.register(app)

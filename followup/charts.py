@@ -5,10 +5,12 @@ searched and read aloud; the alternative says in words what the chart shows.
 """
 
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 
-from markupsafe import Markup
+from flask import g, has_app_context
+from markupsafe import Markup, escape
 
 TONE_COLOURS = {"good": "#2e7d4f", "partial": "#d9a22b", "bad": "#b33a3a",
                 "neutral": "#8a94a3", "not_applicable": "#c7ccd3", None: "#8a94a3"}
@@ -34,25 +36,60 @@ def _pyplot():
         "font.sans-serif": ["Liberation Sans", "DejaVu Sans"], "font.size": 9,
         "svg.hashsalt": "followup",  # the same data draws the same SVG
         "axes.spines.top": False, "axes.spines.right": False,
+        # Labels are data: "$\\frac{" is a title, not a formula to typeset (or to fail on).
+        "text.parse_math": False,
     })
     return plt
 
 
-def _svg(fig, title_id, alt):
+def _svg(fig, chart_id, alt):
     plt = _pyplot()
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]
-    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{title_id}" ', 1)
+    prefix = _unique_id(chart_id)
+    svg = _prefix_ids(svg, prefix)
+    # matplotlib's one style element would need an exception in the page's CSP; the
+    # same rule as inherited attributes on the root draws the same.
+    svg = _STYLE.sub("", svg, count=1)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{prefix}" '
+                               'stroke-linejoin="round" stroke-linecap="butt" ', 1)
     first_close = svg.index(">") + 1
-    svg = svg[:first_close] + f'<title id="{title_id}">{_escape(alt)}</title>' + svg[first_close:]
+    svg = svg[:first_close] + f'<title id="{prefix}">{escape(alt)}</title>' + svg[first_close:]
     return Markup(svg)
 
 
-def _escape(text):
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_STYLE = re.compile(
+    r'<style type="text/css">\*\{stroke-linejoin: round; stroke-linecap: butt\}</style>')
+_ID_REFERENCES = re.compile(r'(\bid="|\bxlink:href="#|\bhref="#|url\(#)([^"()]+)')
+
+
+def _unique_id(chart_id):
+    """The chart's id, made of safe characters and unique on the page being drawn.
+
+    Callers name charts after keys; the same chart may be drawn twice on a page (a
+    table after a section and in an appendix). Within one request (a page, a case
+    rendered to PDF) a repeated id gets -2, -3: the same data still draws the same SVG.
+    """
+    base = re.sub(r"[^A-Za-z0-9_-]+", "-", str(chart_id)).strip("-") or "diagram"
+    if not base[0].isalpha():
+        base = "diagram-" + base
+    if not has_app_context():
+        return base
+    taken = g.setdefault("chart_ids", set())
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _prefix_ids(svg, prefix):
+    """matplotlib names its elements figure_1, patch_1 …: the same in every chart. Each
+    id, and every reference to one, gets the chart's own prefix."""
+    return _ID_REFERENCES.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
 
 
 def stacked_levels(title, rows, levels, chart_id):

@@ -17,8 +17,12 @@ class Defaults:
     # plain-http address that is not local.
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "followup_session"
-    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # a working day, in seconds
-    LOGIN_RATE_LIMIT = "10 per minute;30 per hour"
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # a working day after login, in seconds
+    SESSION_IDLE_TIMEOUT = 60 * 60  # an hour without a request ends the session
+    # Failed logins (a right password costs nothing): per account, and per network
+    # address, higher, since a whole municipality may come through one proxy.
+    LOGIN_ACCOUNT_LIMIT = "5 per minute;20 per hour"
+    LOGIN_ADDRESS_LIMIT = "30 per minute;200 per hour"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # valid for the session: long edits must not lose their form

@@ -30,6 +30,11 @@ _ALLOWED_NODES = (ast.Expr, ast.Expression, ast.BinOp, ast.UnaryOp, ast.Name, as
                   *_OPERATORS)
 
 
+# Real formulas are a few keys and signs; a longer one can only nest deep enough to
+# exhaust the evaluator.
+MAX_LENGTH = 300
+
+
 class FormulaError(ValueError):
     """A formula that cannot be used; the message is Swedish and names the fault."""
 
@@ -57,12 +62,15 @@ def check(formula, earlier_keys, later_keys=(), what="rad"):
     """
     if what == "rad" and formula.strip() == SUM:
         return
+    if len(formula) > MAX_LENGTH:
+        raise FormulaError(f"en formel får ha högst {MAX_LENGTH} tecken")
     shapes = (f'formeln "{formula}" får bara innehålla {what}nycklar, tal, + - * / '
               f'och parenteser')
     evaluator = _evaluator({key: Decimal(1) for key in earlier_keys})
     try:
         parsed = evaluator.parse(formula)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError, simpleeval.InvalidExpression):
+        # Empty, not Python, NUL, or nested deeper than the parser goes.
         raise FormulaError(f'"{formula}" är ingen giltig formel') from None
     for node in ast.walk(parsed):
         if not isinstance(node, _ALLOWED_NODES) or (
@@ -82,7 +90,7 @@ def check(formula, earlier_keys, later_keys=(), what="rad"):
         pass  # the check uses 1 for every key; real figures decide
     except simpleeval.InvalidExpression:
         raise FormulaError(shapes) from None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError, MemoryError):
         raise FormulaError(f'"{formula}" är ingen giltig formel') from None
 
 

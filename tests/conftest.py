@@ -105,6 +105,20 @@ def _clean_database(request):
                     conn.execute(table.delete())
 
 
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app on a free loopback port, served in a thread: for the browser and the fuzzer."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
 @pytest.fixture
 def ctx(app):
     with app.app_context():

@@ -173,7 +173,7 @@ def test_unknown_api_route_and_method_are_json(client, demo, auth):
 
 
 def test_token_command_prints_a_token_that_works(cli, client, demo):
-    result = cli.invoke(args=["user", "token", "per@ekbacka.example"])
+    result = cli.invoke(args=["user", "token", "per@ekbacka.example", "--name", "Test"])
     assert result.exit_code == 0
     token = result.stdout.strip()
     assert client.get(BASE, headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -182,7 +182,7 @@ def test_token_command_prints_a_token_that_works(cli, client, demo):
     from followup.extensions import db
     from followup.models import ApiToken
     assert token not in db.session.scalar(select(ApiToken.token_hash))
-    assert cli.invoke(args=["user", "token", "nobody@x.se"]).exit_code == 1
+    assert cli.invoke(args=["user", "token", "nobody@x.se", "--name", "X"]).exit_code == 1
 
 
 def test_a_browser_session_cookie_does_not_authenticate_the_api(as_user):

@@ -54,3 +54,92 @@ def test_matrix(demo, action, role):
     else:
         with pytest.raises(Forbidden, match=expected):
             act(demo, user, action)
+
+
+# Separated duties (issue 9): a compiler manages reporters' and readers' accounts only;
+# approvers, compilers and administrators are an administrator's to make, change and
+# give passwords, so nobody who compiles can sign or log in as one who signs.
+NEW_PASSWORD = "ett-helt-nytt-och-långt-lösenord"
+USER_MATRIX = {
+    "create reporter": {"sara": OK, "it": OK, "anna": "strateg eller administratör",
+                        "lena": "strateg eller administratör", "per": "strateg eller administratör"},
+    "create reader": {"sara": OK, "it": OK, "anna": "strateg eller administratör",
+                      "lena": "strateg eller administratör", "per": "strateg eller administratör"},
+    "create compiler": {"sara": "bara en administratör", "it": OK,
+                        "anna": "strateg eller administratör", "lena": "strateg eller administratör",
+                        "per": "strateg eller administratör"},
+    "create approver": {"sara": "bara en administratör", "it": OK,
+                        "anna": "strateg eller administratör", "lena": "strateg eller administratör",
+                        "per": "strateg eller administratör"},
+    "create admin": {"sara": "bara en administratör", "it": OK,
+                     "anna": "strateg eller administratör", "lena": "strateg eller administratör",
+                     "per": "strateg eller administratör"},
+    "reset reporter's password": {"sara": OK, "it": OK, "lena": "strateg eller administratör",
+                                  "per": "strateg eller administratör"},
+    "reset approver's password": {"sara": "bara en administratör", "it": OK,
+                                  "anna": "strateg eller administratör",
+                                  "per": "strateg eller administratör"},
+    "reset admin's password": {"sara": "bara en administratör", "anna": "strateg eller administratör",
+                               "lena": "strateg eller administratör"},
+    "reset compiler's password": {"it": OK, "anna": "strateg eller administratör",
+                                  "lena": "strateg eller administratör"},
+    "make reporter an approver": {"sara": "bara en administratör", "it": OK,
+                                  "per": "strateg eller administratör"},
+    "make approver a reader": {"sara": "bara en administratör", "it": OK,
+                               "anna": "strateg eller administratör"},
+    "make reader a reporter": {"sara": OK, "it": OK, "lena": "strateg eller administratör"},
+}
+
+
+def act_on_users(demo, actor, action):
+    from followup.services import users
+
+    verb, _, rest = action.partition(" ")
+    if verb == "create":
+        role = rest
+        users.create_user_as(actor, f"ny-{role}@ekbacka.example", "Ny Person", role, NEW_PASSWORD)
+        return
+    if verb == "reset":
+        target = {"reporter's": demo.anna, "approver's": demo.lena, "admin's": demo.it,
+                  "compiler's": demo.sara}[rest.split()[0]]
+        users.update_user(actor, target, name=target.name, role=target.role, unit_ids=[
+            m.unit_id for m in target.memberships], active=True, password=NEW_PASSWORD)
+        return
+    target, new_role = {"make reporter an approver": (demo.anna, "approver"),
+                        "make approver a reader": (demo.lena, "reader"),
+                        "make reader a reporter": (demo.per, "reporter")}[action]
+    users.update_user(actor, target, name=target.name, role=new_role, unit_ids=[],
+                      active=True)
+
+
+@pytest.mark.parametrize("action, role", [(a, r) for a, roles in USER_MATRIX.items()
+                                          for r in roles])
+def test_user_matrix(demo, action, role):
+    from followup.services.users import UserError
+
+    expected = USER_MATRIX[action][role]
+    actor = getattr(demo, role)
+    if expected == OK:
+        act_on_users(demo, actor, action)
+    else:
+        with pytest.raises((Forbidden, UserError), match=expected):
+            act_on_users(demo, actor, action)
+
+
+def test_a_compiler_sees_only_reporter_and_reader_to_choose_and_cannot_open_an_approver(
+        as_user, demo):
+    sara = as_user("sara")
+    page = sara.get("/anvandare/").text
+    assert 'value="reporter"' in page and 'value="reader"' in page
+    for role in ("approver", "compiler", "admin"):
+        assert f'value="{role}"' not in page
+    assert f'href="/anvandare/{demo.lena.id}"' not in page
+    assert sara.get(f"/anvandare/{demo.lena.id}").status_code == 403
+    sara.get("/anvandare/")
+    response = sara.post(f"/anvandare/{demo.lena.id}", {
+        "name": "Lena", "role": "approver", "active": "y", "password": NEW_PASSWORD})
+    assert response.status_code == 403
+    from followup.extensions import db
+    from followup.models import User
+
+    assert not db.session.get(User, demo.lena.id).check_password(NEW_PASSWORD)

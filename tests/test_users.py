@@ -52,7 +52,7 @@ def test_every_role_of_the_design_exists(cli, plan, role):
      PASSWORD, "finns inte i planen ABC-2020"),
     (["inte-en-adress", "--name", "X", "--role", "reader"], PASSWORD, "är ingen e-postadress"),
     (["x@ekbacka.example", "--name", " ", "--role", "reader"], PASSWORD, "namnet får inte vara tomt"),
-    (["x@ekbacka.example", "--name", "X", "--role", "reader"], "kort", "minst 10 tecken"),
+    (["x@ekbacka.example", "--name", "X", "--role", "reader"], "kort", "minst 12 tecken"),
 ])
 def test_bad_input_is_refused_and_changes_nothing(cli, plan, args, password, message):
     before = snapshot()

@@ -5,12 +5,12 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from . import CommandGroup
 
 from .. import demo
 from ..models.user import ROLE_LABELS
 
-demo_cli = AppGroup("demo", help="Demodata.")
+demo_cli = CommandGroup("demo", help="Demodata.")
 
 CREDENTIALS_FILE = "demo-users.txt"
 

@@ -5,13 +5,13 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from . import CommandGroup
 
 from ..planfile import PlanFileError
 from ..services import plans
 from ..services.errors import ServiceError
 
-plan_cli = AppGroup("plan", help="Importera, exportera och lista planer.")
+plan_cli = CommandGroup("plan", help="Importera, exportera och lista planer.")
 
 
 @plan_cli.command("import")

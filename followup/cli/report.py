@@ -3,12 +3,12 @@
 import sys
 
 import click
-from flask.cli import AppGroup
+from . import CommandGroup
 
 from ..services import reports
 from ..services.errors import ServiceError
 
-report_cli = AppGroup("report", help="Tjänsteskrivelser och bilagor som PDF.")
+report_cli = CommandGroup("report", help="Tjänsteskrivelser och bilagor som PDF.")
 
 
 @report_cli.command("render")

@@ -3,12 +3,14 @@
 import sys
 
 import click
-from flask.cli import AppGroup
+from . import CommandGroup
 
+from .. import formatting
 from ..models.user import ROLE_LABELS
 from ..services import tokens, users
+from ..services.errors import ServiceError
 
-user_cli = AppGroup("user", help="Hantera användare.")
+user_cli = CommandGroup("user", help="Hantera användare.")
 
 
 @user_cli.command("create")
@@ -40,12 +42,52 @@ def list_command():
         click.echo(f"{user.email}\t{user.name}\t{user.role.value}{state}\t{units}")
 
 
-@user_cli.command("token")
-@click.argument("email")
-def token_command(email):
-    """Skapa en API-nyckel (bearer token) för användaren och skriv ut den. Den visas bara nu."""
+def _user(email):
     user = users.find_user(email)
     if user is None:
         click.echo(f"Fel: det finns ingen användare med e-postadressen {email}.", err=True)
         sys.exit(1)
-    click.echo(tokens.create_token(user))
+    return user
+
+
+@user_cli.command("token")
+@click.argument("email")
+@click.option("--name", required=True, help="Vad nyckeln används till, t.ex. \"Ekonomisystemet\".")
+@click.option("--expires", metavar="ÅÅÅÅ-MM-DD",
+              help=f"Sista giltighetsdag (högst {tokens.MAX_DAYS} dagar fram; "
+                   f"utan: om {tokens.DEFAULT_DAYS} dagar).")
+def token_command(email, name, expires):
+    """Skapa en API-nyckel (bearer token) för användaren och skriv ut den. Den visas bara nu."""
+    user = _user(email)
+    try:
+        click.echo(tokens.create_token(user, name, expires))
+    except ServiceError as e:
+        click.echo(f"Fel: {e.message}", err=True)
+        sys.exit(1)
+
+
+@user_cli.command("tokens")
+@click.argument("email")
+def tokens_command(email):
+    """Lista användarens API-nycklar: nummer, namn, skapad, sista dag, senast använd, läge."""
+    rows = tokens.list_tokens(_user(email))
+    if not rows:
+        click.echo("Inga API-nycklar.")
+    for row in rows:
+        click.echo("\t".join([str(row.id), row.name, formatting.local_time(row.created_at),
+                              formatting.iso_date(row.expires_at) if row.expires_at else "–",
+                              formatting.local_time(row.last_used_at) if row.last_used_at
+                              else "aldrig använd", tokens.state(row)]))
+
+
+@user_cli.command("revoke-token")
+@click.argument("email")
+@click.argument("number", type=int)
+def revoke_token_command(email, number):
+    """Återkalla användarens API-nyckel med numret NUMBER (se user tokens)."""
+    try:
+        row = tokens.revoke_token(_user(email), number)
+    except ServiceError as e:
+        click.echo(f"Fel: {e.message}", err=True)
+        sys.exit(1)
+    click.echo(f"API-nyckeln {row.id} ({row.name}) är återkallad.")

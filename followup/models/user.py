@@ -39,6 +39,9 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(Enum(Role, name="role", native_enum=False, length=20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the login a session cookie carries: raising it ends every session the
+    # user has (logout, a new password, a new role, deactivation).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list["UnitMembership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -50,6 +53,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):  # Flask-Login: a deactivated user cannot log in
         return self.active
+
+    def get_id(self):
+        # Flask-Login's alternative id: a cookie from before the generation changed
+        # names nobody (services/sessions.py).
+        return f"{self.id}:{self.session_generation}"
+
+    def end_sessions(self):
+        self.session_generation = (self.session_generation or 0) + 1
 
     def set_password(self, password):
         # Salted scrypt; the tests lower its cost through PASSWORD_HASH_METHOD.
@@ -78,12 +89,16 @@ class UnitMembership(db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token; only its SHA-256 is stored."""
+    """A bearer token; only its SHA-256 is stored. It works until it expires or is
+    revoked; a revoked token stays listed, so one can see what it was."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")

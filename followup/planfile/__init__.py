@@ -4,7 +4,8 @@ models, write back."""
 import json
 from decimal import Decimal
 
-from .faults import Fault, PlanFileError
+from .. import jsonin
+from .faults import Fault, PlanFileError, json_path
 from .references import reference_faults
 from .schema import schema_faults
 from .texts import sanitized
@@ -18,24 +19,17 @@ def parse(raw):
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8")
         # Numbers with a fraction are read as exact decimals: a table value 1.247 is
-        # written back as 1.247 (FORMAT.md allows no NaN or Infinity).
-        return json.loads(raw, parse_float=Decimal, parse_constant=_not_a_number)
+        # written back as 1.247. NaN, Infinity and numbers beyond the limits are faults
+        # with their JSON path (jsonin).
+        return jsonin.loads(raw, parse_float=Decimal)
+    except jsonin.JsonInputError as e:
+        raise PlanFileError([Fault(json_path(f.parts), f.message) for f in e.faults]) from None
     except UnicodeDecodeError as e:
         raise PlanFileError([Fault("$", f"filen är inte UTF-8 (byte {e.start})")]) from None
-    except _NotANumber as e:
-        raise PlanFileError([Fault("$", f"{e} är inget tal i JSON; skriv talet eller null")]) from None
     except json.JSONDecodeError as e:
         raise PlanFileError(
             [Fault("$", f"ogiltig JSON på rad {e.lineno}, kolumn {e.colno}: {_reason(e.msg)}")]
         ) from None
-
-
-class _NotANumber(ValueError):
-    pass
-
-
-def _not_a_number(name):
-    raise _NotANumber(name)
 
 
 _REASONS = {

@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from ..jsonin import escaped
+
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
@@ -15,7 +17,7 @@ def json_path(parts):
         elif _PLAIN_KEY.match(part):
             out += f".{part}" if out else part
         else:
-            out += '["' + part.replace('"', '\\"') + '"]'
+            out += '["' + escaped(part).replace('"', '\\"') + '"]'
     return out or "$"
 
 

@@ -4,7 +4,22 @@ with a Swedish message that names the field."""
 
 from datetime import date
 
+from ..planfile.schema import KEY_PATTERN
 from .errors import Invalid
+
+KEY_RULE = ("får bara innehålla bokstäver a–z och A–Z, siffror och - _ . och ska börja "
+            "med en bokstav eller siffra (högst 80 tecken)")
+
+
+def key(value, what):
+    """A key as the plan file allows it (``^[A-Za-z0-9][A-Za-z0-9_.-]*$``, at most 80):
+    keys become parts of addresses and element ids, so nothing else gets in."""
+    value = (value or "").strip()
+    if not value:
+        raise Invalid(f"{what} får inte vara tom.")
+    if len(value) > 80 or not KEY_PATTERN.match(value):
+        raise Invalid(f"{what} ”{value[:80]}” {KEY_RULE}.")
+    return value
 
 
 def text(value, what, limit=2000, required=False):

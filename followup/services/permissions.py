@@ -29,6 +29,15 @@ def is_admin(user):
     return user is not None and user.active and user.role is Role.admin
 
 
+# A compiler manages the accounts of those who report and read, nobody else's.
+COMPILER_MANAGED_ROLES = frozenset({Role.reporter, Role.reader})
+
+
+def may_manage(actor, target_role):
+    """Whether ``actor`` may create, change or set the password of a user with that role."""
+    return is_admin(actor) or (is_compiler(actor) and target_role in COMPILER_MANAGED_ROLES)
+
+
 def require_user_manager(user):
     if not (is_compiler(user) or is_admin(user)):
         raise Forbidden("Bara strateg eller administratör får hantera användare.")

@@ -11,15 +11,6 @@ from .errors import Invalid
 
 TONES = {"good": "Bra", "partial": "Delvis", "bad": "Dåligt", "neutral": "Neutral",
          "not_applicable": "Ej tillämpligt"}
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
-
-
-def _key(value, what):
-    value = (value or "").strip()
-    if not _KEY.match(value):
-        raise Invalid(f"{what} får bara innehålla små bokstäver a–z, siffror, - och _ "
-                      "och börja med en bokstav eller siffra.")
-    return value
 
 
 def _siblings(plan, parent):
@@ -38,7 +29,7 @@ def _unit(plan, unit_key):
 
 def _fresh_node_key(plan, node_type, number):
     base = f"{node_type.key}-{number}" if number else node_type.key
-    base = re.sub(r"[^a-z0-9_-]+", "-", base.lower()).strip("-") or "nod"
+    base = re.sub(r"[^a-z0-9_-]+", "-", base.lower()).strip("-")[:70].strip("-") or "nod"
     taken = set(db.session.scalars(select(Node.key).where(Node.plan_id == plan.id)))
     key, n = base, 2
     while key in taken:
@@ -176,7 +167,7 @@ def put_back(user, node):
 
 def add_unit(user, plan, *, key, name):
     permissions.require_compiler(user)
-    key = _key(key, "Enhetens nyckel")
+    key = inputs.key(key, "Enhetens nyckel")
     if any(u.key == key for u in plan.units):
         raise Invalid(f'Enheten "{key}" finns redan.')
     unit = Unit(plan=plan, key=key, name=inputs.text(name, "Namnet", 200, required=True),
@@ -210,7 +201,7 @@ def update_level(user, level, *, label, text, tone, done):
 
 def add_level(user, scale, *, key, label, text, tone, done):
     permissions.require_compiler(user)
-    key = _key(key, "Nivåns nyckel")
+    key = inputs.key(key, "Nivåns nyckel")
     if scale.level(key) is not None:
         raise Invalid(f'Nivån "{key}" finns redan i skalan.')
     label, text, tone = _level_fields(label, text, tone)

@@ -9,8 +9,10 @@ from werkzeug.security import check_password_hash
 
 from ..extensions import db
 from ..models import Plan, Role, Unit, UnitMembership, User
+from ..models.user import ROLE_LABELS
+from ..security_log import event
+from . import passwords
 
-MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -43,13 +45,18 @@ def find_units(specs):
 
 
 def _check_role_change(actor, role, target=None):
-    """Only an administrator makes, edits or unmakes administrators."""
+    """Separated duties: a compiler manages reporters and readers only; approvers,
+    compilers and administrators are made, changed and given passwords by an
+    administrator. So nobody who compiles can also sign, or log in as one who signs."""
     from . import permissions
 
     permissions.require_user_manager(actor)
-    touches_admin = role is Role.admin or (target is not None and target.role is Role.admin)
-    if touches_admin and not permissions.is_admin(actor):
-        raise UserError("bara en administratör får ge eller ändra administratörsbehörighet")
+    if permissions.is_admin(actor):
+        return
+    for r in (role, target.role if target is not None else None):
+        if r is not None and r not in permissions.COMPILER_MANAGED_ROLES:
+            raise UserError("bara en administratör får skapa eller ändra användare med rollen "
+                            f"{ROLE_LABELS[r].lower()}")
 
 
 def all_units():
@@ -65,6 +72,8 @@ def create_user_as(actor, email, name, role, password, unit_ids=()):
 
 
 def update_user(actor, user, *, name, role, unit_ids, active, password=None):
+    """Change a user. A new password, a new role or a deactivation ends every session
+    the user has: what they could do before must not outlive the change."""
     role = parse_role(role) if isinstance(role, str) else role
     _check_role_change(actor, role, user)
     if not name.strip():
@@ -72,8 +81,12 @@ def update_user(actor, user, *, name, role, unit_ids, active, password=None):
     if user.id == actor.id and (not active or role is not user.role):
         raise UserError("du kan inte ändra din egen roll eller stänga av dig själv")
     if password:
-        _check_password(password)
+        _check_password(password, name, user.email)
         user.set_password(password)
+    if password or role is not user.role or (user.active and not active):
+        user.end_sessions()
+        event("user.changed", user_id=user.id, by=actor.id, password=bool(password),
+              role=f"{user.role.value}->{role.value}", active=bool(active))
     user.name = name.strip()
     user.role = role
     user.active = bool(active)
@@ -93,9 +106,22 @@ def _units_by_id(unit_ids):
     return units
 
 
-def _check_password(password):
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken")
+def _check_password(password, name, email):
+    refused = passwords.refusal(password, name, email)
+    if refused:
+        raise UserError(refused)
+
+
+def change_own_password(user, current, new):
+    """The user's own new password, given the current one. Every other session of the
+    user ends; the caller logs the current one in again."""
+    if not user.check_password(current or ""):
+        raise UserError("det nuvarande lösenordet stämmer inte")
+    _check_password(new or "", user.name, user.email)
+    user.set_password(new)
+    user.end_sessions()
+    db.session.commit()
+    event("password.changed", user_id=user.id)
 
 
 def create_user(email, name, role, password, unit_specs=(), units=()):
@@ -104,7 +130,7 @@ def create_user(email, name, role, password, unit_specs=(), units=()):
         raise UserError(f'"{email}" är ingen e-postadress')
     if not name.strip():
         raise UserError("namnet får inte vara tomt")
-    _check_password(password or "")
+    _check_password(password or "", name, email)
     role = parse_role(role) if isinstance(role, str) else role
     if db.session.scalar(select(User).where(User.email == email)):
         raise UserError(f"det finns redan en användare med e-postadressen {email}")
@@ -114,6 +140,7 @@ def create_user(email, name, role, password, unit_specs=(), units=()):
     user.memberships = [UnitMembership(unit=u) for u in units]
     db.session.add(user)
     db.session.commit()
+    event("user.created", user_id=user.id, role=role.value)
     return user
 
 

@@ -42,6 +42,7 @@ NAV = {
 def register_blueprints(app):
     from . import api_record  # noqa: F401  (routes on the API blueprint)
     from . import api_tables  # noqa: F401  (its routes are on the API blueprint)
+    from .account import bp as account_bp
     from .api import bp as api_bp
     from .api import error
     from .auth import bp as auth_bp
@@ -56,7 +57,7 @@ def register_blueprints(app):
     from .users import bp as users_bp
 
     for bp in (main_bp, auth_bp, followups_bp, review_bp, structure_bp, users_bp, memos_bp,
-               memo_editor_bp, tables_bp, controls_bp, api_bp):
+               memo_editor_bp, tables_bp, controls_bp, account_bp, api_bp):
         app.register_blueprint(bp)
     # The API reads no cookies (bearer tokens only), so a forged cross-site request
     # carries no credentials: it alone is exempt from CSRF tokens.
@@ -76,8 +77,8 @@ def register_blueprints(app):
         if is_api():
             return error(e.code, API_ERRORS.get(e.code, e.description))
         title, message = PAGE_ERRORS.get(e.code, (e.name, e.description))
-        if e.code == 429:
-            message = e.description or message
+        if e.description and e.description != type(e).description:
+            message = e.description  # our own words (Swedish), not Werkzeug's default
         return render_template("error.html", title=title, message=message), e.code
 
     @app.errorhandler(ServiceError)

@@ -1,12 +1,21 @@
 """The JSON API: bearer tokens only (no cookies, so no CSRF), Swedish error messages."""
 
-from flask import Blueprint, g, jsonify, request
+import logging
 
+from flask import Blueprint, current_app, g, jsonify, request
+
+from .. import openapi
+from ..openapi import describe
+from ..security_log import event
 from ..services import followups as fu
 from ..services import permissions, phases, tokens
 from ..services.errors import Conflict, Invalid, ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+# A comment is at most 100 000 characters of HTML; escaped as JSON that stays well
+# within this. Larger bodies are refused (413) before they are read.
+MAX_BODY = 2 * 1024 * 1024
 
 
 def error(status, message, **extra):
@@ -18,12 +27,21 @@ def error(status, message, **extra):
 
 
 @bp.before_request
+def limit_body():
+    request.max_content_length = MAX_BODY
+
+
+@bp.before_request
 def authenticate():
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "openapi", {}).get("public"):
+        return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = (tokens.user_for_token(token.strip(), touch=request.method not in ("GET", "HEAD"))
-            if scheme.lower() == "bearer" else None)
+    user = tokens.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
-        return error(401, "Ogiltig eller saknad API-nyckel (Authorization: Bearer …).")
+        event("api.refused", logging.WARNING, path=request.path)
+        return error(401, "Ogiltig, utgången, återkallad eller saknad API-nyckel "
+                          "(Authorization: Bearer …).")
     g.api_user = user
 
 
@@ -75,19 +93,29 @@ PHASE = "/plans/<plan_key>/phases/<phase_key>"
 FOLLOWUP = PHASE + "/followups/<node_key>"
 
 
+@bp.get("/openapi.json")
+@describe("Den här beskrivningen av API:et (OpenAPI 3.1).", response="OpenAPI", public=True)
+def openapi_description():
+    return jsonify(openapi.build(current_app))
+
+
 @bp.get(PHASE + "/followups")
+@describe("Alla uppföljda noder i fasen, i trädets ordning.", response="FollowupList")
 def list_followups(plan_key, phase_key):
     plan, phase, _ = locate(plan_key, phase_key)
     return jsonify([followup_json(c) for c in fu.phase_overview(plan, phase)])
 
 
 @bp.get(FOLLOWUP)
+@describe("En nods uppföljning i fasen.", response="Followup")
 def get_followup(plan_key, phase_key, node_key):
     _, phase, node = locate(plan_key, phase_key, node_key)
     return jsonify(followup_json(fu.current(node, phase)))
 
 
 @bp.put(FOLLOWUP)
+@describe("Spara nivå och kommentar, byggt på en version.", response="Followup",
+          body="FollowupUpdate", body_required=True)
 def put_followup(plan_key, phase_key, node_key):
     _, phase, node = locate(plan_key, phase_key, node_key)
     data = body(("level", "comment", "version"), required=("level", "comment", "version"))
@@ -97,6 +125,8 @@ def put_followup(plan_key, phase_key, node_key):
 
 
 @bp.post(FOLLOWUP + "/submit")
+@describe("Skicka in uppföljningen (handläggare eller strateg).", response="Followup",
+          body="Version")
 def submit_followup(plan_key, phase_key, node_key):
     _, phase, node = locate(plan_key, phase_key, node_key)
     data = optional_body(("version",))
@@ -104,6 +134,8 @@ def submit_followup(plan_key, phase_key, node_key):
 
 
 @bp.post(FOLLOWUP + "/return")
+@describe("Återremittera med en anmärkning (strateg).", response="Followup", body="Return",
+          body_required=True)
 def return_followup(plan_key, phase_key, node_key):
     _, phase, node = locate(plan_key, phase_key, node_key)
     data = body(("remark", "version"), required=("remark",))
@@ -112,6 +144,7 @@ def return_followup(plan_key, phase_key, node_key):
 
 
 @bp.post(FOLLOWUP + "/approve")
+@describe("Godkänn uppföljningen (strateg).", response="Followup", body="Version")
 def approve_followup(plan_key, phase_key, node_key):
     _, phase, node = locate(plan_key, phase_key, node_key)
     data = optional_body(("version",))
@@ -124,12 +157,14 @@ def phase_json(phase):
 
 
 @bp.post(PHASE + "/open")
+@describe("Öppna fasen för rapportering (strateg).", response="Phase")
 def open_phase(plan_key, phase_key):
     _, phase, _ = locate(plan_key, phase_key)
     return jsonify(phase_json(phases.set_open(g.api_user, phase, True)))
 
 
 @bp.post(PHASE + "/close")
+@describe("Stäng fasen för rapportering (strateg).", response="Phase")
 def close_phase(plan_key, phase_key):
     _, phase, _ = locate(plan_key, phase_key)
     return jsonify(phase_json(phases.set_open(g.api_user, phase, False)))

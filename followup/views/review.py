@@ -31,6 +31,15 @@ def index():
     return render_template("review/none.html")
 
 
+FILTERS = ("enhet", "typ", "lage", "forsenade")
+
+
+def filter_args():
+    """The board's filters from the query, and nothing else: other parameters must not
+    reach url_for, where one named like the route's own (plan_key) would collide."""
+    return {k: request.args[k] for k in FILTERS if k in request.args}
+
+
 @bp.get("/<plan_key>/<phase_key>")
 def board(plan_key, phase_key):
     plan, phase, _ = fu.locate(plan_key, phase_key)
@@ -43,6 +52,7 @@ def board(plan_key, phase_key):
     return render_template(
         "review/board.html", plan=plan, phase=phase, filters=filters,
         result=progress(plan, phase, filters), states=list(FollowupState),
+        filter_args=filter_args(),
         charts=[*distributions.level_charts(plan, phase),
                 *[c for c in [distributions.control_chart(plan, phase)] if c]],
         form=BulkApproveForm(), phase_forms={
@@ -62,7 +72,7 @@ def approve_many(plan_key, phase_key):
             flash(f"{key}: {reason}", "error")
         if not approved and not refused:
             flash("Markera de uppföljningar som ska godkännas.", "info")
-    return redirect(url_for(".board", plan_key=plan.key, phase_key=phase.key, **request.args))
+    return redirect(url_for(".board", plan_key=plan.key, phase_key=phase.key, **filter_args()))
 
 
 @bp.post("/<plan_key>/faser/<phase_key>")

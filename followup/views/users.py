@@ -7,6 +7,7 @@ from ..extensions import db
 from ..models import Role, User
 from ..models.user import ROLE_LABELS
 from ..services import permissions, users
+from ..services.errors import Forbidden
 from .forms import UserForm, choices
 
 bp = Blueprint("users", __name__, url_prefix="/anvandare")
@@ -22,7 +23,7 @@ def _form(user=None):
     form = UserForm(obj=user) if user else UserForm()
     if user:
         del form.email  # the address is the login; it does not change here
-    roles = [r for r in Role if r is not Role.admin or permissions.is_admin(current_user)]
+    roles = [r for r in Role if permissions.may_manage(current_user, r)]
     form.role.choices = choices([(r.value, ROLE_LABELS[r]) for r in roles])
     if user and not form.is_submitted():
         form.role.data = user.role.value
@@ -32,9 +33,14 @@ def _form(user=None):
     return form
 
 
+def _manageable(user):
+    return permissions.may_manage(current_user, user.role)
+
+
 @bp.get("/")
 def index():
-    return render_template("admin/users.html", users=users.list_users(), form=_form())
+    return render_template("admin/users.html", users=users.list_users(), form=_form(),
+                           manageable=_manageable)
 
 
 @bp.post("/")
@@ -49,12 +55,16 @@ def create():
         else:
             flash(f"{user.name} är skapad.", "success")
             return redirect(url_for(".index"))
-    return render_template("admin/users.html", users=users.list_users(), form=form), 422
+    return render_template("admin/users.html", users=users.list_users(), form=form,
+                           manageable=_manageable), 422
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
 def edit(user_id):
     user = db.get_or_404(User, user_id)
+    if not _manageable(user):
+        raise Forbidden("Bara en administratör får ändra användare med rollen "
+                        f"{ROLE_LABELS[user.role].lower()}.")
     form = _form(user)
     if form.validate_on_submit():
         try:

@@ -1,0 +1,90 @@
+"""Keys enter only as the plan file allows them (``^[A-Za-z0-9][A-Za-z0-9_.-]*$``, at
+most 80 characters), through every form as through import: they become parts of
+addresses and element ids (issue 9: keys with / or quotes got in and broke pages)."""
+
+import pytest
+
+from .conftest import snapshot
+
+STRUCTURE = "/plans/SOC-2026/struktur"
+BAD_KEYS = ['g" onload="alert(1)', "a/b", "../x", "-a", ".a", "a b", "å", "x" * 81, ""]
+
+
+def _post(sara, url, data):
+    sara.get(url.rsplit("/", 1)[0] + "/" if "tabeller" not in url else url)
+    before = snapshot()
+    response = sara.post(url, data)
+    return response, before
+
+
+@pytest.mark.parametrize("key", BAD_KEYS)
+def test_a_unit_key_outside_the_pattern_is_refused(as_user, key):
+    sara = as_user("sara")
+    response, before = _post(sara, STRUCTURE + "/enheter", {"key": key, "name": "Ny enhet"})
+    assert response.status_code == 422 and "nyckel" in response.text.lower()
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("key", BAD_KEYS)
+def test_a_level_key_outside_the_pattern_is_refused(as_user, key):
+    sara = as_user("sara")
+    response, before = _post(sara, STRUCTURE + "/skalor/assignment_status", {
+        "ny-assignment_status-key": key, "ny-assignment_status-label": "Ny",
+        "ny-assignment_status-tone": "good"})
+    assert response.status_code in (302, 422)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("key", BAD_KEYS)
+def test_a_table_key_outside_the_pattern_is_refused(as_user, key):
+    sara = as_user("sara")
+    response, before = _post(sara, "/plans/SOC-2026/tabeller/ny", {
+        "key": key, "title": "Volymer", "columns": "Helår", "rows": "bou; Barn och unga"})
+    assert response.status_code == 422 and "nyckel" in response.text
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("key", ["_x", "1x", "a-b", "a.b", 'x"y', "x" * 81])
+def test_a_row_key_must_also_be_a_name_in_formulas(as_user, key):
+    sara = as_user("sara")
+    response, before = _post(sara, "/plans/SOC-2026/tabeller/ny", {
+        "key": "volymer", "title": "Volymer", "columns": "Helår", "rows": f"{key}; Rad"})
+    assert response.status_code == 422 and "nyckeln" in response.text
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("key", BAD_KEYS)
+def test_a_control_point_key_outside_the_pattern_is_refused(as_user, key):
+    sara = as_user("sara")
+    sara.get("/plans/SOC-2026/internkontroll/")
+    before = snapshot()
+    response = sara.post("/plans/SOC-2026/internkontroll/", {
+        "ny-key": key, "ny-control": "Stickprov på fakturor"})
+    assert response.status_code == 302 and snapshot() == before
+    assert "Nyckeln" in sara.get("/plans/SOC-2026/internkontroll/").text
+
+
+def test_keys_the_pattern_allows_are_taken(as_user):
+    sara = as_user("sara")
+    sara.get("/plans/SOC-2026/internkontroll/")
+    sara.post("/plans/SOC-2026/internkontroll/", {
+        "ny-key": "IK.6-b_2", "ny-control": "Stickprov på fakturor"})
+    assert "IK.6-b_2" in sara.get("/plans/SOC-2026/internkontroll/").text
+    sara.get(STRUCTURE + "/")
+    assert sara.post(STRUCTURE + "/enheter", {"key": "Ekonomi.2", "name": "E"}).status_code == 302
+
+
+def test_a_node_number_never_makes_a_key_outside_the_pattern(as_user):
+    from followup.extensions import db
+    from followup.models import Node
+    from followup.planfile.schema import KEY_PATTERN
+
+    sara = as_user("sara")
+    sara.get(STRUCTURE + "/")
+    response = sara.post(STRUCTURE + "/noder", {
+        "parent": "", "type": "inriktningsmal", "number": '"/../' + "9" * 30,
+        "title": "Nytt mål", "unit": ""})
+    assert response.status_code == 302
+    keys = db.session.scalars(db.select(Node.key)).all()
+    assert any(k.startswith("inriktningsmal-") for k in keys)
+    assert all(KEY_PATTERN.match(k) and len(k) <= 80 for k in keys)
