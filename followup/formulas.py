@@ -86,7 +86,7 @@ def check(formula, earlier_keys, later_keys=(), what="rad"):
                 f'formeln "{formula}" använder "{node.id}", som inte är en {what} i tabellen')
     try:
         evaluator.eval(formula, previously_parsed=parsed)
-    except ZeroDivisionError:
+    except (ZeroDivisionError, InvalidOperation):
         pass  # the check uses 1 for every key; real figures decide
     except simpleeval.InvalidExpression:
         raise FormulaError(shapes) from None

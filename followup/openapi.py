@@ -56,6 +56,52 @@ SCHEMAS = {
         "additionalProperties": False,
     },
     "OpenAPI": {"type": "object", "required": ["openapi", "paths"]},
+    "Table": {
+        "type": "object", "required": ["table", "title", "unit", "columns", "version", "rows"],
+        "properties": {
+            "table": {"type": "string"}, "title": {"type": "string"},
+            "unit": {"type": ["string", "null"]},
+            "columns": {"type": "array", "items": {"type": "string"}},
+            "version": {"type": "integer", "minimum": 0},
+            "rows": {"type": "object", "additionalProperties": {
+                "type": "array", "items": {"type": ["number", "null"]}}},
+        },
+    },
+    "TableUpdate": {
+        "type": "object", "required": ["version", "rows"],
+        "properties": {"version": VERSION, "rows": {"type": "object", "additionalProperties": {
+            "type": "array", "items": {"type": ["number", "null"], "minimum": -MAX_NUMBER,
+                                       "maximum": MAX_NUMBER}}}},
+        "additionalProperties": False,
+    },
+    "SignRequest": {
+        "type": "object", "required": ["confirm"],
+        "properties": {"confirm": {"const": True},
+                       "reason": {"type": ["string", "null"],
+                                  "description": "Krävs när något inte är godkänt."}},
+        "additionalProperties": False,
+    },
+    "Signed": {
+        "type": "object", "required": ["version", "sha256", "snapshot_sha256"],
+        "properties": {"version": {"type": "integer", "minimum": 1},
+                       "sha256": {"type": "string"}, "snapshot_sha256": {"type": "string"}},
+    },
+    "Reopen": {"type": "object", "required": ["reason"],
+               "properties": {"reason": {"type": "string"}}, "additionalProperties": False},
+    "Reopened": {"type": "object", "required": ["version", "state"],
+                 "properties": {"version": {"type": "integer"}, "state": {"type": "string"}}},
+    "NodeCreate": {
+        "type": "object", "required": ["type", "title"],
+        "properties": {k: {"type": ["string", "null"]} for k in
+                       ("parent", "type", "title", "number", "unit", "since")},
+        "additionalProperties": False,
+    },
+    "Node": {
+        "type": "object", "required": ["key", "type", "number", "title", "parent", "since"],
+        "properties": {k: {"type": ["string", "null"]} for k in
+                       ("key", "type", "number", "title", "parent", "since")},
+    },
+    "PDF": {"type": "string", "format": "binary"},
 }
 
 # What any call may answer besides its own success: the API's errors, all JSON.
@@ -70,12 +116,15 @@ ERRORS = {
 }
 
 
-def describe(summary, *, response, body=None, body_required=False, public=False):
+def describe(summary, *, response, body=None, body_required=False, public=False,
+             status="200", media="application/json", query=()):
     """Mark an API view as described: ``response`` and ``body`` name SCHEMAS (or are
-    schemas); ``public`` for the one call that needs no token."""
+    schemas); ``public`` for the one call that needs no token; ``status`` and ``media``
+    of its success; ``query`` its query parameters as (name, schema, description)."""
     def decorate(view):
         view.openapi = {"summary": summary, "response": response, "body": body,
-                        "body_required": body_required, "public": public}
+                        "body_required": body_required, "public": public, "status": status,
+                        "media": media, "query": query}
         return view
     return decorate
 
@@ -87,10 +136,12 @@ def _schema(ref):
 def _operation(rule, spec):
     params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
               for name in rule.arguments]
+    params += [{"name": name, "in": "query", "required": False, "schema": schema,
+                "description": text} for name, schema, text in spec.get("query", ())]
     op = {"summary": spec["summary"], "operationId": rule.endpoint.split(".", 1)[1],
           "parameters": params,
-          "responses": {"200": {"description": "Klart.", "content": {
-              "application/json": {"schema": _schema(spec["response"])}}}}}
+          "responses": {spec.get("status", "200"): {"description": "Klart.", "content": {
+              spec.get("media", "application/json"): {"schema": _schema(spec["response"])}}}}}
     for code, text in ERRORS.items():
         op["responses"][code] = {"description": text, "content": {
             "application/json": {"schema": _schema("Error")}}}

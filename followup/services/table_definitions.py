@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..planfile.schema import KEY_PATTERN
 from .. import columns as table_columns, formulas
 from ..charts import CHART_KINDS
 from ..extensions import db
@@ -82,6 +83,9 @@ def _formula(part):
     if part.kind == "formula":
         return part.chain.formula()
     return None
+
+
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 
 
 def _free_key(prefix, taken):
@@ -242,10 +246,16 @@ def _check(draft):
     if draft.chart not in ("", *CHART_KINDS):
         errors.append("Välj stapeldiagram, linjediagram eller inget diagram.")
     for parts, name in ((draft.rows, "rad"), (draft.columns, "kolumn")):
+        # Keys are the plan file's (they end up in element ids and URLs); one that a
+        # formula names must also be a name in the formula.
         keys = [p.key for p in parts]
         if len(set(keys)) != len(keys) or not all(
-                re.match(r"^[A-Za-z_][A-Za-z0-9_]{0,79}$", k) or not k for k in keys):
+                not k or (KEY_PATTERN.match(k) and len(k) <= 80) for k in keys):
             errors.append(f"Tabellens {name}er kunde inte läsas; ladda om sidan.")
+        named = set().union(*(p.chain.keys() for p in parts if p.kind == "formula"))
+        for p in parts:
+            if p.key in named and not _NAME.match(p.key):
+                errors.append(f"{name.capitalize()}en ”{p.label}” kan inte ingå i en formel.")
     row_labels = draft.row_labels()
     for i, row in enumerate(draft.rows):
         where = f"Rad {i + 1}"

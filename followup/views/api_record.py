@@ -3,6 +3,7 @@
 
 from flask import Response, g, jsonify, request
 
+from ..openapi import describe
 from ..services import followups as fu
 from ..services import permissions, reports, signoff, structure
 from ..services.errors import Invalid
@@ -26,6 +27,8 @@ def _text(data, key, required=False):
 
 
 @bp.post(MEMO + "/sign")
+@describe("Fastställ fasens tjänsteskrivelse (direktör); 409 om den redan är fastställd.",
+          response="Signed", body="SignRequest", body_required=True, status="201")
 def sign_memo(plan_key, phase_key):
     memo = _memo(plan_key, phase_key)
     data = body(("confirm", "reason"), required=("confirm",))
@@ -39,6 +42,8 @@ def sign_memo(plan_key, phase_key):
 
 
 @bp.post(MEMO + "/reopen")
+@describe("Återöppna en fastställd tjänsteskrivelse med ett skäl (direktör).",
+          response="Reopened", body="Reopen", body_required=True)
 def reopen_memo(plan_key, phase_key):
     memo = _memo(plan_key, phase_key)
     data = body(("reason",), required=("reason",))
@@ -47,6 +52,10 @@ def reopen_memo(plan_key, phase_key):
 
 
 @bp.get(MEMO + "/pdf")
+@describe("Hela ärendet eller en bilaga som PDF; för en fastställd tjänsteskrivelse de "
+          "lagrade filerna.", response="PDF", media="application/pdf", query=(
+              ("appendix", {"type": "string"}, "Bilagans nummer."),
+              ("variant", {"enum": ["pdf", "archival"]}, "archival: PDF/A.")))
 def memo_pdf(plan_key, phase_key):
     """The case, or with ``?appendix=N`` one appendix; ``?variant=archival`` for PDF/A."""
     memo = _memo(plan_key, phase_key)
@@ -64,6 +73,9 @@ def memo_pdf(plan_key, phase_key):
 
 
 @bp.post("/plans/<plan_key>/nodes")
+@describe("Lägg till en punkt i planen (strateg); den följs upp från since, annars från "
+          "fasen som pågår.", response="Node", body="NodeCreate", body_required=True,
+          status="201")
 def add_node(plan_key):
     permissions.require_read(g.api_user)
     plan = fu.find_plan(plan_key)

@@ -5,12 +5,14 @@ as JSON numbers with their exact digits both ways: a PUT of 1.247 is stored as
 1.247 and a GET gives 1.247 back, never a rounded binary float.
 """
 
-import json
 from decimal import Decimal
 
 import simplejson
 from flask import Response, g, request
 
+from .. import jsonin
+from ..openapi import describe
+from ..planfile.faults import json_path
 from ..services import followups as fu
 from ..services import permissions, tables
 from ..services.errors import Invalid, NotFound
@@ -49,13 +51,12 @@ def table_json(table):
 def _body():
     """The request body with fractions as exact decimals; Invalid if it is no JSON
     object, or holds NaN or Infinity (which JSON has not)."""
-    def refuse(name):
-        raise Invalid(f"{name} är inget tal; skriv ett ändligt tal eller null.")
-
     try:
-        data = json.loads(request.get_data(as_text=True) or "null", parse_float=Decimal,
-                          parse_constant=refuse)
-    except (ValueError, RecursionError):
+        data = jsonin.loads(request.get_data(as_text=True) or "null", parse_float=Decimal)
+    except jsonin.JsonInputError as e:
+        raise Invalid("Kroppen: " + "; ".join(
+            f"{json_path(f.parts)}: {f.message}" for f in e.faults)) from None
+    except ValueError:
         raise Invalid("Kroppen är ingen giltig JSON.") from None
     if not isinstance(data, dict):
         raise Invalid("Kroppen ska vara ett JSON-objekt.")
@@ -95,11 +96,15 @@ def _figures(table, rows):
 
 
 @bp.get(TABLE)
+@describe("En tabells siffror, exakt som de är lagrade, per rad.", response="Table")
 def get_table(plan_key, table_key):
     return _json(table_json(_find(plan_key, table_key)))
 
 
 @bp.put(TABLE)
+@describe("Spara siffror i en tabell, byggt på dess version; 409 när en fastställd "
+          "tjänsteskrivelse visar tabellen.", response="Table", body="TableUpdate",
+          body_required=True)
 def put_table(plan_key, table_key):
     table = _find(plan_key, table_key)
     tables.require_value_editor(g.api_user, table.plan)
