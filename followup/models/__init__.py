@@ -7,10 +7,11 @@ from .internal_control import ControlPoint, ControlResult, ControlResultRevision
 from .figures import FigureRow, FigureTable
 from .memo import Appendix, Memo, MemoSignoff, MemoState, Section
 from .user import ApiToken, Role, UnitMembership, User
+from .notification import Notification, NotificationOptOut
 
 __all__ = [
     "ApiToken", "Appendix", "ControlPoint", "ControlResult", "ControlResultRevision", "FigureRow",
     "FigureTable", "Followup", "InternalControl", "FollowupRevision", "FollowupState", "Level", "Memo",
-    "MemoSignoff", "MemoState", "Node", "NodeType", "Phase", "Plan", "Role", "Scale",
+    "MemoSignoff", "MemoState", "Node", "Notification", "NotificationOptOut", "NodeType", "Phase", "Plan", "Role", "Scale",
     "Section", "Unit", "UnitMembership", "User",
 ]

@@ -36,6 +36,15 @@ class ControlCurrent(lifecycle.Entry):
     def what(self):
         return "Kontrollmomentet"
 
+    @property
+    def heading(self):
+        return "Kontrollmoment", self.point.key, self.point.area or self.point.control
+
+    @property
+    def link(self):
+        return "controls.edit", dict(plan_key=self.phase.plan.key, phase_key=self.phase.key,
+                                     key=self.point.key)
+
     def new_row(self):
         return ControlResult(point=self.point, phase=self.phase, state=FollowupState.draft)
 

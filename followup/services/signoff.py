@@ -12,7 +12,7 @@ from pathlib import Path
 from ..extensions import db
 from ..models import MemoSignoff, MemoState, Role
 from ..models._types import utcnow
-from . import reports
+from . import notifications, reports
 from .errors import Forbidden, Invalid, NotFound
 
 MEMO_STATE_LABELS = {MemoState.draft: "Utkast", MemoState.signed: "Fastställd",
@@ -39,6 +39,7 @@ def sign(user, memo, storage_dir):
     memo.state = MemoState.signed
     db.session.add(signoff)
     db.session.commit()
+    notifications.memo_signed(memo, signoff, user)
     return signoff
 
 
@@ -72,6 +73,7 @@ def reopen(user, memo, reason):
     latest.reopen_reason = reason[:2000]
     memo.state = MemoState.reopened
     db.session.commit()
+    notifications.memo_reopened(memo, latest, user)
     return latest
 
 
