@@ -16,8 +16,9 @@ from ..models._types import utcnow
 from . import notifications, permissions
 from .errors import Conflict, Invalid
 
+# The workflow's own words: never a level's (a scale may well have "Ej påbörjad").
 STATE_LABELS = {
-    FollowupState.empty: "Ej påbörjad",
+    FollowupState.empty: "Ej rapporterad",
     FollowupState.draft: "Utkast",
     FollowupState.submitted: "Inskickad",
     FollowupState.returned: "Återremitterad",

@@ -32,10 +32,10 @@ PAGE_ERRORS = {
 
 NAV = {
     Role.reporter: [("followups.mine", "Mina uppföljningar"), ("main.plan_list", "Planer")],
-    Role.compiler: [("review.index", "Granskning"), ("main.plan_list", "Planer"),
+    Role.compiler: [("review.index", "Att granska"), ("main.plan_list", "Planer"),
                     ("users.index", "Användare")],
-    Role.approver: [("main.plan_list", "Planer")],
-    Role.reader: [("main.plan_list", "Planer")],
+    Role.approver: [("main.index", "Att fastställa"), ("main.plan_list", "Planer")],
+    Role.reader: [("main.index", "Dokument"), ("main.plan_list", "Planer")],
     Role.admin: [("users.index", "Användare")],
 }
 

@@ -16,6 +16,7 @@ def register(app):
         long_date=formatting.long_date,
         local_time=formatting.local_time,
         days_left=formatting.days_left,
+        count=formatting.count,
         state_label=lambda state: STATE_LABELS[state],
         role_label=lambda role: ROLE_LABELS[role],
     )
