@@ -127,7 +127,7 @@ def add_point(user, plan, *, key, **fields):
     ic = plan.internal_control
     if ic is None:
         raise Invalid("Planen har ingen internkontrollplan (ingen kontrollskala).")
-    key = inputs.text(key, "Nyckeln", 80, required=True)
+    key = inputs.text(key, "Beteckningen", 80, required=True)
     if any(p.key == key for p in ic.points):
         raise Invalid(f"Kontrollmomentet {key} finns redan.")
     point = ControlPoint(key=key, position=len(ic.points), **_point_fields(plan, **fields))

@@ -81,7 +81,7 @@ def find_node(plan, node_key):
                  joinedload(Node.unit))
     )
     if node is None:
-        raise NotFound(f"Noden {node_key} finns inte i planen {plan.key}.")
+        raise NotFound(f"Punkten {node_key} finns inte i planen {plan.key}.")
     return node
 
 

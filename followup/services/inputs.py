@@ -10,7 +10,7 @@ from .errors import Invalid
 def text(value, what, limit=2000, required=False):
     value = (value or "").strip()
     if required and not value:
-        raise Invalid(f"{what} får inte vara tomt.")
+        raise Invalid(f"{what} saknas.")
     if len(value) > limit:
         raise Invalid(f"{what} får ha högst {limit} tecken.")
     return value or None

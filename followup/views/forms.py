@@ -166,7 +166,7 @@ class TableDefinitionForm(FlaskForm):
 
 
 class ControlPointForm(FlaskForm):
-    key = StringField("Nyckel (t.ex. IK6)", validators=[Length(max=80)])
+    key = StringField("Beteckning (t.ex. IK6)", validators=[Length(max=80)])
     area = StringField("Område")
     # Not "process": that name is WTForms' own Form.process().
     process_name = StringField("Process")
