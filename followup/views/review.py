@@ -58,8 +58,10 @@ def approve_many(plan_key, phase_key):
         if approved:
             flash(f"{count(len(approved), 'uppföljning godkändes', 'uppföljningar godkändes')}.",
                   "success")
+        names = {c.node.key: f"{c.node.type.label} {c.node.number or ''} {c.node.title}"
+                 for c in fu.phase_overview(plan, phase) if c.node.key in refused}
         for key, reason in refused.items():
-            flash(f"{key}: {reason}", "error")
+            flash(f"{' '.join(names.get(key, key).split())}: {reason}", "error")
         if not approved and not refused:
             flash("Markera de uppföljningar som ska godkännas.", "info")
     return redirect(url_for(".board", plan_key=plan.key, phase_key=phase.key, **request.args))
