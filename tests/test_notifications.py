@@ -251,6 +251,16 @@ def test_an_unreachable_server_leaves_the_mail_pending(as_user, cli, app):
     assert db.session.scalar(select(Notification.mail_state)) == "pending"
 
 
+def test_a_mail_server_without_a_sender_is_a_clear_error(as_user, cli, app):
+    saved = {k: app.config.get(k) for k in MAIL_SETTINGS}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_DEFAULT_SENDER=None)
+    try:
+        result = send(cli)
+    finally:
+        app.config.update(saved)
+    assert result.exit_code == 1 and "FOLLOWUP_MAIL_DEFAULT_SENDER saknas" in result.output
+
+
 def test_a_bad_date_is_refused_in_swedish(cli):
     result = send(cli, "--today", "2027-13-01")
     assert result.exit_code == 2 and "är inget datum; skriv ÅÅÅÅ-MM-DD" in result.output

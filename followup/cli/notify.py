@@ -45,6 +45,10 @@ def send_command(today, dry_run):
         click.echo(f"{new(len(created))}. E-post är inte inställd "
                    "(FOLLOWUP_MAIL_SERVER): de syns bara i appen.")
         return
+    if not current_app.config.get("MAIL_DEFAULT_SENDER"):
+        click.echo(f"{new(len(created))}. FOLLOWUP_MAIL_DEFAULT_SENDER saknas: ange vilken "
+                   "adress e-posten skickas från. Ingen e-post skickades.", err=True)
+        sys.exit(1)
     socket.setdefaulttimeout(SMTP_TIMEOUT)
     try:
         sent, failed = mailer.deliver()
