@@ -5,7 +5,7 @@ import os
 from flask import Flask
 
 from . import config
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, mail, migrate
 
 
 def create_app(test_config=None, instance_path=None):
@@ -26,6 +26,7 @@ def create_app(test_config=None, instance_path=None):
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
 
     from . import headers, request_input, security_log
 

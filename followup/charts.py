@@ -92,36 +92,102 @@ def _prefix_ids(svg, prefix):
     return _ID_REFERENCES.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
 
 
+@dataclass
+class Bar:
+    """One bar: per level key, how many are approved and how many are not yet
+    (``pending``), and how many have no answer at all."""
+
+    label: str
+    approved: dict
+    pending: dict
+    unreported: int = 0
+
+    @property
+    def reported(self):
+        return sum(self.approved.values()) + sum(self.pending.values())
+
+
+UNREPORTED_COLOUR = "#eef0f3"
+UNREPORTED_EDGE = "#6b7480"
+UNREPORTED_LABEL = "Ej rapporterad"
+PENDING_LABEL = "Ej godkänd än"
+
+
+def _lighter(colour, amount=0.55):
+    """The colour mixed with white: the face of a part not yet approved."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in rgb)
+
+
 def stacked_levels(title, rows, levels, chart_id):
-    """One horizontal bar per row, split by level. ``rows``: [(label, {level: n})];
-    ``levels``: the scale's levels in order. The text alternative lists the counts."""
+    """One horizontal bar per row (a ``Bar``), split by level. Each bar is as long as
+    everything it counts: approved parts solid, parts not yet approved striped and
+    lighter, and what has no answer a grey part of its own at the end. The text
+    alternative says the same in words."""
     plt = _pyplot()
-    labels = [label for label, _ in rows]
-    fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(rows) + 1.1))
+    from matplotlib.patches import Patch
+
+    labels = [row.label for row in rows]
+    fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(rows) + 1.3))
     left = [0] * len(rows)
-    for level in levels:
-        counts = [row.get(level.key, 0) for _, row in rows]
-        if not any(counts):
-            continue
-        ax.barh(labels, counts, left=left, color=TONE_COLOURS.get(level.tone), label=level.label,
-                edgecolor="white", height=0.6)
+    legend = []
+
+    def segment(counts, start_colour, text_colour, **style):
+        nonlocal left
+        ax.barh(labels, counts, left=left, height=0.6, **style)
         for i, (n, start) in enumerate(zip(counts, left)):
             if n:
-                ax.text(start + n / 2, i, str(n), ha="center", va="center",
-                        color=TEXT_ON.get(level.tone, "white"), fontsize=8, fontweight="bold")
+                ax.text(start + n / 2, i, str(n), ha="center", va="center", color=text_colour,
+                        fontsize=8, fontweight="bold")
         left = [a + b for a, b in zip(left, counts)]
+
+    any_pending = False
+    for level in levels:
+        colour = TONE_COLOURS.get(level.tone)
+        approved = [row.approved.get(level.key, 0) for row in rows]
+        pending = [row.pending.get(level.key, 0) for row in rows]
+        if not any(approved) and not any(pending):
+            continue
+        legend.append(Patch(facecolor=colour, edgecolor="white", label=level.label))
+        if any(approved):
+            segment(approved, colour, TEXT_ON.get(level.tone, "white"), color=colour,
+                    edgecolor="white")
+        if any(pending):
+            any_pending = True
+            segment(pending, colour, "#1d2430", color=_lighter(colour), edgecolor="white",
+                    hatch="///", hatchcolor=colour, linewidth=0.5)
+    unreported = [row.unreported for row in rows]
+    if any(unreported):
+        segment(unreported, UNREPORTED_COLOUR, "#1d2430", color=UNREPORTED_COLOUR,
+                edgecolor=UNREPORTED_EDGE, linewidth=[0.8 if n else 0 for n in unreported],
+                linestyle="--")
+    if any_pending:
+        legend.append(Patch(facecolor="white", edgecolor="#4f5966", hatch="///",
+                            hatchcolor="#4f5966", label=PENDING_LABEL))
+    if any(unreported):
+        legend.append(Patch(facecolor=UNREPORTED_COLOUR, edgecolor=UNREPORTED_EDGE,
+                            linestyle="--", label=UNREPORTED_LABEL))
+    ax.set_xlim(0, max(max(left), 1))
     ax.invert_yaxis()
     ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
     ax.xaxis.set_visible(False)
     ax.spines["bottom"].set_visible(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=min(5, len(levels)),
-              frameon=False, fontsize=8)
-    parts = []
-    for label, row in rows:
-        counted = [f"{level.label.lower()} {row[level.key]}" for level in levels if row.get(level.key)]
-        parts.append(f"{label}: " + (", ".join(counted) if counted else "inga"))
-    alt = f"{title}. " + "; ".join(parts) + "."
+    ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.02),
+              ncol=min(4, len(legend)), frameon=False, fontsize=8)
+    alt = f"{title}. " + "; ".join(_in_words(row, levels) for row in rows) + "."
     return Chart(_svg(fig, chart_id, alt), alt)
+
+
+def _in_words(row, levels):
+    counts = [(level, row.approved.get(level.key, 0) + row.pending.get(level.key, 0))
+              for level in levels]
+    text = ", ".join(f"{level.label.lower()} {n}" for level, n in counts if n)
+    pending = sum(row.pending.values())
+    if pending:
+        text += f" (varav {pending} {'ej godkänd' if pending == 1 else 'ej godkända'} än)"
+    if row.unreported:
+        text += (", " if text else "") + f"{UNREPORTED_LABEL.lower()} {row.unreported}"
+    return f"{row.label}: {text or 'inga'}"
 
 
 CHART_KINDS = {"bar": "Stapeldiagram", "line": "Linjediagram"}

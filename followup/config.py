@@ -30,6 +30,17 @@ class Defaults:
     # 20 MB leaves room for large plan files without inviting abuse.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's default cost
+    # E-mail (Flask-Mail's names). Without a server, notifications are only shown in the app.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = None
+    # Where the links in e-mails point: the address users open the application at.
+    BASE_URL = "http://127.0.0.1:5000"
+    NOTIFY_DEADLINE_DAYS = 3  # a deadline reminder goes out this many days before
 
 
 def load(app, overrides=None):

@@ -61,3 +61,9 @@ def days_left(deadline, today=None):
     if days == -1:
         return "i går"
     return f"för {-days} dagar sedan"
+
+
+def count(n, one, many):
+    """"1 uppföljning", "3 uppföljningar": a number with the noun (and any adjective)
+    in the form Swedish gives it, ``one`` for exactly one and ``many`` otherwise."""
+    return f"{number(n)} {one if n == 1 else many}"

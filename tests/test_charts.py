@@ -4,6 +4,11 @@ import io
 
 import pypdf
 
+import pytest
+from sqlalchemy import select
+
+from followup.extensions import db
+from followup.models import Followup, FollowupState, Node
 from followup.services import distributions
 
 from .html_forms import form_fields
@@ -15,21 +20,59 @@ def test_level_charts_count_per_node_type_and_say_so_in_words(demo):
     charts = distributions.level_charts(demo.plan, august)
     alts = [c.alt for c in charts]
     assert alts == [
+        # Imported follow-ups are drafts: nothing is approved yet, and the charts say so.
         "Bedömning: delårsbokslut per augusti. Inriktningsmål (3): i hög grad uppfyllt 1, "
-        "delvis uppfyllt 2; Nämndmål (6): i hög grad uppfyllt 3, delvis uppfyllt 3.",
-        "Status: delårsbokslut per augusti. Uppdrag (12): påbörjad 6, stoppad 1, färdig 5."]
+        "delvis uppfyllt 2 (varav 3 ej godkända än); Nämndmål (6): i hög grad uppfyllt 3, "
+        "delvis uppfyllt 3 (varav 6 ej godkända än).",
+        "Status: delårsbokslut per augusti. Uppdrag (12): påbörjad 6, stoppad 1, färdig 5 "
+        "(varav 12 ej godkända än)."]
     svg = str(charts[1].svg)
     assert svg.startswith("<svg") and 'role="img"' in svg and "<title" in svg
     assert ">Påbörjad<" in svg  # text stays text, not outlines
     assert distributions.level_charts(demo.plan, demo.plan.phase("december")) == []
 
 
+def test_unreported_items_are_part_of_the_bar_and_unapproved_ones_marked(demo):
+    """A bar for 2 of 6 nämndmål is a third solid or striped and two thirds "ej rapporterad"."""
+    december = demo.plan.phase("december")
+    nodes = {n.key: n for n in db.session.scalars(select(Node).where(Node.key.in_(["nm1-1", "nm1-2"])))}
+    level = next(lv for t in demo.plan.node_types if t.key == "namndmal" for lv in t.scale.levels)
+    db.session.add_all([
+        Followup(node=nodes["nm1-1"], phase=december, level=level, state=FollowupState.approved),
+        Followup(node=nodes["nm1-2"], phase=december, level=level, state=FollowupState.submitted)])
+    db.session.commit()
+    [chart] = distributions.level_charts(demo.plan, december)
+    assert (f"Nämndmål (6): {level.label.lower()} 2 (varav 1 ej godkänd än), ej rapporterad 4"
+            in chart.alt)
+    assert "Inriktningsmål (3): ej rapporterad 3" in chart.alt
+    svg = str(chart.svg)
+    assert ">Ej rapporterad<" in svg and ">Ej godkänd än<" in svg
+    # Nämndmål: 1 approved, 1 not yet, 4 unreported; inriktningsmål: 3 unreported. One
+    # scale for all: the unreported parts are four and three times an answered one.
+    one, _, three, four = sorted(_bar_widths(svg))
+    assert (three / one, four / one) == (pytest.approx(3, rel=0.01), pytest.approx(4, rel=0.01))
+
+
+def _bar_widths(svg):
+    """Widths of the bars' rectangles (matplotlib draws each as a closed path)."""
+    import re
+
+    widths = []
+    bars = svg.split('<g id="legend_1">')[0]
+    for number, d in re.findall(r'<g id="patch_(\d+)">\s*<path d="([^"]+)"', bars):
+        xs = [float(x) for x in re.findall(r"[ML] ([\d.]+) [\d.]+", d)]
+        if int(number) > 2 and max(xs) - min(xs) > 0.5:  # 1 and 2: figure and axes
+            widths.append(round(max(xs) - min(xs), 3))
+    return widths
+
+
 def test_control_chart_per_phase(demo):
     chart = distributions.control_chart(demo.plan, demo.plan.phase("augusti"))
     assert chart.alt == (
         "Internkontrollens resultat per fas. Uppföljning per april: utan anmärkning 3, mindre "
-        "anmärkning 1, ej kontrolltillfälle 1; Delårsbokslut per augusti: utan anmärkning 3, "
-        "mindre anmärkning 1, väsentlig anmärkning 1.")
+        "anmärkning 1, ej kontrolltillfälle 1 (varav 5 ej godkända än); Delårsbokslut per "
+        "augusti: utan anmärkning 3, mindre anmärkning 1, väsentlig anmärkning 1 (varav 5 ej "
+        "godkända än).")
 
 
 def test_charts_on_the_board_with_their_text(as_user):
@@ -41,7 +84,8 @@ def test_charts_on_the_board_with_their_text(as_user):
 def test_charts_are_in_the_pdf_with_their_text_alternatives(as_user):
     pdf = as_user("per").get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/pdf/bilaga/1").data
     text = " ".join(reading_order(pdf)[1])
-    assert "Status: delårsbokslut per augusti. Uppdrag (12): påbörjad 6, stoppad 1, färdig 5." in text
+    assert ("Status: delårsbokslut per augusti. Uppdrag (12): påbörjad 6, stoppad 1, färdig 5 "
+            "(varav 12 ej godkända än).") in text
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     # The chart is drawn as vectors (paths) on the first page, not pasted in as a picture.
     first = reader.pages[0].get_contents().get_data()

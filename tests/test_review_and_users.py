@@ -8,12 +8,13 @@ from followup.models import Followup, FollowupState, Node, Phase, Role, User
 BOARD = "/granskning/SOC-2026/december"
 
 
-def test_compiler_lands_on_the_open_phase_board(as_user):
+def test_compiler_lands_on_what_waits_and_reaches_the_open_phase_board(as_user):
     sara = as_user("sara")
-    assert sara.client.get("/granskning/").headers["Location"].endswith(BOARD)
+    todo = sara.get("/granskning/").text
+    assert "<h1>Att granska</h1>" in todo and f'href="{BOARD}"' in todo
     page = sara.get(BOARD).text
     assert "Granskning: årsbokslut 2026" in page
-    assert "Per enhet" in page and "Avdelning barn och unga" in page and "Per nodtyp" in page
+    assert "Per enhet" in page and "Avdelning barn och unga" in page and "Per typ" in page
     assert "21 uppföljningar" in page  # 3 + 6 + 12 followed-up nodes
 
 
@@ -40,7 +41,12 @@ def test_bulk_approve(as_user, demo):
     sara = as_user("sara")
     august = "/granskning/SOC-2026/augusti"
     sara.get(august)
-    response = sara.post(august + "/godkann", {"nodes": ["u1", "u2", "u3"]})
+    confirm = sara.post(august + "/godkann", {"nodes": ["u1", "u2", "u3"]})
+    assert confirm.status_code == 200 and "Godkänna 3 uppföljningar?" in confirm.text
+    assert db.session.scalar(select(Followup.state).join(Followup.node).where(
+        Node.key == "u1", Followup.phase_id == demo.plan.phase("augusti").id)) \
+        is FollowupState.draft  # nothing yet
+    response = sara.post(august + "/godkann", {"nodes": ["u1", "u2", "u3"], "confirmed": "y"})
     assert response.status_code == 302
     page = sara.get(august).text
     assert "3 uppföljningar godkändes." in page

@@ -1,4 +1,4 @@
-"""Command-line groups: ``flask --app app plan …``, ``user …``, ``demo …``."""
+"""Command-line groups: ``flask --app app plan …``, ``user …``, ``demo …``, ``notify …``."""
 
 import click
 from flask.cli import AppGroup
@@ -21,6 +21,7 @@ class CommandGroup(AppGroup):
 
 def register_commands(app):
     from .demo import demo_cli
+    from .notify import notify_cli
     from .plan import plan_cli
     from .report import report_cli
     from .user import user_cli
@@ -29,3 +30,4 @@ def register_commands(app):
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(report_cli)
+    app.cli.add_command(notify_cli)

@@ -7,10 +7,12 @@ from .internal_control import ControlPoint, ControlResult, ControlResultRevision
 from .figures import FigureRow, FigureTable, FigureTableRevision
 from .memo import Appendix, Memo, MemoSignoff, MemoState, Section, SignedFile
 from .user import ApiToken, Role, UnitMembership, User
+from .notification import Notification, NotificationOptOut
 
 __all__ = [
     "ApiToken", "Appendix", "ControlPoint", "ControlResult", "ControlResultRevision", "FigureRow",
-    "FigureTable", "FigureTableRevision", "Followup", "InternalControl", "FollowupRevision", "FollowupState", "Level", "Memo",
-    "MemoSignoff", "MemoState", "Node", "NodeType", "Phase", "Plan", "Role", "Scale",
-    "Section", "SignedFile", "Unit", "UnitMembership", "User",
+    "FigureTable", "FigureTableRevision", "Followup", "InternalControl", "FollowupRevision",
+    "FollowupState", "Level", "Memo", "MemoSignoff", "MemoState", "Node", "Notification",
+    "NotificationOptOut", "NodeType", "Phase", "Plan", "Role", "Scale", "Section", "SignedFile",
+    "Unit", "UnitMembership", "User",
 ]

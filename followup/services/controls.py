@@ -36,6 +36,15 @@ class ControlCurrent(lifecycle.Entry):
     def what(self):
         return "Kontrollmomentet"
 
+    @property
+    def heading(self):
+        return "Kontrollmoment", self.point.key, self.point.area or self.point.control
+
+    @property
+    def link(self):
+        return "controls.edit", dict(plan_key=self.phase.plan.key, phase_key=self.phase.key,
+                                     key=self.point.key)
+
     def new_row(self):
         return ControlResult(point=self.point, phase=self.phase, state=FollowupState.draft)
 
@@ -118,7 +127,7 @@ def add_point(user, plan, *, key, **fields):
     ic = plan.internal_control
     if ic is None:
         raise Invalid("Planen har ingen internkontrollplan (ingen kontrollskala).")
-    key = inputs.key(key, "Nyckeln")
+    key = inputs.key(key, "Beteckningen")
     if any(p.key == key for p in ic.points):
         raise Invalid(f"Kontrollmomentet {key} finns redan.")
     point = ControlPoint(key=key, position=len(ic.points), **_point_fields(plan, **fields))

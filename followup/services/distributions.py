@@ -6,44 +6,70 @@ from sqlalchemy import select
 from .. import charts
 from . import timeline
 from ..extensions import db
-from ..models import Followup, Node
+from ..models import Followup, FollowupState, Node
 
 
 def level_counts(plan, phase, node_type):
     """(number of nodes of the type in the phase, {level id: how many have it})."""
+    total, states = level_states(plan, phase, node_type)
+    return total, {level_id: sum(pair) for level_id, pair in states.items()}
+
+
+def level_states(plan, phase, node_type):
+    """(number of nodes of the type in the phase, {level id: [approved, not yet approved]})."""
     in_phase = {n.id for n in db.session.scalars(select(Node).where(Node.plan_id == plan.id))
                 if timeline.in_phase(n, phase)}
     nodes = [i for i in db.session.scalars(select(Node.id).where(
         Node.plan_id == plan.id, Node.type_id == node_type.id)) if i in in_phase]
     counts = {}
     if nodes:
-        for level_id in db.session.scalars(select(Followup.level_id).where(
+        for level_id, state in db.session.execute(select(Followup.level_id, Followup.state).where(
                 Followup.phase_id == phase.id, Followup.node_id.in_(nodes),
                 Followup.level_id.is_not(None))):
-            counts[level_id] = counts.get(level_id, 0) + 1
+            _add(counts, level_id, state)
     return len(nodes), counts
+
+
+def _add(counts, level_id, state):
+    pair = counts.setdefault(level_id, [0, 0])
+    pair[0 if state is FollowupState.approved else 1] += 1
 
 
 def control_counts(plan, phase):
     """[(phase, {level id: n})] for the phases up to ``phase``, or None without a plan."""
+    counted = control_states(plan, phase)
+    if counted is None:
+        return None
+    return [(p, {level_id: sum(pair) for level_id, pair in counts.items()})
+            for p, counts, _ in counted]
+
+
+def control_states(plan, phase):
+    """[(phase, {level id: [approved, not yet approved]}, points without a result)] for
+    the phases up to ``phase``, or None without an internal control plan."""
     ic = plan.internal_control
     if ic is None or not ic.points:
         return None
-    phases = [p for p in plan.phases if p.position <= phase.position]
     out = []
-    for p in phases:
+    for p in [p for p in plan.phases if p.position <= phase.position]:
         counts = {}
         for point in ic.points:
             for result in point.results:
                 if result.phase_id == p.id and result.level_id is not None:
-                    counts[result.level_id] = counts.get(result.level_id, 0) + 1
-        out.append((p, counts))
+                    _add(counts, result.level_id, result.state)
+        out.append((p, counts, len(ic.points) - sum(sum(c) for c in counts.values())))
     return out
+
+
+def _row(label, levels, counts, unreported):
+    return charts.Bar(label, {lv.key: counts.get(lv.id, [0, 0])[0] for lv in levels},
+                      {lv.key: counts.get(lv.id, [0, 0])[1] for lv in levels}, unreported)
 
 
 def level_charts(plan, phase, type_keys=None, chart_prefix="fordelning"):
     """One chart per scale: a bar per node type that uses it (of ``type_keys``, if
-    given), split by level."""
+    given), split by level, with what is not yet approved marked and what is not
+    reported at all as a part of the bar of its own."""
     out = []
     by_scale = {}
     for node_type in plan.node_types:
@@ -52,25 +78,24 @@ def level_charts(plan, phase, type_keys=None, chart_prefix="fordelning"):
     for scale, types in by_scale.values():
         rows = []
         for t in types:
-            total, counts = level_counts(plan, phase, t)
+            total, counts = level_states(plan, phase, t)
             if total:
-                by_key = {lv.key: counts.get(lv.id, 0) for lv in scale.levels}
-                unreported = total - sum(by_key.values())
-                rows.append((f"{t.plural or t.label} ({total})", by_key, unreported))
-        if any(sum(counts.values()) for _, counts, _ in rows):  # nothing reported: no chart
+                reported = sum(sum(pair) for pair in counts.values())
+                rows.append(_row(f"{t.plural or t.label} ({total})", scale.levels, counts,
+                                 total - reported))
+        if any(row.reported for row in rows):  # nothing reported: no chart
             title = f"{scale.label}: {phase.label.lower()}"
-            out.append(charts.stacked_levels(
-                title, [(label, counts) for label, counts, _ in rows], scale.levels,
-                f"{chart_prefix}-{scale.key}"))
+            out.append(charts.stacked_levels(title, rows, scale.levels,
+                                             f"{chart_prefix}-{scale.key}"))
     return out
 
 
 def control_chart(plan, phase, chart_id="internkontroll-resultat"):
-    counted = control_counts(plan, phase)
+    counted = control_states(plan, phase)
     if not counted:
         return None
     levels = plan.internal_control.scale.levels
-    rows = [(p.label, {lv.key: counts.get(lv.id, 0) for lv in levels}) for p, counts in counted]
-    if not any(sum(r.values()) for _, r in rows):
+    rows = [_row(p.label, levels, counts, unreported) for p, counts, unreported in counted]
+    if not any(row.reported for row in rows):
         return None
     return charts.stacked_levels("Internkontrollens resultat per fas", rows, levels, chart_id)

@@ -12,7 +12,6 @@ from . import lifecycle, permissions, timeline
 from .errors import Conflict, Invalid, NotFound
 
 
-
 @dataclass
 class Current(lifecycle.Entry):
     """What a follow-up is now, also for a node not yet reported (state empty, version 0)."""
@@ -36,6 +35,15 @@ class Current(lifecycle.Entry):
     @property
     def what(self):
         return self.node.type.label
+
+    @property
+    def heading(self):
+        return self.node.type.label, self.node.number, self.node.title
+
+    @property
+    def link(self):
+        return "followups.edit", dict(plan_key=self.phase.plan.key, phase_key=self.phase.key,
+                                      node_key=self.node.key)
 
     def new_row(self):
         return Followup(node=self.node, phase=self.phase, state=FollowupState.draft)
@@ -73,7 +81,7 @@ def find_node(plan, node_key):
                  joinedload(Node.unit))
     )
     if node is None:
-        raise NotFound(f"Noden {node_key} finns inte i planen {plan.key}.")
+        raise NotFound(f"Punkten {node_key} finns inte i planen {plan.key}.")
     return node
 
 

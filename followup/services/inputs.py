@@ -25,7 +25,7 @@ def key(value, what):
 def text(value, what, limit=2000, required=False):
     value = (value or "").strip()
     if required and not value:
-        raise Invalid(f"{what} får inte vara tomt.")
+        raise Invalid(f"{what} saknas.")
     if len(value) > limit:
         raise Invalid(f"{what} får ha högst {limit} tecken.")
     return value or None

@@ -13,11 +13,12 @@ from .. import html
 from ..extensions import db
 from ..models import FollowupState, Role
 from ..models._types import utcnow
-from . import permissions
+from . import notifications, permissions
 from .errors import Conflict, Invalid
 
+# The workflow's own words: never a level's (a scale may well have "Ej påbörjad").
 STATE_LABELS = {
-    FollowupState.empty: "Ej påbörjad",
+    FollowupState.empty: "Ej rapporterad",
     FollowupState.draft: "Utkast",
     FollowupState.submitted: "Inskickad",
     FollowupState.returned: "Återremitterad",
@@ -31,7 +32,8 @@ CONFLICT_MESSAGE = ("Någon annan har ändrat uppföljningen efter att du öppna
 class Entry:
     """What an entry is now. Subclasses give ``row`` (None before the first save),
     ``subject`` (what owns it: has ``unit_id``), ``phase``, ``scale``, ``what`` (its
-    name in messages), make new rows and revisions, and read themselves again
+    name in messages), ``heading`` (kind, number, title), ``link`` (endpoint and
+    values of its page), make new rows and revisions, and read themselves again
     (``reload``) or with another row (``with_row``)."""
 
     @property
@@ -190,7 +192,9 @@ def return_for_changes(user, entry, remark, version=None, source="web"):
         raise Invalid("Anmärkningen får vara högst 10 000 tecken.")
     if entry.state not in (FollowupState.submitted, FollowupState.approved):
         raise Invalid("Bara en inskickad eller godkänd uppföljning kan återremitteras.")
-    return _set_state(entry, user, source, FollowupState.returned, remark)
+    returned = _set_state(entry, user, source, FollowupState.returned, remark)
+    notifications.entry_returned(returned, user)
+    return returned
 
 
 def approve(user, entry, version=None, source="web"):
@@ -200,4 +204,6 @@ def approve(user, entry, version=None, source="web"):
     if entry.state is FollowupState.approved:
         raise Invalid("Uppföljningen är redan godkänd.")
     _require_content(entry, entry.level, entry.comment)
-    return _set_state(entry, user, source, FollowupState.approved)
+    approved = _set_state(entry, user, source, FollowupState.approved)
+    notifications.ready_to_sign(entry.phase)
+    return approved

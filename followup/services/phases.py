@@ -3,7 +3,7 @@
 from datetime import date
 
 from ..extensions import db
-from . import permissions
+from . import notifications, permissions
 from .errors import Frozen, Invalid
 
 
@@ -16,9 +16,9 @@ def _require_may_open(phase, is_open):
 def set_open(user, phase, is_open):
     permissions.require_compiler(user)
     _require_may_open(phase, is_open)
+    was_open = phase.is_open
     phase.is_open = bool(is_open)
-    db.session.commit()
-    return phase
+    return _commit(phase, was_open)
 
 
 def update(user, phase, *, label, period_end, deadline, is_open):
@@ -30,11 +30,19 @@ def update(user, phase, *, label, period_end, deadline, is_open):
         if value is not None and not isinstance(value, date):
             raise Invalid("Datum skrivs ÅÅÅÅ-MM-DD.")
     _require_may_open(phase, is_open)
+    was_open = phase.is_open
     phase.label = label
     phase.period_end = period_end
     phase.deadline = deadline
     phase.is_open = bool(is_open)
+    return _commit(phase, was_open)
+
+
+def _commit(phase, was_open):
+    """Save; a phase that has just opened tells the reporters who have something in it."""
     db.session.commit()
+    if phase.is_open and not was_open:
+        notifications.phase_opened(phase)
     return phase
 
 

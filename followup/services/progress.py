@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..models import FollowupState
+from . import controls
 from . import followups as fu
 from .phases import is_overdue
 
@@ -58,3 +59,28 @@ def _matches(cur, f, late):
     if f.state and cur.state.value != f.state:
         return False
     return late or not f.overdue
+
+
+@dataclass
+class Readiness:
+    """How far a phase's entries (follow-ups and control results) have come."""
+
+    counts: dict  # FollowupState → n
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def ready(self):
+        """Every entry approved: the memo can be signed."""
+        return self.total > 0 and self.counts[FollowupState.approved] == self.total
+
+
+def entries(plan, phase):
+    """Every entry of the phase: the follow-ups in tree order, then the control results."""
+    return [*fu.phase_overview(plan, phase), *controls.phase_results(plan, phase)]
+
+
+def readiness(plan, phase):
+    return Readiness(fu.state_counts(entries(plan, phase)))

@@ -18,6 +18,11 @@ def find_memo(plan_key, phase_key):
     return compose.load_memo(memo.id)
 
 
+def load(memo_id):
+    """A memo with everything its documents print."""
+    return compose.load_memo(memo_id)
+
+
 def documents(memo, appendix=None, preview=False):
     """The memo's print documents; with ``appendix`` (a number) only that one."""
     docs = compose.documents(memo, preview=preview)

@@ -21,7 +21,7 @@ from ..documents import compose
 from ..extensions import db
 from ..models import FollowupState, MemoSignoff, MemoState, Role, SignedFile
 from ..models._types import utcnow
-from . import controls, followups, plans, reports
+from . import controls, followups, notifications, plans, reports
 from .errors import Damaged, Forbidden, Frozen, Invalid, NotFound
 
 MEMO_STATE_LABELS = {MemoState.draft: "Utkast", MemoState.signed: "Fastställd",
@@ -123,6 +123,7 @@ def sign(user, memo, *, confirm, reason=None):
     except IntegrityError:
         db.session.rollback()
         raise Frozen("Tjänsteskrivelsen fastställdes just av någon annan.") from None
+    notifications.memo_signed(memo, signoff, user)
     return signoff
 
 
@@ -158,6 +159,7 @@ def reopen(user, memo, reason):
     latest.reopen_reason = reason[:2000]
     memo.state = MemoState.reopened
     db.session.commit()
+    notifications.memo_reopened(memo, latest, user)
     return latest
 
 

@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import csrf
 from ..models import Role
+from ..services import notifications
 from ..services.errors import ServiceError
 
 API_ERRORS = {
@@ -31,10 +32,10 @@ PAGE_ERRORS = {
 
 NAV = {
     Role.reporter: [("followups.mine", "Mina uppföljningar"), ("main.plan_list", "Planer")],
-    Role.compiler: [("review.index", "Granskning"), ("main.plan_list", "Planer"),
+    Role.compiler: [("review.index", "Att granska"), ("main.plan_list", "Planer"),
                     ("users.index", "Användare")],
-    Role.approver: [("main.plan_list", "Planer")],
-    Role.reader: [("main.plan_list", "Planer")],
+    Role.approver: [("main.index", "Att fastställa"), ("main.plan_list", "Planer")],
+    Role.reader: [("main.index", "Dokument"), ("main.plan_list", "Planer")],
     Role.admin: [("users.index", "Användare")],
 }
 
@@ -51,13 +52,14 @@ def register_blueprints(app):
     from .main import bp as main_bp
     from .memo_editor import bp as memo_editor_bp
     from .memos import bp as memos_bp
+    from .notices import bp as notices_bp
     from .review import bp as review_bp
     from .structure import bp as structure_bp
     from .tables import bp as tables_bp
     from .users import bp as users_bp
 
     for bp in (main_bp, auth_bp, followups_bp, review_bp, structure_bp, users_bp, memos_bp,
-               memo_editor_bp, tables_bp, controls_bp, account_bp, api_bp):
+               memo_editor_bp, tables_bp, controls_bp, account_bp, notices_bp, api_bp):
         app.register_blueprint(bp)
     # The API reads no cookies (bearer tokens only), so a forged cross-site request
     # carries no credentials: it alone is exempt from CSRF tokens.
@@ -67,7 +69,10 @@ def register_blueprints(app):
     def navigation():
         def nav_links():
             return NAV.get(current_user.role, []) if current_user.is_authenticated else []
-        return {"nav_links": nav_links}
+
+        def unread_notices():
+            return notifications.unread_count(current_user) if current_user.is_authenticated else 0
+        return {"nav_links": nav_links, "unread_notices": unread_notices}
 
     def is_api():
         return request.path.startswith(api_bp.url_prefix + "/")

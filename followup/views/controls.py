@@ -4,7 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..services import controls, history, permissions
+from ..models import FollowupState
+from ..services import controls, history, permissions, todo
 from ..services import followups as fu
 from ..services.errors import Conflict, Invalid
 from .forms import ControlPointForm, EmptyForm, FollowupForm, ReturnForm, VersionForm, choices
@@ -34,10 +35,13 @@ def _page(plan, phase, cur, form, status=200, theirs=None):
     revisions = controls.revisions(cur.point, phase)
     changes = [(r, history.diff(prev.comment, r.comment)[0])
                for prev, r in zip([None, *revisions], revisions) if prev is not None]
+    is_compiler = permissions.is_compiler(current_user)
     return render_template(
         "controls/edit.html", plan=plan, phase=phase, cur=cur, form=form, theirs=theirs,
         refusal=permissions.edit_refusal(current_user, cur.point, phase, cur.state),
-        is_compiler=permissions.is_compiler(current_user), revisions=revisions, changes=changes,
+        is_compiler=is_compiler, revisions=revisions, changes=changes,
+        reviewing=is_compiler and cur.state in (FollowupState.submitted, FollowupState.approved),
+        neighbours=todo.neighbours(plan, phase, cur) if is_compiler else None,
         authors=history.author_names(revisions),
         return_form=ReturnForm(formdata=None, version=cur.version),
         version_form=VersionForm(formdata=None, version=cur.version)), status
@@ -61,8 +65,9 @@ def save(plan_key, phase_key, key):
         abort(400)
     submit = request.form.get("action") == "submit"
     try:
-        controls.save(current_user, point, phase, level_key=form.level.data or None,
-                      comment=form.comment.data, version=form.version.data, submit=submit)
+        saved = controls.save(current_user, point, phase, level_key=form.level.data or None,
+                              comment=form.comment.data, version=form.version.data,
+                              submit=submit)
     except Conflict as e:
         merge = FollowupForm(formdata=None, version=e.current.version, level=form.level.data,
                              comment=form.comment.data)
@@ -70,8 +75,13 @@ def save(plan_key, phase_key, key):
     except Invalid as e:
         form[e.field if e.field in ("level", "comment") else "comment"].errors.append(e.message)
         return _page(plan, phase, controls.current(point, phase), form, 422)
-    flash("Resultatet är inskickat för granskning." if submit else "Resultatet är sparat.",
-          "success")
+    if submit:
+        flash("Resultatet är inskickat för granskning.", "success")
+    elif saved.state in (FollowupState.submitted, FollowupState.approved):
+        flash(f"Ändringen är sparad. Resultatet är fortfarande "
+              f"{'inskickat' if saved.state is FollowupState.submitted else 'godkänt'}.", "success")
+    else:
+        flash("Utkastet är sparat.", "success")
     return redirect(url_for(".edit", plan_key=plan_key, phase_key=phase_key, key=key))
 
 

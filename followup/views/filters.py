@@ -6,6 +6,8 @@ from .. import formatting
 from ..models.user import ROLE_LABELS
 from ..services.lifecycle import STATE_LABELS
 
+PRODUCT_NAME = "Planuppföljning"
+
 
 def register(app):
     app.jinja_env.filters.update(
@@ -14,7 +16,8 @@ def register(app):
         long_date=formatting.long_date,
         local_time=formatting.local_time,
         days_left=formatting.days_left,
+        count=formatting.count,
         state_label=lambda state: STATE_LABELS[state],
         role_label=lambda role: ROLE_LABELS[role],
     )
-    app.jinja_env.globals.update(csrf_token=generate_csrf)
+    app.jinja_env.globals.update(csrf_token=generate_csrf, product_name=PRODUCT_NAME)

@@ -5,7 +5,9 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from ..services import followups as fu
-from ..services import history, permissions
+from ..models import FollowupState
+from ..services import history, permissions, todo
+from ..services.lifecycle import STATE_LABELS
 from ..services.errors import Conflict, Invalid, ServiceError
 from .forms import FollowupForm, ReturnForm, VersionForm
 
@@ -28,31 +30,33 @@ def locate(plan_key, phase_key, node_key=None):
 
 @bp.get("/mina")
 def mine():
-    """Mina uppföljningar: the reporter's nodes in every open phase."""
-    sections = []
-    for plan, phase in fu.open_phases_for(current_user):
-        items = fu.mine(current_user, fu.phase_overview(plan, phase))
-        sections.append((plan, phase, fu.grouped_by_goal(items), fu.state_counts(items)))
-    return render_template("followups/mine.html", sections=sections)
+    """Mina uppföljningar: what the reporter has to do, returned entries first."""
+    return render_template("followups/mine.html", todo=todo.reporter(current_user))
 
 
 @bp.get(PHASE + "/")
 def phase_view(plan_key, phase_key):
     plan, phase, _ = locate(plan_key, phase_key)
     items = fu.phase_overview(plan, phase)
-    return render_template("followups/phase.html", plan=plan, phase=phase,
+    only_mine = bool(request.args.get("mina")) and bool(current_user.memberships)
+    if only_mine:
+        items = fu.mine(current_user, items)
+    return render_template("followups/phase.html", plan=plan, phase=phase, only_mine=only_mine,
                            groups=fu.grouped_by_goal(items), counts=fu.state_counts(items))
 
 
 def _edit_context(plan, phase, node, cur):
     previous = fu.previous_phase(phase)
+    is_compiler = permissions.is_compiler(current_user)
     return dict(
         plan=plan, phase=phase, node=node, cur=cur,
         ancestors=fu.ancestors(node),
         actions=[c for c in node.children if c.type.scale_id is None and not c.archived],
         previous=fu.current(node, previous) if previous else None,
         refusal=permissions.edit_refusal(current_user, node, phase, cur.state),
-        is_compiler=permissions.is_compiler(current_user),
+        is_compiler=is_compiler,
+        reviewing=is_compiler and cur.state in SENT,
+        neighbours=todo.neighbours(plan, phase, cur) if is_compiler else None,
         return_form=ReturnForm(formdata=None, version=cur.version),
         version_form=VersionForm(formdata=None, version=cur.version),
     )
@@ -81,8 +85,8 @@ def save(plan_key, phase_key, node_key):
         abort(400)
     submit = request.form.get("action") == "submit"
     try:
-        fu.save(current_user, node, phase, level_key=form.level.data or None,
-                comment=form.comment.data, version=form.version.data, submit=submit)
+        saved = fu.save(current_user, node, phase, level_key=form.level.data or None,
+                        comment=form.comment.data, version=form.version.data, submit=submit)
     except Conflict as e:
         return render_template("followups/conflict.html", plan=plan, phase=phase, node=node,
                                theirs=e.current,
@@ -96,7 +100,7 @@ def save(plan_key, phase_key, node_key):
         cur = fu.current(node, phase)
         return render_template("followups/edit.html", form=form,
                                **_edit_context(plan, phase, node, cur)), 422
-    flash("Uppföljningen är inskickad för granskning." if submit else "Utkastet är sparat.", "success")
+    flash(saved_message(saved.state, submit), "success")
     return redirect(url_for(".edit", plan_key=plan.key, phase_key=phase.key, node_key=node.key))
 
 
@@ -115,6 +119,18 @@ def autosave(plan_key, phase_key, node_key):
     except ServiceError as e:
         return jsonify(error=e.message), e.status
     return jsonify(version=saved.version, state=saved.state.value)
+
+
+SENT = (FollowupState.submitted, FollowupState.approved)
+
+
+def saved_message(state, submitted):
+    """What a save did, in words that match the state it left."""
+    if submitted:
+        return "Uppföljningen är inskickad för granskning."
+    if state in SENT:
+        return f"Ändringen är sparad. Uppföljningen är fortfarande {STATE_LABELS[state].lower()}."
+    return "Utkastet är sparat."
 
 
 def _review_action(plan_key, phase_key, node_key, action, success):

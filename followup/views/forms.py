@@ -7,7 +7,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, TextInput
 
 from ..html import MAX_LENGTH
 
@@ -36,12 +36,35 @@ class VersionForm(FlaskForm):
 
 class BulkApproveForm(FlaskForm):
     nodes = SelectMultipleField("Uppföljningar", validate_choice=False)
+    confirmed = BooleanField(widget=HiddenInput())  # set on the confirmation page
+
+
+ISO_DATE_MESSAGE = "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2027-01-15."
+
+
+class IsoDateField(DateField):
+    """A date typed as ÅÅÅÅ-MM-DD in a text field: a browser's date picker shows the
+    format of the browser's language (mm/dd/yyyy), not the ISO date we write."""
+
+    widget = TextInput()
+
+    def __init__(self, label, **kwargs):
+        kwargs.setdefault("render_kw", {
+            "placeholder": "ÅÅÅÅ-MM-DD", "pattern": r"\d{4}-\d{2}-\d{2}", "lang": "sv",
+            "inputmode": "numeric", "autocomplete": "off", "data-pattern-message": ISO_DATE_MESSAGE})
+        super().__init__(label, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(ISO_DATE_MESSAGE) from None
 
 
 class PhaseForm(FlaskForm):
     label = StringField("Namn", validators=[DataRequired("Fasen behöver ett namn."), Length(max=200)])
-    period_end = DateField("Periodens slut", validators=[Optional()])
-    deadline = DateField("Sista dag för rapportering", validators=[Optional()])
+    period_end = IsoDateField("Periodens slut", validators=[Optional()])
+    deadline = IsoDateField("Sista dag för rapportering", validators=[Optional()])
     is_open = BooleanField("Öppen för rapportering")
 
 
@@ -95,7 +118,7 @@ class ReopenForm(FlaskForm):
 
 
 class ControlPointForm(FlaskForm):
-    key = StringField("Nyckel (t.ex. IK6)")  # the service checks it as a key
+    key = StringField("Beteckning (t.ex. IK6)")  # the service checks it as a key
     area = StringField("Område")
     # Not "process": that name is WTForms' own Form.process().
     process_name = StringField("Process")

@@ -1,12 +1,14 @@
-"""The compiler's pages: progress per phase, bulk approval, opening and closing phases."""
+"""The compiler's pages: what waits for review, progress per phase, bulk approval,
+opening and closing phases."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..models import FollowupState
 from ..services import followups as fu
-from ..services import distributions, permissions, phases, plans
+from ..services import distributions, permissions, phases, todo
 from ..services.progress import Filters, progress
+from ..formatting import count
 from .forms import BulkApproveForm, PhaseForm
 
 bp = Blueprint("review", __name__, url_prefix="/granskning")
@@ -20,15 +22,8 @@ def require_compiler():
 
 @bp.get("/")
 def index():
-    all_plans = plans.list_plans()
-    for plan in all_plans:
-        for phase in plan.phases:
-            if phase.is_open:
-                return redirect(url_for(".board", plan_key=plan.key, phase_key=phase.key))
-    if all_plans and all_plans[-1].phases:
-        plan = all_plans[-1]
-        return redirect(url_for(".board", plan_key=plan.key, phase_key=plan.phases[-1].key))
-    return render_template("review/none.html")
+    """Att granska: per phase that is open or has something sent in, what waits, per unit."""
+    return render_template("review/todo.html", phases=todo.compiler())
 
 
 FILTERS = ("enhet", "typ", "lage", "forsenade")
@@ -64,12 +59,19 @@ def board(plan_key, phase_key):
 def approve_many(plan_key, phase_key):
     plan, phase, _ = fu.locate(plan_key, phase_key)
     form = BulkApproveForm()
+    if form.validate() and form.nodes.data and not form.confirmed.data:
+        chosen = [c for c in fu.phase_overview(plan, phase) if c.node.key in form.nodes.data]
+        return render_template("review/confirm.html", plan=plan, phase=phase, form=form,
+                               chosen=chosen, args=request.args)
     if form.validate():
         approved, refused = fu.approve_many(current_user, phase, form.nodes.data)
         if approved:
-            flash(f"{len(approved)} uppföljningar godkändes.", "success")
+            flash(f"{count(len(approved), 'uppföljning godkändes', 'uppföljningar godkändes')}.",
+                  "success")
+        names = {c.node.key: f"{c.node.type.label} {c.node.number or ''} {c.node.title}"
+                 for c in fu.phase_overview(plan, phase) if c.node.key in refused}
         for key, reason in refused.items():
-            flash(f"{key}: {reason}", "error")
+            flash(f"{' '.join(names.get(key, key).split())}: {reason}", "error")
         if not approved and not refused:
             flash("Markera de uppföljningar som ska godkännas.", "info")
     return redirect(url_for(".board", plan_key=plan.key, phase_key=phase.key, **filter_args()))

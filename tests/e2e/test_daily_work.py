@@ -1,0 +1,199 @@
+"""Each role's day in a real browser: the start pages as to-do lists, the review with
+previous and next, bulk approval, sign-off and PDFs that say they are working, Swedish
+browser messages, and the reporter's pages at phone width."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select, update
+
+from followup.extensions import db
+from followup.models import ControlResult, Followup, FollowupState, Phase, User
+from followup.services import followups as fu
+
+EDIT = "/plans/SOC-2026/phases/december/nodes/{}"
+MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse/"
+PHONE = {"width": 390, "height": 844}
+
+
+def user(name):
+    return db.session.scalar(select(User).where(User.email == f"{name}@ekbacka.example"))
+
+
+def submitted(*pairs):
+    """Send in follow-ups as their reporters would: [(reporter, node key)]."""
+    plan = fu.find_plan("SOC-2026")
+    december = plan.phase("december")
+    for name, key in pairs:
+        fu.save(user(name), fu.find_node(plan, key), december, level_key="paborjad",
+                comment=f"<p>Text om {key}.</p>", version=0, submit=True)
+    return plan, december
+
+
+def returned(key, remark):
+    plan = fu.find_plan("SOC-2026")
+    fu.return_for_changes(user("sara"), fu.find_node(plan, key), plan.phase("december"),
+                          remark, 1)
+
+
+def test_reporter_starts_with_what_was_returned_and_opens_it(open_page):
+    submitted(("anna", "u1"), ("anna", "u2"))
+    returned("u2", "Hur många har avslutat sina uppdrag?")
+    page = open_page("anna")
+    page.goto("/")
+    first = page.locator(".todo-block").first
+    expect(first.get_by_role("heading")).to_have_text("Återremitterade till dig (1)")
+    expect(first).to_contain_text("Hur många har avslutat sina uppdrag?")
+    expect(first).to_contain_text("Återremitterad av Sara")
+    expect(page.get_by_role("heading", name="Att skriva och skicka in (4)")).to_be_visible()
+    first.get_by_role("link", name=re.compile("Rekrytera fler familjehem")).click()
+    expect(page.get_by_role("heading", name="Återremitterad med anmärkning")).to_be_visible()
+    expect(page.get_by_role("button", name="Skicka in för granskning")).to_be_visible()
+
+
+def test_compiler_reviews_one_item_after_another(open_page):
+    submitted(("anna", "u1"), ("anna", "u4"), ("omar", "u5"))
+    page = open_page("sara")
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Att granska")
+    page.get_by_role("link", name="Börja granska Avdelning barn och unga").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Utveckla familjebehandlingen")
+    expect(page.get_by_role("button", name="Spara utkast")).to_have_count(0)
+    expect(page.get_by_role("button", name="Spara ändringen")).to_be_visible()
+
+    page.get_by_role("link", name=re.compile("Nästa att granska")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Införa gemensam bedömningsmall")
+    page.get_by_role("button", name="Godkänn").click()
+    expect(page.get_by_text("Uppföljningen är godkänd.")).to_be_visible()
+    expect(page.locator(".review-nav")).to_contain_text("2 väntar på granskning")
+    page.get_by_role("link", name=re.compile("Nästa att granska")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Starta ett gemensamt mottagningsteam")
+    page.get_by_role("link", name=re.compile("Föregående att granska")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Utveckla familjebehandlingen")
+
+
+def test_bulk_approval_selects_all_and_asks_first(open_page):
+    page = open_page("sara")
+    page.goto("/granskning/SOC-2026/augusti?enhet=vuxen")
+    page.get_by_label("Markera alla").check()
+    boxes = page.locator("input[name=nodes]")
+    count = boxes.count()
+    assert count > 1 and all(boxes.nth(i).is_checked() for i in range(count))
+    page.get_by_role("button", name="Godkänn markerade").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Godkänna {count} uppföljningar?")
+    assert db.session.scalar(select(Followup).where(
+        Followup.state == FollowupState.approved)) is None  # nothing yet
+    page.get_by_role("button", name=f"Ja, godkänn {count} uppföljningar").click()
+    expect(page.get_by_text(f"{count} uppföljningar godkändes.")).to_be_visible()
+
+
+def test_approver_sees_ready_memo_signs_with_feedback_and_reader_downloads_it(open_page, demo):
+    august = demo.plan.phase("augusti")
+    for model in (Followup, ControlResult):
+        db.session.execute(update(model).where(model.phase_id == august.id)
+                           .values(state=FollowupState.approved))
+    db.session.commit()
+    lena = open_page("lena")
+    lena.goto("/")
+    ready = lena.locator(".todo-block").first
+    expect(ready.get_by_role("heading")).to_have_text("Klara att fastställa (1)")
+    ready.get_by_role("link", name="Delårsbokslut per augusti 2026").click()
+
+    with lena.expect_download() as download:
+        lena.get_by_role("link", name="Hela ärendet som PDF").click()
+        expect(lena.locator("#pdf-status")).to_contain_text("PDF:en skapas")
+    assert download.value.suggested_filename == "SOC-2026-augusti.pdf"
+    expect(lena.locator("#pdf-status")).to_contain_text("PDF:en är klar")
+
+    # First with the request cancelled, so the page that is working stays to be read.
+    lena.route("**/signera", lambda route: route.abort("aborted"))
+    sign = lena.get_by_role("button", name="Fastställ tjänsteskrivelsen")
+    sign.click()
+    expect(lena.locator("form[data-busy] .busy-status")).to_have_text(
+        "Fastställer … arkivfilen skapas, det tar några sekunder.")
+    expect(sign).to_be_disabled()
+    lena.unroute("**/signera")
+    lena.reload()
+    sign.click()
+    expect(lena.get_by_text("Tjänsteskrivelsen är fastställd (version 1)")).to_be_visible(
+        timeout=60_000)
+    lena.goto("/")
+    expect(lena.locator(".todo-block").last).to_contain_text("version 1, fastställd")
+
+    per = open_page("per")
+    per.goto("/")
+    expect(per.get_by_role("heading", level=1)).to_have_text("Senast fastställda dokument")
+    with per.expect_download() as download:
+        per.get_by_role("link", name="Ladda ned version 1 som PDF").click()
+    assert download.value.suggested_filename == "SOC-2026-augusti-faststalld-v1.pdf"
+
+
+def test_browser_messages_are_swedish(open_page):
+    submitted(("anna", "u1"))
+    page = open_page("sara")
+    page.goto(EDIT.format("u1"))
+    page.get_by_role("button", name="Återremittera").click()
+    remark = page.get_by_label("Anmärkning till handläggaren")
+    assert remark.evaluate("el => el.validationMessage") == "Fyll i det här fältet."
+    expect(page).to_have_url(re.compile(EDIT.format("u1") + "$"))  # nothing sent
+
+    page.goto("/granskning/SOC-2026/december")
+    date = page.locator("#december-deadline")
+    assert date.get_attribute("type") == "text" and date.get_attribute("lang") == "sv"
+    expect(date).to_have_value("2027-01-15")
+    date.fill("15/1/2027")
+    page.get_by_role("button", name="Spara årsbokslut").click()
+    assert date.evaluate("el => el.validationMessage").startswith("Skriv datumet som ÅÅÅÅ-MM-DD")
+    assert db.session.scalar(select(Phase.deadline).where(Phase.key == "december")).isoformat() \
+        == "2027-01-15"
+
+
+REPORTER_PAGES = ["/mina", EDIT.format("u2"), EDIT.format("u2") + "/historik",
+                  "/plans/SOC-2026/phases/augusti/nodes/u3/historik",
+                  "/plans/SOC-2026/phases/december/?mina=1", "/plans/SOC-2026/phases/december/",
+                  "/plans/SOC-2026/phases/december/internkontroll",
+                  "/plans/SOC-2026/phases/december/internkontroll/IK2",
+                  "/aviseringar", "/konto/aviseringar", "/planer"]
+
+
+def test_reporter_pages_fit_a_phone(open_page, chromium, live_server):
+    submitted(("anna", "u1"), ("anna", "u2"))
+    returned("u2", "En lång anmärkning utan mellanslag: " + "ordsomaldrigtarslut" * 5)
+    page = open_page("anna")
+    page.set_viewport_size(PHONE)
+    wide = {}
+    for url in REPORTER_PAGES:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[url] = width
+    assert wide == {}
+
+
+NEW_PAGES = [("anna", "/mina"), ("anna", "/aviseringar"), ("anna", "/konto/aviseringar"),
+             ("anna", "/plans/SOC-2026/phases/december/?mina=1"),
+             ("anna", "/plans/SOC-2026/phases/december/internkontroll"),
+             ("sara", "/granskning/"), ("sara", EDIT.format("u1")),
+             ("sara", "/plans/SOC-2026/internkontroll/"),
+             ("lena", "/"), ("lena", MEMO), ("per", "/")]
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_new_and_changed_pages_have_no_serious_violations(open_page, axe, width):
+    submitted(("anna", "u1"), ("anna", "u2"))
+    returned("u2", "Ange antalet.")
+    found = {}
+    pages = {}
+    for name, url in NEW_PAGES:
+        if name not in pages:
+            pages[name] = open_page(name)
+            pages[name].set_viewport_size({"width": width, "height": 900})
+        page = pages[name]
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        violations = axe(page)
+        if violations:
+            found[f"{name} {url}"] = violations
+    assert found == {}
