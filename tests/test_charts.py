@@ -58,8 +58,9 @@ def _bar_widths(svg):
     import re
 
     widths = []
-    bars = svg.split('<g id="legend_1">')[0]
-    for number, d in re.findall(r'<g id="patch_(\d+)">\s*<path d="([^"]+)"', bars):
+    # Ids carry the chart's own prefix (unique on the page): "<prefix>-patch_3".
+    bars = re.split(r'<g id="(?:[^"]*-)?legend_1">', svg)[0]
+    for number, d in re.findall(r'<g id="(?:[^"]*-)?patch_(\d+)">\s*<path d="([^"]+)"', bars):
         xs = [float(x) for x in re.findall(r"[ML] ([\d.]+) [\d.]+", d)]
         if int(number) > 2 and max(xs) - min(xs) > 0.5:  # 1 and 2: figure and axes
             widths.append(round(max(xs) - min(xs), 3))

@@ -210,8 +210,9 @@ def test_approver_hears_when_all_is_approved_and_compiler_when_signed_and_reopen
     assert memo_path == "/plans/SOC-2026/phases/augusti/tjansteskrivelse/"
 
     lena = as_user("lena")
-    assert "Fastställ tjänsteskrivelsen" in lena.get(memo_path).text
-    lena.post(memo_path + "signera")
+    assert "Gå igenom och fastställ" in lena.get(memo_path).text
+    lena.get(memo_path + "signera")
+    assert lena.post(memo_path + "signera", {"confirm": "y"}).status_code == 302
     lena.get(memo_path)
     lena.post(memo_path + "ateroppna", {"reason": "Fel siffra i bilaga 3."})
     send(cli)

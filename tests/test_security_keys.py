@@ -75,7 +75,7 @@ def test_a_control_point_key_outside_the_pattern_is_refused(as_user, key):
     response = sara.post("/plans/SOC-2026/internkontroll/", {
         "ny-key": key, "ny-control": "Stickprov på fakturor"})
     assert response.status_code == 302 and snapshot() == before
-    assert "Nyckeln" in sara.get("/plans/SOC-2026/internkontroll/").text
+    assert "Beteckningen" in sara.get("/plans/SOC-2026/internkontroll/").text
 
 
 def test_keys_the_pattern_allows_are_taken(as_user):

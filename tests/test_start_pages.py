@@ -99,8 +99,8 @@ def test_approver_sees_readiness_of_each_memo_and_the_signed_ones(as_user, demo)
     ready = lena.get("/").text.split("Klara att fastställa (1)")[1].split("Fastställda")[0]
     assert "alla" in ready and "godkända" in ready and f'href="{MEMO}"' in ready
 
-    lena.get(MEMO)
-    lena.post(MEMO + "signera")
+    lena.get(MEMO + "signera")
+    assert lena.post(MEMO + "signera", {"confirm": "y"}).status_code == 302  # all approved
     signed = lena.get("/").text.split("Fastställda (1)")[1]
     assert "version 1, fastställd" in signed
 
@@ -123,8 +123,9 @@ def test_reader_sees_the_latest_signed_documents(as_user):
     per = as_user("per")
     assert "Inga tjänsteskrivelser är fastställda än." in per.get("/").text
     lena = as_user("lena")
-    lena.get(MEMO)
-    lena.post(MEMO + "signera")
+    lena.get(MEMO + "signera")
+    assert lena.post(MEMO + "signera", {"confirm": "y",
+                                        "reason": "Muntlig dragning."}).status_code == 302
     page = per.get("/").text
     assert "Delårsbokslut per augusti" in page and "version 1, fastställd" in page
     assert f'href="{MEMO}pdf/version/1"' in page and 'download="SOC-2026-augusti-faststalld-v1.pdf"' in page

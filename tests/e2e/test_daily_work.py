@@ -106,15 +106,20 @@ def test_approver_sees_ready_memo_signs_with_feedback_and_reader_downloads_it(op
     assert download.value.suggested_filename == "SOC-2026-augusti.pdf"
     expect(lena.locator("#pdf-status")).to_contain_text("PDF:en är klar")
 
+    lena.get_by_role("link", name="Gå igenom och fastställ").click()
+    expect(lena.get_by_text("Allt är godkänt.")).to_be_visible()
     # First with the request cancelled, so the page that is working stays to be read.
-    lena.route("**/signera", lambda route: route.abort("aborted"))
-    sign = lena.get_by_role("button", name="Fastställ tjänsteskrivelsen")
+    lena.route("**/signera", lambda route: route.abort("aborted")
+               if route.request.method == "POST" else route.continue_())
+    lena.get_by_label("Jag har gått igenom underlaget").check()
+    sign = lena.get_by_role("button", name="Fastställ", exact=True)
     sign.click()
     expect(lena.locator("form[data-busy] .busy-status")).to_have_text(
-        "Fastställer … arkivfilen skapas, det tar några sekunder.")
+        "Fastställer … dokumenten skapas och sparas, det tar några sekunder.")
     expect(sign).to_be_disabled()
     lena.unroute("**/signera")
     lena.reload()
+    lena.get_by_label("Jag har gått igenom underlaget").check()
     sign.click()
     expect(lena.get_by_text("Tjänsteskrivelsen är fastställd (version 1)")).to_be_visible(
         timeout=60_000)
