@@ -120,7 +120,7 @@ def test_approver_sees_ready_memo_signs_with_feedback_and_reader_downloads_it(op
     lena.unroute("**/signera")
     lena.reload()
     lena.get_by_label("Jag har gått igenom underlaget").check()
-    sign.click()
+    sign.click(timeout=90_000)  # every document is rendered in every variant and stored
     expect(lena.get_by_text("Tjänsteskrivelsen är fastställd (version 1)")).to_be_visible(
         timeout=60_000)
     lena.goto("/")
