@@ -17,6 +17,12 @@ def create_app(test_config=None, instance_path=None):
     )
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        # The client's own address for the login limits and the logs, not the proxy's.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     db.init_app(app)
     from . import models  # noqa: F401  (registers the tables on the metadata)

@@ -24,6 +24,9 @@ class Defaults:
     LOGIN_ACCOUNT_LIMIT = "5 per minute;20 per hour"
     LOGIN_ADDRESS_LIMIT = "30 per minute;200 per hour"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Behind reverse proxies: how many of them add X-Forwarded-For (and -Proto, -Host).
+    # 0 trusts no such header: each client is then the proxy's address.
+    PROXY_COUNT = 0
     RATELIMIT_HEADERS_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # valid for the session: long edits must not lose their form
     # 100 000 characters of HTML per text field, a 120-node plan is ~150 kB;

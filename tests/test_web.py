@@ -277,3 +277,25 @@ def test_unknown_plan_phase_or_node_is_404(as_user):
                 EDIT.format("nope")):
         response = sara.get(url)
         assert response.status_code == 404 and "finns inte" in response.text
+
+
+def test_behind_a_proxy_each_client_has_its_own_address_limit(demo, database_url, tmp_path):
+    """With PROXY_COUNT set, the failed-login limit per address counts the address the
+    proxy forwards, not the proxy's own: one user's typing errors lock out no one else."""
+    from followup import create_app
+
+    from .conftest import Browser
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url,
+                      "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "PROXY_COUNT": 1,
+                      "LOGIN_ADDRESS_LIMIT": "2 per minute",
+                      "LOGIN_ACCOUNT_LIMIT": "100 per minute"},
+                     instance_path=str(tmp_path))
+
+    def attempt(address, password="fel"):
+        browser = Browser(app.test_client())
+        browser.client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+        return browser.login("anna@ekbacka.example", password).status_code
+
+    assert [attempt("10.0.0.1") for _ in range(3)] == [400, 400, 429]
+    assert attempt("10.0.0.2", PASSWORD) == 302  # another user behind the same proxy
