@@ -63,6 +63,15 @@ def open_items(html):
     return parser.open_items
 
 
+def edit_fields(browser, key):
+    """What the browser posts from the node's form, as the page shows it."""
+    return form_fields(browser.get(f"{STRUCTURE}/?redigera={key}").text, "redigera-punkt")
+
+
+def new_fields(browser, parent):
+    return form_fields(browser.get(f"{STRUCTURE}/?ny={parent}").text, "ny-punkt")
+
+
 def words(html):
     """The text a reader sees, in one line."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
@@ -143,7 +152,7 @@ def test_edit_node_assigns_unit_notes_and_moves_it(as_user):
 
 def test_follows_up_from_and_until_are_edited(as_user):
     sara = as_user("sara")
-    fields = form_fields(sara.get(STRUCTURE + "/?redigera=u2").text, "redigera-punkt")
+    fields = edit_fields(sara, "u2")
     fields.update({"since": "augusti", "until": "augusti"})
     assert sara.post(STRUCTURE + "/noder/u2", fields).status_code == 302
     assert node("u2").since.key == "augusti" and node("u2").until.key == "augusti"
@@ -154,7 +163,7 @@ def test_follows_up_from_and_until_are_edited(as_user):
 
 def test_a_refused_edit_stays_in_place_with_the_message_and_changes_nothing(as_user):
     sara = as_user("sara")
-    fields = form_fields(sara.get(STRUCTURE + "/?redigera=nm1-1").text, "redigera-punkt")
+    fields = edit_fields(sara, "nm1-1")
     fields.update({"parent": "u1", "title": "Ny lydelse"})
     response = sara.post(STRUCTURE + "/noder/nm1-1", fields)
     assert response.status_code == 422
@@ -182,7 +191,7 @@ def test_add_opens_in_place_under_its_parent_with_the_likely_sort(as_user):
     assert fields["parent"] == "nm2-2" and fields["type"] == "uppdrag" and fields["unit"] == "vuxen"
     assert "Fasen som pågår nu (årsbokslut)" in form
     # Under an uppdrag an åtgärd; at the top of the plan the first sort.
-    assert form_fields(sara.get(STRUCTURE + "/?ny=u7").text, "ny-punkt")["type"] == "atgard"
+    assert new_fields(sara, "u7")["type"] == "atgard"
     top = sara.get(STRUCTURE + "/?ny=").text
     assert "Ny punkt överst i planen" in element(top, "ny-punkt")
     assert form_fields(top, "ny-punkt")["type"] == "inriktningsmal"
@@ -191,7 +200,7 @@ def test_add_opens_in_place_under_its_parent_with_the_likely_sort(as_user):
 
 def test_add_an_uppdrag_under_a_goal_with_a_unit(as_user):
     sara = as_user("sara")
-    fields = form_fields(sara.get(STRUCTURE + "/?ny=nm2-2").text, "ny-punkt")
+    fields = new_fields(sara, "nm2-2")
     fields.update({"number": "2.2.3", "title": "Starta natthärbärge för kvinnor"})
     response = sara.post(STRUCTURE + "/noder", fields)
     assert response.status_code == 302
@@ -207,7 +216,7 @@ def test_add_an_uppdrag_under_a_goal_with_a_unit(as_user):
 
 def test_an_item_without_a_number_is_named_by_its_title(as_user):
     sara = as_user("sara")
-    fields = form_fields(sara.get(STRUCTURE + "/?ny=u7").text, "ny-punkt")
+    fields = new_fields(sara, "u7")
     fields["title"] = "Ordna ett gemensamt möte med bostadsbolaget varje kvartal under året"
     response = sara.post(STRUCTURE + "/noder", fields)
     page = sara.get(response.headers["Location"]).text
@@ -216,7 +225,7 @@ def test_an_item_without_a_number_is_named_by_its_title(as_user):
 
 def test_add_without_title_shows_the_error_in_place(as_user):
     sara = as_user("sara")
-    fields = form_fields(sara.get(STRUCTURE + "/?ny=nm1-1").text, "ny-punkt")
+    fields = new_fields(sara, "nm1-1")
     before = db.session.query(Node).count()
     response = sara.post(STRUCTURE + "/noder", fields)
     assert response.status_code == 422
@@ -286,7 +295,7 @@ def test_taking_out_leaves_the_subtree_in_earlier_phases_and_putting_back_restor
 
 def test_an_item_taken_out_before_it_was_followed_up_leaves_every_phase(as_user):
     sara = as_user("sara")
-    fields = form_fields(sara.get(STRUCTURE + "/?ny=nm2-2").text, "ny-punkt")
+    fields = new_fields(sara, "nm2-2")
     fields.update({"number": "2.2.9", "title": "Ett nytt uppdrag"})
     sara.post(STRUCTURE + "/noder", fields)
     response = sara.post(STRUCTURE + "/noder/uppdrag-2-2-9/ta-bort")
