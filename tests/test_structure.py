@@ -237,6 +237,17 @@ def test_add_without_title_shows_the_error_in_place(as_user):
     assert re.search(r"<textarea[^>]*required", form)
 
 
+def test_add_under_an_unknown_item_is_refused(as_user):
+    sara = as_user("sara")
+    fields = new_fields(sara, "nm1-1")
+    fields.update({"parent": "finns-inte", "title": "Ett nytt uppdrag"})
+    before = db.session.query(Node).count()
+    response = sara.post(STRUCTURE + "/noder", fields)
+    assert response.status_code == 422
+    assert "Den valda överordnade punkten finns inte i planen." in element(response.text, "ny-punkt")
+    assert db.session.query(Node).count() == before
+
+
 def test_add_under_an_item_taken_out_is_refused(as_user):
     sara = as_user("sara")
     sara.get(STRUCTURE + "/")

@@ -216,6 +216,13 @@ def add_level(user, scale, *, key, label, text, tone, done):
     return level
 
 
+def find_node(plan, key):
+    """The plan's node with ``key``, or None (also for no key)."""
+    if not key:
+        return None
+    return db.session.scalar(select(Node).where(Node.plan_id == plan.id, Node.key == key))
+
+
 def find_scale(plan, key):
     return next((s for s in plan.scales if s.key == key), None)
 

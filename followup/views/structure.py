@@ -2,10 +2,9 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Level, Node, Unit
+from ..models import Level, Unit
 from ..services import followups as fu
 from ..services import permissions, rollover, structure, timeline
 from ..services.errors import Invalid
@@ -63,9 +62,12 @@ def _level_form(level=None, formdata=None, prefix=""):
     return form
 
 
-def _node_or_none(plan, key):
-    return db.session.scalar(select(Node).where(Node.plan_id == plan.id, Node.key == key)) \
-        if key else None
+def _tree_heading(plan):
+    """"Inriktningsmål, nämndmål, uppdrag och åtgärder": the plan's own words."""
+    sorts = [(t.plural or t.label).lower() for t in plan.node_types]
+    heading = (" och ".join([", ".join(sorts[:-1]), sorts[-1]]) if len(sorts) > 1
+               else sorts[0] if sorts else "punkter i planen")
+    return heading[:1].upper() + heading[1:]
 
 
 def _page(plan, *, focus=None, editing=None, adding=None, expand_all=False, section=None,
@@ -79,15 +81,12 @@ def _page(plan, *, focus=None, editing=None, adding=None, expand_all=False, sect
     elif adding and adding[0] is not None:
         focus = adding[0]
     opened = {n.id for n in ([focus] + structure.ancestors(focus))} if focus else set()
-    current = timeline.current_phase(plan)
-    sorts = [(t.plural or t.label).lower() for t in plan.node_types]
-    heading = (" och ".join([", ".join(sorts[:-1]), sorts[-1]]) if len(sorts) > 1
-               else sorts[0] if sorts else "punkter i planen")
     return render_template(
         "structure/index.html", plan=plan, outline=structure.outline(plan), focus=focus,
         opened=opened, expand_all=expand_all, editing=editing, adding=adding,
-        section=section or ("enheter" if unit_form is not None else None), current=current,
-        tree_heading=heading[:1].upper() + heading[1:], name_of=structure.name,
+        section=section or ("enheter" if unit_form is not None else None),
+        current=timeline.current_phase(plan), tree_heading=_tree_heading(plan),
+        name_of=structure.name,
         unit_form=unit_form or UnitForm(formdata=None),
         unit_forms={u.id: UnitForm(formdata=None, obj=u, prefix=f"u{u.id}") for u in plan.units},
         level_forms={lv.id: _level_form(lv, prefix=f"l{lv.id}")
@@ -111,15 +110,15 @@ def index(plan_key):
     plan = fu.find_plan(plan_key)
     args = request.args
     editing = adding = None
-    edited = _node_or_none(plan, args.get("redigera"))
+    edited = structure.find_node(plan, args.get("redigera"))
     if edited is not None:
         editing = (edited, _node_form(plan, edited))
     elif "ny" in args:
-        parent = _node_or_none(plan, args["ny"])
+        parent = structure.find_node(plan, args["ny"])
         adding = (parent, _new_node_form(plan, parent))
     shown = args.get("visa", "")
     sections = {"enheter"} | {f"skala-{s.key}" for s in plan.scales}
-    return _page(plan, focus=_node_or_none(plan, args.get("punkt")), editing=editing,
+    return _page(plan, focus=structure.find_node(plan, args.get("punkt")), editing=editing,
                  adding=adding, expand_all=shown == "alla",
                  section=shown if shown in sections else None)
 
@@ -127,10 +126,12 @@ def index(plan_key):
 @bp.post("/noder")
 def add_node(plan_key):
     plan = fu.find_plan(plan_key)
-    parent = _node_or_none(plan, request.form.get("parent"))
+    parent = structure.find_node(plan, request.form.get("parent"))
     form = _new_node_form(plan, parent, formdata=request.form)
     if form.validate():
         try:
+            if request.form.get("parent") and parent is None:
+                raise Invalid("Den valda överordnade punkten finns inte i planen.")
             node = structure.add_node(current_user, plan, parent=parent, type_key=form.type.data,
                                       number=form.number.data, title=form.title.data,
                                       unit_key=form.unit.data, since_key=form.since.data)
