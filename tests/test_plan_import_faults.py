@@ -182,7 +182,15 @@ def decimals_per_cell_miscounted(data):
     table = data["tables"][0]
     table["rows"][0]["decimals"] = [1]
     n = len(table["columns"])
-    return f"tables[0].rows[0].decimals: 1 decimalangivelser men tabellen har {n} kolumner"
+    return f"tables[0].rows[0].decimals: 1 decimalangivelse men tabellen har {n} kolumner"
+
+
+def values_miscounted(data):
+    table = data["tables"][0]
+    row = next(i for i, r in enumerate(table["rows"]) if r.get("values") is not None)
+    table["rows"][row]["values"] = [1]
+    n = len(table["columns"])
+    return f"tables[0].rows[{row}].values: 1 värde men tabellen har {n} kolumner"
 
 
 def since_names_no_phase(data):
@@ -231,7 +239,7 @@ VARIANTS = [unknown_level, unknown_node_type, duplicate_key, formula_on_later_ro
             layout_names_unknown_type, layout_names_unknown_group,
             layout_column_of_internal_control, control_columns_on_a_plan_appendix,
             column_formula_on_unknown_column, column_formula_on_itself, column_formulas_in_a_ring,
-            decimals_per_cell_miscounted, since_names_no_phase, until_before_since,
+            decimals_per_cell_miscounted, values_miscounted, since_names_no_phase, until_before_since,
             chapter_of_unknown_kind, key_with_a_slash, scale_key_with_a_quote]
 
 

@@ -5,6 +5,7 @@ only look back, dates that are dates."""
 from datetime import date
 
 from .. import formulas
+from ..formatting import count
 from .faults import Fault, json_path
 from .schema import KEY_PATTERN
 
@@ -154,11 +155,13 @@ class _Checker:
                 self.fault(here, 'raden har varken "values" eller "formula"')
             if values is not None and len(values) != n_columns:
                 self.fault(here + ("values",),
-                           f"{len(values)} värden men tabellen har {n_columns} kolumner")
+                           f"{count(len(values), 'värde', 'värden')} men tabellen har "
+                           f"{count(n_columns, 'kolumn', 'kolumner')}")
             decimals = row.get("decimals")
             if isinstance(decimals, list) and len(decimals) != n_columns:
                 self.fault(here + ("decimals",),
-                           f"{len(decimals)} decimalangivelser men tabellen har {n_columns} kolumner")
+                           f"{count(len(decimals), 'decimalangivelse', 'decimalangivelser')} "
+                           f"men tabellen har {count(n_columns, 'kolumn', 'kolumner')}")
             if formula is not None:
                 earlier = [k for k in keys[:i] if k]
                 later = [k for k in keys[i + 1:] if k]

@@ -259,8 +259,10 @@ def _ready_messages(memos):
         message = Message(
             "ready_to_sign", f"ready_to_sign:{memo.id}:{signed_before}",
             f"Klar att fastställa: {memo.title}",
-            f"Alla {state.total} uppföljningar och kontrollresultat för {_where(memo.phase)} "
-            "är godkända. Tjänsteskrivelsen kan fastställas.",
+            (f"Alla {state.total} uppföljningar och kontrollresultat för {_where(memo.phase)} "
+             "är godkända." if state.total != 1 else
+             f"Det enda som skulle godkännas för {_where(memo.phase)} är godkänt.")
+            + " Tjänsteskrivelsen kan fastställas.",
             [{"label": memo.title, "path": links.path(
                 "memos.show", plan_key=memo.plan.key, phase_key=memo.phase.key)}])
         pairs += [(u, message) for u in users_with(Role.approver)]

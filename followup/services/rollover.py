@@ -63,7 +63,7 @@ def preview(plan):
             level = latest.get(node.id)
             scale = node.type.scale
             if parent_stays:
-                decision = Decision(node, depth, STAYS, "under en nod som stannar", level)
+                decision = Decision(node, depth, STAYS, "under en punkt som stannar", level)
             elif scale is not None and scale.has_done_level:
                 if level is not None and level.done:
                     decision = Decision(node, depth, STAYS,

@@ -1,9 +1,12 @@
 """Editing a plan's structure: nodes (add, edit, move, archive), units, and scales."""
 
 import re
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
+from .. import formatting
 from ..extensions import db
 from ..models import Level, Node, Unit
 from . import inputs, permissions, timeline
@@ -106,7 +109,7 @@ def update_node(user, node, *, number, title, unit_key, notes, group, responsibl
         new_parent = db.session.scalar(select(Node).where(Node.plan_id == plan.id,
                                                           Node.key == parent_key))
         if new_parent is None:
-            raise Invalid("Den valda överordnade noden finns inte i planen.")
+            raise Invalid("Den valda överordnade punkten finns inte i planen.")
     if new_parent is not node.parent:
         _reparent(node, new_parent)
     db.session.commit()
@@ -117,7 +120,7 @@ def _reparent(node, new_parent):
     walker = new_parent
     while walker is not None:
         if walker is node:
-            raise Invalid("En nod kan inte flyttas in under sig själv.")
+            raise Invalid("En punkt kan inte flyttas in under sig själv.")
         walker = walker.parent
     plan = node.plan
     old = [n for n in _siblings(plan, node.parent) if n is not node]
@@ -167,7 +170,7 @@ def put_back(user, node):
 
 def add_unit(user, plan, *, key, name):
     permissions.require_compiler(user)
-    key = inputs.key(key, "Enhetens nyckel")
+    key = inputs.key(key, "Enhetens beteckning")
     if any(u.key == key for u in plan.units):
         raise Invalid(f'Enheten "{key}" finns redan.')
     unit = Unit(plan=plan, key=key, name=inputs.text(name, "Namnet", 200, required=True),
@@ -201,7 +204,7 @@ def update_level(user, level, *, label, text, tone, done):
 
 def add_level(user, scale, *, key, label, text, tone, done):
     permissions.require_compiler(user)
-    key = inputs.key(key, "Nivåns nyckel")
+    key = inputs.key(key, "Nivåns beteckning")
     if scale.level(key) is not None:
         raise Invalid(f'Nivån "{key}" finns redan i skalan.')
     label, text, tone = _level_fields(label, text, tone)
@@ -211,6 +214,13 @@ def add_level(user, scale, *, key, label, text, tone, done):
     db.session.add(level)
     db.session.commit()
     return level
+
+
+def find_node(plan, key):
+    """The plan's node with ``key``, or None (also for no key)."""
+    if not key:
+        return None
+    return db.session.scalar(select(Node).where(Node.plan_id == plan.id, Node.key == key))
 
 
 def find_scale(plan, key):
@@ -231,3 +241,90 @@ def tree(plan, include_archived=True):
     return out
 
 
+
+
+@dataclass
+class Branch:
+    """A node in the outline of the goal tree, with the branches below it in order."""
+
+    node: Node
+    depth: int
+    children: list["Branch"] = field(default_factory=list)
+
+    @property
+    def gone(self):
+        """Taken out of the plan: archived, or followed up only until an earlier phase."""
+        return self.node.archived or self.node.until is not None
+
+    @property
+    def contents(self):
+        """What is directly below, counted per sort: ["2 uppdrag", "1 åtgärd"]."""
+        counts = {}
+        for child in self.children:
+            counts.setdefault(child.node.type, 0)
+            counts[child.node.type] += 1
+        return [formatting.count(n, t.label.lower(), (t.plural or t.label).lower())
+                for t, n in sorted(counts.items(), key=lambda item: item[0].position)]
+
+
+def outline(plan):
+    """The goal tree as [Branch], archived nodes included, read in one query."""
+    nodes = db.session.scalars(
+        select(Node).where(Node.plan_id == plan.id).order_by(Node.position)
+        .options(selectinload(Node.type), selectinload(Node.unit),
+                 selectinload(Node.since), selectinload(Node.until))).all()
+    below = {}
+    for n in nodes:
+        below.setdefault(n.parent_id, []).append(n)
+
+    def grow(parent_id, depth):
+        return [Branch(n, depth, grow(n.id, depth + 1)) for n in below.get(parent_id, [])]
+
+    return grow(None, 0)
+
+
+def ancestors(node):
+    """The nodes above ``node``, nearest first."""
+    out = []
+    while node.parent is not None:
+        node = node.parent
+        out.append(node)
+    return out
+
+
+def name(node):
+    """How a message names a node: "Uppdrag 1.1.1", or the type and the start of the
+    title where it has no number."""
+    if node.number:
+        return f"{node.type.label} {node.number}"
+    title = node.title if len(node.title) <= 50 else node.title[:49].rstrip() + "…"
+    return f"{node.type.label} ”{title}”"
+
+
+def child_type(plan, parent):
+    """The sort of node most likely added under ``parent``: the sort its children have,
+    else the one after its own in the plan's order (the first at the top)."""
+    types = list(plan.node_types)
+    if not types:
+        return None
+    if parent is None:
+        return types[0]
+    if parent.children:
+        return parent.children[-1].type
+    later = [t for t in types if t.position > parent.type.position]
+    return later[0] if later else parent.type
+
+
+def parents_for(plan, node=None):
+    """[(node, depth)] the nodes ``node`` may be moved under: every node in the plan but
+    itself and what is below it; for a new node, all of them."""
+    out, skip = [], None
+    for n, depth in tree(plan, include_archived=False):
+        if skip is not None and depth > skip:
+            continue
+        skip = None
+        if node is not None and n is node:
+            skip = depth
+            continue
+        out.append((n, depth))
+    return out

@@ -3,7 +3,6 @@ account (e.g. /konto/aviseringar) live under the same address and link from here
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -11,12 +10,12 @@ from ..extensions import db
 from ..models import User
 from ..services import tokens, users
 from ..services.errors import Invalid
-from .forms import EmptyForm
+from .forms import EmptyForm, Form
 
 bp = Blueprint("account", __name__, url_prefix="/konto")
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField("Nuvarande lösenord", validators=[
         DataRequired("Fyll i ditt nuvarande lösenord."), Length(max=1000)])
     new = PasswordField("Nytt lösenord (minst 12 tecken)", validators=[
@@ -25,7 +24,7 @@ class PasswordForm(FlaskForm):
         EqualTo("new", "Lösenorden är inte lika.")])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField("Namn (vad nyckeln används till)", validators=[
         DataRequired("Ge nyckeln ett namn."), Length(max=100)])
     expires = DateField("Sista giltighetsdag (tomt: om 90 dagar)", validators=[Optional()])

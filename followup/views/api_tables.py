@@ -11,6 +11,7 @@ import simplejson
 from flask import Response, g, request
 
 from .. import jsonin
+from ..formatting import count
 from ..openapi import describe
 from ..planfile.faults import json_path
 from ..services import followups as fu
@@ -85,7 +86,8 @@ def _figures(table, rows):
         if not tables.takes_values(row):
             raise Invalid(f"Raden ”{key}” räknas fram och tar inga värden.")
         if not isinstance(values, list) or len(values) != n:
-            raise Invalid(f"Raden ”{key}” ska ha en lista med {n} värden, ett per kolumn.")
+            raise Invalid(f"Raden ”{key}” ska ha en lista med {count(n, 'värde', 'värden')}, "
+                          "ett per kolumn.")
         out[i] = {}
         for j, value in enumerate(values):
             number, fault = tables.figure_or_fault(value)

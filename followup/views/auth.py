@@ -9,7 +9,6 @@ from flask import (Blueprint, current_app, flash, redirect, render_template, req
                    url_for)
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
@@ -17,6 +16,7 @@ from ..extensions import db, limiter, login_manager
 from ..models import User
 from ..security_log import event
 from ..services import users
+from .forms import Form
 
 bp = Blueprint("auth", __name__)
 
@@ -68,7 +68,7 @@ def _minutes(seconds):
     return "en minut" if n == 1 else f"{n} minuter"
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-postadress", validators=[DataRequired("Fyll i din e-postadress."),
                                                    Length(max=254)])
     password = PasswordField("Lösenord", validators=[DataRequired("Fyll i ditt lösenord."),

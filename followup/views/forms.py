@@ -7,9 +7,22 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.meta import DefaultMeta
 from wtforms.widgets import HiddenInput, TextInput
 
 from ..html import MAX_LENGTH
+
+
+class Form(FlaskForm):
+    """The base of our forms: WTForms' own messages (a value too long, a required field)
+    in Swedish, from the catalogue WTForms ships. Flask-WTF would ask Flask-Babel for
+    them, which the application does not use, and fall back to English."""
+
+    class Meta:
+        locales = ("sv",)
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
 
 
 def choices(pairs):
@@ -17,24 +30,24 @@ def choices(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class FollowupForm(FlaskForm):
+class FollowupForm(Form):
     level = RadioField("Nivå", validate_choice=False, validators=[Optional()])
     # The HTML limit is checked by the allowlist module; this only stops absurd posts.
     comment = TextAreaField("Kommentar", validators=[Length(max=MAX_LENGTH * 2)])
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     remark = TextAreaField("Anmärkning till handläggaren",
                            validators=[DataRequired("Skriv en anmärkning."), Length(max=10_000)])
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
-class BulkApproveForm(FlaskForm):
+class BulkApproveForm(Form):
     nodes = SelectMultipleField("Uppföljningar", validate_choice=False)
     confirmed = BooleanField(widget=HiddenInput())  # set on the confirmation page
 
@@ -61,18 +74,18 @@ class IsoDateField(DateField):
             raise ValueError(ISO_DATE_MESSAGE) from None
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(Form):
     label = StringField("Namn", validators=[DataRequired("Fasen behöver ett namn."), Length(max=200)])
     period_end = IsoDateField("Periodens slut", validators=[Optional()])
     deadline = IsoDateField("Sista dag för rapportering", validators=[Optional()])
     is_open = BooleanField("Öppen för rapportering")
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """Only a CSRF token: for buttons that post."""
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     # The service checks the address; the form only requires one.
     email = StringField("E-postadress", validators=[DataRequired("Fyll i e-postadressen."),
                                                     Length(max=254)])
@@ -83,41 +96,44 @@ class UserForm(FlaskForm):
     active = BooleanField("Aktiv", default=True)
 
 
-class NodeForm(FlaskForm):
-    parent = SelectField("Under", validate_choice=False)
-    type = SelectField("Nodtyp", validate_choice=False)
+class NodeForm(Form):
+    parent = SelectField("Ligger under", validate_choice=False)
+    type = SelectField("Sort", validate_choice=False)
     number = StringField("Nummer", validators=[Length(max=40)])
-    title = TextAreaField("Titel", validators=[DataRequired("Noden behöver en titel.")])
+    title = TextAreaField("Titel", validators=[DataRequired("Punkten behöver en titel.")])
     unit = SelectField("Enhet som rapporterar", validate_choice=False)
     notes = TextAreaField("Noteringar (en per rad)")
     group = StringField("Grupp (rubrik, t.ex. Tillkommande uppdrag)", validators=[Length(max=200)])
     responsible_boards = StringField("Ansvariga nämnder", validators=[Length(max=200)])
-    carried_over_from = StringField("Kvar från år", validators=[Length(max=4)])
+    carried_over_from = StringField("Kvar från år", validators=[
+        Length(max=4, message="Kvar från ska vara ett årtal, t.ex. 2025.")])
     since = SelectField("Följs upp från", validate_choice=False)
     until = SelectField("Till och med", validate_choice=False)
 
 
-class UnitForm(FlaskForm):
-    key = StringField("Nyckel", validators=[Length(max=80)])
+class UnitForm(Form):
+    key = StringField("Beteckning (t.ex. vuxen)", validators=[
+        Length(max=80, message="Beteckningen får ha högst 80 tecken.")])
     name = StringField("Namn", validators=[DataRequired("Enheten behöver ett namn."), Length(max=200)])
 
 
-class LevelForm(FlaskForm):
-    key = StringField("Nyckel", validators=[Length(max=80)])
+class LevelForm(Form):
+    key = StringField("Beteckning (t.ex. klar)", validators=[
+        Length(max=80, message="Beteckningen får ha högst 80 tecken.")])
     label = StringField("Etikett", validators=[DataRequired("Nivån behöver en etikett."), Length(max=200)])
     text = TextAreaField("Text i dokumentet")
     tone = SelectField("Ton", validate_choice=False)
     done = BooleanField("Räknas som färdig")
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = TextAreaField("Skäl till att återöppna", validators=[
         DataRequired("Ange skälet till att tjänsteskrivelsen återöppnas."), Length(max=2000)])
 
 
 
 
-class ControlPointForm(FlaskForm):
+class ControlPointForm(Form):
     key = StringField("Beteckning (t.ex. IK6)")  # the service checks it as a key
     area = StringField("Område")
     # Not "process": that name is WTForms' own Form.process().

@@ -20,19 +20,17 @@ def require_compiler():
 
 
 def _node_form(plan, node=None, formdata=None):
-    # The node fills the form only for showing, never under posted data.
+    """The form to edit ``node``; the node fills it only for showing, never under posted
+    data."""
     form = NodeForm(formdata=formdata, obj=node if formdata is None else None)
-    tree = structure.tree(plan, include_archived=False)
     form.parent.choices = choices([("", "Överst i planen")] + [
         (n.key, "\N{EM SPACE}" * depth + f"{n.type.label} {n.number or ''} {n.title[:60]}")
-        for n, depth in tree if node is None or n is not node])
-    form.type.choices = choices([(t.key, t.label) for t in plan.node_types])
+        for n, depth in structure.parents_for(plan, node)])
     form.unit.choices = choices([("", "Ingen enhet")] + [(u.key, u.name) for u in plan.units])
     phases = [(p.key, p.label) for p in plan.phases]
-    form.since.choices = choices([("", "Fasen som pågår nu" if node is None else "Första fasen")]
-                                 + phases)
+    form.since.choices = choices([("", "Första fasen")] + phases)
     form.until.choices = choices([("", "Sista fasen")] + phases)
-    if node is not None and formdata is None:
+    if formdata is None:
         form.since.data = node.since.key if node.since else ""
         form.until.data = node.until.key if node.until else ""
         form.parent.data = node.parent.key if node.parent else ""
@@ -42,16 +40,54 @@ def _node_form(plan, node=None, formdata=None):
     return form
 
 
+def _new_node_form(plan, parent, formdata=None):
+    """The form to add a node under ``parent`` (None: at the top), of the sort most
+    likely there."""
+    form = NodeForm(formdata=formdata)
+    form.type.choices = choices([(t.key, t.label) for t in plan.node_types])
+    form.unit.choices = choices([("", "Ingen enhet")] + [(u.key, u.name) for u in plan.units])
+    now = timeline.current_phase(plan)
+    form.since.choices = choices([("", f"Fasen som pågår nu ({now.label.lower()})")]
+                                 + [(p.key, p.label) for p in plan.phases])
+    if formdata is None:
+        sort = structure.child_type(plan, parent)
+        form.type.data = sort.key if sort else ""
+        form.unit.data = parent.unit.key if parent is not None and parent.unit else ""
+    return form
+
+
 def _level_form(level=None, formdata=None, prefix=""):
     form = LevelForm(formdata=formdata, obj=level if formdata is None else None, prefix=prefix)
     form.tone.choices = choices(list(structure.TONES.items()))
     return form
 
 
-def _page(plan, node_form=None, unit_form=None, status=200):
+def _tree_heading(plan):
+    """"Inriktningsmål, nämndmål, uppdrag och åtgärder": the plan's own words."""
+    sorts = [(t.plural or t.label).lower() for t in plan.node_types]
+    heading = (" och ".join([", ".join(sorts[:-1]), sorts[-1]]) if len(sorts) > 1
+               else sorts[0] if sorts else "punkter i planen")
+    return heading[:1].upper() + heading[1:]
+
+
+def _page(plan, *, focus=None, editing=None, adding=None, expand_all=False, section=None,
+          unit_form=None, status=200):
+    """The structure page. ``focus``: the node just changed or asked for, shown open with
+    what is above it; ``editing``: (node, form) edited in place; ``adding``: (parent or
+    None, form) for a new node under parent; ``section``: "enheter" or "skala-<key>",
+    open and where the page's messages are shown."""
+    if editing:
+        focus = editing[0]
+    elif adding and adding[0] is not None:
+        focus = adding[0]
+    opened = {n.id for n in ([focus] + structure.ancestors(focus))} if focus else set()
     return render_template(
-        "structure/index.html", plan=plan, tree=structure.tree(plan),
-        node_form=node_form or _node_form(plan), unit_form=unit_form or UnitForm(formdata=None),
+        "structure/index.html", plan=plan, outline=structure.outline(plan), focus=focus,
+        opened=opened, expand_all=expand_all, editing=editing, adding=adding,
+        section=section or ("enheter" if unit_form is not None else None),
+        current=timeline.current_phase(plan), tree_heading=_tree_heading(plan),
+        name_of=structure.name,
+        unit_form=unit_form or UnitForm(formdata=None),
         unit_forms={u.id: UnitForm(formdata=None, obj=u, prefix=f"u{u.id}") for u in plan.units},
         level_forms={lv.id: _level_form(lv, prefix=f"l{lv.id}")
                      for s in plan.scales for lv in s.levels},
@@ -59,39 +95,69 @@ def _page(plan, node_form=None, unit_form=None, status=200):
         button=EmptyForm()), status
 
 
-def _back(plan, anchor=""):
-    return redirect(url_for(".index", plan_key=plan.key) + anchor)
+def _back(plan, node=None, section=None):
+    """Back to the page, at ``node`` (opened) or at a section."""
+    if node is not None:
+        return redirect(url_for(".index", plan_key=plan.key, punkt=node.key)
+                        + f"#punkt-{node.key}")
+    if section is not None:
+        return redirect(url_for(".index", plan_key=plan.key, visa=section) + f"#{section}")
+    return redirect(url_for(".index", plan_key=plan.key))
 
 
 @bp.get("/")
 def index(plan_key):
-    return _page(fu.find_plan(plan_key))
+    plan = fu.find_plan(plan_key)
+    args = request.args
+    editing = adding = None
+    edited = structure.find_node(plan, args.get("redigera"))
+    if edited is not None:
+        editing = (edited, _node_form(plan, edited))
+    elif "ny" in args:
+        parent = structure.find_node(plan, args["ny"])
+        adding = (parent, _new_node_form(plan, parent))
+    shown = args.get("visa", "")
+    sections = {"enheter"} | {f"skala-{s.key}" for s in plan.scales}
+    return _page(plan, focus=structure.find_node(plan, args.get("punkt")), editing=editing,
+                 adding=adding, expand_all=shown == "alla",
+                 section=shown if shown in sections else None)
 
 
 @bp.post("/noder")
 def add_node(plan_key):
     plan = fu.find_plan(plan_key)
-    form = _node_form(plan, formdata=request.form)
+    parent = structure.find_node(plan, request.form.get("parent"))
+    form = _new_node_form(plan, parent, formdata=request.form)
     if form.validate():
         try:
-            parent = fu.find_node(plan, form.parent.data) if form.parent.data else None
+            if request.form.get("parent") and parent is None:
+                raise Invalid("Den valda överordnade punkten finns inte i planen.")
             node = structure.add_node(current_user, plan, parent=parent, type_key=form.type.data,
                                       number=form.number.data, title=form.title.data,
                                       unit_key=form.unit.data, since_key=form.since.data)
         except Invalid as e:
             form.title.errors.append(e.message)
         else:
-            flash(f"{node.type.label} {node.number or ''} är tillagd.", "success")
-            return _back(plan, f"#nod-{node.key}")
-    return _page(plan, node_form=form, status=422)
+            flash(f"{structure.name(node)} har lagts till.", "success")
+            return _back(plan, node)
+    return _page(plan, adding=(parent, form), status=422)
 
 
-@bp.route("/noder/<node_key>", methods=["GET", "POST"])
+@bp.get("/noder/<node_key>")
+def edit_node_form(plan_key, node_key):
+    """The node's form, in place in the tree (the address of the former edit page)."""
+    plan = fu.find_plan(plan_key)
+    node = fu.find_node(plan, node_key)
+    return redirect(url_for(".index", plan_key=plan.key, redigera=node.key)
+                    + f"#punkt-{node.key}")
+
+
+@bp.post("/noder/<node_key>")
 def edit_node(plan_key, node_key):
     plan = fu.find_plan(plan_key)
     node = fu.find_node(plan, node_key)
-    form = _node_form(plan, node, formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
+    form = _node_form(plan, node, formdata=request.form)
+    if form.validate():
         try:
             structure.update_node(
                 current_user, node, number=form.number.data, title=form.title.data,
@@ -103,10 +169,13 @@ def edit_node(plan_key, node_key):
             db.session.rollback()
             form.title.errors.append(e.message)
         else:
-            flash("Noden är sparad.", "success")
-            return _back(plan, f"#nod-{node.key}")
-    status = 422 if request.method == "POST" else 200
-    return render_template("structure/node.html", plan=plan, node=node, form=form), status
+            flash(f"Ändringarna i {_lower_first(structure.name(node))} har sparats.", "success")
+            return _back(plan, node)
+    return _page(plan, editing=(node, form), status=422)
+
+
+def _lower_first(text):
+    return text[:1].lower() + text[1:]
 
 
 @bp.post("/noder/<node_key>/<action>")
@@ -114,22 +183,29 @@ def node_action(plan_key, node_key, action):
     plan = fu.find_plan(plan_key)
     node = fu.find_node(plan, node_key)
     if not EmptyForm().validate():
-        return _back(plan)
+        return _back(plan, node)
+    name = structure.name(node)
     if action == "upp":
         structure.move(current_user, node, -1)
+        flash(f"{name} har flyttats upp.", "success")
     elif action == "ner":
         structure.move(current_user, node, +1)
+        flash(f"{name} har flyttats ner.", "success")
     elif action == "ta-bort":
         structure.take_out(current_user, node)
-        flash(f"{node.type.label} {node.number or ''} är borttagen ur planen från "
-              f"{timeline.current_phase(plan).label.lower()}; den finns kvar i tidigare faser.",
-              "success")
+        if node.archived:
+            flash(f"{name} har tagits bort ur planen. Punkten ingick inte i någon tidigare "
+                  "fas.", "success")
+        else:
+            flash(f"{name} har tagits bort ur planen från och med "
+                  f"{timeline.current_phase(plan).label.lower()}. I tidigare faser och deras "
+                  "dokument finns punkten kvar.", "success")
     elif action == "ta-tillbaka":
         structure.put_back(current_user, node)
-        flash(f"{node.type.label} {node.number or ''} är tillbaka i planen.", "success")
+        flash(f"{name} är tillbaka i planen.", "success")
     else:
-        return _back(plan)
-    return _back(plan, f"#nod-{node.key}")
+        return _back(plan, node)
+    return _back(plan, node)
 
 
 @bp.post("/enheter")
@@ -143,7 +219,7 @@ def add_unit(plan_key):
             form.key.errors.append(e.message)
         else:
             flash("Enheten är tillagd.", "success")
-            return _back(plan, "#enheter")
+            return _back(plan, section="enheter")
     return _page(plan, unit_form=form, status=422)
 
 
@@ -159,7 +235,7 @@ def rename_unit(plan_key, unit_id):
         flash("Enheten är sparad.", "success")
     else:
         flash("Enheten behöver ett namn.", "error")
-    return _back(plan, "#enheter")
+    return _back(plan, section="enheter")
 
 
 @bp.post("/skalor/<scale_key>")
@@ -179,7 +255,7 @@ def add_level(plan_key, scale_key):
             flash("Nivån är tillagd.", "success")
     else:
         flash("Nivån behöver en etikett.", "error")
-    return _back(plan, f"#skala-{scale.key}")
+    return _back(plan, section=f"skala-{scale.key}")
 
 
 @bp.post("/nivaer/<int:level_id>")
@@ -199,7 +275,7 @@ def update_level(plan_key, level_id):
             flash("Nivån är sparad.", "success")
     else:
         flash("Nivån behöver en etikett.", "error")
-    return _back(plan, f"#skala-{level.scale.key}")
+    return _back(plan, section=f"skala-{level.scale.key}")
 
 
 @bp.get("/nasta-ar")
