@@ -1,7 +1,6 @@
 """The forms of the memo editor: the memo's fields, its proposals and signatures, its
 sections, appendices and chapters, and how a part prints (layout, columns)."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, FieldList, Form, FormField, IntegerField, SelectField, SelectMultipleField,
     StringField, TextAreaField,
@@ -9,7 +8,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .forms import choices
+from .forms import Form as PageForm, choices  # with the CSRF token, Swedish messages
 
 
 class CheckboxesField(SelectMultipleField):
@@ -19,7 +18,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class HeaderForm(FlaskForm):
+class HeaderForm(PageForm):
     title = StringField("Rubrik", validators=[DataRequired("Tjänsteskrivelsen behöver en rubrik.")])
     date = StringField("Datum (ÅÅÅÅ-MM-DD)")
     diarienummer = StringField("Diarienummer")
@@ -33,7 +32,7 @@ class SignatureForm(Form):
     title = StringField("Titel")
 
 
-class ProposalsForm(FlaskForm):
+class ProposalsForm(PageForm):
     proposals_intro = StringField("Inledning till förslagen")
     proposals = TextAreaField("Förslag till beslut (en att-sats per rad, i ordning)")
     numbered = BooleanField("Numrera att-satserna")
@@ -41,12 +40,12 @@ class ProposalsForm(FlaskForm):
     appendices_heading = StringField("Rubrik över bilagorna (tomt: Beslutsunderlag)")
 
 
-class NewMemoForm(FlaskForm):
+class NewMemoForm(PageForm):
     copy_from = SelectField("Utgå från", validate_choice=False)
     with_texts = BooleanField("Ta med texterna")
 
 
-class SectionForm(FlaskForm):
+class SectionForm(PageForm):
     heading = StringField("Rubrik", validators=[DataRequired("Avsnittet behöver en rubrik.")])
     level = SelectField("Rubriknivå", choices=choices([("1", "1"), ("2", "2"), ("3", "3")]),
                         default="1")
@@ -55,7 +54,7 @@ class SectionForm(FlaskForm):
     body_after = TextAreaField("Text efter tabellerna")
 
 
-class AppendixForm(FlaskForm):
+class AppendixForm(PageForm):
     number = IntegerField("Nummer", validators=[Optional()])
     title = StringField("Titel i beslutsunderlaget", validators=[DataRequired("Ge bilagan en titel.")])
     kind = SelectField("Innehåll", validate_choice=False)
@@ -70,19 +69,19 @@ class AppendixForm(FlaskForm):
     new_page = BooleanField("Börja på en ny sida")
 
 
-class NewAppendixForm(FlaskForm):
+class NewAppendixForm(PageForm):
     title = StringField("Titel", validators=[DataRequired("Ge bilagan en titel.")])
     kind = SelectField("Innehåll", validate_choice=False)
 
 
-class ReportForm(FlaskForm):
+class ReportForm(PageForm):
     contents = BooleanField("Innehållsförteckning med sidnummer")
     cover_title = StringField("Försättssidans rubrik (tomt: ingen försättssida)")
     cover_subtitle = StringField("Underrubrik")
     cover_lines = TextAreaField("Rader under rubriken (en per rad)")
 
 
-class InsertForm(FlaskForm):
+class InsertForm(PageForm):
     text = SelectField("Genererad text", validate_choice=False)
 
 
@@ -102,16 +101,16 @@ class LayoutEntryForm(Form):
     columns = FieldList(FormField(ColumnForm))
 
 
-class LayoutForm(FlaskForm):
+class LayoutForm(PageForm):
     entries = FieldList(FormField(LayoutEntryForm))
 
 
-class ControlColumnsForm(FlaskForm):
+class ControlColumnsForm(PageForm):
     columns = FieldList(FormField(ColumnForm))
     phases = CheckboxesField("Faser vars resultat visas (ingen vald: alla fram till dokumentets)",
                              validate_choice=False)
 
 
-class SignForm(FlaskForm):
+class SignForm(PageForm):
     confirm = BooleanField("Jag har gått igenom underlaget och fastställer tjänsteskrivelsen")
     reason = TextAreaField("Skäl till att fastställa fast allt inte är godkänt")
