@@ -17,7 +17,7 @@ report_cli = CommandGroup("report", help="Tjänsteskrivelser och bilagor som PDF
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
               help="PDF-filen att skriva.")
 @click.option("--appendix", type=int, help="Bara bilaga N.")
-@click.option("--archival", is_flag=True, help="Arkivformat PDF/A-2b.")
+@click.option("--archival", is_flag=True, help="Arkivformat PDF/A-2a (arkivbeständig och tillgänglig).")
 def render_command(plan_key, phase, out, appendix, archival):
     """Skriv fasens tjänsteskrivelse med bilagor (eller en bilaga) som PDF."""
     try:
