@@ -6,6 +6,13 @@ Passed to ``write_pdf`` as its ``finisher``, in the process that lays the docume
   margins as content but leaves it out of the structure tree (its issue #1836), so it
   is neither read as part of the text nor an artifact, which PDF/UA forbids. Here
   those marked sequences become ``/Artifact`` (pagination) and leave the parent tree.
+- Table cells name their header cells by the HTML table model, rows and columns
+  that headers span included (WeasyPrint's own mapping loses the columns after a
+  header that spans two rows), and header cells say whether they head a column or
+  a row.
+- Every document has XMP metadata (its title, author, description), which WeasyPrint
+  writes for PDF/A only, and which PDF/UA asks of every tagged file.
+- Lists hold list items only: the rows (``div``) of a definition list are unwrapped.
 - Table header ids and font subset names get the document's own prefix, so that
   documents joined into one case keep them unique.
 """
@@ -23,8 +30,17 @@ def finisher(prefix):
         tree = _resolve(pdf, pdf.catalog.get("StructTreeRoot"))
         if tree is not None:
             _margins_as_artifacts(pdf, tree)
-            _prefix_ids(pdf, prefix)
+            elements = [o for o in pdf.objects
+                        if isinstance(o, dict) and o.get("Type") == "/StructElem"]
+            for element in elements:
+                if element["S"] == "/Table":
+                    _link_headers(pdf, element)
+                elif element["S"] == "/L":
+                    _unwrap_rows(pdf, element)
+            _prefix_ids(elements, prefix)
         _rename_font_subsets(pdf, prefix)
+        if "Metadata" not in pdf.catalog:
+            document.metadata.include_in_pdf(pdf, "a", None, None, compress=True)
     return finish
 
 
@@ -83,10 +99,53 @@ def _rewrite_marked(stream, mcids):
             operations[i] = pydyf.Dictionary({"Type": "/Pagination"})
 
 
-def _prefix_ids(pdf, prefix):
-    for obj in pdf.objects:
-        if not isinstance(obj, dict) or obj.get("Type") != "/StructElem":
-            continue
+def _children(pdf, element, tags=None):
+    return [_resolve(pdf, k) for k in _kids(element) if isinstance(k, (bytes, str))
+            and (tags is None or _resolve(pdf, k)["S"] in tags)]
+
+
+def _link_headers(pdf, table):
+    taken, cells, headers = set(), [], []
+    row = 0
+    for group in _children(pdf, table, {"/THead", "/TBody", "/TFoot"}):
+        for tr in _children(pdf, group, {"/TR"}):
+            column = 0
+            for cell in _children(pdf, tr, {"/TH", "/TD"}):
+                while (row, column) in taken:
+                    column += 1
+                attributes = cell.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+                rows = set(range(row, row + int(attributes.get("RowSpan", 1))))
+                columns = set(range(column, column + int(attributes.get("ColSpan", 1))))
+                taken.update((r, c) for r in rows for c in columns)
+                if cell["S"] == "/TH":
+                    attributes["Scope"] = "/Column" if group["S"] == "/THead" else "/Row"
+                    headers.append((cell, rows, columns, attributes["Scope"]))
+                else:
+                    cells.append((cell, rows, columns))
+                column = max(columns) + 1
+            row += 1
+    for cell, rows, columns in cells:
+        cell["A"]["Headers"] = pydyf.Array(
+            h["ID"] for h, h_rows, h_columns, scope in headers if "ID" in h and (
+                scope == "/Column" and h_columns & columns or scope == "/Row" and h_rows & rows))
+
+
+def _unwrap_rows(pdf, element):
+    kids = pydyf.Array()
+    for kid in _kids(element):
+        child = _resolve(pdf, kid) if isinstance(kid, (bytes, str)) else None
+        if child is not None and child["S"] == "/Div":
+            for grandchild in _kids(child):
+                if isinstance(grandchild, (bytes, str)):
+                    _resolve(pdf, grandchild)["P"] = element.reference
+                kids.append(grandchild)
+        else:
+            kids.append(kid)
+    element["K"] = kids
+
+
+def _prefix_ids(elements, prefix):
+    for obj in elements:
         if "ID" in obj:
             obj["ID"] = pydyf.String(f"{prefix}-{obj['ID'].string}")
         attributes = obj.get("A")
