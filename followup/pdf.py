@@ -124,9 +124,14 @@ def prestart():
     loaded) by the time the documents are: the command line calls this before it
     reads the database and writes the HTML."""
     if workers() > 1:
-        pool = _pool()
-        for _ in range(workers()):
-            pool.submit(os.getpid)
+        # From a thread: starting a worker waits until the server has loaded WeasyPrint.
+        threading.Thread(target=_start_workers, daemon=True).start()
+
+
+def _start_workers():
+    pool = _pool()
+    for _ in range(workers()):
+        pool.submit(os.getpid)
 
 
 def stop_workers():
