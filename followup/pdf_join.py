@@ -38,7 +38,8 @@ def join(pdfs, title, author, lang="sv"):
             part.S, part.P = Name.Part, document
             document.K.append(part)
             nums = tree.ParentTree.Nums
-            parent_tree += [(keys[int(nums[i])], nums[i + 1]) for i in range(0, len(nums), 2)]
+            parent_tree += [(keys[int(nums[i])], nums[i + 1]) for i in range(0, len(nums), 2)
+                            if int(nums[i]) in keys]
         else:
             tagged = False
 
