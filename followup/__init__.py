@@ -2,13 +2,14 @@
 
 import os
 
-from flask import Flask
-
-from . import config
-from .extensions import csrf, db, limiter, login_manager, mail, migrate
-
 
 def create_app(test_config=None, instance_path=None):
+    # Imported here, not with the package: the PDF workers import followup.pdf alone.
+    from flask import Flask
+
+    from . import config
+    from .extensions import csrf, db, limiter, login_manager, mail, migrate
+
     app = Flask(
         __name__,
         instance_path=instance_path or os.environ.get("FOLLOWUP_INSTANCE_PATH"),

@@ -1,11 +1,17 @@
 """The PDF pipeline: the only module that calls WeasyPrint.
 
-A case (a memo and its appendices) is a list of HTML documents. Each renders
-on its own, so each has its own "Sida X (Y)"; the case is their pages in order.
-Rendered documents are kept by the hash of their HTML, so rendering a case
-again lays out only the documents that changed. WeasyPrint is single-threaded:
-documents that need rendering go to a pool of worker processes, one a core,
-started on first use and kept warm.
+A case (a memo and its appendices) is a list of HTML documents. Each is laid out
+on its own, so each has its own "Sida X (Y)"; the case is their pages in order,
+joined with their structure trees (``pdf_join``). Every PDF is tagged (headings,
+tables, lists, figures with their text; running headers and footers are
+artifacts), and the archival variant is PDF/A-2a: archival and accessible in one.
+
+Speed: rendered documents are kept by the hash of their HTML and variant, and the
+joined case by those of its documents, so rendering a case again lays out only the
+documents that changed. WeasyPrint is single-threaded: documents that need laying
+out go to a pool of worker processes, one a core, forked from a server process
+that has WeasyPrint and the stylesheet loaded already (``prestart`` starts it
+early). One layout writes every variant asked for: signing needs both.
 """
 
 import hashlib
@@ -13,17 +19,15 @@ import io
 import multiprocessing
 import os
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
-import pypdf
-from pypdf.generic import NameObject, TextStringObject
-
-ARCHIVAL_VARIANT = "pdf/a-2b"
+ORDINARY = "tagged"
+ARCHIVAL_VARIANT = "pdf/a-2a"
 STYLESHEET = Path(__file__).with_name("static") / "print.css"
-_CACHE_SIZE = 64
+_CACHE_SIZE = 128
 
 
 @cache
@@ -38,7 +42,7 @@ def _weasy():
 
 
 class _Cache:
-    """PDF bytes of single documents by the hash of their HTML and variant."""
+    """Bytes by key, the least recently used dropped first."""
 
     def __init__(self, size):
         self.size = size
@@ -59,19 +63,30 @@ class _Cache:
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
 
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+
 
 _documents = _Cache(_CACHE_SIZE)
+_cases = _Cache(_CACHE_SIZE // 8)
 
 
 def forget_rendered():
-    """Empty the cache of rendered documents (benchmarks measure a full render)."""
-    with _documents.lock:
-        _documents.items.clear()
+    """Empty the caches of rendered documents and cases (benchmarks measure a full render)."""
+    _documents.clear()
+    _cases.clear()
 
 
-def _key(html, variant):
-    return hashlib.sha256(f"{variant}\0{html}".encode("utf-8")).hexdigest()
+def _hash(*parts):
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
+
+def _variant(archival):
+    return ARCHIVAL_VARIANT if archival else ORDINARY
+
+
+# --- worker processes -------------------------------------------------------------
 
 _pool_lock = threading.Lock()
 _pool_instance = None
@@ -83,74 +98,127 @@ def workers():
     return int(configured) if configured is not None else (os.cpu_count() or 1)
 
 
+def _context():
+    # "forkserver": workers are forked from a clean server process, never from a
+    # threaded web server with open database connections; the server imports
+    # WeasyPrint and reads the stylesheet once (followup.pdf_worker), and each worker
+    # starts as a copy of it instead of importing everything again.
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["followup.pdf_worker"])
+    return context
+
+
 def _pool():
     global _pool_instance
     with _pool_lock:
         if _pool_instance is None:
-            # "spawn": a clean process, not a fork of a threaded server with open
-            # database connections and Pango state.
-            _pool_instance = ProcessPoolExecutor(
-                max_workers=workers(), mp_context=multiprocessing.get_context("spawn"),
-                initializer=_weasy)
+            _pool_instance = ProcessPoolExecutor(max_workers=workers(), mp_context=_context(),
+                                                 initializer=_weasy)
         return _pool_instance
 
 
-def _render_uncached(html, variant):
+def prestart():
+    """Start the workers now, in the background, so that they are ready (WeasyPrint
+    loaded) by the time the documents are: the command line calls this before it
+    reads the database and writes the HTML."""
+    if workers() > 1:
+        # From a thread: starting a worker waits until the server has loaded WeasyPrint.
+        threading.Thread(target=_start_workers, daemon=True).start()
+
+
+def _start_workers():
+    pool = _pool()
+    for _ in range(workers()):
+        pool.submit(os.getpid)
+
+
+def stop_workers():
+    global _pool_instance
+    with _pool_lock:
+        if _pool_instance is not None:
+            _pool_instance.shutdown(wait=True, cancel_futures=True)
+            _pool_instance = None
+
+
+# --- laying out -----------------------------------------------------------------------
+
+def _write(document, variant, prefix):
+    from .pdf_finish import finisher
+
+    return document.write_pdf(pdf_variant=None if variant == ORDINARY else variant,
+                              pdf_tags=True, finisher=finisher(prefix))
+
+
+def _layout(html):
     weasyprint, fonts, css = _weasy()
-    return weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
-        stylesheets=[css], font_config=fonts, pdf_variant=variant)
+    return weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent)).render(
+        stylesheets=[css], font_config=fonts)
 
 
-def _render_all(htmls, variant=None):
-    """PDF bytes for each HTML document: from the cache, else rendered (in parallel
-    where there is more than one to do and workers are allowed)."""
-    keys = [_key(h, variant) for h in htmls]
-    results = {k: _documents.get(k) for k in keys}
-    todo = {k: h for k, h in zip(keys, htmls) if results[k] is None}
+def _render_uncached(html, variants, prefix):
+    """One layout of the HTML, written as each variant: {variant: PDF bytes}."""
+    document = _layout(html)
+    # The ordinary variant first: the archival one adds an output intent to the document.
+    return {v: _write(document, v, prefix) for v in sorted(variants, key=lambda v: v != ORDINARY)}
+
+
+def _render_all(htmls, variants):
+    """[{variant: PDF bytes}] for each HTML document: from the cache, else laid out (in
+    parallel where there is more than one to do and workers are allowed)."""
+    keys = [_hash(h) for h in htmls]
+    results = [{v: _documents.get(_hash(k, v)) for v in variants} for k in keys]
+    todo = {}
+    for key, html, result in zip(keys, htmls, results):
+        missing = [v for v, pdf in result.items() if pdf is None]
+        if missing:
+            todo.setdefault(key, (html, set()))[1].update(missing)
     if len(todo) > 1 and workers() > 1:
         # Longest first, so the biggest document does not start last.
-        jobs = {k: _pool().submit(_render_uncached, h, variant)
-                for k, h in sorted(todo.items(), key=lambda kv: -len(kv[1]))}
-        for k, job in jobs.items():
-            results[k] = job.result()
-            _documents.put(k, results[k])
+        jobs = {k: _pool().submit(_render_uncached, h, vs, k[:12])
+                for k, (h, vs) in sorted(todo.items(), key=lambda kv: -len(kv[1][0]))}
+        done = {k: job.result() for k, job in jobs.items()}
     else:
-        for k, h in todo.items():
-            results[k] = _render_uncached(h, variant)
-            _documents.put(k, results[k])
-    return [results[k] for k in keys]
+        done = {k: _render_uncached(h, vs, k[:12]) for k, (h, vs) in todo.items()}
+    for key, result in zip(keys, results):
+        for variant, pdf in done.get(key, {}).items():
+            _documents.put(_hash(key, variant), pdf)
+            result[variant] = pdf
+    return results
 
 
 def render_documents(documents, archival=False):
     """Each document's own PDF (objects with ``html``), in order."""
-    return _render_all([doc.html for doc in documents],
-                       ARCHIVAL_VARIANT if archival else None)
+    variant = _variant(archival)
+    return [r[variant] for r in _render_all([doc.html for doc in documents], [variant])]
+
+
+def render_variants(documents):
+    """Each document's own PDF in both variants, from one layout each:
+    [(ordinary, archival)]."""
+    return [(r[ORDINARY], r[ARCHIVAL_VARIANT])
+            for r in _render_all([doc.html for doc in documents], [ORDINARY, ARCHIVAL_VARIANT])]
 
 
 def render_case(documents, title, author, archival=False):
-    """Documents (objects with ``html``) → one PDF.
-
-    The everyday PDF joins the documents' own PDFs, keeping their outlines. The
-    archival variant (PDF/A-2b) is laid out as one WeasyPrint document, because
-    joining PDF/A files is not PDF/A.
-    """
-    if archival:
-        return _render_archival(documents)
-    return join(render_documents(documents), title, author)
+    """Documents (objects with ``html``) → one PDF: their own PDFs joined, tagged, and
+    PDF/A-2a when ``archival``."""
+    variant = _variant(archival)
+    key = _hash(variant, title, author, *(_hash(doc.html) for doc in documents))
+    case = _cases.get(key)
+    if case is None:
+        case = join(render_documents(documents, archival), title, author)
+        _cases.put(key, case)
+    return case
 
 
 def join(pdfs, title, author):
-    """Documents' PDFs as one, with their outlines, the case's title, author and language."""
-    writer = pypdf.PdfWriter()
-    for pdf in pdfs:
-        writer.append(pypdf.PdfReader(io.BytesIO(pdf)))
-    writer.add_metadata({"/Title": title, "/Author": author, "/Creator": "followup",
-                         "/Producer": "followup (WeasyPrint)"})
-    writer._root_object[NameObject("/Lang")] = TextStringObject("sv")
-    writer.page_mode = "/UseOutlines"
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    """Documents' PDFs as one, with their structure, outlines, the case's title, author
+    and language."""
+    from .pdf_join import join as join_tagged
+
+    return join_tagged(pdfs, title, author)
 
 
 def first_page_png(html, anchor=None, scale=1.0):
@@ -158,9 +226,7 @@ def first_page_png(html, anchor=None, scale=1.0):
     as a PNG: the layout editor's preview."""
     import pypdfium2
 
-    weasyprint, fonts, css = _weasy()
-    document = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent)).render(
-        stylesheets=[css], font_config=fonts)
+    document = _layout(html)
     index = next((i for i, page in enumerate(document.pages) if anchor in page.anchors), 0) \
         if anchor else 0
     page_pdf = document.copy(document.pages[index:index + 1]).write_pdf()
@@ -169,11 +235,3 @@ def first_page_png(html, anchor=None, scale=1.0):
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
-
-
-def _render_archival(documents):
-    weasyprint, fonts, css = _weasy()
-    rendered = [weasyprint.HTML(string=d.html, base_url=str(STYLESHEET.parent))
-                .render(stylesheets=[css], font_config=fonts) for d in documents]
-    pages = [page for r in rendered for page in r.pages]
-    return rendered[0].copy(pages).write_pdf(pdf_variant=ARCHIVAL_VARIANT)

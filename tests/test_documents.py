@@ -404,7 +404,7 @@ def test_internal_control_appendix_is_landscape_and_key_figures_compute(cli, ctx
     assert check.missing == []
 
 
-def test_archival_variant_is_pdf_a_2b(cli, ctx, tmp_path):
+def test_archival_variant_is_pdf_a_2a(cli, ctx, tmp_path):
     from followup.demo import PLAN_FILE
 
     data, pdf = render(cli, PLAN_FILE, tmp_path, "--archival")
@@ -412,7 +412,7 @@ def test_archival_variant_is_pdf_a_2b(cli, ctx, tmp_path):
     xmp = reader.xmp_metadata
     assert xmp is not None
     raw = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
-    assert re.search(r'pdfaid:part(="|>)2', raw) and re.search(r'pdfaid:conformance(="|>)B', raw)
+    assert re.search(r'pdfaid:part(="|>)2', raw) and re.search(r'pdfaid:conformance(="|>)A', raw)
     assert "/OutputIntents" in reader.trailer["/Root"]
     doc_words, _ = reading_order(pdf)
     check = InOrder(doc_words)

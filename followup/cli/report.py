@@ -5,6 +5,7 @@ import sys
 import click
 from . import CommandGroup
 
+from .. import pdf
 from ..services import reports
 from ..services.errors import ServiceError
 
@@ -17,9 +18,12 @@ report_cli = CommandGroup("report", help="Tjänsteskrivelser och bilagor som PDF
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
               help="PDF-filen att skriva.")
 @click.option("--appendix", type=int, help="Bara bilaga N.")
-@click.option("--archival", is_flag=True, help="Arkivformat PDF/A-2b.")
+@click.option("--archival", is_flag=True, help="Arkivformat PDF/A-2a (arkivbeständig och tillgänglig).")
 def render_command(plan_key, phase, out, appendix, archival):
     """Skriv fasens tjänsteskrivelse med bilagor (eller en bilaga) som PDF."""
+    if appendix is None:
+        # The workers load WeasyPrint while this process reads the plan and writes HTML.
+        pdf.prestart()
     try:
         memo = reports.find_memo(plan_key, phase)
         data = reports.render_pdf(memo, appendix, archival=archival)

@@ -10,9 +10,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import best_match
-
 from .faults import Fault, json_path
 
 SCHEMA_PATH = Path(__file__).with_name("followup-plan.schema.json")
@@ -42,6 +39,9 @@ def validator(version=FORMAT):
         key_pattern = schema["$defs"]["key"]["pattern"]
         schema = _load(VERSION_1_SCHEMA_PATH)
         schema["$defs"]["key"]["pattern"] = key_pattern
+    # Imported on first use: the app starts without reading a plan file.
+    from jsonschema import Draft202012Validator, FormatChecker
+
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
@@ -80,6 +80,8 @@ def _alternatives(error, path):
     has (a key with a bad character), else the types it may have."""
     specific = [e for e in error.context if e.validator != "type"]
     if specific:
+        from jsonschema.exceptions import best_match
+
         return _fault(best_match(specific))
     wanted = []
     for e in error.context:

@@ -4,7 +4,6 @@ words and keyboard patterns); the messages here are Swedish."""
 
 import re
 
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1000
@@ -26,6 +25,8 @@ def refusal(password, name="", email=""):
     own = _own_words(name, email)
     if any(word in folded for word in own):
         return "lösenordet får inte innehålla ditt namn eller din e-postadress"
+    from zxcvbn import zxcvbn  # its word lists load on first use, not at start-up
+
     result = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=own + LOCAL_WORDS)
     if result["score"] < MIN_SCORE:
         return ("lösenordet är för lätt att gissa (ett vanligt lösenord, ett ord, "

@@ -131,10 +131,13 @@ def _render(memo, stamp):
     docs = compose.documents(memo, stamp=stamp)
     previews = compose.documents(memo, preview=True, stamp=stamp)
     title, author = memo.title, memo.plan.administration
-    ordinary = pdf.render_documents(docs)
-    archival = pdf.render_documents(docs, archival=True)
+    # One layout per document, in parallel, written in both variants; the cases are
+    # those documents joined.
+    rendered = pdf.render_variants(docs)
+    ordinary = [plain for plain, _ in rendered]
+    archival = [kept for _, kept in rendered]
     files = [_file(CASE, "pdf", pdf.join(ordinary, title, author)),
-             _file(CASE, "archival", pdf.render_case(docs, title, author, archival=True))]
+             _file(CASE, "archival", pdf.join(archival, title, author))]
     for doc, plain, kept, preview in zip(docs, ordinary, archival, previews):
         files += [_file(doc.key, "pdf", plain), _file(doc.key, "archival", kept),
                   _file(doc.key, "html", preview.html.encode("utf-8"))]

@@ -10,10 +10,6 @@ import io
 import zipfile
 from decimal import Decimal
 
-import openpyxl
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from .. import columns as table_columns, exact
 from ..documents import figures as printed
 from .errors import Invalid
@@ -31,6 +27,11 @@ def export_xlsx(table):
     cols = shown.columns
     rows = ordered_rows(table)
     figures = _printed_figures(table)
+    # Imported here: openpyxl (and numpy under it) is a tenth of the app's start-up.
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = _sheet_title(table.title)
@@ -103,6 +104,8 @@ def read_xlsx(data):
         raise Invalid("Välj en Excelfil (.xlsx) att läsa in.")
     if len(data) > MAX_BYTES:
         raise Invalid("Filen är för stor (högst 5 MB).")
+    import openpyxl
+
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):

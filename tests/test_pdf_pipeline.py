@@ -1,0 +1,80 @@
+"""The joined case keeps what each document's own PDF has: links that lead somewhere,
+fonts that are its own, and one structure tree; an unchanged case is not laid out again."""
+
+import io
+from pathlib import Path
+
+import pikepdf
+
+from followup import pdf
+from followup.services import reports
+
+from .test_documents import render
+
+PLAN = Path(__file__).parent / "plans" / "lindvik-kfn-2025.json"  # an appendix with contents
+
+
+def _case(cli, tmp_path, *args):
+    data, case = render(cli, PLAN, tmp_path, *args)
+    return f'{data["organisation"]["board_code"]}-{data["year"]}', \
+        data["documents"][0]["phase"], case
+
+
+def _names(tree):
+    names = {}
+    for i in range(0, len(tree.get("/Names", [])), 2):
+        names[str(tree.Names[i])] = tree.Names[i + 1]
+    for kid in tree.get("/Kids", []):
+        names.update(_names(kid))
+    return names
+
+
+def test_the_contents_links_of_the_joined_case_lead_to_their_chapters(cli, ctx, tmp_path):
+    _, _, data = _case(cli, tmp_path, "--archival")
+    case = pikepdf.open(io.BytesIO(data))
+    destinations = _names(case.Root.Names.Dests)
+    pages = {page.obj.objgen: n for n, page in enumerate(case.pages)}
+    links = [(n, a) for n, page in enumerate(case.pages) for a in page.obj.get("/Annots", [])
+             if a.get("/Subtype") == "/Link" and "/Dest" in a]
+    assert links, "the appendix's contents list links to its chapters"
+    for n, link in links:
+        target = destinations[str(link.Dest)]
+        target = target.D if isinstance(target, pikepdf.Dictionary) else target
+        # A chapter begins where the contents list that leads to it is, or after it.
+        assert pages[target[0].objgen] >= n
+        # The link is part of the structure tree (a Link element), as PDF/UA asks.
+        assert "/StructParent" in link
+
+
+def test_each_documents_font_subsets_have_names_of_their_own(cli, ctx, tmp_path):
+    _, _, data = _case(cli, tmp_path)
+    case = pikepdf.open(io.BytesIO(data))
+    programs = {}
+    for page in case.pages:
+        for font in page.Resources.Font.values():
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+            programs.setdefault(str(font.BaseFont), set()).add(program.objgen)
+    # One name, one subset: documents' subsets of one font differ, and so do their names.
+    assert all(len(p) == 1 for p in programs.values()), programs
+    assert len(programs) > 1
+
+
+def test_an_unchanged_case_renders_from_memory_byte_for_byte(cli, ctx, tmp_path, app,
+                                                             monkeypatch):
+    monkeypatch.setenv("FOLLOWUP_PDF_WORKERS", "0")  # every layout in this process, seen
+    key, phase, _ = _case(cli, tmp_path)
+    with app.app_context():
+        first = reports.render_pdf(reports.find_memo(key, phase))
+    laid_out = []
+    layout = pdf._layout
+    monkeypatch.setattr(pdf, "_layout", lambda html: laid_out.append(html) or layout(html))
+    with app.app_context():
+        again = reports.render_pdf(reports.find_memo(key, phase))
+    assert again == first and laid_out == []
+    # One document changed: only it is laid out again.
+    with app.app_context():
+        memo = reports.find_memo(key, phase)
+        memo.title += " (ändrad)"
+        reports.render_pdf(memo)
+    assert len(laid_out) == 1
