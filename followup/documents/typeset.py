@@ -119,8 +119,8 @@ def widths(columns, orientation="portrait"):
         # A text column that does not hyphenate is as wide as its longest word at least.
         floor = [max(MIN_TEXT_CHARS * _AVERAGE_WIDTH * TABLE_SIZE,
                      0 if columns[i].hyphenates else min(
-                         _longest_word(_all(columns[i]), columns[i].bold) + CELL_PADDING,
-                         total * MAX_WORD_SHARE))
+                         _longest_word(_all(columns[i]), columns[i].bold) + CELL_PADDING
+                         + FIT_SLACK, total * MAX_WORD_SHARE))
                  for i in text]
         if sum(floor) > rest:  # too many columns for the page: the text columns give way
             floor = [max(rest, 0) * f / sum(floor) for f in floor]
