@@ -279,7 +279,8 @@ class _Page:
 
 def _is_header_fill(rect):
     colour = rect.get("non_stroking_color") or ()
-    return isinstance(colour, tuple) and len(colour) == 3 and all(abs(a - b) < 0.01 for a, b in zip(colour, HEADER_FILL))
+    return isinstance(colour, tuple) and len(colour) == 3 \
+        and all(abs(a - b) < 0.01 for a, b in zip(colour, HEADER_FILL))
 
 
 def _is_heading(line):

@@ -68,7 +68,8 @@ def rendered(body, style=""):
 
 
 def rows(n, height="20mm", keep=True):
-    row = f'<tr{" class=keep" if keep else ""}><td style="height: {height}">Rad</td><td>Text</td></tr>'
+    row = (f'<tr{" class=keep" if keep else ""}><td style="height: {height}">Rad</td>'
+           '<td>Text</td></tr>')
     return ("<table><thead><tr><th>Kolumn</th><th>Kolumn</th></tr></thead><tbody>"
             + row * n + "</tbody></table>")
 

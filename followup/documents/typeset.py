@@ -2,9 +2,10 @@
 its rows are short enough to keep whole on a page.
 
 Label, number and name columns ("fit") are as narrow as their content allows without
-breaking a word; text columns share the rest in proportion to their text, none
-narrower than a readable line. A row taller than about a third of a page may break
-over pages; a shorter one stays whole. The sizes are print.css's: keep them in step.
+breaking a word; text columns share the rest in proportion to their text, counted
+where it sets its rows' heights, none narrower than a readable line. A row taller
+than about a third of a page may break over pages; a shorter one stays whole. The
+sizes are print.css's: keep them in step.
 """
 
 import math
@@ -24,7 +25,6 @@ FIT_SLACK = 1.5  # pt: what rounding the widths to per cent may take from a fit 
 ROW_PADDING = 6.5  # pt: top and bottom padding and the rule
 MIN_TEXT_CHARS = 18  # no text column narrower than a line of this many characters
 MAX_WORD_SHARE = 0.4  # a column need not fit a word longer than this share of the table
-FIT_LINES = 2  # a label or name breaks over at most this many lines
 KEEP_SHARE = 1 / 3  # rows up to this share of a page stay whole
 _AVERAGE_WIDTH = 0.5  # em, where the font cannot be read
 _WORD = re.compile(r"\S+")
@@ -71,8 +71,8 @@ def _longest_word(texts, bold):
 
 
 def _fit_width(column):
-    """The narrowest width that sets the header and each cell on at most FIT_LINES
-    lines, breaking only between words (a nowrap column's cells on one)."""
+    """The narrowest width that sets the header and each cell on two lines at most,
+    breaking only between words (a nowrap column's cells on one)."""
     needed = _lines_width(column.header, bold=True)
     for paragraphs in column.cells:
         for text in paragraphs:
@@ -93,7 +93,7 @@ def _lines_width(text, bold):
     space = text_width(" ", bold=bold)
     sizes = [text_width(w, bold=bold) for w in words]
     best = sum(sizes) + space * (len(sizes) - 1)
-    # Break after word k into two lines (FIT_LINES == 2): the wider line sets the width.
+    # Two lines, broken after word k: the wider line sets the width.
     for k in range(1, len(sizes)):
         first = sum(sizes[:k]) + space * (k - 1)
         second = sum(sizes[k:]) + space * (len(sizes) - k - 1)
@@ -185,7 +185,7 @@ class _Lines:
         import numpy
 
         self.np = numpy
-        widths, cells, rows, columns_of = [], [], [], []
+        widths, cells, columns_of = [], [], []
         self.rows = len(columns[0].cells) if columns else 0
         for c, column in enumerate(columns):
             for r, paragraphs in enumerate(column.cells):
@@ -193,7 +193,6 @@ class _Lines:
                     # A ragged line holds less than the full width: 8 % to spare.
                     widths.append(text_width(text, bold=column.bold) * 1.08)
                     cells.append(r * len(columns) + c)
-                    rows.append(r)
                     columns_of.append(c)
         self.widths = numpy.array(widths)
         self.cells = numpy.array(cells, dtype=int)
