@@ -14,8 +14,10 @@ from markupsafe import Markup, escape
 
 TONE_COLOURS = {"good": "#2e7d4f", "partial": "#d9a22b", "bad": "#b33a3a",
                 "neutral": "#8a94a3", "not_applicable": "#c7ccd3", None: "#8a94a3"}
-# Numbers on the light bars are dark, on the dark bars white: both legible.
-TEXT_ON = {"partial": "#1d2430", "neutral": "#1d2430", "not_applicable": "#1d2430", None: "#1d2430"}
+# Levels that share a tone ("Helt uppfyllt", "I hög grad uppfyllt") get shades of it, in
+# their order: the tone's own colour, then darker, then lighter, then more of each.
+SHADES = [0, -0.35, 0.35, -0.55, 0.6]
+DARK_TEXT = "#1d2430"
 
 
 @dataclass
@@ -119,6 +121,32 @@ def _lighter(colour, amount=0.55):
     return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in rgb)
 
 
+def _darker(colour, amount):
+    """The colour mixed with black."""
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c * (1 - amount)):02x}" for c in rgb)
+
+
+def level_colours(levels):
+    """Each level's colour by its key: its tone's colour, and where levels share a tone,
+    a shade of it of their own, so that no two levels of a scale look alike."""
+    out, seen = {}, {}
+    for level in levels:
+        n = seen.get(level.tone, 0)
+        seen[level.tone] = n + 1
+        base = TONE_COLOURS.get(level.tone, TONE_COLOURS[None])
+        shade = SHADES[n % len(SHADES)]
+        out[level.key] = (base if shade == 0 else _darker(base, -shade) if shade < 0
+                          else _lighter(base, shade))
+    return out
+
+
+def text_on(colour):
+    """Numbers on a bar: dark on a light colour, white on a dark one."""
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return DARK_TEXT if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
+
+
 def stacked_levels(title, rows, levels, chart_id):
     """One horizontal bar per row (a ``Bar``), split by level. Each bar is as long as
     everything it counts: approved parts solid, parts not yet approved striped and
@@ -142,19 +170,20 @@ def stacked_levels(title, rows, levels, chart_id):
         left = [a + b for a, b in zip(left, counts)]
 
     any_pending = False
+    colours = level_colours(levels)
     for level in levels:
-        colour = TONE_COLOURS.get(level.tone)
+        colour = colours[level.key]
         approved = [row.approved.get(level.key, 0) for row in rows]
         pending = [row.pending.get(level.key, 0) for row in rows]
         if not any(approved) and not any(pending):
             continue
         legend.append(Patch(facecolor=colour, edgecolor="white", label=level.label))
         if any(approved):
-            segment(approved, colour, TEXT_ON.get(level.tone, "white"), color=colour,
+            segment(approved, colour, text_on(colour), color=colour,
                     edgecolor="white")
         if any(pending):
             any_pending = True
-            segment(pending, colour, "#1d2430", color=_lighter(colour), edgecolor="white",
+            segment(pending, colour, DARK_TEXT, color=_lighter(colour), edgecolor="white",
                     hatch="///", hatchcolor=colour, linewidth=0.5)
     unreported = [row.unreported for row in rows]
     if any(unreported):

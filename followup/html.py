@@ -1,6 +1,9 @@
 """The one HTML allowlist: every comment, body and intro passes through here on the way in."""
 
+import re
+
 import nh3
+from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset({"p", "br", "ul", "ol", "li", "strong", "em", "h3", "h4"})
 MAX_LENGTH = 100_000
@@ -48,3 +51,19 @@ def has_text(html_text):
 def escape_text(text):
     """Plain text made safe to put inside an allowed tag."""
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+# A paragraph or list item set all in bold, or a paragraph ending in a colon just before a
+# list: it heads what follows. Sanitised HTML has no attributes, so these match it exactly.
+_BOLD_BLOCK = re.compile(r"<(p|li)>(\s*<strong>(?:(?!</?(?:p|li|ul|ol|strong)>).)*</strong>"
+                         r"\s*(?:<br>)?\s*</\1>)", re.S)
+_LEAD_IN = re.compile(r"<p>((?:(?!</?p>).)*:\s*</p>\s*<[uo]l>)", re.S)
+
+
+def print_ready(html_text):
+    """Sanitised HTML as the print documents set it: the paragraphs and list items that
+    act as headings get class="lead", which keeps them with the lines that follow."""
+    if not html_text:
+        return Markup("")
+    marked = _BOLD_BLOCK.sub(r'<\1 class="lead">\2', html_text)
+    return Markup(_LEAD_IN.sub(r'<p class="lead">\1', marked))

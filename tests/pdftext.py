@@ -71,6 +71,7 @@ class InOrder:
     repeated header row) but must come in order."""
 
     MAX_GAP = 40
+    BESIDE = 4  # words of text beside a paragraph that may share one of its lines
 
     def __init__(self, doc_words):
         self.words = doc_words
@@ -82,17 +83,44 @@ class InOrder:
         """Index after ``word`` when it starts at ``i``, also where a line broke it:
         "förvaltnings‐" "gemensamma" (WeasyPrint hyphenates with U+2010) or, at a
         real hyphen or none, "Prognos-" "försämring"."""
-        doc, joined = self.words, ""
-        for j in range(i, min(i + 3, len(doc))):
+        doc, joined, j = self.words, "", i
+        for _ in range(3):
+            if j >= len(doc):
+                return None
             part = doc[j]
             if joined + part == word:
                 return j + 1
             if part.endswith(HYPHENATION) and word.startswith(joined + part[:-1]):
                 joined += part[:-1]
+                j = self._continuation(j, word[len(joined):])
+                if j is None:
+                    return None
             elif word.startswith(joined + part):
                 joined += part
+                j += 1
             else:
                 return None
+        return None
+
+    def _continuation(self, j, rest):
+        """Where the rest of a word hyphenated at word ``j`` goes on: the next word; a few
+        words on where text beside it (a chart's labels) shares its lines; or on the next
+        page, after its running head (and a repeated table header), when the break ends a
+        page or a table cell's part on it."""
+        doc = self.words
+
+        def goes_on(k):
+            return doc[k] == rest or (
+                doc[k].endswith(HYPHENATION) and rest.startswith(doc[k][:-1]))
+
+        for k in range(j + 1, min(j + 1 + self.BESIDE, len(doc))):
+            if goes_on(k):
+                return k
+        if hasattr(doc, "next_page_span"):
+            begin, end = doc.next_page_span(j)
+            for k in range(begin, end):
+                if doc[k] == rest:
+                    return k
         return None
 
     def _next(self, at, word):

@@ -109,3 +109,24 @@ def test_a_table_chosen_as_a_bar_chart_is_drawn_on_the_page_and_in_the_pdf(as_us
     assert "Stapeldiagram av Resultat per verksamhet januari–augusti (mnkr)." in text
     line = sara.post(grid + "/definition", {**fields, "chart": "cirkel", "version": "2"})
     assert line.status_code == 422 and "stapeldiagram, linjediagram" in line.text
+
+
+def test_levels_that_share_a_tone_are_drawn_in_shades_of_it(demo):
+    """"Helt uppfyllt" and "I hög grad uppfyllt" are both good: the charts and the level
+    marks on the pages tell them apart all the same."""
+    from followup import charts
+
+    for scale in demo.plan.scales:
+        colours = charts.level_colours(scale.levels)
+        assert len(set(colours.values())) == len(scale.levels), scale.label
+    goals = next(s for s in demo.plan.scales if s.level("helt"))
+    colours = charts.level_colours(goals.levels)
+    assert colours["helt"] == charts.TONE_COLOURS["good"] != colours["i_hog_grad"]
+    [chart, *_] = distributions.level_charts(demo.plan, demo.plan.phase("augusti"))
+    assert colours["i_hog_grad"] in str(chart.svg)
+
+
+def test_level_marks_on_the_page_shade_levels_that_share_a_tone(as_user):
+    page = as_user("sara").get("/plans/SOC-2026/phases/december/nodes/im1").text
+    assert '<span class="level tone-good">Helt uppfyllt</span>' in page
+    assert '<span class="level tone-good shade-1">I hög grad uppfyllt</span>' in page

@@ -2,7 +2,7 @@
 
 import pytest
 
-from followup.html import MAX_LENGTH, TextTooLong, sanitize
+from followup.html import MAX_LENGTH, TextTooLong, print_ready, sanitize
 
 
 @pytest.mark.parametrize("dirty, clean", [
@@ -32,3 +32,23 @@ def test_too_long_is_refused_not_truncated():
     assert sanitize("x" * MAX_LENGTH) == "x" * MAX_LENGTH
     with pytest.raises(TextTooLong, match="högst 100\N{NO-BREAK SPACE}000 tillåts"):
         sanitize("x" * (MAX_LENGTH + 1))
+
+
+@pytest.mark.parametrize("text, marked", [
+    # A paragraph, or a list item, set all in bold heads what follows it.
+    ("<p><strong>Tillkommande uppdrag:</strong></p><p>Text</p>",
+     '<p class="lead"><strong>Tillkommande uppdrag:</strong></p><p>Text</p>'),
+    ("<ul><li><strong>Inflation leder till högre omkostnader</strong></li></ul><p>Text</p>",
+     '<ul><li class="lead"><strong>Inflation leder till högre omkostnader</strong></li></ul>'
+     "<p>Text</p>"),
+    # So does the sentence before a list that ends in a colon.
+    ("<p>Nämnden har tre uppdrag:</p><ul><li>ett</li></ul>",
+     '<p class="lead">Nämnden har tre uppdrag:</p><ul><li>ett</li></ul>'),
+    # Bold words in running text, or a colon before more text, head nothing.
+    ("<p><strong>Risk:</strong> flera familjehem</p><p>Se nedan:</p><p>text</p>",
+     "<p><strong>Risk:</strong> flera familjehem</p><p>Se nedan:</p><p>text</p>"),
+    ("<p>1 &lt; 2 <strong>a</strong> och <strong>b</strong></p>",
+     "<p>1 &lt; 2 <strong>a</strong> och <strong>b</strong></p>"),
+])
+def test_print_marks_the_paragraphs_that_act_as_headings(text, marked):
+    assert print_ready(sanitize(text)) == marked

@@ -7,6 +7,7 @@ both, they must come in the same order.
 """
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ REFERENCE = FIXTURES.parent / "reference"
 REFERENCES = {"uppsala-scn-2023": "000_fe82823408052537.txt",
               "uppsala-scn-2019": "001_a4175b97a69d8896.txt"}
 WORDS_PER_ELEMENT = 6
+PAGE_TURN = 300  # words: a page's foot, the next one's head and the cells before the rest
 
 
 def tokens(text):
@@ -28,16 +30,32 @@ def tokens(text):
     return re.findall(r"[0-9A-Za-zÅÄÖåäöÉéÜü]+", text.lower())
 
 
-def pdf_tokens(words):
-    """The PDF's words as tokens, with words hyphenated over a line joined again."""
-    joined, carry = [], ""
-    for word in words:
+def pdf_tokens(words, vocabulary=frozenset()):
+    """The PDF's words as tokens, with words hyphenated over a line joined again. A word
+    hyphenated on a page's last line goes on after the running foot and head (and a
+    table's repeated header): there, its rest is the first word that makes a word of
+    ``vocabulary`` with it."""
+    words, joined, carry = list(words), [], ""
+    for i, word in enumerate(words):
+        if word is None:
+            continue
         if word.endswith(HYPHENATION):
             carry += word[:-1]
             continue
+        if carry and vocabulary and not set(tokens(carry + word)) <= vocabulary:
+            rest = next((k for k in range(i, min(i + PAGE_TURN, len(words)))
+                         if words[k] and set(tokens(carry + words[k])) <= vocabulary), None)
+            if rest is not None:
+                joined.append(carry + words[rest])
+                words[rest], carry = None, ""
         joined.append(carry + word)
         carry = ""
     return tokens(" ".join(joined))
+
+
+def vocabulary(data):
+    """Every word of the plan file's titles and comments, as tokens."""
+    return frozenset(tokens(json.dumps(data, ensure_ascii=False)))
 
 
 def reference_appendix(text, number):
@@ -136,7 +154,7 @@ def test_plan_appendices_print_nodes_in_the_order_of_the_real_report(
         titles = [(key, words) for key, words, *_ in nodes]
         comments = [(key, first) for key, _, first, *_ in nodes if first]
         ref_words = tokens(ref)
-        our_words = pdf_tokens(reading_order(pdf)[0])
+        our_words = pdf_tokens(reading_order(pdf)[0], vocabulary(data))
         ref_titles, our_titles = positions(ref_words, titles), positions(our_words, titles)
         ref_comments, our_comments = (positions(ref_words, comments),
                                       positions(our_words, comments))

@@ -1,19 +1,21 @@
 """A memo → its print documents: the memo itself and each appendix, each a document
 of its own (own header block, own page numbering), in order."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import html
 from ..extensions import db
 from ..models import (
     Appendix, ControlPoint, ControlResult, FigureTable, Followup, InternalControl, Memo, Node,
     NodeType, Plan, Scale,
 )
 from ..services import distributions
-from . import figures, plan_appendix
+from ..services.history import paragraphs
+from . import figures, plan_appendix, typeset
 
 DEFAULT_APPENDIX_TYPE = "Bilaga till tjänsteskrivelse"
 
@@ -85,7 +87,8 @@ def documents(memo, preview=False, stamp=None):
     memo_header = Header(plan.administration, _memo_type(memo), memo.date, memo.diarienummer,
                          list(memo.handlaggare or []))
     common = dict(plan=plan, phase=phase, memo=memo, tables=tables, preview=preview,
-                  signatures=signatures(memo), stamp=stamp, stylesheet=_stylesheet_url())
+                  signatures=signatures(memo), stamp=stamp, stylesheet=_stylesheet_url(),
+                  print_ready=html.print_ready)
     out = [PrintDocument("memo", memo.title, render_template(
         "print/memo.html", header=memo_header, title=memo.title, **common))]
     for appendix in sorted(memo.appendices, key=lambda a: a.position):
@@ -156,6 +159,8 @@ def _content(part, plan, phase, followups, chart_prefix):
     return None
 
 
+# The control table's columns of names (areas, processes): never hyphenated (print.css).
+NAME_FIELDS = {"area", "process"}
 CONTROL_HEADERS = {"area": "Område", "process": "Process", "risk": "Risk", "control": "Kontroll",
                    "method": "Metod", "results": "Resultat", "comment": "Kommentar"}
 
@@ -165,11 +170,7 @@ class ControlRow:
     point: object
     results: list  # one level (or None) per printed phase
     comment: str | None  # of the document's phase
-
-    @property
-    def keep_together(self):
-        p = self.point
-        return plan_appendix.fits_page(p.risk, p.control, p.method, self.comment, limit=1200)
+    keep_together: bool = True  # short enough to stay whole on a page
 
 
 @dataclass
@@ -179,6 +180,14 @@ class ControlContent:
     rows: list
     scale: object
     chart: object = None
+    widths: list = field(default_factory=list)  # per printed column, per cent of the table
+
+    @property
+    def printed_columns(self):
+        """(field, width in per cent) of each printed column: "result" once a phase."""
+        names = [n for name, _ in self.columns
+                 for n in (["result"] * len(self.phases) if name == "results" else [name])]
+        return list(zip(names, self.widths))
 
     @property
     def phase_headers(self):
@@ -216,7 +225,33 @@ def control_content(plan, phase, part):
     else:
         columns = [(name, header) for name, header in CONTROL_HEADERS.items()
                    if name == "results" or any(_has(row, name) for row in rows)]
-    return ControlContent(columns, phases, rows, ic.scale, distributions.control_chart(plan, phase))
+    content = ControlContent(columns, phases, rows, ic.scale,
+                             distributions.control_chart(plan, phase))
+    _set_control_table(content)
+    return content
+
+
+def _set_control_table(content):
+    """The control table's column widths (a column per phase for the results) and which
+    rows stay whole: templates/print/appendix.html, control_table."""
+    columns = []
+    for name, header in content.columns:
+        if name == "results":
+            headers = content.phase_headers
+            for i in range(len(content.phases)):
+                columns.append(typeset.Column(headers[i], [
+                    [row.results[i].label if row.results[i] else "Ej rapporterat"]
+                    for row in content.rows], fit=True, bold=True))
+        elif name == "comment":
+            columns.append(typeset.Column(header, [paragraphs(r.comment) for r in content.rows]))
+        else:
+            columns.append(typeset.Column(header, [
+                [("Obligatoriskt kontrollmoment: " if name == "control" and r.point.mandatory
+                  else "") + (getattr(r.point, name) or "")] for r in content.rows],
+                hyphenates=name not in NAME_FIELDS))
+    content.widths = typeset.widths(columns, "landscape")
+    for row, keep in zip(content.rows, typeset.keeps(columns, content.widths, "landscape")):
+        row.keep_together = keep
 
 
 def _has(row, name):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .. import charts, columns as table_columns, formatting, formulas
+from . import typeset
 
 
 @dataclass
@@ -42,6 +43,23 @@ class PrintedTable:
     def groups(self):
         """Spanning header cells over adjacent columns of one group, or None."""
         return table_columns.header_rows(self.columns)
+
+    @cached_property
+    def widths(self):
+        """Per cent of the table's width: the label column, then each value column as
+        narrow as its widest figure (on one line) and its header (on two lines at most)."""
+        # The labels are header cells (th): never hyphenated.
+        label = typeset.Column(self.unit or "", [[row.label] for row in self.rows],
+                               hyphenates=False)
+        values = [typeset.Column(column.label, [[row.cells[i].text] for row in self.rows],
+                                 fit=True, bold=True, nowrap=True)
+                  for i, column in enumerate(self.columns)]
+        first = 0
+        for group, span in self.groups or []:
+            for value in values[first:first + span] if group else []:
+                value.least = typeset.spanning(group, span)
+            first += span
+        return typeset.widths([label] + values)
 
     @property
     def unit_in_title(self):

@@ -14,14 +14,12 @@ the phase ends up in a block, and ``build`` says which nodes it printed.
 
 from dataclasses import dataclass, field
 
+from ..services.history import paragraphs
+from . import typeset
+
 SECTION, ROW, LIST, HIDDEN = "section", "row", "list", "hidden"
-
-# Characters of text that surely fit on one portrait page in a plan table's row.
-ROW_FITS_PAGE = 1800
-
-
-def fits_page(*texts, limit=ROW_FITS_PAGE):
-    return sum(len(t or "") for t in texts) < limit
+# Columns that print a label, a number or a name: never hyphenated, as narrow as they allow.
+FIT_FIELDS = {"number", "level", "unit", "responsible_boards"}
 
 
 @dataclass(frozen=True)
@@ -61,19 +59,11 @@ class Row:
     level: object
     comment: str | None
     children: list = field(default_factory=list)  # ListItem: the children column
+    keep_together: bool = True  # short enough to stay whole on a page (set by _finish)
 
     @property
     def reported(self):
         return self.level is not None or bool(self.comment)
-
-    @property
-    def keep_together(self):
-        """Whether the row may be kept on one page. A row taller than a page must be
-        allowed to break: WeasyPrint moves an unbreakable one to the next page and
-        drops the table's header row there."""
-        return fits_page(self.comment, self.node.title, *self.node.notes,
-                         *(i.node.title for i in self.children),
-                         *(i.comment for i in self.children))
 
 
 @dataclass
@@ -83,6 +73,7 @@ class Table:
     rows: list
     unreported_in: str | None = None  # the column that says "Ej rapporterad"
     extras_in: str | None = None  # the title column, which also shows KVAR FRÅN and notes
+    widths: list = field(default_factory=list)  # per column, per cent of the table
 
     @property
     def fields(self):
@@ -292,6 +283,51 @@ def _finish(table):
     names = [name for name, _ in table.columns]
     table.unreported_in = next((n for n in names if n in ("level", "level_text", "comment")), None)
     table.extras_in = next((n for n in names if n in ("number_title", "title")), None)
+    columns = [typeset.Column(header, [_cell_text(name, row, table) for row in table.rows],
+                              fit=name in FIT_FIELDS)
+               for name, header in table.columns]
+    table.widths = typeset.widths(columns)
+    for row, keep in zip(table.rows, typeset.keeps(columns, table.widths)):
+        row.keep_together = keep
+
+
+def _cell_text(name, row, table):
+    """The paragraphs a row's cell prints (templates/print/_plan.html, row_cell), as
+    plain text: what its column's width and the row's height are estimated from."""
+    node = row.node
+    unreported = ["Ej rapporterad"] if not row.reported and table.unreported_in == name else []
+    children = [f"{i.prefix}{i.node.number or ''} {i.node.title}" for i in row.children]
+    if name in ("number_title", "title"):
+        number = f"{node.number} " if name == "number_title" and node.number else ""
+        out = [f"{row.prefix}{number}{node.title} {node.responsible_boards or ''}"]
+        if name == table.extras_in:
+            out += [f"KVAR FRÅN {node.carried_over_from}"] if node.carried_over_from else []
+            out += list(node.notes) if "notes" not in table.fields else []
+            if not table.fields & {"children", "comment"}:
+                out += children
+        return out + unreported
+    if name == "number":
+        return [node.number or ""]
+    if name in ("level", "level_text"):
+        level = row.level
+        text = (level.text or level.label if name == "level_text" else level.label) if level else ""
+        return [text] + unreported
+    if name == "children":
+        return children
+    if name == "comment":
+        out = paragraphs(row.comment)
+        out += children if "children" not in table.fields else []
+        for item in row.children:
+            if item.comment:
+                out += [f"{item.node.title}:"] + paragraphs(item.comment)
+        return out + unreported
+    if name == "notes":
+        return list(node.notes)
+    if name == "unit":
+        return [node.unit.name if node.unit else ""]
+    if name == "responsible_boards":
+        return [node.responsible_boards or ""]
+    return []
 
 
 def _tables(blocks):
