@@ -166,3 +166,39 @@ def test_one_size_for_running_text_one_step_smaller_for_tables(ctx):
                    if word["text"] == "kontrolltillfälle"]
         assert results and all("Italic" in w["fontname"] and "Bold" not in w["fontname"]
                                for w in results)
+
+
+def _page_of(pdf_bytes, words):
+    """The 1-based pages of ``pdf_bytes`` whose text has ``words``."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as doc:
+        return [n for n, page in enumerate(doc.pages, 1)
+                if words in " ".join((page.extract_text() or "").split())]
+
+
+@pytest.mark.skipif(not FIXTURE_FILES, reason="../shared/fixtures saknas")
+def test_signatures_notes_and_short_tables_stay_with_what_they_belong_to(ctx):
+    """The 2023 memo left its last appendix alone with the signature on the last page,
+    and the key figures appendix split a five-row table 3/2 and set its notes on the next
+    page, away from the figures they explain."""
+    path = next(p for p in FIXTURE_FILES if p.stem == "uppsala-scn-2023")
+    docs = dict(documents_of(path))
+    memo = docs["SCN-2023 december memo"]
+    signed_on = _page_of(memo, "Förvaltningsdirektör")
+    assert signed_on == _page_of(memo, "Bilaga 5, Socialnämndens nyckeltal 2023") \
+        == _page_of(memo, "Bilaga 4, Analys av ekonomiskt utfall 2023")
+    figures = docs["SCN-2023 december bilaga-5"]
+    first = _page_of(figures, "Totala kostnader 5 793")
+    assert first and first == _page_of(figures, "Nettokostnad per vårdtagare externt 17,9")
+    assert first == _page_of(figures, "som får insats inom strukturerad öppenvård i privat")
+
+
+def test_a_list_leaves_two_items_at_least_on_a_page():
+    items = "".join(f"<li>Punkt {n}</li>" for n in range(1, 7))
+    for mm in range(214, 250, 2):  # the list at every height near the page's foot
+        data = rendered(f'<div style="height: {mm}mm"></div><ul>' + items + "</ul>")
+        assert _page_of(data, "Punkt 1") == _page_of(data, "Punkt 2"), f"{mm} mm"
+        assert _page_of(data, "Punkt 5") == _page_of(data, "Punkt 6"), f"{mm} mm"
