@@ -264,21 +264,8 @@ def _check(draft):
         if len(row.label) > 400:
             errors.append(f"{where}: etiketten får ha högst 400 tecken.")
         if row.kind == "formula":
-            if row.chain.incomplete():
-                errors.append(f"Raden ”{row.label}”: skriv talet i formeln.")
-                continue
-            if not row.chain.formula():
-                errors.append(f"Raden ”{row.label}”: välj vad den räknas fram ur.")
-                continue
-            earlier = {p.key for p in draft.rows[:i]}
-            for key in sorted(row.chain.keys()):
-                if key == row.key:
-                    errors.append(f"Raden ”{row.label}” kan inte räknas fram ur sig själv.")
-                elif key not in row_labels:
-                    errors.append(f"Raden ”{row.label}” räknar med en rad som har tagits bort.")
-                elif key not in earlier:
-                    errors.append(f"Raden ”{row.label}” räknar med ”{row_labels[key]}”, som "
-                                  "står under den. Flytta raden eller ändra formeln.")
+            errors += _formula_errors(row, ("Raden", "en rad"), row_labels,
+                                      {p.key for p in draft.rows[:i]})
     column_labels = draft.column_labels()
     for j, column in enumerate(draft.columns):
         if not column.label:
@@ -286,18 +273,7 @@ def _check(draft):
         if len(column.label) > 200 or len(column.group) > 200 or len(column.suffix) > 20:
             errors.append(f"Kolumnen ”{column.label}”: texten är för lång.")
         if column.kind == "formula":
-            if column.chain.incomplete():
-                errors.append(f"Kolumnen ”{column.label}”: skriv talet i formeln.")
-                continue
-            if not column.chain.formula():
-                errors.append(f"Kolumnen ”{column.label}”: välj vad den räknas fram ur.")
-                continue
-            for key in sorted(column.chain.keys()):
-                if key == column.key:
-                    errors.append(f"Kolumnen ”{column.label}” kan inte räknas fram ur sig själv.")
-                elif key not in column_labels:
-                    errors.append(f"Kolumnen ”{column.label}” räknar med en kolumn som har "
-                                  "tagits bort.")
+            errors += _formula_errors(column, ("Kolumnen", "en kolumn"), column_labels)
     if not errors:
         computed = {c.key: c.chain.formula() for c in draft.columns if c.kind == "formula"}
         try:
@@ -306,6 +282,27 @@ def _check(draft):
             names = [column_labels[k] for k in computed]
             errors.append("Kolumnerna räknas fram ur varandra i en ring: "
                           + ", ".join(f"”{n}”" for n in names) + ". Ändra någon av formlerna.")
+    return errors
+
+
+def _formula_errors(part, words, labels, earlier=None):
+    """The faults of a formula row or column, in words: ``words`` is how a message
+    names it ("Raden", "en rad"); ``earlier``, for rows, the keys above it (a row is
+    reckoned from the rows above it only)."""
+    the, one = words
+    if part.chain.incomplete():
+        return [f"{the} ”{part.label}”: skriv talet i formeln."]
+    if not part.chain.formula():
+        return [f"{the} ”{part.label}”: välj vad den räknas fram ur."]
+    errors = []
+    for key in sorted(part.chain.keys()):
+        if key == part.key:
+            errors.append(f"{the} ”{part.label}” kan inte räknas fram ur sig själv.")
+        elif key not in labels:
+            errors.append(f"{the} ”{part.label}” räknar med {one} som har tagits bort.")
+        elif earlier is not None and key not in earlier:
+            errors.append(f"{the} ”{part.label}” räknar med ”{labels[key]}”, som "
+                          "står under den. Flytta raden eller ändra formeln.")
     return errors
 
 
