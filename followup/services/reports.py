@@ -18,6 +18,10 @@ def find_memo(plan_key, phase_key):
     return compose.load_memo(memo.id)
 
 
+def has_memo(phase):
+    return db.session.scalar(select(Memo.id).where(Memo.phase_id == phase.id)) is not None
+
+
 def load(memo_id):
     """A memo with everything its documents print."""
     return compose.load_memo(memo_id)

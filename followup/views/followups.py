@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..services import followups as fu
 from ..models import FollowupState
-from ..services import history, permissions, todo
+from ..services import history, permissions, reports, todo
 from ..services.lifecycle import STATE_LABELS
 from ..services.errors import Conflict, Invalid, ServiceError
 from .forms import FollowupForm, ReturnForm, VersionForm
@@ -42,7 +42,9 @@ def phase_view(plan_key, phase_key):
     if only_mine:
         items = fu.mine(current_user, items)
     return render_template("followups/phase.html", plan=plan, phase=phase, only_mine=only_mine,
-                           groups=fu.grouped_by_goal(items), counts=fu.state_counts(items))
+                           groups=fu.grouped_by_goal(items), counts=fu.state_counts(items),
+                           has_memo=reports.has_memo(phase),
+                           is_compiler=permissions.is_compiler(current_user))
 
 
 def _edit_context(plan, phase, node, cur):

@@ -2,6 +2,7 @@
 previous and next, bulk approval, sign-off and PDFs that say they are working, Swedish
 browser messages, and the reporter's pages at phone width."""
 
+import os
 import re
 
 import pytest
@@ -159,7 +160,9 @@ REPORTER_PAGES = ["/mina", EDIT.format("u2"), EDIT.format("u2") + "/historik",
                   "/plans/SOC-2026/phases/december/?mina=1", "/plans/SOC-2026/phases/december/",
                   "/plans/SOC-2026/phases/december/internkontroll",
                   "/plans/SOC-2026/phases/december/internkontroll/IK2",
-                  "/aviseringar", "/konto/aviseringar", "/planer"]
+                  "/aviseringar", "/konto/aviseringar", "/planer"] + [
+    f"/plans/SOC-2026/phases/augusti/tjansteskrivelse/forhandsgranska/{doc}"
+    for doc in ("memo", "bilaga-1", "bilaga-2", "bilaga-3")]
 
 
 def test_reporter_pages_fit_a_phone(open_page, chromium, live_server):
@@ -174,6 +177,10 @@ def test_reporter_pages_fit_a_phone(open_page, chromium, live_server):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             wide[url] = width
+        if os.environ.get("FOLLOWUP_SCREENSHOTS"):  # a folder: see them as a phone does
+            name = re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-")
+            page.screenshot(path=os.path.join(os.environ["FOLLOWUP_SCREENSHOTS"],
+                                              f"phone-{name}.png"), full_page=True)
     assert wide == {}
 
 
