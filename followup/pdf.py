@@ -166,21 +166,41 @@ def _render_uncached(html, variants, prefix):
 
 def _render_all(htmls, variants):
     """[{variant: PDF bytes}] for each HTML document: from the cache, else laid out (in
-    parallel where there is more than one to do and workers are allowed)."""
-    keys = [_hash(h) for h in htmls]
-    results = [{v: _documents.get(_hash(k, v)) for v in variants} for k in keys]
-    todo = {}
-    for key, html, result in zip(keys, htmls, results):
-        missing = [v for v, pdf in result.items() if pdf is None]
-        if missing:
-            todo.setdefault(key, (html, set()))[1].update(missing)
-    if len(todo) > 1 and workers() > 1:
-        # Longest first, so the biggest document does not start last.
-        jobs = {k: _pool().submit(_render_uncached, h, vs, k[:12])
-                for k, (h, vs) in sorted(todo.items(), key=lambda kv: -len(kv[1][0]))}
-        done = {k: job.result() for k, job in jobs.items()}
-    else:
-        done = {k: _render_uncached(h, vs, k[:12]) for k, (h, vs) in todo.items()}
+    parallel where there is more than one to do and workers are allowed).
+
+    ``htmls`` may be a list or an iterator. From an iterator each document goes to a
+    worker as soon as it is written, so the first are laid out while the rest are
+    still being written; a list is handed out longest first, so the biggest document
+    does not start last."""
+    streaming = not isinstance(htmls, (list, tuple))
+    parallel = workers() > 1
+    keys, results, todo, jobs = [], [], {}, {}
+
+    def submit(key):
+        html, missing = todo[key]
+        jobs[key] = _pool().submit(_render_uncached, html, missing, key[:12])
+
+    for html in htmls:
+        key = _hash(html)
+        result = {v: _documents.get(_hash(key, v)) for v in variants}
+        keys.append(key)
+        results.append(result)
+        missing = {v for v, pdf in result.items() if pdf is None}
+        if missing and key not in todo:
+            todo[key] = (html, missing)
+            # The first waits for a second unless the workers are running already:
+            # one document alone is laid out here, without starting them.
+            if streaming and parallel and (len(todo) > 1 or _pool_instance is not None):
+                for waiting in todo:
+                    if waiting not in jobs:
+                        submit(waiting)
+    if parallel and len(todo) > 1:
+        for key in sorted(todo, key=lambda k: -len(todo[k][0])):
+            if key not in jobs:
+                submit(key)
+    done = {k: job.result() for k, job in jobs.items()}
+    done.update({k: _render_uncached(h, vs, k[:12]) for k, (h, vs) in todo.items()
+                 if k not in done})
     for key, result in zip(keys, results):
         for variant, pdf in done.get(key, {}).items():
             _documents.put(_hash(key, variant), pdf)
@@ -202,13 +222,16 @@ def render_variants(documents):
 
 
 def render_case(documents, title, author, archival=False):
-    """Documents (objects with ``html``) → one PDF: their own PDFs joined, tagged, and
-    PDF/A-2a when ``archival``."""
+    """Documents (objects with ``html``; a list, or an iterator that writes each when
+    asked) → one PDF: their own PDFs joined, tagged, and PDF/A-2a when ``archival``."""
     variant = _variant(archival)
-    key = _hash(variant, title, author, *(_hash(doc.html) for doc in documents))
+    htmls = ([doc.html for doc in documents] if isinstance(documents, (list, tuple))
+             else (doc.html for doc in documents))
+    pdfs = [r[variant] for r in _render_all(htmls, [variant])]
+    key = _hash(variant, title, author, *(hashlib.sha256(p).hexdigest() for p in pdfs))
     case = _cases.get(key)
     if case is None:
-        case = join(render_documents(documents, archival), title, author)
+        case = join(pdfs, title, author)
         _cases.put(key, case)
     return case
 

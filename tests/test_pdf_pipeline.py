@@ -2,7 +2,9 @@
 fonts that are its own, and one structure tree; an unchanged case is not laid out again."""
 
 import io
+import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pikepdf
 
@@ -78,3 +80,33 @@ def test_an_unchanged_case_renders_from_memory_byte_for_byte(cli, ctx, tmp_path,
         memo.title += " (ändrad)"
         reports.render_pdf(memo)
     assert len(laid_out) == 1
+
+
+def test_each_document_is_laid_out_while_the_next_is_written(monkeypatch):
+    """A cold case waited for every document's HTML (charts and all) before the first
+    was laid out."""
+    import pdfplumber
+
+    monkeypatch.setenv("FOLLOWUP_PDF_WORKERS", "2")
+    pool = pdf._pool()  # running, as `report render` and the web app start it
+    handed_out = []
+
+    class Watched:
+        def submit(self, *args):
+            handed_out.append(args[1])
+            return pool.submit(*args)
+
+    monkeypatch.setattr(pdf, "_pool", Watched)
+    seen = []
+
+    def documents():
+        for n in range(1, 4):
+            yield SimpleNamespace(html=f'<html lang="sv"><body><h1>Dokument {n}</h1>'
+                                       f"<p>Text {n} {uuid.uuid4()}</p></body></html>")
+            seen.append(len(handed_out))  # asked for the next one
+
+    data = pdf.render_case(documents(), "Ärendet", "Förvaltningen")
+    assert seen == [1, 2, 3]
+    with pdfplumber.open(io.BytesIO(data)) as case:
+        assert [p.extract_text().split("\n")[0] for p in case.pages] == [
+            "Dokument 1", "Dokument 2", "Dokument 3"]

@@ -79,6 +79,12 @@ def documents(memo, preview=False, stamp=None):
     """The memo's print documents. Without ``stamp`` they are drafts and say so on every
     page; with it (signoff.Stamp) they say who signed them, when, and the checksum of
     what was signed."""
+    return list(iter_documents(memo, preview, stamp))
+
+
+def iter_documents(memo, preview=False, stamp=None):
+    """The memo's print documents one by one, each written when it is asked for: the
+    PDF pipeline lays out the first while the next is written."""
     plan, phase = memo.plan, memo.phase
     followups = {f.node_id: f for f in db.session.scalars(
         select(Followup).where(Followup.phase_id == phase.id)
@@ -89,8 +95,8 @@ def documents(memo, preview=False, stamp=None):
     common = dict(plan=plan, phase=phase, memo=memo, tables=tables, preview=preview,
                   signatures=signatures(memo), stamp=stamp, stylesheet=_stylesheet_url(),
                   print_ready=html.print_ready)
-    out = [PrintDocument("memo", memo.title, render_template(
-        "print/memo.html", header=memo_header, title=memo.title, **common))]
+    yield PrintDocument("memo", memo.title, render_template(
+        "print/memo.html", header=memo_header, title=memo.title, **common))
     for appendix in sorted(memo.appendices, key=lambda a: a.position):
         title = appendix_title(appendix)
         header = Header(
@@ -103,10 +109,9 @@ def documents(memo, preview=False, stamp=None):
                 chapter, plan, phase, followups,
                 f"bilaga-{appendix.number}-kapitel-{chapter.position + 1}"),
                 anchor=f"kapitel-{chapter.position + 1}"))
-        out.append(PrintDocument(f"bilaga-{appendix.number}", title, render_template(
+        yield PrintDocument(f"bilaga-{appendix.number}", title, render_template(
             "print/appendix.html", header=header, title=title, appendix=appendix,
-            parts=parts, **common)))
-    return out
+            parts=parts, **common))
 
 
 def _stylesheet_url():

@@ -29,19 +29,29 @@ def load(memo_id):
 
 def documents(memo, appendix=None, preview=False):
     """The memo's print documents; with ``appendix`` (a number) only that one."""
-    docs = compose.documents(memo, preview=preview)
     if appendix is None:
-        return docs
-    chosen = [d for d in docs if d.key == f"bilaga-{appendix}"]
-    if not chosen:
-        raise NotFound(f"Tjänsteskrivelsen har ingen bilaga {appendix}.")
+        return compose.documents(memo, preview=preview)
+    return [_appendix(memo, appendix, preview)]
+
+
+def _appendix(memo, number, preview=False):
+    # Written up to the one asked for, not every appendix after it.
+    chosen = next((d for d in compose.iter_documents(memo, preview=preview)
+                   if d.key == f"bilaga-{number}"), None)
+    if chosen is None:
+        raise NotFound(f"Tjänsteskrivelsen har ingen bilaga {number}.")
     return chosen
 
 
 def render_pdf(memo, appendix=None, archival=False):
-    docs = documents(memo, appendix)
-    title = docs[0].title if appendix is not None else memo.title
-    return pdf.render_case(docs, title=title, author=memo.plan.administration, archival=archival)
+    """The case (memo and appendices) or one appendix as one PDF. The case's documents
+    are laid out as they are written, each while the next is being written."""
+    if appendix is not None:
+        doc = _appendix(memo, appendix)
+        return pdf.render_case([doc], title=doc.title, author=memo.plan.administration,
+                               archival=archival)
+    return pdf.render_case(compose.iter_documents(memo), title=memo.title,
+                           author=memo.plan.administration, archival=archival)
 
 
 def first_page_image(memo, part):
