@@ -119,6 +119,13 @@ def _pool():
         return _pool_instance
 
 
+@cache
+def _handing_over():
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-submit")
+
+
 def prestart():
     """Start the workers now, in the background, so that they are ready (WeasyPrint
     loaded) by the time the documents are: the command line calls this before it
@@ -178,7 +185,10 @@ def _render_all(htmls, variants):
 
     def submit(key):
         html, missing = todo[key]
-        jobs[key] = _pool().submit(_render_uncached, html, missing, key[:12])
+        # Handed over from a thread: while the workers are still starting, a submit
+        # waits for them, and this thread has the next document to write meanwhile.
+        jobs[key] = _handing_over().submit(
+            lambda: _pool().submit(_render_uncached, html, missing, key[:12]))
 
     for html in htmls:
         key = _hash(html)
@@ -198,7 +208,7 @@ def _render_all(htmls, variants):
         for key in sorted(todo, key=lambda k: -len(todo[k][0])):
             if key not in jobs:
                 submit(key)
-    done = {k: job.result() for k, job in jobs.items()}
+    done = {k: job.result().result() for k, job in jobs.items()}
     done.update({k: _render_uncached(h, vs, k[:12]) for k, (h, vs) in todo.items()
                  if k not in done})
     for key, result in zip(keys, results):

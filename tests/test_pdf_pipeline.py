@@ -2,6 +2,7 @@
 fonts that are its own, and one structure tree; an unchanged case is not laid out again."""
 
 import io
+import time
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -103,7 +104,11 @@ def test_each_document_is_laid_out_while_the_next_is_written(monkeypatch):
         for n in range(1, 4):
             yield SimpleNamespace(html=f'<html lang="sv"><body><h1>Dokument {n}</h1>'
                                        f"<p>Text {n} {uuid.uuid4()}</p></body></html>")
-            seen.append(len(handed_out))  # asked for the next one
+            # Asked for the next one: the one before is on its way to a worker.
+            deadline = time.monotonic() + 20
+            while len(handed_out) < n and time.monotonic() < deadline:
+                time.sleep(0.01)
+            seen.append(len(handed_out))
 
     data = pdf.render_case(documents(), "Ärendet", "Förvaltningen")
     assert seen == [1, 2, 3]
