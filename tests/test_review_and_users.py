@@ -103,9 +103,13 @@ def test_user_form_errors_are_shown_and_nothing_is_created(as_user):
     response = sara.post("/anvandare/", {"email": "anna@ekbacka.example", "name": "Dubblett",
                                          "role": "reader", "password": "ett-långt-lösenord"})
     assert response.status_code == 422 and "finns redan" in response.text
+    assert 'id="email-fel">Det finns redan' in response.text
     response = sara.post("/anvandare/", {"email": "x@ekbacka.example", "name": "X",
                                          "role": "reader", "password": "kort"})
     assert response.status_code == 422 and "minst 12 tecken" in response.text
+    # Under the password, not the address: the admin looked for a fault in the address.
+    assert 'id="password-fel">Lösenordet måste ha minst 12 tecken.' in response.text
+    assert 'id="email-fel"' not in response.text
     assert db.session.scalar(select(User).where(User.email == "x@ekbacka.example")) is None
 
 

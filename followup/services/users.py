@@ -17,7 +17,13 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class UserError(ValueError):
-    """Input that cannot make a user; the message is Swedish."""
+    """Input that cannot make a user; the message is Swedish, and ``field`` names what
+    it is about (email, name, password, current, role, units) so a form can show it
+    there."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 def parse_role(value):
@@ -25,7 +31,7 @@ def parse_role(value):
         return Role(value)
     except ValueError:
         names = ", ".join(r.value for r in Role)
-        raise UserError(f'"{value}" är ingen roll; välj en av {names}') from None
+        raise UserError(f'"{value}" är ingen roll; välj en av {names}', "role") from None
 
 
 def find_units(specs):
@@ -34,12 +40,12 @@ def find_units(specs):
     for spec in specs:
         plan_key, sep, unit_key = spec.partition(":")
         if not sep or not plan_key or not unit_key:
-            raise UserError(f'"{spec}" ska skrivas PLAN:ENHET, t.ex. SCN-2023:bou')
+            raise UserError(f'"{spec}" ska skrivas PLAN:ENHET, t.ex. SCN-2023:bou', "units")
         unit = db.session.scalar(
             select(Unit).join(Plan).where(Plan.key == plan_key, Unit.key == unit_key)
         )
         if unit is None:
-            raise UserError(f'enheten "{unit_key}" finns inte i planen {plan_key}')
+            raise UserError(f'enheten "{unit_key}" finns inte i planen {plan_key}', "units")
         units.append(unit)
     return units
 
@@ -56,7 +62,7 @@ def _check_role_change(actor, role, target=None):
     for r in (role, target.role if target is not None else None):
         if r is not None and r not in permissions.COMPILER_MANAGED_ROLES:
             raise UserError("bara en administratör får skapa eller ändra användare med rollen "
-                            f"{ROLE_LABELS[r].lower()}")
+                            f"{ROLE_LABELS[r].lower()}", "role")
 
 
 def all_units():
@@ -77,9 +83,9 @@ def update_user(actor, user, *, name, role, unit_ids, active, password=None):
     role = parse_role(role) if isinstance(role, str) else role
     _check_role_change(actor, role, user)
     if not name.strip():
-        raise UserError("namnet får inte vara tomt")
+        raise UserError("namnet får inte vara tomt", "name")
     if user.id == actor.id and (not active or role is not user.role):
-        raise UserError("du kan inte ändra din egen roll eller stänga av dig själv")
+        raise UserError("du kan inte ändra din egen roll eller stänga av dig själv", "role")
     if password:
         _check_password(password, name, user.email)
         user.set_password(password)
@@ -102,21 +108,21 @@ def _units_by_id(unit_ids):
     ids = {int(i) for i in unit_ids}
     units = db.session.scalars(select(Unit).where(Unit.id.in_(ids))).all() if ids else []
     if len(units) != len(ids):
-        raise UserError("en vald enhet finns inte")
+        raise UserError("en vald enhet finns inte", "units")
     return units
 
 
 def _check_password(password, name, email):
     refused = passwords.refusal(password, name, email)
     if refused:
-        raise UserError(refused)
+        raise UserError(refused, "password")
 
 
 def change_own_password(user, current, new):
     """The user's own new password, given the current one. Every other session of the
     user ends; the caller logs the current one in again."""
     if not user.check_password(current or ""):
-        raise UserError("det nuvarande lösenordet stämmer inte")
+        raise UserError("det nuvarande lösenordet stämmer inte", "current")
     _check_password(new or "", user.name, user.email)
     user.set_password(new)
     user.end_sessions()
@@ -127,13 +133,13 @@ def change_own_password(user, current, new):
 def create_user(email, name, role, password, unit_specs=(), units=()):
     email = email.strip().lower()
     if not _EMAIL.match(email):
-        raise UserError(f'"{email}" är ingen e-postadress')
+        raise UserError(f'"{email}" är ingen e-postadress', "email")
     if not name.strip():
-        raise UserError("namnet får inte vara tomt")
+        raise UserError("namnet får inte vara tomt", "name")
     _check_password(password or "", name, email)
     role = parse_role(role) if isinstance(role, str) else role
     if db.session.scalar(select(User).where(User.email == email)):
-        raise UserError(f"det finns redan en användare med e-postadressen {email}")
+        raise UserError(f"det finns redan en användare med e-postadressen {email}", "email")
     units = list(units) + find_units(unit_specs)
     user = User(email=email, name=name.strip(), role=role)
     user.set_password(password)

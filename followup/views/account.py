@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import User
 from ..services import tokens, users
 from ..services.errors import Invalid
-from .forms import EmptyForm, Form
+from .forms import EmptyForm, Form, show_user_error
 
 bp = Blueprint("account", __name__, url_prefix="/konto")
 
@@ -57,7 +57,7 @@ def change_password():
         try:
             users.change_own_password(user, form.current.data, form.new.data)
         except users.UserError as e:
-            form.new.errors.append(str(e).capitalize() + ".")
+            show_user_error(form, e, form.new, {"password": "new"})
         else:
             # Every other session has ended; this one goes on under the new generation.
             login_user(user)

@@ -85,6 +85,14 @@ class EmptyForm(Form):
     """Only a CSRF token: for buttons that post."""
 
 
+def show_user_error(form, error, fallback, fields=None):
+    """A users.UserError under the form field it is about (``fields`` maps the
+    service's names to the form's where they differ), else under ``fallback``."""
+    name = (fields or {}).get(error.field, error.field)
+    field = form._fields.get(name) if name else None
+    (field or fallback).errors.append(str(error).capitalize() + ".")
+
+
 class UserForm(Form):
     # The service checks the address; the form only requires one.
     email = StringField("E-postadress", validators=[DataRequired("Fyll i e-postadressen."),

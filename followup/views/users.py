@@ -8,7 +8,7 @@ from ..models import Role, User
 from ..models.user import ROLE_LABELS
 from ..services import permissions, users
 from ..services.errors import Forbidden
-from .forms import UserForm, choices
+from .forms import UserForm, choices, show_user_error
 
 bp = Blueprint("users", __name__, url_prefix="/anvandare")
 
@@ -51,7 +51,7 @@ def create():
             user = users.create_user_as(current_user, form.email.data, form.name.data,
                                         form.role.data, form.password.data or "", form.units.data)
         except users.UserError as e:
-            form.email.errors.append(str(e).capitalize() + ".")
+            show_user_error(form, e, form.email)
         else:
             flash(f"{user.name} är skapad.", "success")
             return redirect(url_for(".index"))
@@ -73,7 +73,7 @@ def edit(user_id):
                               password=form.password.data or None)
         except users.UserError as e:
             db.session.rollback()
-            form.name.errors.append(str(e).capitalize() + ".")
+            show_user_error(form, e, form.name)
         else:
             flash(f"{user.name} är sparad.", "success")
             return redirect(url_for(".index"))
