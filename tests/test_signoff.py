@@ -309,3 +309,30 @@ def test_a_failed_commit_leaves_no_sign_off_and_no_files(demo, monkeypatch):
 def test_phase_without_memo_says_so(as_user):
     response = as_user("per").get("/plans/SOC-2026/phases/april/tjansteskrivelse/")
     assert response.status_code == 404 and "har ingen tjänsteskrivelse" in response.text
+
+
+def test_the_signature_stamp_never_takes_a_page_of_its_own(as_user):
+    """Signing grew Bilaga 1 by a page that held only "Fastställd av …" and the
+    checksum. The stamp goes with the document's last lines."""
+    import io
+
+    import pdfplumber
+
+    lena = as_user("lena")
+    assert sign(lena).status_code == 302
+    mm = 72 / 25.4
+    for a in memo().appendices:
+        url = f"{MEMO}/pdf/bilaga/{a.number}"
+        with pdfplumber.open(io.BytesIO(lena.get(url).data)) as signed:
+            last = signed.pages[-1]
+            # The page's own area, inside the running head and foot (print.css margins).
+            text = last.crop((0, 24 * mm, last.width, last.height - 20 * mm)).extract_text()
+            lines = [line for line in text.splitlines() if line.strip()]
+            assert "kontrollsumma" in lines[-1], url
+            assert len(lines) > 1, (url, lines)  # more than the stamp alone
+    # The memo page names the same checksum of what was signed as the documents do,
+    # and the file's own beside it, each said in words.
+    stamped = lines[-1].rsplit(" ", 1)[-1]
+    page = lena.get(MEMO + "/").text
+    assert f'Underlaget, som det står i dokumenten: <code class="hash">{stamped}</code>' in page
+    assert "PDF/A-filen: <code" in page
