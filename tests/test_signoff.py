@@ -336,3 +336,22 @@ def test_the_signature_stamp_never_takes_a_page_of_its_own(as_user):
     page = lena.get(MEMO + "/").text
     assert f'Underlaget, som det står i dokumenten: <code class="hash">{stamped}</code>' in page
     assert "PDF/A-filen: <code" in page
+
+
+def test_a_signed_memo_is_not_offered_for_editing(as_user):
+    """The editor of a signed memo showed open forms; saving went to a bare page headed
+    "Konflikt", with what was typed lost and no way back."""
+    lena, sara = as_user("lena"), as_user("sara")
+    assert sign(lena).status_code == 302
+    for part in ("", "forslag", "avsnitt", "bilagor"):
+        response = sara.get(f"{MEMO}/redigera/{part}")
+        assert response.status_code == 302 and response.location.endswith(MEMO + "/"), part
+    page = sara.get(MEMO + "/", follow_redirects=True).text
+    assert "Tjänsteskrivelsen är fastställd och kan inte ändras. Direktören kan öppna den igen." \
+        in page
+    # A form left open from before the signing: refused in words, with a way back.
+    refused = sara.post(MEMO + "/redigera/", {"title": "Ändrad rubrik"},
+                        headers={"Referer": f"http://localhost{MEMO}/redigera/"})
+    assert refused.status_code == 409
+    assert "<h1>Det gick inte att spara</h1>" in refused.text and "Konflikt" not in refused.text
+    assert f'<a href="{MEMO}/redigera/">← Tillbaka</a>' in refused.text

@@ -23,7 +23,7 @@ PAGE_ERRORS = {
     403: ("Åtkomst nekad", "Du har inte behörighet till det här."),
     404: ("Sidan finns inte", "Sidan du söker finns inte."),
     405: ("Fel metod", "Sidan kan inte användas så."),
-    409: ("Konflikt", "Någon annan har ändrat samtidigt."),
+    409: ("Det gick inte att spara", "Någon annan har ändrat samtidigt."),
     413: ("För stort", "Det du skickade är för stort."),
     422: ("Ogiltiga uppgifter", "Uppgifterna kunde inte sparas."),
     429: ("För många försök", "För många försök. Vänta en stund och försök igen."),
@@ -38,6 +38,20 @@ NAV = {
     Role.reader: [("main.index", "Dokument"), ("main.plan_list", "Planer")],
     Role.admin: [("users.index", "Användare")],
 }
+
+
+def _back():
+    """The page the user came from, when it is one of ours: the error page's way back."""
+    from urllib.parse import urlsplit
+
+    from .auth import is_local_path
+
+    came_from = urlsplit(request.referrer or "")
+    if came_from.netloc != request.host:
+        return None
+    target = came_from.path + (f"?{came_from.query}" if came_from.query else "")
+    same_page = request.method == "GET" and target == request.full_path.rstrip("?")
+    return target if is_local_path(target) and not same_page else None
 
 
 def register_blueprints(app):
@@ -84,9 +98,11 @@ def register_blueprints(app):
         title, message = PAGE_ERRORS.get(e.code, (e.name, e.description))
         if e.description and e.description != type(e).description:
             message = e.description  # our own words (Swedish), not Werkzeug's default
-        return render_template("error.html", title=title, message=message), e.code
+        return render_template("error.html", title=title, message=message,
+                               back=_back()), e.code
 
     @app.errorhandler(ServiceError)
     def service_error(e):
         title, _ = PAGE_ERRORS.get(e.status, ("Fel", ""))
-        return render_template("error.html", title=title, message=e.message), e.status
+        return render_template("error.html", title=title, message=e.message,
+                               back=_back()), e.status

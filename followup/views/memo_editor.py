@@ -6,7 +6,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..models import Appendix, Memo, Section
+from ..models import Appendix, Memo, MemoState, Section
 from ..services import followups as fu
 from ..services import memos, permissions, reports, summaries
 from ..services.errors import Invalid, NotFound
@@ -26,6 +26,23 @@ EMPTY_COLUMNS = 2  # blank column rows offered for adding columns
 @login_required
 def require_compiler():
     permissions.require_compiler(current_user)
+    if request.method == "GET":
+        return _away_from_a_signed_memo()
+
+
+def _away_from_a_signed_memo():
+    """A signed memo is not offered for editing: its forms would look open and their
+    saving be refused, what was typed lost. The memo page says what can be done."""
+    args = request.view_args or {}
+    try:
+        memo = reports.find_memo(args.get("plan_key"), args.get("phase_key"))
+    except NotFound:
+        return None  # the page itself says what is missing
+    if memo.state is MemoState.signed:
+        flash("Tjänsteskrivelsen är fastställd och kan inte ändras. Direktören kan öppna "
+              "den igen.", "error")
+        return redirect(url_for("memos.show", plan_key=memo.plan.key, phase_key=memo.phase.key))
+    return None
 
 
 def generated_texts(memo):
