@@ -117,9 +117,10 @@ def test_return_needs_a_remark_and_a_submitted_follow_up(demo):
 
 def test_submit_and_approve_need_a_level_where_the_type_has_a_scale(demo):
     save(demo, demo.anna, level=None)
-    with pytest.raises(Invalid, match="Välj status"):
+    # Each is told of their own step: approving is not the reporter's.
+    with pytest.raises(Invalid, match="^Välj status innan uppföljningen skickas in.$"):
         fu.submit(demo.anna, node(demo, "u1"), phase(demo))
-    with pytest.raises(Invalid, match="Välj status"):
+    with pytest.raises(Invalid, match="^Välj status innan uppföljningen godkänns.$"):
         fu.approve(demo.sara, node(demo, "u1"), phase(demo))
 
 

@@ -98,6 +98,8 @@ def test_the_sign_page_shows_what_is_signed(as_user):
     assert "Antal per läge" in page and "Uppföljningar" in page and "Internkontroll" in page
     # The demo's augusti follow-ups are drafts: every one is listed as not approved.
     assert "Inte godkänt (" in page and "Utveckla familjebehandlingen" in page
+    # Control points named as the control pages name them.
+    assert "Kontrollmoment IK1: Efterlevnad av regler och beslut" in page
     assert "Skäl till att fastställa fast allt inte är godkänt" in page
     assert "Jag har gått igenom underlaget" in page
 

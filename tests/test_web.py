@@ -299,3 +299,8 @@ def test_behind_a_proxy_each_client_has_its_own_address_limit(demo, database_url
 
     assert [attempt("10.0.0.1") for _ in range(3)] == [400, 400, 429]
     assert attempt("10.0.0.2", PASSWORD) == 302  # another user behind the same proxy
+
+
+def test_the_edit_page_says_where_an_uppdrag_is_carried_over_from_once(as_user):
+    page = as_user("sara").get("/plans/SOC-2026/phases/december/nodes/u5").text
+    assert "<dt>Kvar från</dt><dd>2025</dd>" in page and "KVAR FRÅN 2025" not in page

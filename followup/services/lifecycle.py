@@ -98,13 +98,12 @@ def check_version(entry, version):
         raise Conflict(CONFLICT_MESSAGE, entry)
 
 
-def _require_content(entry, level, comment):
+def _require_content(entry, level, comment, act="skickas in"):
+    """An entry is sent in (or approved: ``act``) only with what it must say."""
     if entry.scale is not None and level is None:
-        raise Invalid(f"Välj {entry.scale.label.lower()} innan uppföljningen skickas in eller "
-                      "godkänns.", "level")
+        raise Invalid(f"Välj {entry.scale.label.lower()} innan uppföljningen {act}.", "level")
     if entry.scale is None and comment is None:
-        raise Invalid("Skriv en kommentar innan uppföljningen skickas in eller godkänns.",
-                      "comment")
+        raise Invalid(f"Skriv en kommentar innan uppföljningen {act}.", "comment")
 
 
 def commit_change(entry, user, source, change):
@@ -203,7 +202,7 @@ def approve(user, entry, version=None, source="web"):
     check_version(entry, version)
     if entry.state is FollowupState.approved:
         raise Invalid("Uppföljningen är redan godkänd.")
-    _require_content(entry, entry.level, entry.comment)
+    _require_content(entry, entry.level, entry.comment, "godkänns")
     approved = _set_state(entry, user, source, FollowupState.approved)
     notifications.ready_to_sign(entry.phase)
     return approved

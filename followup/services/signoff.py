@@ -62,8 +62,9 @@ def readiness(memo):
     for cur in results:
         if cur.state is not FollowupState.approved:
             point = cur.subject
-            out.open_items.append(("control", f"Kontrollmoment {point.key}: {point.control}",
-                                   point.key, cur.state))
+            # Named as the control pages name it: its key and area.
+            name = f"Kontrollmoment {point.key}" + (f": {point.area}" if point.area else "")
+            out.open_items.append(("control", name, point.key, cur.state))
     return out
 
 
