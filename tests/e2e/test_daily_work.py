@@ -184,6 +184,42 @@ def test_reporter_pages_fit_a_phone(open_page, chromium, live_server):
     assert wide == {}
 
 
+# Every word of a table cell on one line: a word broken over lines ("Ej rap port era d")
+# is a column squeezed to fit a phone, where the table should scroll instead.
+BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll("main th, main td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def test_the_compilers_tables_keep_their_words_whole_on_a_phone(open_page):
+    page = open_page("sara")
+    page.set_viewport_size(PHONE)
+    broken, wide = {}, {}
+    for url in ("/granskning/SOC-2026/december", MEMO, "/plans/SOC-2026/tabeller/"):
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        words = page.evaluate(BROKEN_WORDS)
+        if words:
+            broken[url] = words[:5]
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[url] = width
+    assert broken == {} and wide == {}
+
+
 NEW_PAGES = [("anna", "/mina"), ("anna", "/aviseringar"), ("anna", "/konto/aviseringar"),
              ("anna", "/plans/SOC-2026/phases/december/?mina=1"),
              ("anna", "/plans/SOC-2026/phases/december/internkontroll"),
