@@ -20,6 +20,8 @@ def test_every_preview_leads_back_to_the_memo_page(as_user):
         url = f"{MEMO}forhandsgranska/{doc}"
         html = per.get(url).text
         assert BACK in html, doc
+        # The product's icon in the tab, as on every other page.
+        assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
         assert urljoin("http://localhost" + url, "../") == "http://localhost" + MEMO
     page = per.get(MEMO)
     assert page.status_code == 200 and "Förhandsgranska" in page.text

@@ -93,7 +93,8 @@ def iter_documents(memo, preview=False, stamp=None):
     memo_header = Header(plan.administration, _memo_type(memo), memo.date, memo.diarienummer,
                          list(memo.handlaggare or []))
     common = dict(plan=plan, phase=phase, memo=memo, tables=tables, preview=preview,
-                  signatures=signatures(memo), stamp=stamp, stylesheet=_stylesheet_url(),
+                  signatures=signatures(memo), stamp=stamp,
+                  stylesheet=_static_url("print.css"), icon=_static_url("favicon.svg"),
                   print_ready=html.print_ready)
     yield PrintDocument("memo", memo.title, render_template(
         "print/memo.html", header=memo_header, title=memo.title, **common))
@@ -114,11 +115,12 @@ def iter_documents(memo, preview=False, stamp=None):
             parts=parts, **common))
 
 
-def _stylesheet_url():
-    """The preview's stylesheet; also when signing runs outside a request (API, CLI)."""
+def _static_url(filename):
+    """A static file of the preview (stylesheet, icon); also when signing runs outside a
+    request (API, CLI)."""
     if has_request_context():
-        return url_for("static", filename="print.css")
-    return current_app.static_url_path + "/print.css"
+        return url_for("static", filename=filename)
+    return f"{current_app.static_url_path}/{filename}"
 
 
 @dataclass
