@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from followup.extensions import db
-from followup.models import Followup, Node, Plan, Role, User
+from followup.models import Followup, FollowupState, Node, Plan, Role, User
 
 
 def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, app):
@@ -35,6 +35,16 @@ def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, ap
 
     with open(f"{app.instance_path}/demo-users.txt", encoding="utf-8") as f:
         assert f.read() == result.stdout
+
+    # Augusti is reviewed: the demo's director has a memo ready to sign.
+    from followup.services import controls, followups
+    augusti = plan.phase("augusti")
+    states = {c.state for c in followups.phase_overview(plan, augusti)} | {
+        c.state for c in controls.phase_results(plan, augusti)}
+    assert states == {FollowupState.approved}
+    from followup.services import todo
+    ready, _, _ = todo.approver()
+    assert [s.memo.phase.key for s in ready] == ["augusti"]
 
 
 def test_second_load_changes_nothing_and_shows_the_logins_again(cli, ctx):

@@ -7,12 +7,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Plan, Role, User
-from ..services import plans, users
+from ..models import FollowupState, Plan, Role, User
+from ..services import controls, followups, plans, users
 
 PLAN_FILE = Path(__file__).with_name("demo-plan.json")
 OPEN_PHASE = "december"
 OPEN_PHASE_DEADLINE = date(2027, 1, 15)
+REVIEWED_PHASE = "augusti"  # reviewed by the compiler: ready for the director to sign
 
 DEMO_USERS = [
     ("anna.berg@ekbacka.example", "Anna Berg", Role.reporter, ["barn-unga"]),
@@ -41,9 +42,23 @@ def load():
     phase.is_open = True
     phase.deadline = OPEN_PHASE_DEADLINE
     db.session.commit()
-    created = []
+    created, compiler = [], None
     for email, name, role, unit_keys in DEMO_USERS:
         password = secrets.token_urlsafe(12)
-        users.create_user(email, name, role, password, [f"{plan.key}:{u}" for u in unit_keys])
+        user = users.create_user(email, name, role, password,
+                                 [f"{plan.key}:{u}" for u in unit_keys])
+        compiler = user if role is Role.compiler else compiler
         created.append((email, name, role, password))
+    _review(plan, plan.phase(REVIEWED_PHASE), compiler)
     return created
+
+
+def _review(plan, phase, compiler):
+    """The compiler approves the phase's answers, as after a review: so the director
+    of the demo has a memo ready to sign."""
+    for cur in followups.phase_overview(plan, phase):
+        if cur.state is not FollowupState.approved:
+            followups.approve(compiler, cur.node, phase)
+    for cur in controls.phase_results(plan, phase):
+        if cur.state is not FollowupState.approved:
+            controls.approve(compiler, cur.subject, phase)
