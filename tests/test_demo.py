@@ -36,12 +36,13 @@ def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, ap
     with open(f"{app.instance_path}/demo-users.txt", encoding="utf-8") as f:
         assert f.read() == result.stdout
 
-    # Augusti is reviewed: the demo's director has a memo ready to sign.
+    # April and augusti are reviewed: the demo's director has a memo ready to sign, and
+    # its documents show no answer as not yet approved.
     from followup.services import controls, followups
-    augusti = plan.phase("augusti")
-    states = {c.state for c in followups.phase_overview(plan, augusti)} | {
-        c.state for c in controls.phase_results(plan, augusti)}
-    assert states == {FollowupState.approved}
+    for key in ("april", "augusti"):
+        states = {c.state for c in followups.phase_overview(plan, plan.phase(key))} | {
+            c.state for c in controls.phase_results(plan, plan.phase(key))}
+        assert states == {FollowupState.approved}, key
     from followup.services import todo
     ready, _, _ = todo.approver()
     assert [s.memo.phase.key for s in ready] == ["augusti"]

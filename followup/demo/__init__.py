@@ -13,7 +13,8 @@ from ..services import controls, followups, plans, users
 PLAN_FILE = Path(__file__).with_name("demo-plan.json")
 OPEN_PHASE = "december"
 OPEN_PHASE_DEADLINE = date(2027, 1, 15)
-REVIEWED_PHASE = "augusti"  # reviewed by the compiler: ready for the director to sign
+# Reviewed by the compiler: augusti's memo is ready for the director to sign.
+REVIEWED_PHASES = ("april", "augusti")
 
 DEMO_USERS = [
     ("anna.berg@ekbacka.example", "Anna Berg", Role.reporter, ["barn-unga"]),
@@ -49,13 +50,13 @@ def load():
                                  [f"{plan.key}:{u}" for u in unit_keys])
         compiler = user if role is Role.compiler else compiler
         created.append((email, name, role, password))
-    _review(plan, plan.phase(REVIEWED_PHASE), compiler)
+    for key in REVIEWED_PHASES:
+        _review(plan, plan.phase(key), compiler)
     return created
 
 
 def _review(plan, phase, compiler):
-    """The compiler approves the phase's answers, as after a review: so the director
-    of the demo has a memo ready to sign."""
+    """The compiler approves the phase's answers, as after a review."""
     for cur in followups.phase_overview(plan, phase):
         if cur.state is not FollowupState.approved:
             followups.approve(compiler, cur.node, phase)
