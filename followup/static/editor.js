@@ -56,8 +56,7 @@
       saving = false;
       if (r.ok) {
         versionInput.value = r.data.version;
-        var now = new Date();
-        say("Utkastet sparades automatiskt " + now.toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit" }) + ".");
+        say("Utkastet sparades automatiskt " + r.data.saved_at + ".");
       } else {
         dirty = true;
         stopped = true;

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from ..services import followups as fu
+from ..formatting import local_time
 from ..models import FollowupState
 from ..services import history, permissions, reports, todo
 from ..services.lifecycle import STATE_LABELS
@@ -120,7 +121,9 @@ def autosave(plan_key, phase_key, node_key):
         return jsonify(error=e.message, version=e.current.version), 409
     except ServiceError as e:
         return jsonify(error=e.message), e.status
-    return jsonify(version=saved.version, state=saved.state.value)
+    # The time as the history shows it (Swedish time), not the device's clock.
+    return jsonify(version=saved.version, state=saved.state.value,
+                   saved_at=local_time(saved.row.updated_at)[-5:])
 
 
 SENT = (FollowupState.submitted, FollowupState.approved)

@@ -131,6 +131,10 @@ def test_autosave_keeps_a_draft_and_leaving_with_unsaved_text_warns(open_page):
     page.locator("#followup-form").dispatch_event("followup:autosave")
     expect(page.locator("#autosave-status")).to_contain_text("sparades automatiskt")
     assert stored("u4").comment == "<p>Halvfärdig text</p>"
+    # Swedish time, as the history shows it, whatever the device's clock is set to.
+    from followup.formatting import local_time
+    expect(page.locator("#autosave-status")).to_have_text(
+        f"Utkastet sparades automatiskt {local_time(stored('u4').updated_at)[-5:]}.")
     assert page.locator("input[name=version]").input_value() == "1"
 
     write_in_editor(page, [("text", " och mer")])
