@@ -44,7 +44,7 @@ def phase_view(plan_key, phase_key):
         items = fu.mine(current_user, items)
     return render_template("followups/phase.html", plan=plan, phase=phase, only_mine=only_mine,
                            groups=fu.grouped_by_goal(items), counts=fu.state_counts(items),
-                           has_memo=reports.has_memo(phase),
+                           has_memo=reports.memo_state(phase) is not None,
                            is_compiler=permissions.is_compiler(current_user))
 
 

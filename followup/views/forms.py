@@ -89,8 +89,8 @@ def show_user_error(form, error, fallback, fields=None):
     """A users.UserError under the form field it is about (``fields`` maps the
     service's names to the form's where they differ), else under ``fallback``."""
     name = (fields or {}).get(error.field, error.field)
-    field = form._fields.get(name) if name else None
-    (field or fallback).errors.append(str(error).capitalize() + ".")
+    field = form[name] if name and name in form else fallback
+    field.errors.append(str(error).capitalize() + ".")
 
 
 class UserForm(Form):

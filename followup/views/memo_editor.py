@@ -35,13 +35,13 @@ def _away_from_a_signed_memo():
     saving be refused, what was typed lost. The memo page says what can be done."""
     args = request.view_args or {}
     try:
-        memo = reports.find_memo(args.get("plan_key"), args.get("phase_key"))
+        plan, phase, _ = reports.locate(args.get("plan_key"), args.get("phase_key"))
     except NotFound:
         return None  # the page itself says what is missing
-    if memo.state is MemoState.signed:
+    if reports.memo_state(phase) is MemoState.signed:
         flash("Tjänsteskrivelsen är fastställd och kan inte ändras. Direktören kan öppna "
               "den igen.", "error")
-        return redirect(url_for("memos.show", plan_key=memo.plan.key, phase_key=memo.phase.key))
+        return redirect(url_for("memos.show", plan_key=plan.key, phase_key=phase.key))
     return None
 
 
