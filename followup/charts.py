@@ -56,6 +56,7 @@ def _svg(fig, chart_id, alt):
     # matplotlib's one style element would need an exception in the page's CSP; the
     # same rule as inherited attributes on the root draws the same.
     svg = _STYLE.sub("", svg, count=1)
+    svg = _presentation_attributes(svg)
     svg = svg.replace("<svg ", f'<svg role="img" aria-labelledby="{prefix}" '
                                'stroke-linejoin="round" stroke-linecap="butt" ', 1)
     first_close = svg.index(">") + 1
@@ -65,6 +66,29 @@ def _svg(fig, chart_id, alt):
 
 _STYLE = re.compile(
     r'<style type="text/css">\*\{stroke-linejoin: round; stroke-linecap: butt\}</style>')
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+# What matplotlib writes in its style attributes: each is an SVG presentation attribute.
+_PRESENTATION = {"fill", "fill-opacity", "opacity", "stroke", "stroke-width", "stroke-opacity",
+                 "stroke-linejoin", "stroke-linecap", "stroke-dasharray",
+                 "stroke-dashoffset", "stroke-miterlimit", "font-size", "font-family",
+                 "font-weight", "font-style", "text-anchor", "clip-path"}
+
+
+def _presentation_attributes(svg):
+    """matplotlib colours every shape with a style attribute. In an HTML page those are
+    CSS: WeasyPrint warns of each as a property it does not know (some 200 lines in the
+    log for every case rendered), and a page's CSP would have to allow them. The same
+    declarations as presentation attributes draw the same."""
+
+    def attributes(match):
+        pairs = [d.split(":", 1) for d in match.group(1).split(";") if ":" in d]
+        if any(name.strip() not in _PRESENTATION for name, _ in pairs):
+            return match.group(0)
+        return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+    return _STYLE_ATTRIBUTE.sub(attributes, svg)
+
+
 _ID_REFERENCES = re.compile(r'(\bid="|\bxlink:href="#|\bhref="#|url\(#)([^"()]+)')
 
 

@@ -2,8 +2,8 @@
 
 The content security policy lets scripts come only from our own static files: an
 attribute or a tag that slips into a page through data cannot run. Styles come from our
-files too; style attributes stay allowed because matplotlib's SVG charts (drawn inline,
-so their text stays text) colour every shape that way, and a style attribute runs no
+files too; style attributes stay allowed for the widths the print previews compute per
+table column and the indentation of a plan's levels, and a style attribute runs no
 code. No page may be framed (the one-click sign-off must not be clickjacked).
 """
 

@@ -130,3 +130,26 @@ def test_level_marks_on_the_page_shade_levels_that_share_a_tone(as_user):
     page = as_user("sara").get("/plans/SOC-2026/phases/december/nodes/im1").text
     assert '<span class="level tone-good">Helt uppfyllt</span>' in page
     assert '<span class="level tone-good shade-1">I hög grad uppfyllt</span>' in page
+
+
+def test_charts_colour_their_shapes_without_css_and_weasyprint_lays_them_out_silently(
+        demo, caplog):
+    """matplotlib's style attributes are CSS in an HTML page: WeasyPrint warned of every
+    one as an unknown property, some 200 lines in the log for each case rendered."""
+    import logging
+
+    from followup import charts, pdf
+    from followup.services import reports
+
+    [chart, *_] = distributions.level_charts(demo.plan, demo.plan.phase("augusti"))
+    svg = str(chart.svg)
+    assert " style=" not in svg
+    assert f'fill="{charts.TONE_COLOURS["partial"]}"' in svg
+    assert 'text-anchor="middle"' in svg and 'font-weight="700"' in svg
+    memo = reports.find_memo(demo.plan.key, "augusti")
+    [appendix] = reports.documents(memo, 1)
+    assert appendix.html.count("<svg") == 2
+    pdf.forget_rendered()
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        pdf.render_documents([appendix])
+    assert [r.getMessage() for r in caplog.records if r.name == "weasyprint"] == []

@@ -115,3 +115,15 @@ def test_each_document_is_laid_out_while_the_next_is_written(monkeypatch):
     with pdfplumber.open(io.BytesIO(data)) as case:
         assert [p.extract_text().split("\n")[0] for p in case.pages] == [
             "Dokument 1", "Dokument 2", "Dokument 3"]
+
+
+def test_weasyprint_reads_the_print_stylesheet_without_a_warning(caplog):
+    """A rule WeasyPrint cannot read is a rule it drops: the phone preview's width query
+    was one, warned of in the log of every process that rendered."""
+    import logging
+
+    import weasyprint
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        weasyprint.CSS(filename=str(pdf.STYLESHEET))
+    assert [r.getMessage() for r in caplog.records] == []
