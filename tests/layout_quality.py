@@ -14,7 +14,9 @@ where it is:
 - ``short_hyphen_breaks``: a word hyphenated at a line's end with fewer than three
   letters before or after the break;
 - ``misplaced_hyphen_breaks``: a word hyphenated in a table's header row, or a word of
-  fewer than eight letters hyphenated at all.
+  fewer than eight letters hyphenated at all;
+- ``early_breaks``: a line in a table's cell that ends with room for the first word of
+  the line under it, in the same paragraph ("effek- / terna / av den nya …").
 
 The page's body is what lies between the running head and foot: the margins of
 print.css (portrait 24 mm over, 20 mm under; landscape 18 mm).
@@ -30,9 +32,13 @@ MM = 72 / 25.4
 MARGINS = {"portrait": (24 * MM, 20 * MM), "landscape": (18 * MM, 18 * MM)}
 HYPHENATION = "\N{HYPHEN}"  # what WeasyPrint sets at a hyphenated line's end
 HEADER_FILL = (0.894118, 0.909804, 0.933333)  # thead th's background in print.css
+LINE_PITCH = 1.4  # print.css's line height; a paragraph's gap adds .55 em
+SPACE = 0.28  # em: a word space in Liberation Sans
+CELL_PADDING_RIGHT = 4  # pt
+BULLETS = {"•", "–", "-"}
 LETTER = re.compile(r"[^\W\d_]")
 FAULTS = ("underfilled", "stranded_headings", "single_rows", "overlaps",
-          "short_hyphen_breaks", "misplaced_hyphen_breaks")
+          "short_hyphen_breaks", "misplaced_hyphen_breaks", "early_breaks")
 
 
 @dataclass
@@ -62,6 +68,8 @@ def check(pdf_bytes):
                 report.add("overlaps", i, what)
             for name, what in page.hyphen_faults():
                 report.add(name, i, what)
+            for what in page.early_breaks():
+                report.add("early_breaks", i, what)
         _single_rows(pages, report)
     return report
 
@@ -246,6 +254,32 @@ class _Page:
             elif any(f["x0"] <= w["x0"] and w["x1"] <= f["x1"] + 1
                      and f["top"] <= w["top"] and w["bottom"] <= f["bottom"] + 1 for f in fills):
                 yield "misplaced_hyphen_breaks", f"{shown!r}: i tabellhuvudet"
+
+    def early_breaks(self):
+        words = self.page.extract_words(use_text_flow=True, extra_attrs=["size"])
+        for table in self.found:
+            for x0, top, x1, bottom in table.cells:
+                inside = [w for w in words if x0 <= w["x0"] and w["x1"] <= x1 + 1
+                          and top <= w["top"] and w["bottom"] <= bottom + 1]
+                lines = []
+                for w in sorted(inside, key=lambda w: (round(w["top"]), w["x0"])):
+                    if lines and abs(lines[-1][0]["top"] - w["top"]) < 2:
+                        lines[-1].append(w)
+                    else:
+                        lines.append([w])
+                for line, below in zip(lines, lines[1:]):
+                    size = line[-1]["size"]
+                    pitch = below[0]["top"] - line[0]["top"]
+                    same_paragraph = pitch < (LINE_PITCH + 0.1) * size \
+                        and abs(below[0]["size"] - size) < 0.1
+                    if not same_paragraph or line[-1]["text"].endswith(HYPHENATION) \
+                            or below[0]["text"] in BULLETS:
+                        continue
+                    room = x1 - CELL_PADDING_RIGHT - line[-1]["x1"]
+                    need = SPACE * size + below[0]["x1"] - below[0]["x0"]
+                    if need < room - 1:
+                        shown = " ".join(w["text"] for w in line)[-40:]
+                        yield f"{shown!r} / {below[0]['text']!r}: {room:.0f} pt kvar på raden"
 
     def _cell_of(self, obj):
         for table in self.found:

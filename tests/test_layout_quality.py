@@ -91,6 +91,10 @@ MADE_FAULTS = {
     "short_hyphen_breaks": ('<p style="width: 14mm">ab&shy;cdefghijklmn</p>', ""),
     # A word of seven letters hyphenated.
     "misplaced_hyphen_breaks": ('<p style="width: 9mm">kort&shy;ord</p>', ""),
+    # A line broken where the next word would have fitted.
+    "early_breaks": ('<table style="width: 80mm"><thead><tr><th>Kolumn</th></tr></thead>'
+                     '<tbody><tr><td>En rad som bryts<br>för tidigt.</td></tr></tbody></table>',
+                     ""),
 }
 
 
