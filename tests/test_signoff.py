@@ -57,6 +57,28 @@ def test_memo_page_lists_documents_with_preview_and_pdf(as_user):
     assert "Gå igenom och fastställ" not in page  # a reader does not sign
 
 
+def test_every_pdf_link_on_the_memo_page_gives_the_file_it_names(as_user):
+    """Each PDF link, signed or not, gives a PDF: the ordinary one where it says PDF, the
+    archival one (PDF/A, with its output intent) where it says so. The
+    archival links led to …/arkiv/arkiv, a 404, and the ordinary ones to PDF/A."""
+    import re
+
+    lena, per = as_user("lena"), as_user("per")
+    for signed in (False, True):
+        if signed:
+            assert sign(lena).status_code == 302
+        page = per.get(MEMO + "/").text
+        links = re.findall(r'<a class="pdf" download="([^"]+)" href="([^"]+)">', page)
+        assert len(links) == 2 * (1 + len(memo().appendices)) + signed
+        for name, href in links:
+            response = per.get(href)
+            assert response.status_code == 200, href
+            assert response.mimetype == "application/pdf" and response.data[:5] == b"%PDF-"
+            archival = name.endswith("-arkiv.pdf") or "faststalld" in name
+            catalog = pypdf.PdfReader(io.BytesIO(response.data)).trailer["/Root"]
+            assert ("/OutputIntents" in catalog) == archival, href
+
+
 def test_preview_is_the_html_of_the_document_and_drafts_say_so(as_user):
     html = as_user("per").get(MEMO + "/forhandsgranska/bilaga-1").text
     assert html.startswith("<!doctype html>") and 'lang="sv"' in html

@@ -65,20 +65,20 @@ def preview(plan_key, phase_key, doc_key):
     return Response(signoff.document(memo, doc_key, "html"), mimetype="text/html")
 
 
-@bp.get("/pdf")
-@bp.get("/pdf/arkiv")
-def case_pdf(plan_key, phase_key):
+# Each address its own rule, with what it gives as a default: url_for builds the one
+# asked for (with two rules and no default it built the archival one for both).
+@bp.get("/pdf", defaults={"archival": False})
+@bp.get("/pdf/arkiv", defaults={"archival": True})
+def case_pdf(plan_key, phase_key, archival):
     memo = reports.find_memo(plan_key, phase_key)
-    archival = request.path.endswith("/arkiv")
     data = signoff.document(memo, signoff.CASE, "archival" if archival else "pdf")
     return _pdf_response(data, reports.file_name(memo, archival=archival))
 
 
-@bp.get("/pdf/bilaga/<int:number>")
-@bp.get("/pdf/bilaga/<int:number>/arkiv")
-def appendix_pdf(plan_key, phase_key, number):
+@bp.get("/pdf/bilaga/<int:number>", defaults={"archival": False})
+@bp.get("/pdf/bilaga/<int:number>/arkiv", defaults={"archival": True})
+def appendix_pdf(plan_key, phase_key, number, archival):
     memo = reports.find_memo(plan_key, phase_key)
-    archival = request.path.endswith("/arkiv")
     data = signoff.document(memo, f"bilaga-{number}", "archival" if archival else "pdf")
     return _pdf_response(data, reports.file_name(memo, number, archival=archival))
 
