@@ -4,6 +4,7 @@ documents stored in the database and served byte for byte, reopening and version
 import hashlib
 import io
 import threading
+from datetime import date
 
 import pypdf
 import pytest
@@ -184,6 +185,38 @@ def test_a_signed_phase_cannot_be_opened_for_reporting(demo):
     signoff.reopen(demo.lena, memo(), "Rättelse")
     phases.set_open(demo.sara, august, True)
     assert august.is_open
+
+
+def test_a_signed_phase_keeps_its_name_and_dates(as_user, demo):
+    """The phase's name and period are in the signed documents: once signed, the board
+    shows them locked, and a changed name sent all the same is refused and not saved."""
+    from followup.services import phases
+
+    august = demo.plan.phase("augusti")
+    sara = as_user("sara")
+    board = "/granskning/SOC-2026/augusti"
+    assert 'name="augusti-label"' in sara.get(board).text
+    signoff.sign(demo.lena, memo(), confirm=True, reason=REASON)
+    page = sara.get(board).text
+    assert 'name="augusti-label"' in page and "Spara delårsbokslut per augusti" not in page
+    assert "Fastställd av direktören: fasen kan inte ändras." in page
+    assert 'name="december-label"' in page and "Spara" in page  # the open phase is not
+    response = sara.post("/granskning/SOC-2026/faser/augusti", {
+        "augusti-label": "Ändrat efter signering", "augusti-period_end": "2026-08-31",
+        "tillbaka": "augusti"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "är fastställd. Namnet och datumen står i de fastställda dokumenten" in response.text
+    db.session.refresh(august)
+    assert august.label == "Delårsbokslut per augusti"
+    with pytest.raises(Frozen):
+        phases.update(demo.sara, august, label=august.label, period_end=august.period_end,
+                      deadline=None if august.deadline else date(2026, 9, 1), is_open=False)
+    phases.update(demo.sara, august, label=august.label, period_end=august.period_end,
+                  deadline=august.deadline, is_open=False)  # nothing changed: nothing refused
+    signoff.reopen(demo.lena, memo(), "Rättelse")
+    phases.update(demo.sara, august, label="Delårsbokslut augusti", period_end=august.period_end,
+                  deadline=august.deadline, is_open=False)
+    assert august.label == "Delårsbokslut augusti"
 
 
 def test_everything_downloaded_after_signing_stays_byte_for_byte(as_user, demo):

@@ -30,6 +30,11 @@ def update(user, phase, *, label, period_end, deadline, is_open):
         if value is not None and not isinstance(value, date):
             raise Invalid("Datum skrivs ÅÅÅÅ-MM-DD.")
     _require_may_open(phase, is_open)
+    changed = (label, period_end, deadline) != (phase.label, phase.period_end, phase.deadline)
+    if changed and permissions.phase_is_frozen(phase):
+        raise Frozen(f"{phase.label} är fastställd. Namnet och datumen står i de fastställda "
+                     "dokumenten och kan inte ändras. Direktören kan återöppna "
+                     "tjänsteskrivelsen.")
     was_open = phase.is_open
     phase.label = label
     phase.period_end = period_end

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..models import FollowupState
 from ..services import followups as fu
 from ..services import distributions, permissions, phases, todo
+from ..services.errors import Frozen
 from ..services.progress import Filters, progress
 from ..formatting import count
 from .forms import BulkApproveForm, PhaseForm
@@ -52,6 +53,7 @@ def board(plan_key, phase_key):
                 *[c for c in [distributions.control_chart(plan, phase)] if c]],
         form=BulkApproveForm(), phase_forms={
             p.key: PhaseForm(formdata=None, obj=p, prefix=p.key) for p in plan.phases},
+        frozen={p.key for p in plan.phases if permissions.phase_is_frozen(p)},
     )
 
 
@@ -86,9 +88,14 @@ def update_phase(plan_key, phase_key):
             for message in errors:
                 flash(f"{phase.label}: {message}", "error")
     else:
-        phases.update(current_user, phase, label=form.label.data, period_end=form.period_end.data,
-                      deadline=form.deadline.data, is_open=form.is_open.data)
-        flash(f"{phase.label} är sparad{' och öppen för rapportering' if phase.is_open else ''}.",
-              "success")
+        try:
+            phases.update(current_user, phase, label=form.label.data,
+                          period_end=form.period_end.data, deadline=form.deadline.data,
+                          is_open=form.is_open.data)
+        except Frozen as e:
+            flash(e.message, "error")
+        else:
+            flash(f"{phase.label} är sparad"
+                  f"{' och öppen för rapportering' if phase.is_open else ''}.", "success")
     target = request.form.get("tillbaka") or phase.key
     return redirect(url_for(".board", plan_key=plan.key, phase_key=target))
