@@ -32,6 +32,10 @@ class Defaults:
     # 100 000 characters of HTML per text field, a 120-node plan is ~150 kB;
     # 20 MB leaves room for large plan files without inviting abuse.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # One field of a form may hold up to 4 MB, so that a text far over its limit reaches
+    # the form's own check, which says so on the field and keeps the text (beyond Flask's
+    # 500 kB the whole post was refused and the text lost).
+    MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
     PASSWORD_HASH_METHOD = "scrypt"  # Werkzeug's default cost
     # E-mail (Flask-Mail's names). Without a server, notifications are only shown in the app.
     MAIL_SERVER = None

@@ -80,6 +80,16 @@ def test_results_page_and_edit_in_the_browser(as_user):
     assert result.state is FollowupState.approved
 
 
+def test_a_far_too_long_result_is_refused_on_the_form_and_kept_in_it(as_user):
+    omar = as_user("omar")
+    omar.get(IK + "/IK1")
+    text = "<p>Inledning " + "å" * 300_000 + "</p>"
+    response = omar.post(IK + "/IK1", {"level": "utan", "comment": text, "version": "1"})
+    assert response.status_code == 422
+    assert "Texten är för lång: högst 100\N{NO-BREAK SPACE}000 tecken tillåts." in response.text
+    assert "&lt;p&gt;Inledning " + "å" * 1000 in response.text
+
+
 def test_stale_save_in_the_browser_shows_both(as_user):
     omar, sara = as_user("omar"), as_user("sara")
     omar.get(IK + "/IK4")

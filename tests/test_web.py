@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from followup.extensions import db
 from followup.models import Followup, FollowupState, Node
@@ -168,6 +168,29 @@ def test_oversized_comment_is_refused_on_the_form(as_user):
     anna = as_user("anna")
     response = save(anna, "u1", 0, comment="<p>" + "x" * 100_001 + "</p>")
     assert response.status_code == 422 and "för lång" in response.text
+
+
+@pytest.mark.parametrize("letters", [250_000, 600_000])
+def test_a_far_too_long_comment_is_refused_on_the_form_and_kept_in_it(as_user, letters):
+    """Pasted text far over the limit (600 000 letters å is over a megabyte) is refused
+    with the limit under the field and stays in the form to be shortened: the post was
+    refused whole, with a bare error page, and the text was gone. Autosave says the same."""
+    from followup.models import Followup
+
+    anna = as_user("anna")
+    stored = db.session.scalar(select(func.count(Followup.id)))
+    text = "<p>Inledning " + "å" * letters + "</p>"
+    response = save(anna, "u1", 0, comment=text)
+    assert response.status_code == 422
+    assert "Texten är för lång: högst 100\N{NO-BREAK SPACE}000 tecken tillåts." in response.text
+    assert "&lt;p&gt;Inledning " + "å" * 1000 in response.text
+    anna.get(EDIT.format("u1"))
+    autosave = anna.client.post(EDIT.format("u1") + "/autosave",
+                                data={"level": "", "comment": text, "version": "0"},
+                                headers={"X-CSRFToken": anna.token})
+    assert autosave.status_code == 422
+    assert autosave.json == {"error": "Texten är för lång: högst 100\N{NO-BREAK SPACE}000 tecken tillåts."}
+    assert db.session.scalar(select(func.count(Followup.id))) == stored
 
 
 def test_hostile_html_is_cleaned_before_it_is_stored_or_shown(as_user):

@@ -62,7 +62,9 @@ def save(plan_key, phase_key, key):
     point = controls.find_point(plan, key)
     form = FollowupForm()
     if not form.validate():
-        abort(400)
+        if form.version.errors:
+            abort(400)
+        return _page(plan, phase, controls.current(point, phase), form, 422)
     submit = request.form.get("action") == "submit"
     try:
         saved = controls.save(current_user, point, phase, level_key=form.level.data or None,

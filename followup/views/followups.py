@@ -85,7 +85,11 @@ def save(plan_key, phase_key, node_key):
     plan, phase, node = locate(plan_key, phase_key, node_key)
     form = FollowupForm()
     if not form.validate():
-        abort(400)
+        if form.version.errors:
+            abort(400)
+        # What was written stays in the form, with the message under its field.
+        return render_template("followups/edit.html", form=form, **_edit_context(
+            plan, phase, node, fu.current(node, phase))), 422
     submit = request.form.get("action") == "submit"
     try:
         saved = fu.save(current_user, node, phase, level_key=form.level.data or None,
@@ -113,7 +117,9 @@ def autosave(plan_key, phase_key, node_key):
     _, phase, node = locate(plan_key, phase_key, node_key)
     form = FollowupForm()
     if not form.validate():
-        return jsonify(error="Ogiltig begäran."), 400
+        if form.version.errors:
+            return jsonify(error="Ogiltig begäran."), 400
+        return jsonify(error=" ".join(form.comment.errors + form.level.errors)), 422
     try:
         saved = fu.save(current_user, node, phase, level_key=form.level.data or None,
                         comment=form.comment.data, version=form.version.data, source="autosave")

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.meta import DefaultMeta
 from wtforms.widgets import HiddenInput, TextInput
 
-from ..html import MAX_LENGTH
+from ..html import MAX_LENGTH, format_count
 
 
 class Form(FlaskForm):
@@ -32,8 +32,11 @@ def choices(pairs):
 
 class FollowupForm(Form):
     level = RadioField("Nivå", validate_choice=False, validators=[Optional()])
-    # The HTML limit is checked by the allowlist module; this only stops absurd posts.
-    comment = TextAreaField("Kommentar", validators=[Length(max=MAX_LENGTH * 2)])
+    # The text's limit is checked by the allowlist module; this stops far longer HTML
+    # before it is cleaned.
+    comment = TextAreaField("Kommentar", validators=[Length(
+        max=MAX_LENGTH * 2,
+        message=f"Texten är för lång: högst {format_count(MAX_LENGTH)} tecken tillåts.")])
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
