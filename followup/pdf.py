@@ -91,6 +91,7 @@ def _variant(archival):
 
 _pool_lock = threading.Lock()
 _pool_instance = None
+_starting = None  # the thread that prestart() started
 
 
 def workers():
@@ -131,9 +132,11 @@ def prestart():
     """Start the workers now, in the background, so that they are ready (WeasyPrint
     loaded) by the time the documents are: the command line calls this before it
     reads the database and writes the HTML."""
+    global _starting
     if workers() > 1:
         # From a thread: starting a worker waits until the server has loaded WeasyPrint.
-        threading.Thread(target=_start_workers, daemon=True).start()
+        _starting = threading.Thread(target=_start_workers, daemon=True)
+        _starting.start()
 
 
 def _start_workers():
@@ -143,7 +146,11 @@ def _start_workers():
 
 
 def stop_workers():
+    """Stop the workers, and wait for those still starting: a process that ends while
+    they start leaves them a traceback on its way out."""
     global _pool_instance
+    if _starting is not None:
+        _starting.join()
     with _pool_lock:
         if _pool_instance is not None:
             _pool_instance.shutdown(wait=True, cancel_futures=True)

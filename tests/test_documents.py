@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -458,6 +459,28 @@ def test_unknown_plan_phase_or_appendix_is_a_clear_error(cli, ctx, tmp_path):
                           (["SOC-2026", "augusti", "--appendix", "9"], "ingen bilaga 9")]:
         result = cli.invoke(args=["report", "render", *args, "--out", out])
         assert result.exit_code == 1 and message in result.stderr
+
+
+def test_a_refused_render_says_why_and_nothing_else(tmp_path):
+    """As a person runs it, in a process of its own: the workers it starts early must not
+    leave a traceback behind when it stops at a fault (one run in three did)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, FOLLOWUP_DATABASE_URL=f"sqlite:///{tmp_path}/cli.sqlite",
+               FOLLOWUP_INSTANCE_PATH=str(tmp_path), FOLLOWUP_SECRET_KEY="test",
+               FOLLOWUP_PDF_WORKERS="2", FLASK_APP="app")
+    flask = [sys.executable, "-m", "flask"]
+    subprocess.run(flask + ["db", "upgrade"], cwd=root, env=env, check=True,
+                   capture_output=True)
+    for _ in range(3):
+        run = subprocess.run(flask + ["report", "render", "NOPE-1", "augusti", "--out",
+                                      str(tmp_path / "x.pdf")],
+                             cwd=root, env=env, capture_output=True, text=True)
+        assert run.returncode == 1
+        assert run.stderr == "Fel: Planen NOPE-1 finns inte.\n"
 
 
 def test_the_reading_checker_notices_missing_and_reordered_text():

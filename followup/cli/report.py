@@ -21,13 +21,14 @@ report_cli = CommandGroup("report", help="Tjänsteskrivelser och bilagor som PDF
 @click.option("--archival", is_flag=True, help="Arkivformat PDF/A-2a (arkivbeständig och tillgänglig).")
 def render_command(plan_key, phase, out, appendix, archival):
     """Skriv fasens tjänsteskrivelse med bilagor (eller en bilaga) som PDF."""
-    if appendix is None:
-        # The workers load WeasyPrint while this process reads the plan and writes HTML.
-        pdf.prestart()
     try:
         memo = reports.find_memo(plan_key, phase)
+        if appendix is None:
+            # The workers load WeasyPrint while this process reads the plan and writes HTML.
+            pdf.prestart()
         data = reports.render_pdf(memo, appendix, archival=archival)
     except ServiceError as e:
+        pdf.stop_workers()
         click.echo(f"Fel: {e.message}", err=True)
         sys.exit(1)
     for warning in reports.table_warnings(memo):
