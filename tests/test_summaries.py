@@ -21,6 +21,9 @@ def test_numbers_in_words(n, neuter, word):
     ("Uppdrag", "Uppdrag", "uppdragen"),
     ("Åtgärd", "Åtgärder", "åtgärderna"),
     ("Fråga", "Frågor", "frågorna"),
+    ("Strategiskt mål", "Strategiska mål", "strategiska målen"),
+    ("Delmål", None, "delmålen"),
+    ("Ambition", "Ambitioner", None),  # not known: not inflected
 ])
 def test_definite_plural(label, plural, definite):
     assert summaries.definite_plural(SimpleNamespace(label=label, plural=plural)) == definite
@@ -64,3 +67,32 @@ def test_the_2023_report_figures_come_out_of_the_data(cli, ctx):
     assert summaries.control_summary(plan, plan.phase("december")) == (
         "Sammanlagt har 32 kontroller genomförts i 18 kontrollmoment. 29 av 32 gav resultatet "
         "”utan anmärkning” och tre ”mindre anmärkning”.")
+
+
+@pytest.mark.parametrize("label, definite", [
+    ("Bedömning", "bedömningen"), ("Status", "statusen"), ("Måluppfyllelse", "måluppfyllelsen"),
+    ("Läge", "läget"), ("Tillstånd", None)])
+def test_definite_singular_of_a_scale(label, definite):
+    assert summaries._definite(label) == definite
+
+
+def test_another_municipalitys_words_are_inflected_right_or_not_at_all(demo):
+    """A neighbour's plan: "Strategiskt mål" is neuter whatever its plural looks like,
+    and "Måluppfyllelse" is "måluppfyllelsen"; words the sentence does not know (here
+    "Ambition") are not inflected at all (it wrote "måluppfyllelseen" and "en av de tre
+    strategiska målen")."""
+    from followup.extensions import db
+
+    plan = demo.plan
+    august = plan.phase("augusti")
+    types = {t.key: t for t in plan.node_types}
+    goal, assignment = types["inriktningsmal"], types["uppdrag"]
+    goal.label, goal.plural, goal.scale.label = "Strategiskt mål", "Strategiska mål", \
+        "Måluppfyllelse"
+    assignment.label, assignment.plural = "Ambition", "Ambitioner"
+    db.session.flush()
+    assert summaries.assessment_summary(plan, august, goal) == (
+        "För ett av de tre strategiska målen är måluppfyllelsen ”i hög grad uppfyllt” "
+        "och för två ”delvis uppfyllt”.")
+    assert summaries.assessment_summary(plan, august, assignment) == (
+        "Ambitioner, status: 6 av 12 ”påbörjad”, 1 ”stoppad” och 5 ”färdig”.")

@@ -14,20 +14,64 @@ def in_words(n, neuter=True):
     return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
 
 
-def _is_neuter(node_type):
-    # A Swedish noun whose plural is the singular is nearly always neuter: ett mål,
-    # ett uppdrag (en åtgärd → åtgärder).
-    return (node_type.plural or node_type.label) == node_type.label
+# The nouns the sentences inflect, by how they end: a compound takes the gender and
+# endings of its last part (inriktningsmål → mål, måluppfyllelse → uppfyllelse).
+# A plan whose words are not here gets sentences that inflect none of its words.
+# noun: (neuter, definite singular, definite plural)
+NOUNS = {
+    "mål": (True, "målet", "målen"),
+    "uppdrag": (True, "uppdraget", "uppdragen"),
+    "åtgärd": (False, "åtgärden", "åtgärderna"),
+    "aktivitet": (False, "aktiviteten", "aktiviteterna"),
+    "indikator": (False, "indikatorn", "indikatorerna"),
+    "insats": (False, "insatsen", "insatserna"),
+    "fråga": (False, "frågan", "frågorna"),
+    "projekt": (True, "projektet", "projekten"),
+    "nyckeltal": (True, "nyckeltalet", "nyckeltalen"),
+    "område": (True, "området", "områdena"),
+    "uppgift": (False, "uppgiften", "uppgifterna"),
+    "bedömning": (False, "bedömningen", "bedömningarna"),
+    "status": (False, "statusen", "statusarna"),
+    "uppfyllelse": (False, "uppfyllelsen", "uppfyllelserna"),
+    "läge": (True, "läget", "lägena"),
+    "genomförande": (True, "genomförandet", "genomförandena"),
+    "prognos": (False, "prognosen", "prognoserna"),
+    "resultat": (True, "resultatet", "resultaten"),
+}
+
+
+def _noun(word):
+    """(prefix, neuter, definite singular, definite plural) of the word's last part, or
+    None for a word not known."""
+    word = word.lower()
+    for noun in sorted(NOUNS, key=len, reverse=True):
+        if word.endswith(noun):
+            return (word[:-len(noun)], *NOUNS[noun])
+    return None
+
+
+def _forms(node_type):
+    """(neuter, definite plural) of a node type ("inriktningsmålen", "de strategiska
+    målen" without its "de"), or None when its noun is not known."""
+    known = _noun(node_type.label.split()[-1])
+    if known is None:
+        return None
+    prefix, neuter, _, plural = known
+    words = (node_type.plural or node_type.label).lower().split()
+    return neuter, " ".join(words[:-1] + [prefix + plural])
 
 
 def definite_plural(node_type):
-    """"inriktningsmålen", "uppdragen", "åtgärderna"."""
-    plural = (node_type.plural or node_type.label).lower()
-    if plural.endswith(("er", "ar", "or")):
-        return plural + "na"
-    if plural.endswith("en"):
-        return plural + "a"
-    return plural + "en"
+    """"inriktningsmålen", "uppdragen", "åtgärderna"; None for a noun not known."""
+    forms = _forms(node_type)
+    return forms[1] if forms else None
+
+
+def _definite(label):
+    """"bedömningen", "måluppfyllelsen", "läget"; None for a noun not known."""
+    words = label.lower().split()
+    known = _noun(words[-1])
+    return " ".join(words[:-1] + [known[0] + known[2]]) if known else None
 
 
 def _join(parts):
@@ -36,21 +80,24 @@ def _join(parts):
 
 def assessment_summary(plan, phase, node_type):
     """"För två av de sju inriktningsmålen är bedömningen ”helt uppfyllt”, för fyra
-    ”delvis uppfyllt” och för ett ”ej uppfyllt”." — or None without a scale."""
+    ”delvis uppfyllt” och för ett ”ej uppfyllt”." — or None without a scale. For words
+    the sentence cannot inflect: "Delmål, läge: 2 av 7 ”grönt” och 5 ”gult”."."""
     scale = node_type.scale
     if scale is None:
         return None
     total, by_level = distributions.level_counts(plan, phase, node_type)
     if not total:
         return None
-    neuter = _is_neuter(node_type)
     counts = [(lv, by_level.get(lv.id, 0)) for lv in scale.levels]
     counts = [(lv, n) for lv, n in counts if n]
+    forms, measure = _forms(node_type), _definite(scale.label)
+    if forms is None or measure is None:
+        return _plain_summary(node_type, scale, counts, total)
+    neuter, name = forms
     assessed = sum(n for _, n in counts)
-    name = definite_plural(node_type)
     if not counts:
         return f"Inget av {name} är bedömt än." if neuter else f"Ingen av {name} är bedömd än."
-    verb = f"är {scale.label.lower()}en"
+    verb = f"är {measure}"
     first_level, first_n = counts[0]
     if first_n == total:
         text = f"För alla {in_words(total, neuter)} {name} {verb} ”{first_level.label.lower()}”."
@@ -66,6 +113,19 @@ def assessment_summary(plan, phase, node_type):
                  if missing == 1 else f" {in_words(missing, neuter).capitalize()} är inte bedömda")
         text += "."
     return text
+
+
+def _plain_summary(node_type, scale, counts, total):
+    """The summary in words that need no inflection: the plan's own, and figures."""
+    head = f"{node_type.plural or node_type.label}, {scale.label.lower()}:"
+    if not counts:
+        return f"{head} inga svar än ({total} st.)."
+    (first_level, first_n), rest = counts[0], counts[1:]
+    parts = [f"{first_n} av {total} ”{first_level.label.lower()}”"]
+    parts += [f"{n} ”{lv.label.lower()}”" for lv, n in rest]
+    missing = total - sum(n for _, n in counts)
+    text = f"{head} {_join(parts)}."
+    return text + (f" {missing} utan svar." if missing else "")
 
 
 def control_summary(plan, phase):
