@@ -1,5 +1,6 @@
 """The compiler composes the memo in the browser; the document follows."""
 
+import pytest
 from sqlalchemy import select
 
 from followup.extensions import db
@@ -60,6 +61,22 @@ def test_bad_date_is_refused_and_nothing_changes(as_user):
     response = sara.post(EDIT + "/", {"title": "X", "date": "15 september"})
     assert response.status_code == 422 and "ÅÅÅÅ-MM-DD" in response.text
     assert memo().title == "Delårsbokslut per augusti 2026"
+
+
+@pytest.mark.parametrize("field, typed, message", [
+    ("date", "28/11/2026", "Datum ska skrivas ÅÅÅÅ-MM-DD, till exempel 2027-01-15."),
+    ("date", "2026-02-30", "Datum: 2026-02-30 finns inte i kalendern."),
+    ("meeting_date", "2026-13-01", "Sammanträdesdatum: 2026-13-01 finns inte i kalendern."),
+])
+def test_a_bad_date_is_told_under_its_own_field(as_user, field, typed, message):
+    """The message was put under Rubrik, which was marked invalid; and a date written
+    as asked but not in the calendar was told to be written as asked."""
+    sara = as_user("sara")
+    sara.get(EDIT + "/")
+    response = sara.post(EDIT + "/", {"title": "Delårsbokslut per augusti 2026", field: typed})
+    assert response.status_code == 422
+    assert f'<p class="error" id="{field}-fel">{message}</p>' in response.text
+    assert 'id="title-fel"' not in response.text
 
 
 def test_sections_are_added_edited_moved_and_removed(as_user):

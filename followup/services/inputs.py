@@ -2,11 +2,13 @@
 ISO dates, and moving an item among its ordered siblings. Faults are Invalid
 with a Swedish message that names the field."""
 
+import re
 from datetime import date
 
 from ..planfile.schema import KEY_PATTERN
 from .errors import Invalid
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 KEY_RULE = ("får bara innehålla bokstäver a–z och A–Z, siffror och - _ . och ska börja "
             "med en bokstav eller siffra (högst 80 tecken)")
 
@@ -22,12 +24,12 @@ def key(value, what):
     return value
 
 
-def text(value, what, limit=2000, required=False):
+def text(value, what, limit=2000, required=False, field=None):
     value = (value or "").strip()
     if required and not value:
-        raise Invalid(f"{what} saknas.")
+        raise Invalid(f"{what} saknas.", field)
     if len(value) > limit:
-        raise Invalid(f"{what} får ha högst {limit} tecken.")
+        raise Invalid(f"{what} får ha högst {limit} tecken.", field)
     return value or None
 
 
@@ -35,15 +37,19 @@ def lines(value):
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
-def iso_date(value, what):
+def iso_date(value, what, field=None):
     if value in (None, ""):
         return None
     if isinstance(value, date):
         return value
+    value = value.strip()
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise Invalid(f"{what} ska skrivas ÅÅÅÅ-MM-DD.") from None
+        if ISO_DATE.fullmatch(value):
+            raise Invalid(f"{what}: {value} finns inte i kalendern.", field) from None
+        raise Invalid(f"{what} ska skrivas ÅÅÅÅ-MM-DD, till exempel 2027-01-15.",
+                      field) from None
 
 
 def reorder(items, item, offset):

@@ -110,12 +110,12 @@ def _copy_sections(sections, with_texts):
 def update_header(user, memo, *, title, date, diarienummer, handlaggare, recipient,
                   meeting_date):
     require_editable(user, memo)
-    memo.title = inputs.text(title, "Rubriken", required=True)
-    memo.date = inputs.iso_date(date, "Datum")
-    memo.diarienummer = inputs.text(diarienummer, "Diarienumret", 80)
+    memo.title = inputs.text(title, "Rubriken", required=True, field="title")
+    memo.date = inputs.iso_date(date, "Datum", "date")
+    memo.diarienummer = inputs.text(diarienummer, "Diarienumret", 80, field="diarienummer")
     memo.handlaggare = _names(handlaggare)
-    memo.recipient = inputs.text(recipient, "Mottagaren", 200)
-    memo.meeting_date = inputs.iso_date(meeting_date, "Sammanträdesdatum")
+    memo.recipient = inputs.text(recipient, "Mottagaren", 200, field="recipient")
+    memo.meeting_date = inputs.iso_date(meeting_date, "Sammanträdesdatum", "meeting_date")
     db.session.commit()
     return memo
 
@@ -125,7 +125,8 @@ def update_proposals(user, memo, *, proposals_intro, proposals, numbered, signat
     """The att-satser, whether they are numbered, who signs (``[(name, title)]``; none
     given: the plan's director) and the heading over the list of appendices."""
     require_editable(user, memo)
-    memo.proposals_intro = inputs.text(proposals_intro, "Inledningen till förslagen")
+    memo.proposals_intro = inputs.text(proposals_intro, "Inledningen till förslagen",
+                                       field="proposals_intro")
     memo.proposals = inputs.lines(proposals)
     # Numbered is the default: a memo that never said otherwise keeps saying nothing.
     if not (numbered and memo.numbered_proposals is None):
@@ -139,7 +140,8 @@ def update_proposals(user, memo, *, proposals_intro, proposals, numbered, signat
                 raise Invalid("Den som undertecknar behöver ett namn.")
             people.append({"name": name, "title": title or ""})
     memo.signatures = people or None
-    memo.appendices_heading = inputs.text(appendices_heading, "Rubriken för bilagorna", 200)
+    memo.appendices_heading = inputs.text(appendices_heading, "Rubriken för bilagorna", 200,
+                                          field="appendices_heading")
     db.session.commit()
     return memo
 
@@ -241,7 +243,7 @@ def update_appendix(user, memo, appendix, *, title, kind, intro, node_types, tab
     """An appendix's fields; for a chapter only what a chapter has (no number, no header
     fields) and whether it starts on a new page."""
     require_editable(user, memo)
-    appendix.title = inputs.text(title, "Titeln", required=True)
+    appendix.title = inputs.text(title, "Titeln", required=True, field="title")
     appendix.kind = _kind(kind)
     appendix.intro = _rich(intro, "Inledningen")
     known_types = {t.key for t in memo.plan.node_types}
@@ -258,14 +260,15 @@ def update_appendix(user, memo, appendix, *, title, kind, intro, node_types, tab
     try:
         number = int(number)
     except (TypeError, ValueError):
-        raise Invalid("Bilagans nummer ska vara ett heltal.") from None
+        raise Invalid("Bilagans nummer ska vara ett heltal.", "number") from None
     if number < 1 or any(a.number == number for a in memo.appendices if a is not appendix):
-        raise Invalid(f"Bilaga {number} finns redan eller är inget giltigt nummer.")
+        raise Invalid(f"Bilaga {number} finns redan eller är inget giltigt nummer.", "number")
     appendix.number = number
-    appendix.document_type = inputs.text(document_type, "Dokumenttypen", 200)
-    appendix.heading = inputs.text(heading, "Rubriken")
-    appendix.date = inputs.iso_date(date, "Datum")
-    appendix.diarienummer = inputs.text(diarienummer, "Diarienumret", 80)
+    appendix.document_type = inputs.text(document_type, "Dokumenttypen", 200,
+                                         field="document_type")
+    appendix.heading = inputs.text(heading, "Rubriken", field="heading")
+    appendix.date = inputs.iso_date(date, "Datum", "date")
+    appendix.diarienummer = inputs.text(diarienummer, "Diarienumret", 80, field="diarienummer")
     appendix.handlaggare = _names(handlaggare)
     db.session.commit()
     return appendix

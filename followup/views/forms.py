@@ -96,6 +96,12 @@ def show_user_error(form, error, fallback, fields=None):
     field.errors.append(str(error).capitalize() + ".")
 
 
+def show_invalid(form, error, fallback):
+    """A service's Invalid under the form field it names, else under ``fallback``."""
+    field = form[error.field] if error.field and error.field in form else fallback
+    field.errors.append(error.message)
+
+
 class UserForm(Form):
     # The service checks the address; the form only requires one.
     email = StringField("E-postadress", validators=[DataRequired("Fyll i e-postadressen."),

@@ -10,7 +10,7 @@ from ..models import Appendix, Memo, MemoState, Section
 from ..services import followups as fu
 from ..services import memos, permissions, reports, summaries
 from ..services.errors import Invalid, NotFound
-from .forms import EmptyForm, choices
+from .forms import EmptyForm, choices, show_invalid
 from .memo_forms import (
     AppendixForm, ControlColumnsForm, HeaderForm, InsertForm, LayoutForm, NewAppendixForm,
     NewMemoForm, ProposalsForm, ReportForm, SectionForm,
@@ -126,7 +126,7 @@ def edit(plan_key, phase_key):
                     "title", "date", "diarienummer", "handlaggare", "recipient", "meeting_date")})
         except Invalid as e:
             db.session.rollback()
-            form.title.errors.append(e.message)
+            show_invalid(form, e, form.title)
         else:
             flash("Uppgifterna är sparade.", "success")
             return redirect(_url("edit", memo))
@@ -157,7 +157,7 @@ def proposals(plan_key, phase_key):
                 appendices_heading=form.appendices_heading.data)
         except Invalid as e:
             db.session.rollback()
-            form.proposals.errors.append(e.message)
+            show_invalid(form, e, form.proposals)
         else:
             flash("Förslagen och underskrifterna är sparade.", "success")
             return redirect(_url("proposals", memo))
@@ -353,7 +353,7 @@ def appendix(plan_key, phase_key, appendix_id):
                                       **{f: getattr(form, f).data for f in fields})
             except Invalid as e:
                 db.session.rollback()
-                form.title.errors.append(e.message)
+                show_invalid(form, e, form.title)
             else:
                 flash("Kapitlet är sparat." if part.parent else "Bilagan är sparad.", "success")
                 return redirect(_url("appendix", memo, appendix_id=part.id))
