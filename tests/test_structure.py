@@ -214,6 +214,26 @@ def test_add_an_uppdrag_under_a_goal_with_a_unit(as_user):
     assert "Starta natthärbärge för kvinnor" in page
 
 
+def test_a_number_another_item_of_its_sort_has_is_saved_and_pointed_out(as_user):
+    """Real plans number two uppdrag alike (2.9 twice in a report of 2019), so a number in
+    use is not refused; the person who typed it is told which item has it already."""
+    sara = as_user("sara")
+    page = sara.get(STRUCTURE + "/?redigera=u1").text
+    fields = form_fields(page, "redigera-punkt")
+    fields["number"] = "1.1.2"
+    response = sara.post(STRUCTURE + "/noder/u1", fields)
+    assert response.status_code == 302 and node("u1").number == "1.1.2"
+    page = sara.get(response.headers["Location"]).text
+    other = node("u2")
+    assert other.number == "1.1.2"
+    assert f"Observera: Uppdrag 1.1.2 finns redan, ”{other.title}”. Kontrollera numret." \
+        in page
+    fields["title"] = fields["title"].strip() + " (ändrad)"
+    fields["number"] = "1.1.1"
+    page = sara.get(sara.post(STRUCTURE + "/noder/u1", fields).headers["Location"]).text
+    assert "Observera" not in page
+
+
 def test_an_item_without_a_number_is_named_by_its_title(as_user):
     sara = as_user("sara")
     fields = new_fields(sara, "u7")

@@ -301,6 +301,16 @@ def name(node):
     return f"{node.type.label} ”{title}”"
 
 
+def namesakes(node):
+    """Other nodes of the node's sort with its number. Not refused: real plans have them
+    (a report numbers two uppdrag 2.9), but a person who typed one should hear of it."""
+    if not node.number:
+        return []
+    return list(db.session.scalars(select(Node).where(
+        Node.plan_id == node.plan_id, Node.type_id == node.type_id,
+        Node.number == node.number, Node.id != node.id).order_by(Node.id)))
+
+
 def child_type(plan, parent):
     """The sort of node most likely added under ``parent``: the sort its children have,
     else the one after its own in the plan's order (the first at the top)."""

@@ -139,8 +139,15 @@ def add_node(plan_key):
             form.title.errors.append(e.message)
         else:
             flash(f"{structure.name(node)} har lagts till.", "success")
+            _tell_namesakes(node)
             return _back(plan, node)
     return _page(plan, adding=(parent, form), status=422)
+
+
+def _tell_namesakes(node):
+    for other in structure.namesakes(node):
+        flash(f"Observera: {structure.name(node)} finns redan, ”{other.title}”. "
+              "Kontrollera numret.", "info")
 
 
 @bp.get("/noder/<node_key>")
@@ -170,6 +177,7 @@ def edit_node(plan_key, node_key):
             form.title.errors.append(e.message)
         else:
             flash(f"Ändringarna i {_lower_first(structure.name(node))} har sparats.", "success")
+            _tell_namesakes(node)
             return _back(plan, node)
     return _page(plan, editing=(node, form), status=422)
 
