@@ -1,5 +1,7 @@
 """The demo: plan and one user per role on an empty database, never twice."""
 
+import os
+
 from sqlalchemy import func, select
 
 from followup.extensions import db
@@ -9,6 +11,11 @@ from followup.models import Followup, FollowupState, Node, Plan, Role, User
 def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, app):
     result = cli.invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0, result.stderr
+    # It names the file the passwords are in where it is (the test's instance folder).
+    kept = os.path.join(app.instance_path, "demo-users.txt")
+    assert os.path.isfile(kept)
+    named = result.stdout.splitlines()[0]
+    assert os.path.abspath(named.split(" i ", 1)[1].rstrip("):")) == kept, named
 
     plan = db.session.scalar(select(Plan))
     assert plan.key == "SOC-2026" and plan.municipality == "Ekbacka kommun"

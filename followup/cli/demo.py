@@ -30,7 +30,10 @@ def load_command(if_empty):
                 click.echo(f.read(), nl=False)
         return
     created = demo.load()
-    lines = ["Demoanvändare (lösenorden finns bara här och i instance/demo-users.txt):"]
+    shown = os.path.relpath(path)  # where it is, from where the command was run
+    if shown.startswith(".."):
+        shown = path
+    lines = [f"Demoanvändare (lösenorden finns bara här och i {shown}):"]
     lines += [f"  {ROLE_LABELS[role]:<14} {email:<32} {password}" for email, _, role, password in created]
     text = "\n".join(lines) + "\n"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
