@@ -192,8 +192,13 @@ def test_signatures_notes_and_short_tables_stay_with_what_they_belong_to(ctx):
     docs = dict(documents_of(path))
     memo = docs["SCN-2023 december memo"]
     signed_on = _page_of(memo, "Förvaltningsdirektör")
+    # The list of what the board decides on is read whole, with its heading, above the
+    # signature (it was split 4/2, the last two under the signature on a page of its own).
     assert signed_on == _page_of(memo, "Bilaga 5, Socialnämndens nyckeltal 2023") \
-        == _page_of(memo, "Bilaga 4, Analys av ekonomiskt utfall 2023")
+        == _page_of(memo, "Bilaga 4, Analys av ekonomiskt utfall 2023") \
+        == _page_of(memo, "Bilaga 1, Uppföljning av verksamhetsplan per december 2023") \
+        == _page_of(memo, "Tjänsteskrivelse, daterad 5 februari 2024") \
+        == _page_of(memo, "Beslutsunderlag")
     figures = docs["SCN-2023 december bilaga-5"]
     first = _page_of(figures, "Totala kostnader 5 793")
     assert first and first == _page_of(figures, "Nettokostnad per vårdtagare externt 17,9")
