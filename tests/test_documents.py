@@ -224,9 +224,14 @@ def cell_decimals(row, column, i):
     return decimals
 
 
-def expected_table(check, table, heading=None):
-    if table["title"] != heading:
-        check.find(table["title"], "table title")
+def expected_table(check, table, heading=None, adjacent=False, before=None):
+    """A table's heading says what its title adds to the heading above it (after its
+    dash), and nothing where it would repeat that heading or the title just before."""
+    title = table["title"]
+    if heading and title.startswith(heading + " – "):
+        check.find(title[len(heading) + 3:], "table title after the section's heading")
+    elif title != (before or {}).get("title") and not (adjacent and title == heading):
+        check.find(title, "table title")
     groups = [c.get("group") if isinstance(c, dict) else None for c in table["columns"]]
     if any(groups):
         # Two header rows: group headers beside the ungrouped columns, then the grouped ones.
@@ -254,9 +259,10 @@ def expected_sections(check, sections, tables):
     for section in sections or []:
         check.find(section["heading"], "section heading")
         check.html(section["body"], "section body")
-        for i, key in enumerate(section.get("tables") or []):
-            expected_table(check, tables[key],
-                           section["heading"] if i == 0 and not section["body"] else None)
+        keys = section.get("tables") or []
+        for i, key in enumerate(keys):
+            expected_table(check, tables[key], section["heading"], i == 0 and not section["body"],
+                           tables[keys[i - 1]] if i else None)
         check.html(section.get("body_after"), "section text after its tables")
 
 
@@ -298,8 +304,9 @@ def expected_part(check, data, a, phase, tables):
     elif a["kind"] == "internal_control":
         expected_control(check, data, a, phase)
     elif a["kind"] == "tables":
-        for key in a.get("tables") or []:
-            expected_table(check, tables[key])
+        keys = a.get("tables") or []
+        for i, key in enumerate(keys):
+            expected_table(check, tables[key], before=tables[keys[i - 1]] if i else None)
     expected_sections(check, a.get("sections"), tables)
 
 

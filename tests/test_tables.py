@@ -142,3 +142,23 @@ ECONOMY_PLAN = """{
             {"key": "tot", "label": "Summa", "formula": "sum", "strong": true}]}],
  "documents": []
 }"""
+
+
+def test_a_tables_heading_says_only_what_is_not_said_above_it():
+    """The key figures appendix printed "… (5731)" as its section's heading and again at the
+    head of each table's title; the result appendix printed "Bokslut 2023" over each of
+    two tables in a row."""
+    from types import SimpleNamespace
+
+    from followup.documents.figures import PrintedTable
+
+    section = "Institutionsvård för barn och ungdom (5731)"
+    first = SimpleNamespace(title=f"{section} – 1) Kostnad per vårddygn")
+    assert PrintedTable.heading(first, section) == "1) Kostnad per vårddygn"
+    assert PrintedTable.heading(first, "Något annat") == first.title
+    same = SimpleNamespace(title="Bokslut 2023")
+    assert PrintedTable.heading(same, "Bokslut 2023", adjacent=True) == ""
+    assert PrintedTable.heading(same, "Bokslut 2023") == "Bokslut 2023"  # text between
+    assert PrintedTable.heading(same, before=SimpleNamespace(title="Bokslut 2023")) == ""
+    unit = SimpleNamespace(title="Barn och ungdomsvård, mnkr")  # a comma is not a dash
+    assert PrintedTable.heading(unit, "Barn och ungdomsvård") == "Barn och ungdomsvård, mnkr"

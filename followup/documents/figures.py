@@ -9,6 +9,9 @@ from .. import charts, columns as table_columns, formatting, formulas
 from . import typeset
 
 
+TITLE_DASHES = (" – ", " — ", " - ")
+
+
 @dataclass
 class PrintedCell:
     text: str
@@ -65,6 +68,24 @@ class PrintedTable:
     def unit_in_title(self):
         """Whether the title already says the unit ("Barn och ungdomsvård, mnkr")."""
         return bool(self.unit) and self.unit.lower() in self.title.lower().replace(",", " ").split()
+
+    def heading(self, above=None, adjacent=False, before=None):
+        """What the table's heading says under the heading ``above`` (``adjacent``: right
+        under it) and after the table ``before``: nothing where it would say again
+        what was just said, and only its own part where its title begins with the
+        heading above and a dash ("… (5731) – 1) Kostnad per vårddygn" under "… (5731)"
+        prints "1) Kostnad per vårddygn")."""
+        title = self.title.strip()
+        if before is not None and title.lower() == before.title.strip().lower():
+            return ""
+        if above:
+            above = above.strip().lower()
+            if adjacent and title.lower() == above:
+                return ""
+            for dash in TITLE_DASHES:
+                if title.lower().startswith(above + dash) and title[len(above + dash):].strip():
+                    return title[len(above + dash):].strip()
+        return title
 
     @cached_property
     def chart(self):
