@@ -12,6 +12,8 @@ from functools import cache
 from flask import g, has_app_context
 from markupsafe import Markup, escape
 
+from .formatting import in_sentence
+
 TONE_COLOURS = {"good": "#2e7d4f", "partial": "#d9a22b", "bad": "#b33a3a",
                 "neutral": "#8a94a3", "not_applicable": "#c7ccd3", None: "#8a94a3"}
 # Levels that share a tone ("Helt uppfyllt", "I hög grad uppfyllt") get shades of it, in
@@ -234,7 +236,7 @@ def stacked_levels(title, rows, levels, chart_id):
 def _in_words(row, levels):
     counts = [(level, row.approved.get(level.key, 0) + row.pending.get(level.key, 0))
               for level in levels]
-    text = ", ".join(f"{level.label.lower()} {n}" for level, n in counts if n)
+    text = ", ".join(f"{in_sentence(level.label)} {n}" for level, n in counts if n)
     pending = sum(row.pending.values())
     if pending:
         text += f" (varav {pending} {'ej godkänd' if pending == 1 else 'ej godkända'} än)"

@@ -67,3 +67,16 @@ def count(n, one, many):
     """"1 uppföljning", "3 uppföljningar": a number with the noun (and any adjective)
     in the form Swedish gives it, ``one`` for exactly one and ``many`` otherwise."""
     return f"{number(n)} {one if n == 1 else many}"
+
+
+def in_sentence(text):
+    """A name as it reads inside a sentence: "Delårsbokslut per augusti" → "delårsbokslut
+    per augusti". Only a first word written as an ordinary word (a capital, then small
+    letters) loses its capital: "KFN i Älvby", "T2 Älvby" and the rest of the name stay
+    as the plan wrote them."""
+    if not text:
+        return text
+    first = text.split(maxsplit=1)[0]
+    if first[0].isupper() and (len(first) == 1 or first[1:].isalpha() and first[1:].islower()):
+        return text[0].lower() + text[1:]
+    return text

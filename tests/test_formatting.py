@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from followup import formatting
 from followup.formatting import days_left, iso_date, local_time, number
 
 NBSP = "\N{NO-BREAK SPACE}"
@@ -34,3 +35,28 @@ def test_dates_are_iso_and_times_swedish_local():
 ])
 def test_days_left_in_words(deadline, words):
     assert days_left(deadline, today=date(2026, 11, 22)) == words
+
+
+@pytest.mark.parametrize("name, in_sentence", [
+    ("Delårsbokslut per augusti", "delårsbokslut per augusti"),
+    ("Socialnämnden", "socialnämnden"),
+    ("KFN i Älvby", "KFN i Älvby"),  # an abbreviation keeps its capitals
+    ("T2 Älvby", "T2 Älvby"),
+    ("Uppföljning per december Älvby", "uppföljning per december Älvby"),  # only the first
+    ("Ej kontrolltillfälle", "ej kontrolltillfälle"),
+    ("", ""),
+])
+def test_a_name_inside_a_sentence_loses_only_an_ordinary_first_capital(name, in_sentence):
+    """The memo wrote "Tjänsteskrivelse till kFN i Älvby", and a chart "t2 älvby"."""
+    assert formatting.in_sentence(name) == in_sentence
+
+
+def test_the_memo_is_addressed_as_the_plan_writes_its_recipient():
+    from types import SimpleNamespace
+
+    from followup.documents.compose import _memo_type
+
+    assert _memo_type(SimpleNamespace(recipient="Socialnämnden")) == \
+        "Tjänsteskrivelse till socialnämnden"
+    assert _memo_type(SimpleNamespace(recipient="KFN i Älvby")) == \
+        "Tjänsteskrivelse till KFN i Älvby"

@@ -15,6 +15,7 @@ from ..models import (
 )
 from ..services import distributions
 from ..services.history import paragraphs
+from ..formatting import in_sentence
 from . import figures, plan_appendix, typeset
 
 DEFAULT_APPENDIX_TYPE = "Bilaga till tjänsteskrivelse"
@@ -151,7 +152,7 @@ def signatures(memo):
 def _memo_type(memo):
     if not memo.recipient:
         return "Tjänsteskrivelse"
-    return f"Tjänsteskrivelse till {memo.recipient[:1].lower()}{memo.recipient[1:]}"
+    return f"Tjänsteskrivelse till {in_sentence(memo.recipient)}"
 
 
 def _content(part, plan, phase, followups, chart_prefix):

@@ -7,6 +7,7 @@ from .. import charts
 from . import timeline
 from ..extensions import db
 from ..models import Followup, FollowupState, Node
+from ..formatting import in_sentence
 
 
 def level_counts(plan, phase, node_type):
@@ -84,7 +85,7 @@ def level_charts(plan, phase, type_keys=None, chart_prefix="fordelning"):
                 rows.append(_row(f"{t.plural or t.label} ({total})", scale.levels, counts,
                                  total - reported))
         if any(row.reported for row in rows):  # nothing reported: no chart
-            title = f"{scale.label}: {phase.label.lower()}"
+            title = f"{scale.label}: {in_sentence(phase.label)}"
             out.append(charts.stacked_levels(title, rows, scale.levels,
                                              f"{chart_prefix}-{scale.key}"))
     return out

@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from ..extensions import db
 from ..models import Followup, FollowupRevision, FollowupState, Node, NodeType, Phase, Plan, Scale
 from . import lifecycle, permissions, timeline
+from ..formatting import in_sentence
 from .errors import Conflict, Invalid, NotFound
 
 
@@ -101,7 +102,7 @@ def locate(plan_key, phase_key, node_key=None):
 def current(node, phase):
     if not timeline.in_phase(node, phase):
         raise NotFound(f"{node.type.label} {node.number or node.key} ingår inte i planen i "
-                       f"{phase.label.lower()}.")
+                       f"{in_sentence(phase.label)}.")
     followup = db.session.scalar(
         select(Followup).where(Followup.node_id == node.id, Followup.phase_id == phase.id)
         .options(joinedload(Followup.level))

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import FollowupState, Role
 from ..models._types import utcnow
 from . import notifications, permissions
+from ..formatting import in_sentence
 from .errors import Conflict, Invalid
 
 # The workflow's own words: never a level's (a scale may well have "Ej påbörjad").
@@ -101,7 +102,7 @@ def check_version(entry, version):
 def _require_content(entry, level, comment, act="skickas in"):
     """An entry is sent in (or approved: ``act``) only with what it must say."""
     if entry.scale is not None and level is None:
-        raise Invalid(f"Välj {entry.scale.label.lower()} innan uppföljningen {act}.", "level")
+        raise Invalid(f"Välj {in_sentence(entry.scale.label)} innan uppföljningen {act}.", "level")
     if entry.scale is None and comment is None:
         raise Invalid(f"Skriv en kommentar innan uppföljningen {act}.", "comment")
 

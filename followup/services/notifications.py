@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import links
 from ..extensions import db
-from ..formatting import days_left, iso_date
+from ..formatting import days_left, iso_date, in_sentence
 from ..models import (
     FollowupState, Memo, MemoState, Notification, NotificationOptOut, Phase, Role, User,
 )
@@ -155,7 +155,7 @@ def entry_link(entry):
 
 def _where(phase):
     plan = phase.plan
-    return f"{phase.label.lower()}, {plan.board_name} {plan.year}"
+    return f"{in_sentence(phase.label)}, {plan.board_name} {plan.year}"
 
 
 def entry_returned(entry, by):
@@ -215,11 +215,11 @@ def deadline_reminders(today, days):
             mine = [e for m in user.memberships for e in outstanding.get(m.unit_id, [])]
             when = days_left(phase.deadline, today)
             if kind == "deadline_soon":
-                subject = f"Sista dag för {phase.label.lower()} är {iso_date(phase.deadline)}"
+                subject = f"Sista dag för {in_sentence(phase.label)} är {iso_date(phase.deadline)}"
                 first = (f"Sista dag för rapportering av {_where(phase)} är "
                          f"{iso_date(phase.deadline)} ({when}).")
             else:
-                subject = f"Sista dag för {phase.label.lower()} har passerat"
+                subject = f"Sista dag för {in_sentence(phase.label)} har passerat"
                 first = (f"Sista dag för rapportering av {_where(phase)} var "
                          f"{iso_date(phase.deadline)} ({when}).")
             body = (f"{first} {_count(len(mine)).capitalize()} från din enhet är inte "

@@ -18,6 +18,7 @@ from ..models import (
     Phase, Plan, Scale, Unit, UnitMembership,
 )
 from . import permissions
+from ..formatting import in_sentence
 from .errors import Invalid
 
 COMES = "comes"
@@ -67,9 +68,9 @@ def preview(plan):
             elif scale is not None and scale.has_done_level:
                 if level is not None and level.done:
                     decision = Decision(node, depth, STAYS,
-                                        f"{level.label.lower()}: stannar i {plan.year}", level)
+                                        f"{in_sentence(level.label)}: stannar i {plan.year}", level)
                 else:
-                    shown = level.label.lower() if level else "ej rapporterad"
+                    shown = in_sentence(level.label) if level else "ej rapporterad"
                     decision = Decision(node, depth, CARRIED,
                                         f"{shown}: följer med som KVAR FRÅN {plan.year}", level)
             else:

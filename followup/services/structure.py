@@ -68,7 +68,8 @@ def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key
         raise Invalid("Den valda överordnade punkten finns inte i planen.")
     since = _phase(plan, since_key, "Följs upp från") or timeline.current_phase(plan)
     if parent is not None and not timeline.in_phase(parent, since):
-        raise Invalid(f"Den överordnade punkten ingår inte i planen i {since.label.lower()}.")
+        raise Invalid("Den överordnade punkten ingår inte i planen i "
+                      f"{formatting.in_sentence(since.label)}.")
     since, _ = _period(plan, since, None)
     number = inputs.text(number, "Numret", 40)
     node = Node(plan=plan, parent=parent, type=node_type, number=number,
@@ -263,7 +264,8 @@ class Branch:
         for child in self.children:
             counts.setdefault(child.node.type, 0)
             counts[child.node.type] += 1
-        return [formatting.count(n, t.label.lower(), (t.plural or t.label).lower())
+        return [formatting.count(n, formatting.in_sentence(t.label),
+                                 formatting.in_sentence(t.plural or t.label))
                 for t, n in sorted(counts.items(), key=lambda item: item[0].position)]
 
 

@@ -1,6 +1,7 @@
 """Generated text for the memo, computed from the data and never typed by hand:
 how the phase's assessments fall per level, and how internal control went."""
 
+from ..formatting import in_sentence
 from . import distributions
 
 _WORDS = ["noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio",
@@ -100,11 +101,11 @@ def assessment_summary(plan, phase, node_type):
     verb = f"är {measure}"
     first_level, first_n = counts[0]
     if first_n == total:
-        text = f"För alla {in_words(total, neuter)} {name} {verb} ”{first_level.label.lower()}”."
+        text = f"För alla {in_words(total, neuter)} {name} {verb} ”{in_sentence(first_level.label)}”."
     else:
         parts = [f"{in_words(first_n, neuter)} av de {in_words(total, neuter)} {name} {verb} "
-                 f"”{first_level.label.lower()}”"]
-        parts += [f"för {in_words(n, neuter)} ”{lv.label.lower()}”" for lv, n in counts[1:]]
+                 f"”{in_sentence(first_level.label)}”"]
+        parts += [f"för {in_words(n, neuter)} ”{in_sentence(lv.label)}”" for lv, n in counts[1:]]
         text = "För " + _join(parts) + "."
     if assessed < total:
         missing = total - assessed
@@ -117,12 +118,12 @@ def assessment_summary(plan, phase, node_type):
 
 def _plain_summary(node_type, scale, counts, total):
     """The summary in words that need no inflection: the plan's own, and figures."""
-    head = f"{node_type.plural or node_type.label}, {scale.label.lower()}:"
+    head = f"{node_type.plural or node_type.label}, {in_sentence(scale.label)}:"
     if not counts:
         return f"{head} inga svar än ({total} st.)."
     (first_level, first_n), rest = counts[0], counts[1:]
-    parts = [f"{first_n} av {total} ”{first_level.label.lower()}”"]
-    parts += [f"{n} ”{lv.label.lower()}”" for lv, n in rest]
+    parts = [f"{first_n} av {total} ”{in_sentence(first_level.label)}”"]
+    parts += [f"{n} ”{in_sentence(lv.label)}”" for lv, n in rest]
     missing = total - sum(n for _, n in counts)
     text = f"{head} {_join(parts)}."
     return text + (f" {missing} utan svar." if missing else "")
@@ -148,11 +149,11 @@ def control_summary(plan, phase):
     (first_level, first_n), rest = levels[0], levels[1:]
     checks = in_words(total, neuter=False)
     if first_n == total:
-        result = f"Alla gav resultatet ”{first_level.label.lower()}”"
+        result = f"Alla gav resultatet ”{in_sentence(first_level.label)}”"
     else:
         parts = [f"{in_words(first_n, neuter=False).capitalize()} av {checks} gav resultatet "
-                 f"”{first_level.label.lower()}”"]
-        parts += [f"{in_words(n, neuter=False)} ”{lv.label.lower()}”" for lv, n in rest]
+                 f"”{in_sentence(first_level.label)}”"]
+        parts += [f"{in_words(n, neuter=False)} ”{in_sentence(lv.label)}”" for lv, n in rest]
         result = _join(parts)
     return (f"Sammanlagt har {checks} kontroller genomförts i {in_words(len(ic.points))} "
             f"kontrollmoment. {result}.")

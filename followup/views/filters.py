@@ -17,6 +17,7 @@ def register(app):
         local_time=formatting.local_time,
         days_left=formatting.days_left,
         count=formatting.count,
+        in_sentence=formatting.in_sentence,
         state_label=lambda state: STATE_LABELS[state],
         role_label=lambda role: ROLE_LABELS[role],
     )
