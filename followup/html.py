@@ -21,6 +21,17 @@ def format_count(n):
     return f"{n:,}".replace(",", "\N{NO-BREAK SPACE}")
 
 
+# Block elements that are not allowed go, but their text stays: a space where each stood
+# keeps the words of a pasted table cell or heading from running into the next
+# ("länk" + "cell" + "Rubrik" was "länkcellRubrik").
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|caption|dd|div|dl|dt|figcaption|figure|footer|"
+    r"h1|h2|h5|h6|header|hr|main|nav|pre|section|table|tbody|td|tfoot|th|thead|tr)\b"
+    r"""(?:[^>"']|"[^"]*"|'[^']*')*>""",
+    re.I)
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
 def sanitize(html):
     """Keep the allowed tags without attributes; drop everything else but its text.
 
@@ -31,7 +42,10 @@ def sanitize(html):
         return None
     if len(html) > MAX_LENGTH:
         raise TextTooLong(len(html))
-    return nh3.clean(
+    spaced = bool(_BLOCK_TAG.search(html))
+    if spaced:
+        html = _SPACES.sub(" ", _BLOCK_TAG.sub(" ", html))
+    clean = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         attributes={},
@@ -39,6 +53,7 @@ def sanitize(html):
         link_rel=None,
         strip_comments=True,
     )
+    return clean.strip() if spaced else clean
 
 
 def has_text(html_text):

@@ -15,13 +15,21 @@ from followup.html import MAX_LENGTH, TextTooLong, print_ready, sanitize
     ("<p>a<style>p{}</style>b</p>", "<p>ab</p>"),
     ('<a href="javascript:alert(1)">länk</a>', "länk"),
     ('<img src="x" onerror="alert(1)">bild', "bild"),
-    ("<div><span>text</span></div><table><tr><td>cell</td></tr></table>", "textcell"),
-    ("<h1>stor</h1><b>fet</b>", "storfet"),
+    ("<div><span>text</span></div><table><tr><td>cell</td></tr></table>", "text cell"),
+    ("<h1>stor</h1><b>fet</b>", "stor fet"),
     ("<!-- kommentar --><p>1 &lt; 2</p>", "<p>1 &lt; 2</p>"),
     ("<p>öppen", "<p>öppen</p>"),
 ])
 def test_only_the_allowlist_survives_and_text_is_kept(dirty, clean):
     assert sanitize(dirty) == clean
+
+
+def test_text_of_removed_blocks_keeps_its_word_breaks():
+    """Pasted from a web page: the words of a table's cells and a heading ran together
+    ("länktRubrik") once their tags were gone."""
+    pasted = ('<a href="x">länk</a><table><tr><td>cell</td><td title="<b>">två</td></tr>'
+              "</table><h1>Rubrik</h1><p>Stycke</p>")
+    assert sanitize(pasted) == "länk cell två Rubrik <p>Stycke</p>"
 
 
 def test_none_stays_none():
