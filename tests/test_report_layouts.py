@@ -134,3 +134,33 @@ def test_numbered_proposals_by_default(cli, scn2023, tmp_path):
     assert cli.invoke(args=["report", "render", "SCN-2023", "december", "--out", str(out)]).exit_code == 0
     first = reading_order(out.read_bytes())[1][0]
     assert re.search(r"1\. att godkänna ekonomiskt årsbokslut 2023", first)
+
+
+def test_a_listed_sort_with_a_scale_prints_its_level_and_a_sort_without_one_no_gap(demo):
+    """Uppdrag laid out as a list printed their titles and comments but not their status,
+    and åtgärder (no scale) laid out as sections each said "Ej rapporterad", though there
+    is nothing to assess."""
+    from followup.extensions import db
+    from followup.services import reports
+
+    memo = reports.find_memo(demo.plan.key, "augusti")
+    appendix = next(a for a in memo.appendices if a.number == 1)
+    appendix.layout = {"uppdrag": {"display": "list"}, "atgard": {"display": "section"}}
+    db.session.commit()
+    html = re.sub(r"\s+", " ", reports.documents(memo, 1)[0].html)
+    items = re.findall(r'<span class="item-level tone-\w+">([^<]*)</span>', html)
+    assert len(items) == 12 and set(items) == {"Status: Påbörjad", "Status: Stoppad",
+                                              "Status: Färdig"}
+    assert "Ej rapporterad" not in html
+
+
+def test_a_memo_without_proposals_has_no_empty_heading_for_them(demo):
+    from followup.extensions import db
+    from followup.services import reports
+
+    memo = reports.find_memo(demo.plan.key, "augusti")
+    assert "Förslag till beslut" in reports.documents(memo)[0].html
+    memo.proposals, memo.proposals_intro = [], None
+    db.session.commit()
+    html = reports.documents(memo)[0].html
+    assert "Förslag till beslut" not in html and 'class="proposals' not in html

@@ -42,6 +42,7 @@ class ListItem:
     prefix: str
     comment: str | None
     items: list = field(default_factory=list)  # nested list children
+    level: object = None  # its level, where its sort has a scale
 
 
 @dataclass
@@ -245,8 +246,8 @@ class _Builder:
 
     def list_item(self, node):
         self.printed.add(node.id)
-        _, comment = self.entry(node)
-        item = ListItem(node, self.layout_of(node).prefix or "", comment)
+        level, comment = self.entry(node)
+        item = ListItem(node, self.layout_of(node).prefix or "", comment, level=level)
         for child in node.children:
             if self.wanted(child) and child.type.key in self.listed \
                     and self.layout_of(child).display == LIST:
