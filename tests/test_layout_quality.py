@@ -211,3 +211,20 @@ def test_a_list_leaves_two_items_at_least_on_a_page():
         data = rendered(f'<div style="height: {mm}mm"></div><ul>' + items + "</ul>")
         assert _page_of(data, "Punkt 1") == _page_of(data, "Punkt 2"), f"{mm} mm"
         assert _page_of(data, "Punkt 5") == _page_of(data, "Punkt 6"), f"{mm} mm"
+
+
+def test_the_running_head_keeps_an_appendixs_long_title_on_one_line(ctx):
+    """"Bilaga 1 – Uppföljning av verksamhetsplan per augusti / 2026" was set over two
+    lines at the head of every page after the first."""
+    import io
+
+    import pdfplumber
+
+    docs = dict(documents_of(DEMO_PLAN))
+    appendix = next(data for name, data in docs.items() if name.endswith("bilaga-1"))
+    with pdfplumber.open(io.BytesIO(appendix)) as document:
+        for page in document.pages[1:]:
+            head = [w for w in page.extract_words(extra_attrs=["size"])
+                    if w["bottom"] < 20 * 72 / 25.4 and w["size"] < 9]  # not the draft mark
+            assert "Bilaga" in [w["text"] for w in head]
+            assert len({round(w["top"]) for w in head}) == 1, [w["text"] for w in head]
