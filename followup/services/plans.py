@@ -15,6 +15,8 @@ from ..models import (
 )
 from ..planfile.reader import build_plan, plan_key
 from ..planfile.writer import plan_file
+from . import permissions
+from .errors import Forbidden, Invalid, NotFound
 
 
 class PlanExists(Exception):
@@ -81,6 +83,27 @@ def import_plan(raw, replace=False, archive_dir=None):
         session.rollback()
         raise
     return plan
+
+
+def upload(user, raw):
+    """A plan file sent from the browser, by the strategic unit: a new plan only.
+    Replacing a plan takes its follow-ups and signed documents with it, so that stays
+    with the command line, which archives the old one first."""
+    if not permissions.is_compiler(user):
+        raise Forbidden("Bara strategisk enhet (strateg) får importera planer.")
+    try:
+        return import_plan(raw)
+    except PlanExists as e:
+        raise Invalid(f"Planen {e.key} finns redan. En befintlig plan ersätts inte här: "
+                      "be driftsansvarig ersätta den, så sparas den gamla först.") from None
+
+
+def download(user, key):
+    """The plan file of plan ``key`` as text, for whoever may read the plan."""
+    permissions.require_read(user)
+    if db.session.scalar(select(Plan.id).where(Plan.key == key)) is None:
+        raise NotFound(f"Planen {key} finns inte.")
+    return dump(export_plan(key))
 
 
 def _archive(plan, folder):

@@ -1,13 +1,16 @@
 """Start page (by role: the approver's and the reader's are here), the plan list, and
 the health check."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from ..extensions import db
 from ..models import FollowupState, Role
+from ..planfile import PlanFileError
 from ..services import permissions, plans, todo
+from ..services.errors import Invalid
+from .forms import EmptyForm
 
 bp = Blueprint("main", __name__)
 
@@ -33,7 +36,43 @@ def index():
 @login_required
 def plan_list():
     permissions.require_read(current_user)
-    return render_template("index.html", plans=plans.list_plans())
+    return _plan_list()
+
+
+def _plan_list(faults=(), error=None, status=200):
+    return render_template("index.html", plans=plans.list_plans(),
+                           may_import=permissions.is_compiler(current_user),
+                           form=EmptyForm(), faults=faults, error=error), status
+
+
+@bp.post("/planer")
+@login_required
+def import_plan():
+    """A plan file from the browser: imported whole, or not at all with every fault."""
+    if not EmptyForm().validate():
+        return _plan_list(error="Formuläret hade gått ut. Ladda om sidan och försök igen.",
+                          status=400)
+    upload = request.files.get("planfil")
+    if upload is None or not upload.filename:
+        return _plan_list(error="Välj en planfil att importera.", status=422)
+    try:
+        plan = plans.upload(current_user, upload.read())
+    except PlanFileError as e:
+        db.session.rollback()
+        return _plan_list(faults=e.faults, status=422)
+    except Invalid as e:
+        db.session.rollback()
+        return _plan_list(error=e.message, status=422)
+    flash(f"Planen {plan.key} är importerad: {plan.board_name} {plan.year}.", "success")
+    return redirect(url_for(".plan_list"))
+
+
+@bp.get("/planer/<plan_key>/planfil")
+@login_required
+def export_plan(plan_key):
+    text = plans.download(current_user, plan_key)
+    return Response(text, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{plan_key}.json"'})
 
 
 @bp.get("/healthz")
