@@ -123,18 +123,39 @@ class InOrder:
                     return k
         return None
 
-    def _next(self, at, word):
-        """Where ``word`` ends when it follows soon after ``at``; a cell broken over a
-        page goes on anywhere on the next page, after its neighbours' text."""
+    def _ends(self, at, word):
+        """Where ``word`` may end when it follows soon after ``at``, nearest first; a cell
+        broken over a page goes on anywhere on the next page, after its neighbours'
+        text (and short words such as "av" may also stand in the running head)."""
         spans = [(at, at + self.MAX_GAP)]
         if hasattr(self.words, "next_page_span"):
             spans.append(self.words.next_page_span(at))
+        seen = set()
         for begin, stop in spans:
             for k in range(begin, min(stop, len(self.words))):
                 end = self._word_at(k, word)
-                if end is not None:
-                    return end
-        return None
+                if end is not None and end not in seen:
+                    seen.add(end)
+                    yield end
+
+    def _follows(self, at, expected, i):
+        """Whether ``expected[i:]`` follows ``at``: the first place a word fits may be
+        the wrong one (a short word in the running head), so the others are tried."""
+        if i == len(expected):
+            return True
+        failed = set()
+        stack = [(at, i, self._ends(at, expected[i]))]
+        while stack:
+            here, j, ends = stack[-1]
+            end = next(ends, None)
+            if end is None:
+                failed.add((here, j))
+                stack.pop()
+            elif j + 1 == len(expected):
+                return True
+            elif (end, j + 1) not in failed:
+                stack.append((end, j + 1, self._ends(end, expected[j + 1])))
+        return False
 
     def find(self, text, what=None):
         expected = [w for w in words(text) if w]
@@ -144,14 +165,7 @@ class InOrder:
             at = self._word_at(start, expected[0])
             if at is None:
                 continue
-            ok = True
-            for word in expected[1:]:
-                end = self._next(at, word)
-                if end is None:
-                    ok = False
-                    break
-                at = end
-            if ok:
+            if self._follows(at, expected, 1):
                 self.position = start
                 self.found += 1
                 return

@@ -165,8 +165,10 @@ class _Builder:
     def run(self, roots):
         blocks = []
         self.children(roots, blocks, depth=0, row=None)
-        for table in _tables(blocks):
+        tables = list(_tables(blocks))
+        for table in tables:
             _finish(table)
+        _typeset(tables)
         return PlanContent(blocks, self.printed)
 
     def children(self, nodes, blocks, depth, row):
@@ -284,19 +286,39 @@ def _finish(table):
     names = [name for name, _ in table.columns]
     table.unreported_in = next((n for n in names if n in ("level", "level_text", "comment")), None)
     table.extras_in = next((n for n in names if n in ("number_title", "title")), None)
-    columns = [typeset.Column(header, [_cell_text(name, row, table) for row in table.rows],
-                              fit=name in FIT_FIELDS)
-               for name, header in table.columns]
-    table.widths = typeset.widths(columns)
-    for row, keep in zip(table.rows, typeset.keeps(columns, table.widths)):
-        row.keep_together = keep
+
+
+def _typeset(tables):
+    """Column widths from the content, and which rows stay whole. Tables with the same
+    columns get the same widths, from all their rows: the appendix's goal tables one
+    under the other keep their columns in line (each sized alone, the first column was
+    24 %, 33 % and 22 % wide in three tables in a row)."""
+    alike = {}
+    for table in tables:
+        alike.setdefault(tuple(table.columns), []).append(table)
+    for group in alike.values():
+        own = [_columns(t) for t in group]
+        shared = [typeset.Column(column.header, [c for cols in own for c in cols[i].cells],
+                                 fit=column.fit) for i, column in enumerate(own[0])]
+        widths = typeset.widths(shared)
+        for table, columns in zip(group, own):
+            table.widths = widths
+            for row, keep in zip(table.rows, typeset.keeps(columns, widths)):
+                row.keep_together = keep
+
+
+def _columns(table):
+    return [typeset.Column(header, [_cell_text(name, row, table) for row in table.rows],
+                           fit=name in FIT_FIELDS)
+            for name, header in table.columns]
 
 
 def _cell_text(name, row, table):
     """The paragraphs a row's cell prints (templates/print/_plan.html, row_cell), as
     plain text: what its column's width and the row's height are estimated from."""
     node = row.node
-    unreported = ["Ej rapporterad"] if not row.reported and table.unreported_in == name else []
+    unreported = ["Ej rapporterad"] if not row.reported and node.type.scale is not None \
+        and table.unreported_in == name else []
     children = [f"{i.prefix}{i.node.number or ''} {i.node.title}" for i in row.children]
     if name in ("number_title", "title"):
         number = f"{node.number} " if name == "number_title" and node.number else ""
