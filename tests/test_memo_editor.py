@@ -167,4 +167,6 @@ def test_compiler_creates_a_memo_for_a_phase_without_one(as_user):
     assert "Skapa tjänsteskrivelse för årsbokslut" in page
     response = sara.post("/plans/SOC-2026/phases/december/tjansteskrivelse/redigera/skapa")
     assert response.status_code == 302
-    assert "Årsbokslut 2026" in sara.get("/plans/SOC-2026/phases/december/tjansteskrivelse/redigera/").text
+    page = sara.get("/plans/SOC-2026/phases/december/tjansteskrivelse/redigera/").text
+    assert "Årsbokslut 2026" in page
+    assert "Tjänsteskrivelsen är skapad. Fyll i dess uppgifter och texter nedan." in page

@@ -65,6 +65,22 @@ def test_compiler_sees_what_waits_per_unit_and_reviews_next_and_previous(as_user
     assert "2 väntar på granskning" in after and f'rel="next" href="{EDIT.format("u5")}"' in after
 
 
+def test_approving_or_returning_leads_on_to_the_next_waiting(as_user):
+    """It stayed on the item just approved: the compiler had to find the next one."""
+    anna, omar, sara = as_user("anna"), as_user("omar"), as_user("sara")
+    for b, node in ((anna, "u1"), (anna, "u4"), (omar, "u5")):
+        submit(b, node)
+    sara.get(EDIT.format("u1"))
+    approved = sara.post(EDIT.format("u1") + "/approve", {"version": 1})
+    assert approved.headers["Location"].endswith(EDIT.format("u4"))
+    assert "Uppföljningen är godkänd. Här är nästa att granska." in sara.get(EDIT.format("u4")).text
+    returned = sara.post(EDIT.format("u4") + "/return", {"remark": "Hur många?", "version": 1})
+    assert returned.headers["Location"].endswith(EDIT.format("u5"))
+    sara.get(EDIT.format("u5"))
+    last = sara.post(EDIT.format("u5") + "/approve", {"version": 1})
+    assert last.headers["Location"].endswith(EDIT.format("u5"))  # nothing more waits
+
+
 def test_compiler_gets_no_reporter_buttons_on_a_sent_item_and_saving_keeps_its_state(as_user):
     anna, sara = as_user("anna"), as_user("sara")
     submit(anna, "u1")

@@ -144,14 +144,21 @@ def saved_message(state, submitted):
     return "Utkastet är sparat."
 
 
-def _review_action(plan_key, phase_key, node_key, action, success):
+def _review_action(plan_key, phase_key, node_key, action, success, onward=False):
+    """``onward``: a review that is done leads on to the next follow-up waiting for
+    review, as the page's "Nästa" does, instead of staying on the one just done."""
     plan, phase, node = locate(plan_key, phase_key, node_key)
+    following = todo.neighbours(plan, phase, fu.current(node, phase)).next if onward else None
     try:
         action(plan, phase, node)
     except (Conflict, Invalid) as e:
         flash(e.message, "error")
+        following = None
     else:
-        flash(success, "success")
+        flash(success + (" Här är nästa att granska." if following else ""), "success")
+    if following is not None:
+        endpoint, arguments = following.link
+        return redirect(url_for(endpoint, **arguments))
     return redirect(url_for(".edit", plan_key=plan.key, phase_key=phase.key, node_key=node.key))
 
 
@@ -165,7 +172,7 @@ def return_for_changes(plan_key, phase_key, node_key):
         plan_key, phase_key, node_key,
         lambda plan, phase, node: fu.return_for_changes(current_user, node, phase,
                                                         form.remark.data, form.version.data),
-        "Uppföljningen är återremitterad till handläggaren.")
+        "Uppföljningen är återremitterad till handläggaren.", onward=True)
 
 
 TRANSITIONS = {
@@ -183,7 +190,7 @@ def transition(plan_key, phase_key, node_key, action):
     return _review_action(
         plan_key, phase_key, node_key,
         lambda plan, phase, node: service(current_user, node, phase, form.version.data),
-        success)
+        success, onward=action == "approve")
 
 
 @bp.get(NODE + "/historik")

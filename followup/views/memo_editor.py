@@ -107,6 +107,9 @@ def create(plan_key, phase_key):
         except Invalid as e:
             db.session.rollback()
             flash(e.message, "error")
+        else:
+            flash("Tjänsteskrivelsen är skapad. Fyll i dess uppgifter och texter nedan.",
+                  "success")
     return redirect(url_for(".edit", plan_key=plan_key, phase_key=phase_key))
 
 
