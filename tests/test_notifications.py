@@ -117,6 +117,25 @@ def test_returned_follow_up_is_emailed_with_the_remark_and_its_link_opens_it(
     assert row.mail_state == "sent" and row.mailed_at is not None
 
 
+def test_a_return_notice_is_dealt_with_once_the_answer_is_sent_in(as_user):
+    """It stayed "Ny" in the reporter's list after the follow-up was sent in again."""
+    from followup.services import notifications
+
+    anna, sara = as_user("anna"), as_user("sara")
+    submit(anna, "u2")
+    sara.get(EDIT.format("u2"))
+    sara.post(EDIT.format("u2") + "/return", {"remark": "Hur många?", "version": 1})
+    [notice] = db.session.scalars(select(Notification).where(
+        Notification.kind == "returned")).all()
+    user = notice.user
+    assert notice.read_at is None and notifications.unread_count(user) == 1
+    anna.get(EDIT.format("u2"))
+    anna.post(EDIT.format("u2"), {"level": "paborjad", "comment": "<p>Tolv.</p>",
+                                  "version": 2, "action": "submit"})
+    db.session.refresh(notice)
+    assert notice.read_at is not None and notifications.unread_count(user) == 0
+
+
 def test_deadline_reminders_come_n_days_before_and_after_once(as_user, cli, smtp):
     anna = as_user("anna")
     submit(anna, "u1")

@@ -158,7 +158,10 @@ def save(user, entry, *, level_key, comment, version, source="web", submit=False
         elif user.role is Role.reporter or row.state is FollowupState.returned:
             row.state = FollowupState.draft
 
-    return commit_change(entry, user, source, change)
+    saved = commit_change(entry, user, source, change)
+    if submit:
+        notifications.returned_answered(saved)
+    return saved
 
 
 def _set_state(entry, user, source, state, remark=None):
@@ -175,7 +178,9 @@ def submit(user, entry, version=None, source="web"):
     if entry.state is FollowupState.submitted:
         raise Invalid("Uppföljningen är redan inskickad.")
     _require_content(entry, entry.level, entry.comment)
-    return _set_state(entry, user, source, FollowupState.submitted)
+    sent = _set_state(entry, user, source, FollowupState.submitted)
+    notifications.returned_answered(sent)
+    return sent
 
 
 def return_for_changes(user, entry, remark, version=None, source="web"):

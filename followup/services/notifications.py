@@ -10,7 +10,7 @@ both are made from the same subject, body and links.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import links
@@ -167,6 +167,16 @@ def entry_returned(entry, by):
         f"med anmärkningen:\n\n{entry.remark}\n\nÄndra och skicka in den igen.",
         [entry_link(entry)])
     return record((u, message) for u in reporters_of({entry.subject.unit_id} - {None}))
+
+
+def returned_answered(entry):
+    """An entry sent in again: the notices that it was returned are dealt with, for
+    every reporter of its unit (they stayed "Ny" after the answer was sent)."""
+    prefix = f"returned:{entry.link[0]}:{entry.row.id}:"
+    db.session.execute(update(Notification).where(
+        Notification.key.startswith(prefix, autoescape=True),
+        Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
 
 
 def phase_opened(phase):
