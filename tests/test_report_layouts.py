@@ -180,3 +180,19 @@ def test_the_goal_tables_of_an_appendix_keep_their_columns_in_line(demo):
     assert len(tables) >= 3
     assert any(len(widths) == 1 for widths in by_columns.values())
     assert all(len(widths) == 1 for widths in by_columns.values()), by_columns
+
+
+def test_a_group_prints_after_every_goal_section_wherever_its_nodes_sit(demo):
+    """FORMAT.md: a group prints after the appendix's goal sections. Its nodes under the
+    first goal printed inside that goal's section, before the other goals."""
+    from followup.extensions import db
+    from followup.services import followups as fu
+    from followup.services import reports
+
+    extra, first = fu.find_node(demo.plan, "u12"), fu.find_node(demo.plan, "im1")
+    extra.parent = first
+    db.session.commit()
+    html = reports.documents(reports.find_memo(demo.plan.key, "augusti"), 1)[0].html
+    group = html.index("Tillkommande uppdrag")
+    assert html.index("Inriktningsmål 3") < group
+    assert html.index("Ta fram en plan för att möta effekterna") > group

@@ -164,7 +164,14 @@ class _Builder:
 
     def run(self, roots):
         blocks = []
+        self.grouped = {}  # group name → its nodes, in the order of the tree
         self.children(roots, blocks, depth=0, row=None)
+        # A group prints after the appendix's goal sections, wherever its nodes sit.
+        printed = 0
+        while printed < len(self.grouped):  # a group's nodes may hold another group
+            name = list(self.grouped)[printed]
+            self.group(name, self.grouped[name], blocks, 0)
+            printed += 1
         tables = list(_tables(blocks))
         for table in tables:
             _finish(table)
@@ -172,24 +179,28 @@ class _Builder:
         return PlanContent(blocks, self.printed)
 
     def children(self, nodes, blocks, depth, row):
-        """Print ``nodes`` (siblings) into ``blocks``; those with a group come after
-        the others, one block a group in the order the groups first appear."""
+        """Print ``nodes`` (siblings) into ``blocks``. Those with a group wait for the
+        end of the appendix (``run``); in a row's list they come after the others, one
+        block a group in the order the groups first appear."""
         plain = [n for n in nodes if not n.group]
         groups = {}
         for n in nodes:
-            if n.group:
+            if n.group and self.wanted(n):
                 groups.setdefault(n.group, []).append(n)
         for node in plain:
             self.node(node, blocks, depth, row)
         for name, members in groups.items():
-            members = [n for n in members if self.wanted(n)]
-            if not members:
-                continue
-            spec = self.layout.get(f"group:{name}") or {}
-            group = Group(name, spec.get("heading") or name, spec.get("intro"), depth)
-            for node in members:
-                self.node(node, group.blocks, depth + 1, None)
-            blocks.append(group)
+            if row is None:
+                self.grouped.setdefault(name, []).extend(members)
+            else:
+                self.group(name, members, blocks, depth)
+
+    def group(self, name, members, blocks, depth):
+        spec = self.layout.get(f"group:{name}") or {}
+        group = Group(name, spec.get("heading") or name, spec.get("intro"), depth)
+        for node in members:
+            self.node(node, group.blocks, depth + 1, None)
+        blocks.append(group)
 
     def node(self, node, blocks, depth, row):
         if not self.wanted(node):
