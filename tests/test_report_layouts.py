@@ -196,3 +196,20 @@ def test_a_group_prints_after_every_goal_section_wherever_its_nodes_sit(demo):
     group = html.index("Tillkommande uppdrag")
     assert html.index("Inriktningsmål 3") < group
     assert html.index("Ta fram en plan för att möta effekterna") > group
+
+
+def test_the_internal_control_chart_shows_the_phases_its_table_shows(demo):
+    """With the appendix's phases set to augusti alone, the table showed augusti and the
+    chart april and augusti."""
+    from followup.extensions import db
+    from followup.services import reports
+
+    memo = reports.find_memo(demo.plan.key, "augusti")
+    appendix = next(a for a in memo.appendices if a.kind == "internal_control")
+    before = reports.documents(memo, appendix.number)[0].html
+    assert "Uppföljning per april" in before.split("<svg", 1)[1].split("</svg>")[0]
+    appendix.phases = ["augusti"]
+    db.session.commit()
+    html = reports.documents(memo, appendix.number)[0].html
+    chart = html.split("<svg", 1)[1].split("</svg>")[0]
+    assert "Uppföljning per april" not in chart and "Delårsbokslut per augusti" in chart

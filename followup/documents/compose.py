@@ -234,7 +234,7 @@ def control_content(plan, phase, part):
         columns = [(name, header) for name, header in CONTROL_HEADERS.items()
                    if name == "results" or any(_has(row, name) for row in rows)]
     content = ControlContent(columns, phases, rows, ic.scale,
-                             distributions.control_chart(plan, phase))
+                             distributions.control_chart(plan, phase, phases=phases))
     _set_control_table(content)
     return content
 

@@ -45,14 +45,15 @@ def control_counts(plan, phase):
             for p, counts, _ in counted]
 
 
-def control_states(plan, phase):
+def control_states(plan, phase, phases=None):
     """[(phase, {level id: [approved, not yet approved]}, points without a result)] for
-    the phases up to ``phase``, or None without an internal control plan."""
+    the phases up to ``phase`` (of ``phases`` where given), or None without an internal
+    control plan."""
     ic = plan.internal_control
     if ic is None or not ic.points:
         return None
     out = []
-    for p in [p for p in plan.phases if p.position <= phase.position]:
+    for p in [p for p in phases or plan.phases if p.position <= phase.position]:
         counts = {}
         for point in ic.points:
             for result in point.results:
@@ -91,8 +92,10 @@ def level_charts(plan, phase, type_keys=None, chart_prefix="fordelning"):
     return out
 
 
-def control_chart(plan, phase, chart_id="internkontroll-resultat"):
-    counted = control_states(plan, phase)
+def control_chart(plan, phase, chart_id="internkontroll-resultat", phases=None):
+    """The results per phase up to ``phase``: of the ``phases`` an appendix shows, where
+    it chooses them."""
+    counted = control_states(plan, phase, phases)
     if not counted:
         return None
     levels = plan.internal_control.scale.levels
