@@ -188,10 +188,18 @@ class _Page:
     def stranded_heading(self):
         if not self.lines:
             return None
-        last = max(self.lines, key=lambda line: line["top"])
+        lines = sorted(self.lines, key=lambda line: line["top"])
+        last = lines[-1]
         below = [t for t in self.tables if t.bbox[1] > last["top"]] + \
             [o for o in self.graphics if o["top"] > last["bottom"] and not self.in_table(o)]
-        if below or not _is_heading(last):
+        if below:
+            return None
+        # A heading's notes (set in italics under it) are part of it: a heading and its
+        # notes at the foot, with the text they head on the next page, are stranded.
+        while len(lines) > 1 and _is_note(lines[-1]):
+            lines.pop()
+        last = lines[-1]
+        if not _is_heading(last):
             return None
         sixth = self.body_bottom - self.body_height() / 6
         if last["top"] < sixth:
@@ -321,6 +329,12 @@ def _is_heading(line):
     letters = [c for c in line["chars"] if LETTER.match(c["text"])]
     bold = letters and all("Bold" in c["fontname"] for c in letters)
     return bool(bold) or line["text"].rstrip().endswith(":")
+
+
+def _is_note(line):
+    letters = [c for c in line["chars"] if LETTER.match(c["text"])]
+    return bool(letters) and all("Italic" in c["fontname"] or "Oblique" in c["fontname"]
+                                 for c in letters)
 
 
 def _overlap(a, b):
