@@ -12,6 +12,7 @@ from functools import cache
 from flask import g, has_app_context
 from markupsafe import Markup, escape
 
+from . import formatting
 from .formatting import in_sentence
 
 TONE_COLOURS = {"good": "#2e7d4f", "partial": "#d9a22b", "bad": "#b33a3a",
@@ -250,12 +251,14 @@ SERIES_COLOURS = ["#1c4f85", "#d9a22b", "#2e7d4f", "#b33a3a", "#6b5ca5", "#3f8fa
 
 
 def table_chart(title, unit, columns, series, kind, chart_id):
-    """A table as a chart: ``series`` is [(row label, [number or None per column])].
-    Bars group the rows per column; lines draw each row across the columns."""
+    """A table as a chart: ``series`` is [(row label, [number or None per column],
+    optionally [the figure as the table prints it per column])]. Bars group the rows
+    per column; lines draw each row across the columns. The text alternative gives the
+    figures as the table prints them (its decimals, its suffix)."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.3, 3.0))
     n = len(series)
-    for k, (label, values) in enumerate(series):
+    for k, (label, values, *_) in enumerate(series):
         colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
         if kind == "line":
             ax.plot(range(len(columns)), [v if v is not None else float("nan") for v in values],
@@ -270,11 +273,14 @@ def table_chart(title, unit, columns, series, kind, chart_id):
                  fontweight="bold")
     ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12),
               ncol=min(3, n))
-    from . import formatting
+    def shown(values, texts):
+        texts = texts[0] if texts else [
+            formatting.number(v, 1 if v != int(v) else 0) if v is not None else ""
+            for v in values]
+        return ", ".join(f"{column} {text}" for column, v, text in zip(columns, values, texts)
+                         if v is not None)
 
-    parts = ["; ".join(f"{label}: " + ", ".join(
-        f"{column} {formatting.number(v, 1 if v is not None and v != int(v) else 0)}"
-        for column, v in zip(columns, values) if v is not None) for label, values in series)]
+    figures = "; ".join(f"{label}: {shown(values, texts)}" for label, values, *texts in series)
     alt = f"{CHART_KINDS.get(kind, 'Diagram')} av {title}{f' ({unit})' if unit else ''}. " \
-          + parts[0] + "."
+          + figures + "."
     return Chart(_svg(fig, chart_id, alt), alt)

@@ -153,3 +153,13 @@ def test_charts_colour_their_shapes_without_css_and_weasyprint_lays_them_out_sil
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         pdf.render_documents([appendix])
     assert [r.getMessage() for r in caplog.records if r.name == "weasyprint"] == []
+
+
+def test_a_table_charts_text_gives_the_figures_as_the_table_prints_them():
+    """It gave "12 500,4" beside a table that prints 12 500, and "60,0" for "60 %"."""
+    from followup import charts
+
+    chart = charts.table_chart("Kostnader", "tkr", ["2025", "Andel"],
+                               [("Placeringar", [12500.4, 60.0], ["12 500", "60 %"])],
+                               "bar", "diagram-test")
+    assert chart.alt == "Stapeldiagram av Kostnader (tkr). Placeringar: 2025 12 500, Andel 60 %."

@@ -36,7 +36,7 @@ class PrintedTable:
     comment: str | None
     warnings: list = field(default_factory=list)  # for the compiler, not the document
     chart_kind: str | None = None
-    series: list = field(default_factory=list)  # (label, numbers) of the value rows
+    series: list = field(default_factory=list)  # (label, numbers, texts) of the value rows
 
     @property
     def labels(self):
@@ -96,8 +96,8 @@ class PrintedTable:
         # share an axis with amounts they are not comparable to.
         shown = [i for i, c in enumerate(self.columns) if c.formula is None]
         return charts.table_chart(self.title, self.unit, [self.labels[i] for i in shown],
-                                  [(label, [numbers[i] for i in shown])
-                                   for label, numbers in self.series],
+                                  [(label, [numbers[i] for i in shown], [texts[i] for i in shown])
+                                   for label, numbers, texts in self.series],
                                   self.chart_kind, f"diagram-{self.key}")
 
 
@@ -128,8 +128,9 @@ def printed_table(table):
                 printed.append(PrintedCell(formatting.number(cell.value, decimals) + suffix))
         out.append(PrintedRow(row.label, printed, row.strong, row.formula is not None))
     # The chart shows the value rows: totals would dwarf their parts.
-    series = [(row.label, [None if c.value is None else float(c.value) for c in cells])
-              for row, cells in zip(rows, computed) if row.formula is None]
+    series = [(row.label, [None if c.value is None else float(c.value) for c in cells],
+               [c.text for c in printed_row.cells])
+              for row, cells, printed_row in zip(rows, computed, out) if row.formula is None]
     return PrintedTable(table.key, table.title, table.unit, cols, out,
                         table.comment, warnings, table.chart, series)
 
