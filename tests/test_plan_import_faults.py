@@ -316,3 +316,17 @@ def test_script_in_a_comment_is_removed_and_its_text_dropped(cli, ctx, tmp_path)
     assert stored == "<p>Bra jobbat läs mer</p>"
     exported = json.loads(cli.invoke(args=["plan", "export", "SOC-2026"]).stdout)
     assert "<script" not in json.dumps(exported) and "onerror" not in json.dumps(exported)
+
+
+def test_a_division_by_zero_imports_with_a_warning_that_names_the_cell(cli, ctx, tmp_path):
+    """It was imported without a word, and the document printed an empty cell."""
+    data = load_json(DEMO_PLAN)
+    table = next(t for t in data["tables"] if t["key"] == "nyckeltal-hvb")
+    days = next(r for r in table["rows"] if r["key"] == "dygn")
+    days["values"][0] = 0
+    path = tmp_path / "noll.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = cli.invoke(args=["plan", "import", str(path)])
+    assert result.exit_code == 0 and result.stdout.strip() == "SOC-2026"
+    assert ('Varning: Placeringar av barn och unga i HVB: raden "Nettokostnad per vårddygn", '
+            'kolumnen "Utfall jan–aug 2026": division med noll') in result.stderr.splitlines()

@@ -32,6 +32,8 @@ def import_command(file, replace):
     except plans.PlanExists as e:
         click.echo(f"Inget importerades: {e}.", err=True)
         sys.exit(1)
+    for warning in plans.table_warnings(plan):
+        click.echo(f"Varning: {warning}", err=True)
     click.echo(plan.key)
 
 

@@ -266,7 +266,3 @@ def _has(row, name):
     if name == "comment":
         return bool(row.comment)
     return bool(getattr(row.point, name))
-
-def table_warnings(memo):
-    """Where reported totals and computed ones disagree, for the compiler's eyes."""
-    return [w for t in memo.plan.tables for w in figures.printed_table(t).warnings]

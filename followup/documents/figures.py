@@ -124,6 +124,9 @@ def printed_table(table):
                         f"{formatting.number(cell.value, max(decimals, 1))}")
             elif cell.value is None:
                 printed.append(PrintedCell("", cell.note))
+                if cell.note:
+                    warnings.append(f"{table.title}: raden \"{row.label}\", kolumnen "
+                                    f"\"{column.label}\": {cell.note}")
             else:
                 printed.append(PrintedCell(formatting.number(cell.value, decimals) + suffix))
         out.append(PrintedRow(row.label, printed, row.strong, row.formula is not None))

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from .. import planfile
+from ..documents import figures
 from ..extensions import db
 from ..models import (
     Appendix, ControlPoint, ControlResult, FigureTable, Followup, InternalControl, Memo,
@@ -83,6 +84,12 @@ def import_plan(raw, replace=False, archive_dir=None):
         session.rollback()
         raise
     return plan
+
+
+def table_warnings(plan):
+    """What the plan's tables print that their author should look at: a reported figure
+    far from the computed one, a division by zero."""
+    return [w for t in plan.tables for w in figures.printed_table(t).warnings]
 
 
 def upload(user, raw):

@@ -6,6 +6,7 @@ from .. import pdf
 from ..documents import compose
 from ..extensions import db
 from ..models import Memo
+from . import plans
 from .errors import NotFound
 from .followups import locate
 
@@ -73,7 +74,7 @@ def file_name(memo, appendix=None, archival=False):
 
 
 def table_warnings(memo):
-    return compose.table_warnings(memo)
+    return plans.table_warnings(memo.plan)
 
 
 def signer_names(memo):
