@@ -7,7 +7,8 @@ searched and read aloud; the alternative says in words what the chart shows.
 import io
 import re
 from dataclasses import dataclass
-from functools import cache
+from collections import namedtuple
+from functools import cache, lru_cache
 
 from flask import g, has_app_context
 from markupsafe import Markup, escape
@@ -47,13 +48,19 @@ def _pyplot():
     return plt
 
 
-def _svg(fig, chart_id, alt):
+def _drawn(fig):
+    """The figure as matplotlib writes it in SVG (the same data, the same text)."""
     plt = _pyplot()
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]
+    return svg[svg.index("<svg"):]
+
+
+def _svg(svg, chart_id, alt):
+    """A drawn chart made fit for the page: ids of its own, no style element or
+    attributes, and its text alternative as its title."""
     prefix = _unique_id(chart_id)
     svg = _prefix_ids(svg, prefix)
     # matplotlib's one style element would need an exception in the page's CSP; the
@@ -179,12 +186,27 @@ def stacked_levels(title, rows, levels, chart_id):
     everything it counts: approved parts solid, parts not yet approved striped and
     lighter, and what has no answer a grey part of its own at the end. The text
     alternative says the same in words."""
+    bars = tuple(_BarSpec(row.label, tuple(sorted(row.approved.items())),
+                          tuple(sorted(row.pending.items())), row.unreported) for row in rows)
+    scale = tuple(_LevelSpec(level.key, level.label, level.tone) for level in levels)
+    alt = f"{title}. " + "; ".join(_in_words(row, levels) for row in rows) + "."
+    return Chart(_svg(_stacked_svg(title, bars, scale), chart_id, alt), alt)
+
+
+# What a chart is drawn from, as values: a chart drawn once is not drawn again (drawing
+# is most of what writing a case's HTML costs when nothing in it changed).
+_BarSpec = namedtuple("_BarSpec", "label approved pending unreported")
+_LevelSpec = namedtuple("_LevelSpec", "key label tone")
+
+
+@lru_cache(maxsize=256)
+def _stacked_svg(title, bars, levels):
     plt = _pyplot()
     from matplotlib.patches import Patch
 
-    labels = [row.label for row in rows]
-    fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(rows) + 1.3))
-    left = [0] * len(rows)
+    labels = [bar.label for bar in bars]
+    fig, ax = plt.subplots(figsize=(6.3, 0.45 * len(bars) + 1.3))
+    left = [0] * len(bars)
     legend = []
 
     def segment(counts, start_colour, text_colour, **style):
@@ -200,8 +222,8 @@ def stacked_levels(title, rows, levels, chart_id):
     colours = level_colours(levels)
     for level in levels:
         colour = colours[level.key]
-        approved = [row.approved.get(level.key, 0) for row in rows]
-        pending = [row.pending.get(level.key, 0) for row in rows]
+        approved = [dict(bar.approved).get(level.key, 0) for bar in bars]
+        pending = [dict(bar.pending).get(level.key, 0) for bar in bars]
         if not any(approved) and not any(pending):
             continue
         legend.append(Patch(facecolor=colour, edgecolor="white", label=level.label))
@@ -212,7 +234,7 @@ def stacked_levels(title, rows, levels, chart_id):
             any_pending = True
             segment(pending, colour, DARK_TEXT, color=_lighter(colour), edgecolor="white",
                     hatch="///", hatchcolor=colour, linewidth=0.5)
-    unreported = [row.unreported for row in rows]
+    unreported = [bar.unreported for bar in bars]
     if any(unreported):
         segment(unreported, UNREPORTED_COLOUR, "#1d2430", color=UNREPORTED_COLOUR,
                 edgecolor=UNREPORTED_EDGE, linewidth=[0.8 if n else 0 for n in unreported],
@@ -230,8 +252,7 @@ def stacked_levels(title, rows, levels, chart_id):
     ax.spines["bottom"].set_visible(False)
     ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.02),
               ncol=min(4, len(legend)), frameon=False, fontsize=8)
-    alt = f"{title}. " + "; ".join(_in_words(row, levels) for row in rows) + "."
-    return Chart(_svg(fig, chart_id, alt), alt)
+    return _drawn(fig)
 
 
 def _in_words(row, levels):
@@ -255,10 +276,28 @@ def table_chart(title, unit, columns, series, kind, chart_id):
     optionally [the figure as the table prints it per column])]. Bars group the rows
     per column; lines draw each row across the columns. The text alternative gives the
     figures as the table prints them (its decimals, its suffix)."""
+    drawn = _table_svg(title, unit, tuple(columns),
+                       tuple((label, tuple(values)) for label, values, *_ in series), kind)
+
+    def shown(values, texts):
+        texts = texts[0] if texts else [
+            formatting.number(v, 1 if v != int(v) else 0) if v is not None else ""
+            for v in values]
+        return ", ".join(f"{column} {text}" for column, v, text in zip(columns, values, texts)
+                         if v is not None)
+
+    figures = "; ".join(f"{label}: {shown(values, texts)}" for label, values, *texts in series)
+    alt = f"{CHART_KINDS.get(kind, 'Diagram')} av {title}{f' ({unit})' if unit else ''}. " \
+          + figures + "."
+    return Chart(_svg(drawn, chart_id, alt), alt)
+
+
+@lru_cache(maxsize=256)
+def _table_svg(title, unit, columns, series, kind):
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.3, 3.0))
     n = len(series)
-    for k, (label, values, *_) in enumerate(series):
+    for k, (label, values) in enumerate(series):
         colour = SERIES_COLOURS[k % len(SERIES_COLOURS)]
         if kind == "line":
             ax.plot(range(len(columns)), [v if v is not None else float("nan") for v in values],
@@ -273,14 +312,4 @@ def table_chart(title, unit, columns, series, kind, chart_id):
                  fontweight="bold")
     ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12),
               ncol=min(3, n))
-    def shown(values, texts):
-        texts = texts[0] if texts else [
-            formatting.number(v, 1 if v != int(v) else 0) if v is not None else ""
-            for v in values]
-        return ", ".join(f"{column} {text}" for column, v, text in zip(columns, values, texts)
-                         if v is not None)
-
-    figures = "; ".join(f"{label}: {shown(values, texts)}" for label, values, *texts in series)
-    alt = f"{CHART_KINDS.get(kind, 'Diagram')} av {title}{f' ({unit})' if unit else ''}. " \
-          + figures + "."
-    return Chart(_svg(fig, chart_id, alt), alt)
+    return _drawn(fig)

@@ -163,3 +163,29 @@ def test_a_table_charts_text_gives_the_figures_as_the_table_prints_them():
                                [("Placeringar", [12500.4, 60.0], ["12 500", "60 %"])],
                                "bar", "diagram-test")
     assert chart.alt == "Stapeldiagram av Kostnader (tkr). Placeringar: 2025 12 500, Andel 60 %."
+
+
+def test_a_chart_is_drawn_once_for_the_same_data_and_anew_for_other_data(demo):
+    """Drawing was most of what writing an unchanged case's HTML cost; the same data
+    gives the same chart, so it is drawn once. Other data draws anew."""
+    from followup import charts
+    from followup.services import followups as fu
+
+    august = demo.plan.phase("augusti")
+    [first, *_] = distributions.level_charts(demo.plan, august)
+    hits = charts._stacked_svg.cache_info().hits
+    [again, *_] = distributions.level_charts(demo.plan, august)
+    assert charts._stacked_svg.cache_info().hits > hits
+    assert _bars(again.svg) == _bars(first.svg) and again.alt == first.alt
+    followup = fu.current(fu.find_node(demo.plan, "im1"), august)
+    fu.save(demo.sara, followup.node, august, level_key="ej", comment=None,
+            version=followup.version)
+    [changed, *_] = distributions.level_charts(demo.plan, august)
+    assert changed.alt != first.alt and "<svg" in str(changed.svg)
+    assert _bars(changed.svg) != _bars(first.svg)
+
+
+def _bars(svg):
+    import re
+
+    return re.findall(r'<path d="M [^"]+"', str(svg))
