@@ -49,6 +49,7 @@ def _plan_list(faults=(), error=None, status=200):
 @login_required
 def import_plan():
     """A plan file from the browser: imported whole, or not at all with every fault."""
+    permissions.require_read(current_user)  # the page it answers with lists the plans
     if not EmptyForm().validate():
         return _plan_list(error="Formuläret hade gått ut. Ladda om sidan och försök igen.",
                           status=400)
