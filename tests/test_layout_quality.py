@@ -228,3 +228,13 @@ def test_the_running_head_keeps_an_appendixs_long_title_on_one_line(ctx):
                     if w["bottom"] < 20 * 72 / 25.4 and w["size"] < 9]  # not the draft mark
             assert "Bilaga" in [w["text"] for w in head]
             assert len({round(w["top"]) for w in head}) == 1, [w["text"] for w in head]
+
+
+def test_a_listed_items_comment_goes_with_its_title():
+    """A list's last item left its one-line comment ("Enkät.") alone on the next page."""
+    item = ('<ul class="node-list"><li>Första aktiviteten<div class="item-comment"><p>Klar.</p>'
+            '</div></li><li>Sista aktiviteten<div class="item-comment"><p>Enkät.</p></div>'
+            '</li></ul>')
+    for mm in range(226, 244, 2):  # the list at every height near the page's foot
+        data = rendered(f'<div style="height: {mm}mm"></div>' + item)
+        assert _page_of(data, "Sista aktiviteten") == _page_of(data, "Enkät."), f"{mm} mm"
