@@ -52,6 +52,9 @@ def test_compiler_sees_what_waits_per_unit_and_reviews_next_and_previous(as_user
     vuxen = todo.index("Avdelning vuxen: 1 väntar")
     assert barn < todo.index("Utveckla familjebehandlingen") < vuxen
     assert f'href="{EDIT.format("u1")}">Börja granska' in todo
+    # The counts take in the internal control too, and say so (the board's count
+    # follow-ups alone: "Utkast: 5" here and 0 there looked like a fault).
+    assert '<p class="counts">Uppföljningar och kontrollresultat: <span class="count">' in todo
 
     first = sara.get(EDIT.format("u1")).text
     assert "3 väntar på granskning" in first and "Ingen före" in first
