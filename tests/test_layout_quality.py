@@ -238,3 +238,20 @@ def test_a_listed_items_comment_goes_with_its_title():
     for mm in range(226, 244, 2):  # the list at every height near the page's foot
         data = rendered(f'<div style="height: {mm}mm"></div>' + item)
         assert _page_of(data, "Sista aktiviteten") == _page_of(data, "Enkät."), f"{mm} mm"
+
+
+def test_headings_below_the_fourth_level_are_set_as_the_documents_own(ctx):
+    """A plan's fifth and sixth levels as sections fell back to the browser's headings:
+    small, with large gaps under them."""
+    import io
+
+    import pdfplumber
+
+    data = rendered("<h4>Fjärde</h4><p>Text.</p><h5>Femte</h5><p>Text.</p>"
+                    "<h6>Sjätte</h6><p>Text.</p>")
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        words = {w["text"]: w for w in document.pages[0].extract_words(
+            extra_attrs=["size", "fontname"])}
+    assert words["Femte"]["size"] == words["Sjätte"]["size"] == words["Fjärde"]["size"]
+    assert "Italic" in words["Femte"]["fontname"] and "Bold" in words["Femte"]["fontname"]
+    assert "Bold" not in words["Sjätte"]["fontname"]
