@@ -247,3 +247,13 @@ def test_new_and_changed_pages_have_no_serious_violations(open_page, axe, width)
         if violations:
             found[f"{name} {url}"] = violations
     assert found == {}
+
+
+def test_the_comment_editor_writes_in_the_pages_own_font(open_page):
+    """It wrote in Quill's Helvetica at 13 px, smaller than the rest of the page."""
+    page = open_page("anna")
+    page.goto(EDIT.format("u1"))
+    editor = page.locator(".ql-editor")
+    expect(editor).to_be_visible()
+    style = "e => [getComputedStyle(e).fontFamily, getComputedStyle(e).fontSize]"
+    assert editor.evaluate(style) == page.locator("main").evaluate(style)
