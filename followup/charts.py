@@ -6,15 +6,14 @@ searched and read aloud; the alternative says in words what the chart shows.
 
 import io
 import re
-from dataclasses import dataclass
 from collections import namedtuple
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from flask import g, has_app_context
 from markupsafe import Markup, escape
 
 from . import formatting
-from .formatting import in_sentence
 
 TONE_COLOURS = {"good": "#2e7d4f", "partial": "#d9a22b", "bad": "#b33a3a",
                 "neutral": "#8a94a3", "not_applicable": "#c7ccd3", None: "#8a94a3"}
@@ -258,7 +257,7 @@ def _stacked_svg(title, bars, levels):
 def _in_words(row, levels):
     counts = [(level, row.approved.get(level.key, 0) + row.pending.get(level.key, 0))
               for level in levels]
-    text = ", ".join(f"{in_sentence(level.label)} {n}" for level, n in counts if n)
+    text = ", ".join(f"{formatting.in_sentence(level.label)} {n}" for level, n in counts if n)
     pending = sum(row.pending.values())
     if pending:
         text += f" (varav {pending} {'ej godkänd' if pending == 1 else 'ej godkända'} än)"

@@ -9,13 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from .. import html
 from ..extensions import db
+from ..formatting import in_sentence
 from ..models import (
     Appendix, ControlPoint, ControlResult, FigureTable, Followup, InternalControl, Memo, Node,
     NodeType, Plan, Scale,
 )
 from ..services import distributions
 from ..services.history import paragraphs
-from ..formatting import in_sentence
 from . import figures, plan_appendix, typeset
 
 DEFAULT_APPENDIX_TYPE = "Bilaga till tjänsteskrivelse"

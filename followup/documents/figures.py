@@ -83,8 +83,9 @@ class PrintedTable:
             if adjacent and title.lower() == above:
                 return ""
             for dash in TITLE_DASHES:
-                if title.lower().startswith(above + dash) and title[len(above + dash):].strip():
-                    return title[len(above + dash):].strip()
+                own = title[len(above + dash):].strip()
+                if title.lower().startswith(above + dash) and own:
+                    return own
         return title
 
     @cached_property

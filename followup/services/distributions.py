@@ -6,8 +6,8 @@ from sqlalchemy import select
 from .. import charts
 from . import timeline
 from ..extensions import db
-from ..models import Followup, FollowupState, Node
 from ..formatting import in_sentence
+from ..models import Followup, FollowupState, Node
 
 
 def level_counts(plan, phase, node_type):

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
+from ..formatting import in_sentence
 from ..models import Followup, FollowupRevision, FollowupState, Node, NodeType, Phase, Plan, Scale
 from . import lifecycle, permissions, timeline
-from ..formatting import in_sentence
 from .errors import Conflict, Invalid, NotFound
 
 

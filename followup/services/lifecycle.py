@@ -11,10 +11,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import html
 from ..extensions import db
+from ..formatting import in_sentence
 from ..models import FollowupState, Role
 from ..models._types import utcnow
 from . import notifications, permissions
-from ..formatting import in_sentence
 from .errors import Conflict, Invalid
 
 # The workflow's own words: never a level's (a scale may well have "Ej påbörjad").

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..formatting import in_sentence
 from ..models import (
     ControlPoint, FigureRow, FigureTable, Followup, InternalControl, Level, Node, NodeType,
     Phase, Plan, Scale, Unit, UnitMembership,
 )
 from . import permissions
-from ..formatting import in_sentence
 from .errors import Invalid
 
 COMES = "comes"

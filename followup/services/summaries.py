@@ -82,7 +82,7 @@ def _join(parts):
 def assessment_summary(plan, phase, node_type):
     """"För två av de sju inriktningsmålen är bedömningen ”helt uppfyllt”, för fyra
     ”delvis uppfyllt” och för ett ”ej uppfyllt”." — or None without a scale. For words
-    the sentence cannot inflect: "Delmål, läge: 2 av 7 ”grönt” och 5 ”gult”."."""
+    the sentence cannot inflect: "Ambitioner, tillstånd: 2 av 7 ”grönt” och 5 ”gult”."."""
     scale = node_type.scale
     if scale is None:
         return None

@@ -88,18 +88,21 @@ class EmptyForm(Form):
     """Only a CSRF token: for buttons that post."""
 
 
+def _field(form, name, fallback):
+    """The form's field called ``name``, else ``fallback``: where an error is shown."""
+    return form[name] if name and name in form else fallback
+
+
 def show_user_error(form, error, fallback, fields=None):
     """A users.UserError under the form field it is about (``fields`` maps the
     service's names to the form's where they differ), else under ``fallback``."""
     name = (fields or {}).get(error.field, error.field)
-    field = form[name] if name and name in form else fallback
-    field.errors.append(str(error).capitalize() + ".")
+    _field(form, name, fallback).errors.append(str(error).capitalize() + ".")
 
 
 def show_invalid(form, error, fallback):
     """A service's Invalid under the form field it names, else under ``fallback``."""
-    field = form[error.field] if error.field and error.field in form else fallback
-    field.errors.append(error.message)
+    _field(form, error.field, fallback).errors.append(error.message)
 
 
 class UserForm(Form):
