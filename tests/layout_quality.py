@@ -9,8 +9,8 @@ where it is:
 - ``single_rows``: a table that goes on over a page break and leaves a single whole
   row on one of its pages (the repeated header row not counted), where that row is less
   than a third of a page tall (a taller one may break, and may stand alone);
-- ``overlaps``: glyphs drawn over each other, or over a table's rule (a figure that
-  does not fit its cell);
+- ``overlaps``: glyphs drawn over each other (the running head's included), or over a
+  table's rule (a figure that does not fit its cell);
 - ``short_hyphen_breaks``: a word hyphenated at a line's end with fewer than three
   letters before or after the break;
 - ``misplaced_hyphen_breaks``: a word hyphenated in a table's header row, or a word of
@@ -115,6 +115,9 @@ class _Page:
         self.body_top, self.body_bottom = top, page.height - bottom
         inside = (lambda o: o["top"] >= self.body_top - 2 and o["bottom"] <= self.body_bottom + 2)
         self.chars = [c for c in page.chars if inside(c) and c["text"].strip()]
+        # The running head and foot too: their title, draft mark and page number share
+        # a line and must not run into each other.
+        self.all_chars = [c for c in page.chars if c["text"].strip()]
         self.graphics = [o for kind in ("rect", "line", "curve", "image")
                          for o in page.objects.get(kind, []) if inside(o)]
         self.tables = self._tables()
@@ -209,7 +212,7 @@ class _Page:
     def overlaps(self):
         out = []
         by_line = {}
-        for c in self.chars:
+        for c in self.all_chars:
             by_line.setdefault(round(c["top"] / 3), []).append(c)
         seen = set()
         for key in sorted(by_line):
