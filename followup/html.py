@@ -7,6 +7,13 @@ from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset({"p", "br", "ul", "ol", "li", "strong", "em", "h3", "h4"})
 MAX_LENGTH = 100_000
+# Lists inside lists: as many levels as a word processor offers. Deeper items are set at
+# the deepest level instead (their text kept). Laying out is recursive: 120 levels of
+# lists in one comment stopped every document of the case.
+MAX_LIST_DEPTH = 3
+# Elements inside one another in a text, of whatever kind: the allowlist with three list
+# levels needs 9 (ul li ul li ul li p strong em), and no text may go deeper than this.
+MAX_DEPTH = 12
 
 
 class TextTooLong(ValueError):
@@ -53,7 +60,147 @@ def sanitize(html):
         link_rel=None,
         strip_comments=True,
     )
+    clean = limit_nesting(clean)
     return clean.strip() if spaced else clean
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
+_LISTS = frozenset({"ul", "ol"})
+_ONCE = frozenset({"strong", "em", "b", "i"})  # inside itself it changes nothing
+
+
+class _Element:
+    """An element of the text being written: where it starts in the output, and whether
+    any text has been written inside it."""
+
+    __slots__ = ("tag", "start", "text", "removable", "flattened")
+
+    def __init__(self, tag, start, removable=False):
+        self.tag, self.start, self.text = tag, start, False
+        self.removable = removable  # a list item that goes if it ends up without text
+        self.flattened = False  # a list that took in the items of deeper lists
+
+
+def _within_limits(html_text):
+    """Whether a text is certainly within the limits: the quick look that spares most
+    texts the full pass."""
+    depth = lists = 0
+    inside = {tag: 0 for tag in _ONCE}
+    for closing, tag in _TAG.findall(html_text):
+        tag = tag.lower()
+        if tag in _VOID:
+            continue
+        step = -1 if closing else 1
+        depth += step
+        if tag in _LISTS:
+            lists += step
+        elif tag in inside:
+            inside[tag] += step
+            if inside[tag] > 1:
+                return False
+        if depth < 0 or depth > MAX_DEPTH or lists > MAX_LIST_DEPTH:
+            return False
+    return depth == 0
+
+
+def limit_nesting(html_text):
+    """Sanitised HTML with lists at most ``MAX_LIST_DEPTH`` deep and no element deeper
+    than ``MAX_DEPTH``; every word is kept.
+
+    The items of a deeper list become items of the deepest list allowed, in their
+    order, and what followed the deeper list in its item an item of its own; an item
+    left without text goes. Bold inside bold and italics inside italics lose the inner
+    tag. A text within the limits comes back as it was, character for character.
+    Iterative: no depth of input reaches a recursion limit.
+    """
+    if not html_text or "<" not in html_text or _within_limits(html_text):
+        return html_text
+    out, stack, opened = [], [], []  # opened: per start tag of the input, its element or None
+    changed = False
+
+    def write_text(text):
+        if text.strip():
+            open_item()
+            for element in stack:
+                element.text = True
+        out.append(text)
+
+    def open_item():
+        # Text that followed a deeper list in its item: an item of its own.
+        nonlocal changed
+        if stack and stack[-1].tag in _LISTS and stack[-1].flattened:
+            stack.append(_Element("li", len(out), removable=True))
+            out.append("<li>")
+            changed = True
+
+    def close_top():
+        nonlocal changed
+        element = stack.pop()
+        if element.removable and not element.text:
+            del out[element.start:]
+            changed = True
+        else:
+            out.append(f"</{element.tag}>")
+
+    def close_to_list():
+        # Up to the deepest list open: where the items of a deeper list go.
+        while stack and stack[-1].tag not in _LISTS:
+            stack[-1].removable = True
+            close_top()
+
+    position = 0
+    for match in _TAG.finditer(html_text):
+        if match.start() > position:
+            write_text(html_text[position:match.start()])
+        position = match.end()
+        closing, tag = match.group(1), match.group(2).lower()
+        if closing:
+            k = next((i for i in range(len(opened) - 1, -1, -1) if opened[i][0] == tag), None)
+            if k is None:
+                changed = True  # an end tag that ends nothing
+                continue
+            for _, element in reversed(opened[k:]):
+                if element is not None and element in stack:
+                    while stack[-1] is not element:
+                        close_top()
+                    close_top()
+            del opened[k:]
+            continue
+        if tag in _VOID:
+            open_item()
+            out.append(match.group(0))
+            continue
+        lists = sum(1 for e in stack if e.tag in _LISTS)
+        parent_dropped = bool(opened) and opened[-1][1] is None and opened[-1][0] in _LISTS
+        if (tag in _LISTS and lists >= MAX_LIST_DEPTH) or len(stack) >= MAX_DEPTH or (
+                tag in _ONCE and any(e.tag == tag for e in stack)):
+            if tag in _LISTS and lists:
+                close_to_list()
+                stack[-1].flattened = True
+            opened.append((tag, None))
+            changed = True
+            continue
+        if tag == "li" and parent_dropped and lists:
+            close_to_list()
+        elif tag == "li" or tag in _LISTS:
+            # Items and lists stand in a list, not in the text of an item made here.
+            while stack and stack[-1].removable and stack[-1].tag == "li" and lists:
+                close_top()
+        else:
+            open_item()
+        element = _Element(tag, len(out), removable=tag == "li" and parent_dropped)
+        stack.append(element)
+        opened.append((tag, element))
+        out.append(match.group(0))
+    if position < len(html_text):
+        write_text(html_text[position:])
+    if not changed:
+        return html_text
+    while stack:
+        close_top()
+    return "".join(out)
 
 
 def has_text(html_text):
@@ -80,5 +227,7 @@ def print_ready(html_text):
     act as headings get class="lead", which keeps them with the lines that follow."""
     if not html_text:
         return Markup("")
+    # Texts saved before the allowlist limited nesting are limited here.
+    html_text = limit_nesting(html_text)
     marked = _BOLD_BLOCK.sub(r'<\1 class="lead">\2', html_text)
     return Markup(_LEAD_IN.sub(r'<p class="lead">\1', marked))
