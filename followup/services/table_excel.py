@@ -7,16 +7,17 @@ are matched by their labels where the block has them, else by position.
 """
 
 import io
-import zipfile
 from decimal import Decimal
 
 from .. import columns as table_columns, exact
 from ..documents import figures as printed
+from . import xlsx_guard
 from .errors import Invalid
 from .tables import ordered_rows, takes_values, typed_text
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS, MAX_COLUMNS = 500, 60
+MAX_CELL_TEXT = 1000  # characters of a cell's text that are read
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -98,28 +99,40 @@ def _sheet_title(title):
 
 
 def read_xlsx(data):
-    """An uploaded .xlsx → its first sheet as rows of cell values; Invalid when it
-    cannot be read."""
+    """An uploaded .xlsx → its first sheet's first ``MAX_ROWS`` rows and ``MAX_COLUMNS``
+    columns as rows of cell values; Invalid (in Swedish) when it cannot or may not be
+    read. The file is checked before it is parsed (``xlsx_guard``): its unpacked size,
+    parts, cells and XML."""
     if not data:
         raise Invalid("Välj en Excelfil (.xlsx) att läsa in.")
     if len(data) > MAX_BYTES:
         raise Invalid("Filen är för stor (högst 5 MB).")
+    xlsx_guard.check(data, MAX_ROWS)
     import openpyxl
 
+    wb = None
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise Invalid("Filen kunde inte läsas som en Excelfil (.xlsx).") from None
-    try:
-        ws = wb.worksheets[0]
-        block = []
-        for row in ws.iter_rows(max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True):
-            block.append(list(row))
-    except (KeyError, ValueError, TypeError):
-        raise Invalid("Filen kunde inte läsas som en Excelfil (.xlsx).") from None
+        if not wb.worksheets:
+            raise Invalid("Filen har inget kalkylblad att läsa in.")
+        block = [[_bounded(v) for v in row] for row in wb.worksheets[0].iter_rows(
+            max_row=MAX_ROWS, max_col=MAX_COLUMNS, values_only=True)]
+    except Invalid:
+        raise
+    except Exception:  # whatever else a hostile or broken file makes openpyxl raise
+        raise Invalid(xlsx_guard.UNREADABLE) from None
     finally:
-        wb.close()
+        if wb is not None:
+            wb.close()
     return block
+
+
+def _bounded(value):
+    """A cell's text cut to what a label or figure can need: a text repeated in many
+    cells is one object in openpyxl, but would be copied once per cell below."""
+    if isinstance(value, str) and len(value) > MAX_CELL_TEXT:
+        return value[:MAX_CELL_TEXT] + "…"
+    return value
 
 
 def read_pasted(text):
@@ -129,7 +142,8 @@ def read_pasted(text):
         lines.pop()
     if not lines:
         raise Invalid("Klistra in cellerna från Excel först.")
-    return [line.split("\t")[:MAX_COLUMNS] for line in lines[:MAX_ROWS]]
+    return [[_bounded(cell) for cell in line.split("\t")[:MAX_COLUMNS]]
+            for line in lines[:MAX_ROWS]]
 
 
 def _text(value):
