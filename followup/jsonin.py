@@ -2,7 +2,8 @@
 
 Python's reader accepts what the rest of the program cannot hold: nesting deep enough
 to exhaust the stack, ``NaN`` and ``Infinity``, numbers of any size, lone UTF-16
-surrogates (``"\\ud800"``, which no database stores) and NUL (which PostgreSQL refuses).
+surrogates (``"\\ud800"``, which no database stores) and NUL (which PostgreSQL refuses);
+and an object that names a field twice, of which it silently keeps the last value.
 Here each of those is a fault with its JSON path, found before anything uses the value.
 """
 
@@ -22,6 +23,27 @@ class JsonFault:
     message: str  # Swedish
 
 
+class _Repeated(dict):
+    """An object whose text names a field more than once: the names, to report them."""
+
+    repeated = ()
+
+
+def _object(pairs):
+    """``object_pairs_hook``: the object, marked where a name came more than once."""
+    value = dict(pairs)
+    if len(value) == len(pairs):
+        return value
+    seen, repeated = set(), []
+    for name, _ in pairs:
+        if name in seen and name not in repeated:
+            repeated.append(name)
+        seen.add(name)
+    value = _Repeated(value)
+    value.repeated = tuple(repeated)
+    return value
+
+
 class JsonInputError(ValueError):
     def __init__(self, faults):
         self.faults = list(faults)
@@ -35,7 +57,7 @@ def loads(text, max_depth=MAX_DEPTH, parse_float=None):
         # Integers of thousands of digits would be refused by int() with an error of its
         # own; as floats they become infinite and are reported with their path.
         value = json.loads(text, parse_int=lambda s: int(s) if len(s) <= 20 else float(s),
-                           parse_float=parse_float)
+                           parse_float=parse_float, object_pairs_hook=_object)
     except RecursionError:
         raise JsonInputError([JsonFault((), f"för djupt nästlat; högst {max_depth} nivåer")]) \
             from None
@@ -56,6 +78,9 @@ def faults_in(value, max_depth=MAX_DEPTH):
                 faults.append(JsonFault(parts, f"för djupt nästlat; högst {max_depth} nivåer"))
                 continue
             if isinstance(item, dict):
+                for key in getattr(item, "repeated", ()):
+                    faults.append(JsonFault(parts + (key,),
+                                            "fältet finns mer än en gång i samma objekt"))
                 for key, child in item.items():
                     problem = text_problem(key)
                     if problem:

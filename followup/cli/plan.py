@@ -7,7 +7,9 @@ import click
 from flask import current_app
 from . import CommandGroup
 
-from ..planfile import PlanFileError
+from ..config import Defaults
+from ..formatting import number as format_number
+from ..planfile import Fault, PlanFileError
 from ..services import plans
 from ..services.errors import ServiceError
 
@@ -21,7 +23,7 @@ def import_command(file, replace):
     """Importera en planfil (followup-plan/2 eller /1). Skriver ut planens nyckel."""
     try:
         plan = plans.import_plan(
-            file.read(), replace=replace,
+            _read_within_limit(file), replace=replace,
             archive_dir=os.path.join(current_app.instance_path, "replaced"),
         )
     except PlanFileError as e:
@@ -35,6 +37,19 @@ def import_command(file, replace):
     for warning in plans.table_warnings(plan):
         click.echo(f"Varning: {warning}", err=True)
     click.echo(plan.key)
+
+
+def _read_within_limit(file):
+    """The file's bytes, up to the size the browser may send (``MAX_CONTENT_LENGTH``):
+    what is larger (``/dev/zero``, a log by mistake) is refused after that many bytes,
+    before it fills the memory."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or Defaults.MAX_CONTENT_LENGTH
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        size = format_number(limit / (1024 * 1024), 0 if limit % (1024 * 1024) == 0 else 1)
+        raise PlanFileError([Fault("$", f"filen är större än {size} MB, det största en "
+                                        "planfil får vara")])
+    return data
 
 
 @plan_cli.command("export")
