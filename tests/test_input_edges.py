@@ -15,6 +15,7 @@ from sqlalchemy import event, select
 from followup import demo as demo_data
 from followup.extensions import db
 from followup.models import MemoState, Node
+from followup.planfile.texts import TITLE_MAX
 from followup.services import tables, tokens
 
 from .conftest import snapshot
@@ -116,3 +117,149 @@ def test_plan_import_reads_no_more_than_the_browser_takes(cli, ctx, app):
         f"$: filen är större än {limit} MB, det största en planfil får vara",
         "Inget importerades: 1 fel i /dev/zero."]
     assert snapshot() == before
+
+
+# --- line breaks and control characters in single-line texts ----------------------------
+
+def test_a_line_break_in_a_title_from_the_api_becomes_a_space(client, auth):
+    response = client.post(NODES, headers=auth["sara"], json={
+        "parent": "nm2-2", "type": "uppdrag", "number": "2.2.9",
+        "title": "Starta natthärbärge\r\nBcc: alla@example.com\t\x0b\x1b[2J slut"})
+    assert response.status_code == 201, response.text
+    # The control characters go; what was between them stays (ESC goes, "[2J" is text).
+    title = "Starta natthärbärge Bcc: alla@example.com [2J slut"
+    assert response.json["title"] == title and node(response.json["key"]).title == title
+
+
+def test_control_characters_leave_titles_names_and_labels_from_the_browser(as_user):
+    sara = as_user("sara")
+    fields = form_fields(sara.get(f"{STRUCTURE}/?redigera=u1").text, "redigera-punkt")
+    fields.update(title="Ny titel\r\nBcc: alla@example.com", number="1.1.1\n",
+                  responsible_boards="Socialnämnden\u2028Kulturnämnden", group="Grupp\x85ett")
+    assert sara.post(f"{STRUCTURE}/noder/u1", fields).status_code == 302
+    changed = node("u1")
+    assert (changed.title, changed.number, changed.responsible_boards, changed.group) == (
+        "Ny titel Bcc: alla@example.com", "1.1.1", "Socialnämnden Kulturnämnden", "Grupp ett")
+    # A unit's name and a level's label (StringFields of the same forms).
+    sara.get(f"{STRUCTURE}/?visa=enheter")
+    assert sara.post(f"{STRUCTURE}/enheter", {"key": "ny", "name": "Ny\r\nenhet"}
+                     ).status_code == 302
+    plan = changed.plan
+    assert [u.name for u in plan.units if u.key == "ny"] == ["Ny enhet"]
+
+
+def test_line_breaks_in_titles_names_and_labels_of_a_plan_file_become_spaces(cli, ctx,
+                                                                             tmp_path):
+    data = plan_data()
+    data["nodes"][0]["title"] = "Ekbacka ska ha\r\nBcc: alla@example.com en välfärd"
+    data["nodes"][0]["notes"] = ["Tidigare\n1.4"]
+    data["units"][0]["name"] = "Avdelning\tbarn och unga"
+    data["phases"][0]["label"] = "Uppföljning\u2028per april"
+    data["tables"][0]["columns"][0]["label"] = "Budget\r\nhelår"
+    result = import_text(cli, tmp_path, json.dumps(data), "--replace")
+    assert result.exit_code == 0, result.output
+    exported = json.loads(cli.invoke(args=["plan", "export", "SOC-2026"]).stdout)
+    assert exported["nodes"][0]["title"] == "Ekbacka ska ha Bcc: alla@example.com en välfärd"
+    assert exported["nodes"][0]["notes"] == ["Tidigare 1.4"]
+    assert exported["units"][0]["name"] == "Avdelning barn och unga"
+    assert exported["phases"][0]["label"] == "Uppföljning per april"
+    assert exported["tables"][0]["columns"][0]["label"] == "Budget helår"
+
+
+# --- titles too long, or showing nothing ----------------------------------------------------
+
+def test_the_title_field_has_the_limit_the_server_keeps(as_user):
+    page = as_user("sara").get(f"{STRUCTURE}/?redigera=u1").text
+    assert re.search(rf'<textarea[^>]*id="title"[^>]*maxlength="{TITLE_MAX}"', page) \
+        or re.search(rf'<textarea[^>]*maxlength="{TITLE_MAX}"[^>]*id="title"', page)
+
+
+@pytest.mark.parametrize("title", ["x" * 200_000, "x" * (TITLE_MAX + 1)])
+def test_a_title_over_the_limit_is_refused_by_the_api(client, auth, title):
+    before = unchanged_api(client, auth["sara"])
+    response = client.post(NODES, headers=auth["sara"],
+                           json={"type": "uppdrag", "parent": "nm2-2", "title": title})
+    assert response.status_code == 422
+    assert re.search(r"Titeln får ha högst 2\s?000 tecken", response.json["error"])
+    assert now() == before
+
+
+def test_a_title_at_the_limit_is_taken(client, auth):
+    response = client.post(NODES, headers=auth["sara"],
+                           json={"type": "uppdrag", "parent": "nm2-2", "title": "å" * TITLE_MAX})
+    assert response.status_code == 201
+
+
+def test_a_title_over_the_limit_in_a_plan_file_is_refused_with_its_path(cli, ctx, tmp_path):
+    data = plan_data()
+    data["nodes"][0]["children"][0]["title"] = "x" * 200_000
+    before = snapshot()
+    result = import_text(cli, tmp_path, json.dumps(data))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines()[0] == (
+        "nodes[0].children[0].title: titeln är för lång: högst 2\u00a0000 tecken "
+        "(den har 200\u00a0000)")
+    assert snapshot() == before
+
+
+INVISIBLE = ["\u200b", " \u200b\u200c\u200d\u2060\ufeff ", "\u00ad", "\u3164", "\u0301",
+             "\u202e\u2066", "\r\n\t"]
+
+
+@pytest.mark.parametrize("title", INVISIBLE)
+def test_a_title_that_shows_nothing_is_refused_in_the_browser(as_user, title):
+    sara = as_user("sara")
+    fields = form_fields(sara.get(f"{STRUCTURE}/?ny=nm2-2").text, "ny-punkt")
+    fields.update(number="2.2.9", title=title)
+    before = snapshot()
+    response = sara.post(f"{STRUCTURE}/noder", fields)
+    assert response.status_code == 422
+    form = form_fields(response.text, "ny-punkt")
+    assert form["parent"] == "nm2-2"
+    assert ("synligt tecken" in response.text or "Punkten behöver en titel." in response.text)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("title", INVISIBLE)
+def test_a_title_that_shows_nothing_is_refused_by_the_api(client, auth, title):
+    before = unchanged_api(client, auth["sara"])
+    response = client.post(NODES, headers=auth["sara"],
+                           json={"type": "uppdrag", "parent": "nm2-2", "title": title})
+    assert response.status_code == 422
+    assert "Titeln" in response.json["error"]
+    assert now() == before
+
+
+def test_an_edited_title_that_shows_nothing_is_refused(as_user):
+    sara = as_user("sara")
+    fields = form_fields(sara.get(f"{STRUCTURE}/?redigera=u1").text, "redigera-punkt")
+    title = node("u1").title
+    fields["title"] = "\u200b\u200b"
+    before = snapshot()
+    response = sara.post(f"{STRUCTURE}/noder/u1", fields)
+    assert response.status_code == 422 and "synligt tecken" in response.text
+    assert snapshot() == before and node("u1").title == title
+
+
+def test_a_title_that_shows_nothing_in_a_plan_file_is_refused_with_its_path(cli, ctx,
+                                                                            tmp_path):
+    data = plan_data()
+    data["nodes"][1]["title"] = "\u200b"
+    data["tables"][0]["title"] = "\u2060 "
+    before = snapshot()
+    result = import_text(cli, tmp_path, json.dumps(data))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    lines = result.stderr.splitlines()
+    assert "nodes[1].title: titeln har inget synligt tecken (bara mellanslag eller osynliga " \
+           "tecken); skriv en text" in lines
+    assert any(line.startswith("tables[0].title: tabellens titel har inget synligt tecken")
+               for line in lines)
+    assert snapshot() == before
+
+
+def test_titles_of_other_scripts_and_with_joiners_are_titles(client, auth):
+    for title in ("Ökad trygghet", "日本語", "👩\u200d👩\u200d👧", "ا", "\u05d0\u200f"):
+        response = client.post(NODES, headers=auth["sara"],
+                               json={"type": "uppdrag", "parent": "nm2-2", "title": title})
+        assert response.status_code == 201, (title, response.text)
+        assert response.json["title"] == title

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from .. import formatting
 from ..extensions import db
 from ..models import Level, Node, Unit
+from ..planfile.texts import TITLE_MAX, single_line, visible
 from . import inputs, permissions, timeline
 from .errors import Invalid
 
@@ -38,6 +39,22 @@ def _fresh_node_key(plan, node_type, number):
     while key in taken:
         key, n = f"{base}-{n}", n + 1
     return key
+
+
+def _line(value, what, limit=2000, required=False):
+    """A one-line text as typed (a name, a label, a number): control characters as
+    spaces, trimmed, within ``limit``."""
+    return inputs.text(single_line(value), what, limit, required=required)
+
+
+def _title(value):
+    """A node's title: one line, at most ``TITLE_MAX`` characters, with something that
+    shows (not only zero-width or other invisible characters)."""
+    title = inputs.text(single_line(value), "Titeln", TITLE_MAX, required=True, field="title")
+    if not visible(title):
+        raise Invalid("Titeln har inget synligt tecken, bara mellanslag eller osynliga "
+                      "tecken. Skriv en titel.", "title")
+    return title
 
 
 def _phase(plan, phase_key, what):
@@ -71,9 +88,9 @@ def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key
         raise Invalid("Den överordnade punkten ingår inte i planen i "
                       f"{formatting.in_sentence(since.label)}.")
     since, _ = _period(plan, since, None)
-    number = inputs.text(number, "Numret", 40)
+    number = _line(number, "Numret", 40)
     node = Node(plan=plan, parent=parent, type=node_type, number=number,
-                title=inputs.text(title, "Titeln", required=True), unit=_unit(plan, unit_key),
+                title=_title(title), unit=_unit(plan, unit_key),
                 key=_fresh_node_key(plan, node_type, number), notes=[],
                 position=len(_siblings(plan, parent)), since=since)
     if parent is None:
@@ -89,22 +106,15 @@ def update_node(user, node, *, number, title, unit_key, notes, group, responsibl
     plan = node.plan
     node.since, node.until = _period(plan, _phase(plan, since_key, "Följs upp från"),
                                      _phase(plan, until_key, "Till och med"))
-    node.number = inputs.text(number, "Numret", 40)
-    node.title = inputs.text(title, "Titeln", required=True)
+    node.number = _line(number, "Numret", 40)
+    node.title = _title(title)
     node.unit = _unit(plan, unit_key)
-    node.notes = [line.strip() for line in (notes or "").splitlines() if line.strip()]
-    node.group = inputs.text(group, "Gruppen", 200)
-    node.responsible_boards = inputs.text(responsible_boards, "Ansvariga nämnder", 200)
-    if carried_over_from in (None, ""):
-        node.carried_over_from = None
-    else:
-        try:
-            year = int(carried_over_from)
-        except (TypeError, ValueError):
-            raise Invalid("Kvar från ska vara ett årtal, t.ex. 2025.") from None
-        if not 1990 <= year <= 2100:
-            raise Invalid("Kvar från ska vara ett årtal, t.ex. 2025.")
-        node.carried_over_from = year
+    # One note a line, each without control characters.
+    node.notes = [line for line in (single_line(raw).strip() for raw in (notes or "").splitlines())
+                  if line]
+    node.group = _line(group, "Gruppen", 200)
+    node.responsible_boards = _line(responsible_boards, "Ansvariga nämnder", 200)
+    node.carried_over_from = _year(carried_over_from)
     new_parent = None
     if parent_key:
         new_parent = db.session.scalar(select(Node).where(Node.plan_id == plan.id,
@@ -115,6 +125,16 @@ def update_node(user, node, *, number, title, unit_key, notes, group, responsibl
         _reparent(node, new_parent)
     db.session.commit()
     return node
+
+
+def _year(value):
+    """A year as typed, in ASCII digits ("٢٠٢٥" is no year here), or None for blank."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and 1990 <= int(text) <= 2100):
+        raise Invalid("Kvar från ska vara ett årtal, t.ex. 2025.")
+    return int(text)
 
 
 def _reparent(node, new_parent):
@@ -174,7 +194,7 @@ def add_unit(user, plan, *, key, name):
     key = inputs.key(key, "Enhetens beteckning")
     if any(u.key == key for u in plan.units):
         raise Invalid(f'Enheten "{key}" finns redan.')
-    unit = Unit(plan=plan, key=key, name=inputs.text(name, "Namnet", 200, required=True),
+    unit = Unit(plan=plan, key=key, name=_line(name, "Namnet", 200, required=True),
                 position=len(plan.units))
     db.session.add(unit)
     db.session.commit()
@@ -183,7 +203,7 @@ def add_unit(user, plan, *, key, name):
 
 def rename_unit(user, unit, name):
     permissions.require_compiler(user)
-    unit.name = inputs.text(name, "Namnet", 200, required=True)
+    unit.name = _line(name, "Namnet", 200, required=True)
     db.session.commit()
     return unit
 
@@ -191,7 +211,7 @@ def rename_unit(user, unit, name):
 def _level_fields(label, text, tone):
     if tone not in TONES:
         raise Invalid("Välj en ton för nivån.")
-    return (inputs.text(label, "Etiketten", 200, required=True),
+    return (_line(label, "Etiketten", 200, required=True),
             inputs.text(text, "Texten", 2000), tone)
 
 

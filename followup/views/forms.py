@@ -11,18 +11,40 @@ from wtforms.meta import DefaultMeta
 from wtforms.widgets import HiddenInput, TextInput
 
 from ..html import MAX_LENGTH, format_count
+from ..planfile.texts import TITLE_MAX, single_line
+
+
+def one_line(value):
+    """A field filter: the text on one line, its control characters as spaces."""
+    return single_line(value)
 
 
 class Form(FlaskForm):
     """The base of our forms: WTForms' own messages (a value too long, a required field)
     in Swedish, from the catalogue WTForms ships. Flask-WTF would ask Flask-Babel for
-    them, which the application does not use, and fall back to English."""
+    them, which the application does not use, and fall back to English.
+
+    Every one-line text field (a ``StringField``: names, labels, headings, numbers) loses
+    its control characters, whatever posted it: a line break in a title ended up in an
+    e-mail's header."""
 
     class Meta:
         locales = ("sv",)
 
         def get_translations(self, form):
             return DefaultMeta.get_translations(self, form)
+
+        def bind_field(self, form, unbound_field, options):
+            if _single_line_field(unbound_field.field_class):
+                filters = tuple(unbound_field.kwargs.get("filters", ()))
+                if one_line not in filters:
+                    options = {**options, "filters": filters + (one_line,)}
+            return DefaultMeta.bind_field(self, form, unbound_field, options)
+
+
+def _single_line_field(field_class):
+    return issubclass(field_class, StringField) and not issubclass(
+        field_class, (TextAreaField, PasswordField))
 
 
 def choices(pairs):
@@ -120,7 +142,11 @@ class NodeForm(Form):
     parent = SelectField("Ligger under", validate_choice=False)
     type = SelectField("Sort", validate_choice=False)
     number = StringField("Nummer", validators=[Length(max=40)])
-    title = TextAreaField("Titel", validators=[DataRequired("Punkten behöver en titel.")])
+    # A textarea, for a long title to wrap; still one line of text, as long as the
+    # services and the plan file allow (the browser keeps to the maxlength this gives).
+    title = TextAreaField("Titel", filters=[one_line], validators=[
+        DataRequired("Punkten behöver en titel."),
+        Length(max=TITLE_MAX, message=f"Titeln får ha högst {format_count(TITLE_MAX)} tecken.")])
     unit = SelectField("Enhet som rapporterar", validate_choice=False)
     notes = TextAreaField("Noteringar (en per rad)")
     group = StringField("Grupp (rubrik, t.ex. Tillkommande uppdrag)", validators=[Length(max=200)])
