@@ -6,11 +6,16 @@ and lies within ±10^15 (FORMAT.md), so that charts, documents and exports can
 always print it.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 LIMIT = Decimal(10) ** 15
 LIMIT_TEXT = "1 000 000 000 000 000"
 MAX_DECIMALS = 10
+# A figure as text: ASCII digits only. Python's Decimal() and int() also read the digits
+# of every other script ("١٢٣", "１２３" are 123 to them), which no one here types as a
+# figure and no document prints back the same.
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def to_decimal(value):
@@ -22,6 +27,8 @@ def to_decimal(value):
         raise TypeError("a figure is a number, not true or false")
     if isinstance(value, float):
         return Decimal(repr(value))
+    if isinstance(value, str) and not _ASCII_NUMBER.fullmatch(value):
+        raise ValueError(f"”{value[:40]}” är inget tal (bara siffrorna 0–9)")
     return Decimal(value)
 
 

@@ -263,3 +263,46 @@ def test_titles_of_other_scripts_and_with_joiners_are_titles(client, auth):
                                json={"type": "uppdrag", "parent": "nm2-2", "title": title})
         assert response.status_code == 201, (title, response.text)
         assert response.json["title"] == title
+
+
+# --- digits of other scripts in a table -------------------------------------------------
+
+@pytest.mark.parametrize("text", ["١٢٣", "１２３", "۱۲۳", "१२३", "1٢3", "12,٥", "1 ２34",
+                                  "𝟏𝟐𝟑", "¹²³", "①"])
+def test_only_ascii_digits_are_a_number(text):
+    with pytest.raises(ValueError, match="är inget tal"):
+        tables.parse_number(text)
+
+
+def test_digits_of_other_scripts_are_refused_on_the_grid_and_nothing_is_saved(as_user):
+    sara = as_user("sara")
+    sara.get(GRID)
+    before = snapshot()
+    response = sara.post(GRID, {"c-0-0": "١٢٣", "c-1-0": "１２３", "version": "1"})
+    assert response.status_code == 422
+    assert "”١٢٣” är inget tal" in response.text and "”１２３” är inget tal" in response.text
+    assert snapshot() == before
+
+
+def test_swedish_separators_are_still_numbers():
+    assert tables.parse_number("1\u202f234,5") == tables.parse_number("1 234,5")
+    assert tables.parse_number("\u22123") == -3
+
+
+def test_a_stored_figure_text_is_ascii_only():
+    from followup import exact
+
+    assert exact.to_decimal("1234.5") == tables.parse_number("1 234,5")
+    for text in ("١٢٣", "１２３", "12\u0663"):
+        with pytest.raises(ValueError):
+            exact.to_decimal(text)
+
+
+def test_a_year_in_other_digits_is_refused(as_user):
+    sara = as_user("sara")
+    fields = form_fields(sara.get(f"{STRUCTURE}/?redigera=u1").text, "redigera-punkt")
+    fields["carried_over_from"] = "٢٠٢٥"
+    before = snapshot()
+    response = sara.post(f"{STRUCTURE}/noder/u1", fields)
+    assert response.status_code == 422 and "Kvar från ska vara ett årtal" in response.text
+    assert snapshot() == before

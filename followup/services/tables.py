@@ -24,8 +24,9 @@ from ..models import FigureTableRevision, Memo, MemoState, Role
 from . import permissions
 from .errors import Forbidden, Invalid, ServiceError
 
-_GROUPED = re.compile(r"^-?\d{1,3}( \d{3})+(,\d+)?$")
-_PLAIN = re.compile(r"^-?\d+(,\d+)?$")
+# Digits are ASCII: re's \d (and int(), Decimal()) would also take "١٢٣" and "１２３".
+_GROUPED = re.compile(r"^-?[0-9]{1,3}( [0-9]{3})+(,[0-9]+)?$")
+_PLAIN = re.compile(r"^-?[0-9]+(,[0-9]+)?$")
 _WIDE_SPACES = re.compile(r"[\u00a0\u202f\u2009]")
 
 
@@ -33,8 +34,9 @@ def parse_number(text):
     """Swedish input → an exact Decimal with the digits typed, None for blank;
     ValueError with a Swedish message.
 
-    "1 234,5", "−3", "-3", "5,0" and "" are accepted; a point, letters, digits
-    grouped other than three by three, or a number beyond ±10^15 are not."""
+    "1 234,5", "−3", "-3", "5,0" and "" are accepted (spaces, no-break and thin spaces
+    between the thousands); a point, letters, digits other than 0–9 ("١٢٣", "１２３"),
+    digits grouped other than three by three, or a number beyond ±10^15 are not."""
     if text is None:
         return None
     value = _WIDE_SPACES.sub(" ", text.strip()).replace("\u2212", "-")
@@ -43,7 +45,7 @@ def parse_number(text):
     shown = text.strip() if len(text.strip()) <= 40 else text.strip()[:39] + "…"
     if "." in value:
         raise ValueError("använd decimalkomma, inte punkt")
-    if re.search(r"[^\d ,-]", value):
+    if re.search(r"[^0-9 ,-]", value):
         raise ValueError(f"”{shown}” är inget tal")
     if " " in value and not _GROUPED.match(value):
         raise ValueError(f"”{shown}” är inget tal (tusental skrivs 1 234)")
