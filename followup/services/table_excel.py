@@ -198,43 +198,73 @@ def place(table, block):
     names the table's rows is its label column. Without them, the block is the
     figures alone, row for row and column for column, from the first row (or from
     the first row that takes figures, where the block has exactly as many rows)."""
+    block = _cleaned(block)
+    rows = ordered_rows(table)
+    cols = table_columns.columns_of(table)
+    header, column_of = _find_header(block, [c.label for c in cols])
+    data = block[header + 1:] if header is not None else block
+    label_col, row_of = _find_labels(data, rows)
+    if header is None:
+        column_of = _columns_in_order(len(block[0]), label_col, len(cols))
+    cells, skipped_rows, outside = _placed(data, rows, row_of, column_of, label_col)
+    notes = _notes(skipped_rows, outside)
+    if not cells:
+        raise Invalid("Inga värden kunde kopplas till tabellens rader och kolumner. Ta med "
+                      "radernas etiketter och kolumnernas rubriker, eller bara siffrorna i "
+                      "tabellens ordning.")
+    return cells, notes
+
+
+def _cleaned(block):
+    """The block as text, without empty rows, every row as wide as the widest."""
     block = [[_text(v) for v in row] for row in block]
     block = [row for row in block if any(row)]
     if not block:
         raise Invalid("Det finns inga celler att läsa in.")
-    rows = ordered_rows(table)
-    cols = table_columns.columns_of(table)
-    row_labels = [r.label for r in rows]
-    col_labels = [c.label for c in cols]
     width = max(len(r) for r in block)
-    block = [r + [""] * (width - len(r)) for r in block]
+    return [r + [""] * (width - len(r)) for r in block]
 
+
+def _find_header(block, col_labels):
+    """(index of the header row among the first five, {block column: table column}),
+    or (None, None): the header names at least half the table's columns."""
     header = next((k for k, r in enumerate(block[:5])
-                   if _matches(r, col_labels) >= max(1, (len(cols) + 1) // 2)), None)
-    data = block[header + 1:] if header is not None else block
+                   if _matches(r, col_labels) >= max(1, (len(col_labels) + 1) // 2)), None)
+    if header is None:
+        return None, None
+    by_label = {_norm(label): j for j, label in enumerate(col_labels)}
+    return header, {c: by_label[_norm(v)] for c, v in enumerate(block[header])
+                    if _norm(v) in by_label}
+
+
+def _find_labels(data, rows):
+    """(the label column among the first three, {data row: table row}): the column that
+    names at least half the data rows; without one, rows in order."""
+    row_labels = [r.label for r in rows]
+    width = len(data[0]) if data else 0
     label_col = next((c for c in range(min(width, 3))
                       if _matches([r[c] for r in data], row_labels) >= max(1, len(data) // 2)),
                      None)
-
-    if header is not None:
-        by_label = {_norm(label): j for j, label in enumerate(col_labels)}
-        column_of = {c: by_label[_norm(v)] for c, v in enumerate(block[header])
-                     if _norm(v) in by_label}
-    else:
-        first = 0 if label_col is None else label_col + 1
-        column_of = {first + j: j for j in range(len(cols)) if first + j < width}
-
     if label_col is not None:
         by_label = {}
         for i, label in enumerate(row_labels):
             by_label.setdefault(_norm(label), i)
-        row_of = {k: by_label[_norm(r[label_col])] for k, r in enumerate(data)
-                  if _norm(r[label_col]) in by_label}
-    else:
-        taking = [i for i, r in enumerate(rows) if takes_values(r)]
-        targets = taking if len(data) == len(taking) else list(range(len(rows)))
-        row_of = {k: i for k, i in zip(range(len(data)), targets)}
+        return label_col, {k: by_label[_norm(r[label_col])] for k, r in enumerate(data)
+                           if _norm(r[label_col]) in by_label}
+    taking = [i for i, r in enumerate(rows) if takes_values(r)]
+    targets = taking if len(data) == len(taking) else list(range(len(rows)))
+    return None, dict(zip(range(len(data)), targets))
 
+
+def _columns_in_order(width, label_col, n_columns):
+    """Without a header: the table's columns in order, right of the labels if any."""
+    first = 0 if label_col is None else label_col + 1
+    return {first + j: j for j in range(n_columns) if first + j < width}
+
+
+def _placed(data, rows, row_of, column_of, label_col):
+    """({(row, column): text}, labels of computed rows that had figures, how many data
+    rows with figures matched no row)."""
     cells, skipped_rows, outside = {}, set(), 0
     for k, r in enumerate(data):
         if k not in row_of:
@@ -249,6 +279,10 @@ def place(table, block):
                     skipped_rows.add(rows[i].label)
                 continue
             cells[(i, j)] = value
+    return cells, skipped_rows, outside
+
+
+def _notes(skipped_rows, outside):
     notes = []
     if skipped_rows:
         names = ", ".join(f"”{x}”" for x in sorted(skipped_rows))
@@ -259,11 +293,7 @@ def place(table, block):
     if outside:
         notes.append(f"{_count_rows(outside)} i Excel kunde inte kopplas till någon rad i "
                      "tabellen och lästes inte in.")
-    if not cells:
-        raise Invalid("Inga värden kunde kopplas till tabellens rader och kolumner. Ta med "
-                      "radernas etiketter och kolumnernas rubriker, eller bara siffrorna i "
-                      "tabellens ordning.")
-    return cells, notes
+    return notes
 
 
 def _count_rows(n):
