@@ -1,5 +1,7 @@
 """``flask --app app notify send``: reminders that have fallen due, and pending e-mail.
-Meant for cron or a systemd timer; running it twice sends nothing twice."""
+Meant for cron or a systemd timer; running it twice sends nothing twice. A message that
+cannot be sent is named on standard error and tried again on the next run; the others
+are sent all the same."""
 
 import socket
 import smtplib
@@ -11,6 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..formatting import count
+from ..jsonin import escaped
 from ..services import mailer, notifications
 
 notify_cli = AppGroup("notify", help="Aviseringar i appen och med e-post.")
@@ -33,10 +36,10 @@ def send_command(today, dry_run):
                                    *notifications.ready_reminders()])
     if dry_run:
         for user, message in due:
-            click.echo(f"ny\t{message.kind}\t{user.email}\t{message.subject}")
+            click.echo(f"ny\t{message.kind}\t{escaped(user.email)}\t{escaped(message.subject)}")
         waiting = mailer.pending() if mailer.is_configured() else []
         for n in waiting:
-            click.echo(f"e-post\t{n.kind}\t{n.user.email}\t{n.subject}")
+            click.echo(f"e-post\t{n.kind}\t{escaped(n.user.email)}\t{escaped(n.subject)}")
         click.echo(f"Provkörning: {new(len(due))}, {mails(len(waiting))} skulle skickas. "
                    "Inget har ändrats.")
         return
@@ -51,16 +54,21 @@ def send_command(today, dry_run):
         sys.exit(1)
     socket.setdefaulttimeout(SMTP_TIMEOUT)
     try:
-        sent, failed = mailer.deliver()
+        sent, failures = mailer.deliver()
     except (OSError, smtplib.SMTPException) as e:
         click.echo(f"{new(len(created))}. E-postservern "
                    f"{current_app.config['MAIL_SERVER']} svarar inte ({e}); "
                    "e-posten skickas nästa gång.", err=True)
         sys.exit(1)
+    for failure in failures:
+        n = failure.notification
+        click.echo(f"Kunde inte skicka ”{escaped(n.subject)}” till {escaped(n.user.email)}: "
+                   f"{escaped(failure.reason)}. Försöks igen nästa gång.", err=True)
     click.echo(f"{new(len(created))}, "
                f"{count(sent, 'e-postmeddelande skickat', 'e-postmeddelanden skickade')}"
-               + (f", {failed} misslyckades (försöks igen nästa gång)." if failed else "."))
-    if failed:
+               + (f", {len(failures)} misslyckades (försöks igen nästa gång)." if failures
+                  else "."))
+    if failures:
         sys.exit(1)
 
 

@@ -1,11 +1,22 @@
 """E-mail: the one module that sends it (Flask-Mail over SMTP). A notification is
 e-mailed as it is shown in the app: the same subject, text and links, in plain text
-and HTML."""
+and HTML.
 
+One message never stops the others: a message that cannot be made or that the server
+refuses is marked failed, logged (``followup.mail``) and tried again on the next run,
+and the rest go out. Only a server that cannot be reached ends the run.
+
+The subject is encoded (RFC 2047) and folded here, between whole words: Python's folding
+cut words in two ("bed=?utf-8?q?=C3=B6mningsmall…"), which older mail readers show as
+two words ("bed ömningsmall")."""
+
+import base64
+import logging
 import smtplib
+from dataclasses import dataclass
 
 from flask import current_app, render_template
-from flask_mail import Message
+from flask_mail import BadHeaderError, Message
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -13,8 +24,10 @@ from .. import links
 from ..extensions import db
 from ..models import Notification
 from ..models._types import utcnow
+from ..planfile.texts import single_line
 
 RETRIED = ("pending", "failed")
+log = logging.getLogger("followup.mail")
 
 
 def is_configured():
@@ -31,22 +44,31 @@ def compose(notification):
     context = dict(n=notification, absolute=links.absolute,
                    settings=links.absolute(links.path("notices.settings")),
                    paragraphs=notification.body.split("\n\n"))
-    return Message(subject=notification.subject, recipients=[notification.user.email],
+    return Message(subject=encode_subject(notification.subject),
+                   recipients=[notification.user.email],
                    body=render_template("mail/notification.txt", **context),
                    html=render_template("mail/notification.html", **context))
 
 
-def deliver():
-    """E-mail every pending notification over one connection; returns (sent, failed).
+@dataclass
+class Failure:
+    notification: Notification
+    reason: str
 
-    A message the server refuses is marked failed and tried again on the next run; a
-    server that cannot be reached raises (OSError, SMTPException) and leaves them all
-    pending.
+
+def deliver():
+    """E-mail every pending notification over one connection; returns (sent, failures),
+    failures a list of Failure.
+
+    A message that cannot be made or that the server refuses is marked failed, logged,
+    and tried again on the next run; the others are sent all the same. A server that
+    cannot be reached, or that drops the connection, raises (OSError, SMTPException) and
+    leaves what is not yet sent pending.
     """
     rows = pending()
-    sent = failed = 0
+    sent, failures = 0, []
     if not rows:
-        return sent, failed
+        return sent, failures
     with current_app.extensions["mail"].connect() as connection:
         for n in rows:
             if not n.user.active:
@@ -54,11 +76,123 @@ def deliver():
             else:
                 try:
                     connection.send(compose(n))
-                except smtplib.SMTPException as e:
-                    n.mail_state, n.mail_error = "failed", str(e)[:2000]
-                    failed += 1
+                except smtplib.SMTPServerDisconnected:
+                    raise
+                except smtplib.SMTPException as e:  # this message refused by the server
+                    failures.append(_failed(n, e))
+                except OSError:  # the connection is gone: the rest stay pending
+                    raise
+                except Exception as e:  # noqa: BLE001 - this message, not the run
+                    failures.append(_failed(n, e))
                 else:
                     n.mail_state, n.mailed_at, n.mail_error = "sent", utcnow(), None
                     sent += 1
             db.session.commit()  # what was sent stays recorded if a later one fails
-    return sent, failed
+    return sent, failures
+
+
+def _failed(notification, error):
+    reason = _reason(error)
+    notification.mail_state, notification.mail_error = "failed", reason[:2000]
+    log.warning("mail.failed notification=%d user=%d kind=%s error=%r", notification.id,
+                notification.user_id, notification.kind, reason[:500])
+    return Failure(notification, reason)
+
+
+def _reason(error):
+    """Why a message was not sent, in Swedish words (with the server's own reply)."""
+    if isinstance(error, BadHeaderError):
+        return "mottagarens adress eller ämnesraden har en radbrytning"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        replies = "; ".join(f"{code} {_text(reply)}" for code, reply in
+                            error.recipients.values())
+        return f"servern tog inte emot mottagaren ({replies})"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"servern svarade {error.smtp_code} {_text(error.smtp_error)}"
+    return f"{type(error).__name__}: {error}".rstrip(": ")
+
+
+def _text(reply):
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+# --- the subject, encoded between whole words -------------------------------------------------
+
+# RFC 2047's longest encoded word; on a line of its own (after the space that folds the
+# header) it fits the 78 characters a header line keeps, and a header folded within 78 is
+# sent as it is (a longer line Python folds again, in its own way). The first word shares
+# its line with "Subject: ".
+_MAX_WORD = 75
+_MAX_FIRST = 78 - len("Subject: ")
+_PREFIX = "=?utf-8?"
+
+
+def encode_subject(subject):
+    """The Subject header's value: one line of text (control characters as spaces), the
+    words that are not plain ASCII as RFC 2047 encoded words, folded between words.
+
+    Words of ASCII stay as they are. A run of words that need encoding is one encoded word
+    with its spaces inside ("=?utf-8?q?f=C3=B6r_=C3=A5rsbokslut?="), so that a fold between
+    encoded words, which readers drop, never drops a space; a space between an encoded
+    word and plain text is written plain, as readers show it. A word is never cut, unless
+    it alone is too long for a line (then RFC 2047 readers join its pieces again)."""
+    words = [w for w in (single_line(subject) or "").split(" ") if w]
+    chunks = []  # [text, encoded?, longest encoded word]
+    for word in words:
+        limit = _MAX_WORD if chunks else _MAX_FIRST
+        if not _needs_encoding(word, limit):
+            chunks.append([word, False, limit])
+        elif chunks and chunks[-1][1] and _fits(chunks[-1][0] + " " + word, chunks[-1][2]):
+            chunks[-1][0] += " " + word
+        else:
+            # After an encoded word the space goes inside this one: between two encoded
+            # words readers show no space.
+            chunks.append([(" " if chunks and chunks[-1][1] else "") + word, True, limit])
+    tokens = []
+    for text, encoded, limit in chunks:
+        tokens += _encoded_words(text, limit) if encoded else [text]
+    return _fold(tokens)
+
+
+def _needs_encoding(word, limit):
+    return not word.isascii() or "=?" in word or len(word) > limit
+
+
+def _fits(text, limit):
+    return len(_encoded_word(text)) <= limit
+
+
+def _encoded_word(text):
+    """``text`` as one encoded word, in Q or B, whichever is shorter."""
+    data = text.encode("utf-8")
+    q = "".join(chr(b) if chr(b).isalnum() and b < 128 or chr(b) in "!*+-/"
+                else "_" if b == 0x20 else f"={b:02X}" for b in data)
+    b = base64.b64encode(data).decode("ascii")
+    return f"{_PREFIX}q?{q}?=" if len(q) <= len(b) else f"{_PREFIX}b?{b}?="
+
+
+def _encoded_words(text, limit):
+    """``text`` as encoded words each short enough for a line, cut only between whole
+    characters, and only where the whole does not fit."""
+    out, piece = [], ""
+    for ch in text:
+        if piece and not _fits(piece + ch, limit if not out else _MAX_WORD):
+            out.append(_encoded_word(piece))
+            piece = ""
+        piece += ch
+    if piece:
+        out.append(_encoded_word(piece))
+    return out
+
+
+def _fold(tokens):
+    """Tokens on lines of at most 78 characters (the first after "Subject: "), a line
+    break and a space between lines."""
+    lines, line, room = [], "", _MAX_FIRST
+    for token in tokens:
+        if line and len(line) + 1 + len(token) > room:
+            lines.append(line)
+            line, room = "", 78 - 1
+        line = f"{line} {token}" if line else token
+    lines.append(line)
+    return "\r\n ".join(lines)
