@@ -13,13 +13,16 @@ class Column:
     formula: str | None = None
     decimals: int | None = None
     suffix: str | None = None
+    width: float | None = None  # its share of the table's width in per cent
+    merge_repeats: bool = False  # a figure prints only where it differs from the row above
 
 
 def columns_of(table):
     """A table's columns as ``Column``s, in order."""
     return [Column(label=c) if isinstance(c, str) else Column(
         label=c["label"], key=c.get("key"), group=c.get("group"), formula=c.get("formula"),
-        decimals=c.get("decimals"), suffix=c.get("suffix"))
+        decimals=c.get("decimals"), suffix=c.get("suffix"), width=c.get("width"),
+        merge_repeats=bool(c.get("merge_repeats")))
         for c in table.columns]
 
 

@@ -5,6 +5,7 @@ Numbers: space as thousands separator, comma as decimal sign, hyphen-minus
 """
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -12,9 +13,14 @@ THIN_GROUP = "\N{NO-BREAK SPACE}"  # keeps "176 017" on one line
 
 
 def number(value, decimals=0):
+    """Rounded half away from zero, as finance staff round: 187,25 → 187,3; −0,45 → −0,5
+    (Python's own formatting rounds half to even, and a float's binary value)."""
     if value is None:
         return ""
-    text = f"{value:,.{decimals}f}"
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    if exact.is_finite():
+        exact = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{exact:,.{decimals}f}"
     if text.startswith("-") and float(text.replace(",", "")) == 0:
         text = text[1:]  # "-0" prints as "0"
     return text.replace(",", THIN_GROUP).replace(".", ",")

@@ -16,8 +16,27 @@ from .pdftext import InOrder, reading_order
 from .test_planfile_versions import v1_params
 
 
+# The words a document prints unless the plan file says otherwise (FORMAT.md 2.1).
+DEFAULT_WORDING = {
+    "not_reported": "Ej rapporterad", "carried_over": "KVAR FRÅN {year}",
+    "mandatory_control": "Obligatoriskt kontrollmoment:", "comment_header": "Kommentar",
+    "proposals_heading": "Förslag till beslut", "contents_heading": "Innehåll",
+    "appendix_item": "Bilaga {number}, {title}", "appendix_title": "Bilaga {number} – {title}",
+    "memo_item": "Tjänsteskrivelse, daterad {date}", "draft_mark": "UTKAST",
+    "signed_by": "Fastställd av {name}, {title}, {date}",
+}
+
+
+def wording(data, appendix=None):
+    return {**DEFAULT_WORDING, **(data.get("wording") or {}), **((appendix or {}).get("wording") or {})}
+
+
 def swedish(value, decimals=0):
-    """The test's own Swedish number formatting, to check the application's."""
+    """The test's own Swedish number formatting, to check the application's: halves
+    rounded away from zero, as finance staff round."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",")
     return "0" if text in ("-0", "-0,0") and decimals == 0 else text.replace("-0,0", "0,0")
 
@@ -70,8 +89,17 @@ def expected_plan(check, data, appendix, phase):
     def title(n, prefix=""):
         check.find(f'{prefix}{n["number"] or ""} {n["title"]}'.strip(), "title")
 
+    captioned = set()
+
+    def caption(n, parent, s):
+        mark = (id(parent), n["type"])
+        if s.get("caption") and mark not in captioned:
+            captioned.add(mark)
+            check.find(s["caption"], "caption")
+
     def section(n, parent, depth):
         s = spec(n, parent)
+        caption(n, parent, s)
         if depth == 0:
             check.find(f'{(s.get("prefix") or "").strip() or types[n["type"]]["label"]} '
                        f'{n["number"] or ""}'.strip(), "goal heading")
@@ -85,8 +113,8 @@ def expected_plan(check, data, appendix, phase):
         if n["type"] in listed:
             level, comment, scale_label = entry(n)
             how = s.get("level") or "text"
-            if level is None and not comment:
-                check.find("Ej rapporterad", "not reported")
+            if level is None and not comment and types[n["type"]]["scale"]:
+                check.find(wording(data, appendix)["not_reported"], "not reported")
             elif level:
                 if how in ("label", "label_and_text"):
                     check.find(f'{scale_label}: {level["label"]}', "level label")
@@ -103,6 +131,7 @@ def expected_plan(check, data, appendix, phase):
 
     def row(n, parent, table):
         s = spec(n, parent)
+        caption(n, parent, s)
         columns = table if table is not None else s.get("columns") or [
             {"field": "number_title"}, {"field": "level"}, {"field": "children"},
             {"field": "comment"}]
@@ -228,11 +257,15 @@ def expected_table(check, table, heading=None, adjacent=False, before=None):
     """A table's heading says what its title adds to the heading above it (after its
     dash), and nothing where it would repeat that heading or the title just before."""
     title = table["title"]
-    if heading and title.startswith(heading + " – "):
+    if table.get("show_title") is False:
+        pass
+    elif heading and title.startswith(heading + " – "):
         check.find(title[len(heading) + 3:], "table title after the section's heading")
     elif title != (before or {}).get("title") and not (adjacent and title == heading):
         check.find(title, "table title")
     groups = [c.get("group") if isinstance(c, dict) else None for c in table["columns"]]
+    if table.get("unit_label"):
+        check.find(table["unit_label"], "corner cell")
     if any(groups):
         # Two header rows: group headers beside the ungrouped columns, then the grouped ones.
         first = [g or column_label(c) for g, c in zip(groups, table["columns"])]
@@ -271,13 +304,17 @@ def expected_case(data, check):
     for doc in data["documents"]:
         phase = doc["phase"]
         check.find(doc["title"], "memo title")
-        check.find("Förslag till beslut")
+        words = wording(data)
+        if words["proposals_heading"]:
+            check.find(words["proposals_heading"])
         for proposal in doc["proposals"]:
             check.find(proposal, "proposal")
         expected_sections(check, doc["sections"], tables)
         check.find(doc.get("appendices_heading") or "Beslutsunderlag")
         for a in doc["appendices"]:
-            check.find(f'Bilaga {a["number"]}, {a["title"]}', "list of appendices")
+            item = wording(data, a)["appendix_item"]
+            if item:
+                check.find(item.format(number=a["number"], title=a["title"]), "list of appendices")
         for signature in doc.get("signatures") or [data["organisation"]["director"]]:
             check.find(signature["name"], "signature")
             check.find(signature["title"], "signer's title")
@@ -285,9 +322,14 @@ def expected_case(data, check):
             if a.get("cover"):
                 check.find(data["organisation"]["municipality"], "cover")
                 check.find(a["cover"]["title"], "cover title")
-            check.find(f'Bilaga {a["number"]} – {a.get("heading") or a["title"]}', "appendix heading")
+            for field in a.get("header") or []:
+                if field["value"]:
+                    check.find(field["value"].split("\n")[0], "header field")
+            heading = wording(data, a)["appendix_title"].format(
+                number=a["number"], title=a.get("heading") or a["title"])
+            check.find(" ".join(heading.split()), "appendix heading")
             if a.get("contents"):
-                check.find("Innehåll", "contents")
+                check.find(wording(data, a)["contents_heading"], "contents")
                 for chapter in a.get("chapters") or []:
                     check.find(chapter["title"], "contents entry")
             expected_part(check, data, a, phase, tables)
@@ -314,6 +356,9 @@ CONTROL_FIELDS = ("area", "process", "risk", "control", "method", "results", "co
 
 
 def expected_control(check, data, appendix, phase):
+    words = wording(data, appendix)
+    given = {**(data.get("wording") or {}), **(appendix.get("wording") or {})}
+    not_reported = given.get("not_reported", "Ej rapporterat")
     ic = data["internal_control"]
     levels = {lv["key"]: lv["label"] for lv in data["scales"][ic["scale"]]["levels"]}
     order = [p["key"] for p in data["phases"]]
@@ -329,13 +374,13 @@ def expected_control(check, data, appendix, phase):
                     for key in phases:
                         check.cell()
                         level = p["results"].get(key)
-                        check.find(levels[level] if level else "Ej rapporterat", "control result")
+                        check.find(levels[level] if level else not_reported, "control result")
                     continue
                 check.cell()
                 if field == "comment":
                     check.html(p.get("comments", {}).get(phase), "control comment")
                 elif field == "control" and p.get("mandatory"):
-                    check.find("Obligatoriskt kontrollmoment: " + p["control"], "mandatory control")
+                    check.find(f'{words["mandatory_control"]} {p["control"]}'.strip(), "mandatory control")
                 else:
                     check.find(p.get(field), f"control {field}")
 
@@ -385,7 +430,9 @@ def test_each_document_numbers_its_own_pages_and_the_case_has_outline_and_metada
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles[0] == memo["title"]
     for a in memo["appendices"]:
-        assert f'Bilaga {a["number"]} – {a.get("heading") or a["title"]}' in titles
+        heading = wording(data, a)["appendix_title"].format(
+            number=a["number"], title=a.get("heading") or a["title"])
+        assert " ".join(heading.split()) in titles
     assert reader.metadata.title == memo["title"]
     assert reader.metadata.author == data["organisation"]["administration"]
     assert reader.trailer["/Root"]["/Lang"] == "sv"

@@ -7,7 +7,7 @@ from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import html
+from .. import formatting, html
 from ..extensions import db
 from ..formatting import in_sentence
 from ..models import (
@@ -16,7 +16,7 @@ from ..models import (
 )
 from ..services import distributions
 from ..services.history import paragraphs
-from . import figures, plan_appendix, typeset
+from . import figures, plan_appendix, typeset, wording
 
 DEFAULT_APPENDIX_TYPE = "Bilaga till tjänsteskrivelse"
 
@@ -30,11 +30,38 @@ class PrintDocument:
 
 @dataclass
 class Header:
-    administration: str
+    """A document's header block: its sender, its type, its fields (label, value) in
+    order, and the lines under the running head on every page."""
+
+    issuer: str
     document_type: str
-    date: object
-    diarienummer: str | None
-    handlaggare: list
+    fields: list
+    running_lines: list = field(default_factory=list)
+
+
+def _header(plan, phase, item, document_type, own_fields):
+    """``item`` (a memo or an appendix) as FORMAT.md 2.1 says: its ``header`` where it
+    gives one, else its own fields; its ``issuer``, else the administration."""
+    if item.header is not None:
+        fields = [(f["label"], f["value"]) for f in item.header]
+    else:
+        fields = [(label, value) for label, value in own_fields if value]
+    issuer = item.issuer if item.issuer is not None else plan.administration
+    return Header(issuer, document_type, fields, _running_lines(plan, phase, item.running_lines))
+
+
+def _running_lines(plan, phase, lines):
+    values = {
+        "phase": phase.label, "period_end": formatting.iso_date(phase.period_end),
+        "board": plan.board_name, "board_code": plan.board_code,
+        "board_id": plan.board_number or "", "year": plan.year,
+    }
+    return [text for text in (wording.filled(line, values) for line in lines or []) if text]
+
+
+def _facts(date_value, diarienummer, handlaggare):
+    return [("Datum", formatting.iso_date(date_value)), ("Diarienummer", diarienummer),
+            ("Handläggare", ", ".join(handlaggare or []))]
 
 
 def load_memo(memo_id):
@@ -65,14 +92,17 @@ def load_memo(memo_id):
     return memo
 
 
-def appendix_title(appendix):
-    return f"Bilaga {appendix.number} – {appendix.heading or appendix.title}"
+def appendix_title(appendix, words=None):
+    """The appendix's own heading line, as its plan file words it."""
+    words = words or wording.for_appendix(appendix.memo.plan, appendix)
+    return words.fill("appendix_title", number=appendix.number,
+                      title=appendix.heading or appendix.title) or appendix.heading or appendix.title
 
 
 def document_titles(memo):
     """(key, title) of the memo's documents in order, without rendering any."""
     return [("memo", memo.title)] + [
-        (f"bilaga-{a.number}", appendix_title(a))
+        (f"bilaga-{a.number}", " ".join(appendix_title(a).split()))
         for a in sorted(memo.appendices, key=lambda a: a.position)]
 
 
@@ -91,29 +121,58 @@ def iter_documents(memo, preview=False, stamp=None):
         select(Followup).where(Followup.phase_id == phase.id)
         .options(selectinload(Followup.level)))}
     tables = {t.key: figures.printed_table(t) for t in plan.tables}
-    memo_header = Header(plan.administration, _memo_type(memo), memo.date, memo.diarienummer,
-                         list(memo.handlaggare or []))
+    memo_header = _header(plan, phase, memo, _memo_type(memo),
+                          _facts(memo.date, memo.diarienummer, memo.handlaggare))
     common = dict(plan=plan, phase=phase, memo=memo, tables=tables, preview=preview,
                   signatures=signatures(memo), stamp=stamp,
                   stylesheet=_static_url("print.css"), icon=_static_url("favicon.svg"),
-                  print_ready=html.print_ready)
+                  print_ready=html.print_ready, hyphenate=hyphenates(plan))
     yield PrintDocument("memo", memo.title, render_template(
-        "print/memo.html", header=memo_header, title=memo.title, **common))
+        "print/memo.html", header=memo_header, title=memo.title, words=wording.for_plan(plan),
+        **common))
     for appendix in sorted(memo.appendices, key=lambda a: a.position):
-        title = appendix_title(appendix)
-        header = Header(
-            plan.administration, appendix.document_type or DEFAULT_APPENDIX_TYPE,
-            appendix.date or memo.date, appendix.diarienummer or memo.diarienummer,
-            list(appendix.handlaggare or memo.handlaggare or []))
-        parts = [Part(appendix, _content(appendix, plan, phase, followups, f"bilaga-{appendix.number}"))]
+        words = wording.for_appendix(plan, appendix)
+        title = appendix_title(appendix, words)
+        document_type = (appendix.document_type if appendix.document_type is not None
+                         else DEFAULT_APPENDIX_TYPE)
+        header = _header(plan, phase, appendix, document_type,
+                         _facts(appendix.date, appendix.diarienummer, appendix.handlaggare))
+        options = dict(words=words, hyphenate=hyphenates(plan))
+        parts = [Part(appendix, _content(appendix, plan, phase, followups,
+                                         f"bilaga-{appendix.number}", **options),
+                      orientation=orientation(appendix))]
         for chapter in sorted(appendix.chapters, key=lambda c: c.position):
+            anchor = f"kapitel-{chapter.position + 1}"
+            turn = orientation(chapter) != parts[-1].orientation
             parts.append(Part(chapter, _content(
                 chapter, plan, phase, followups,
-                f"bilaga-{appendix.number}-kapitel-{chapter.position + 1}"),
-                anchor=f"kapitel-{chapter.position + 1}"))
-        yield PrintDocument(f"bilaga-{appendix.number}", title, render_template(
+                f"bilaga-{appendix.number}-kapitel-{chapter.position + 1}", **options),
+                anchor=anchor, orientation=orientation(chapter), turns=turn,
+                headings=[(f"{anchor}-avsnitt-{s.position}", s.heading)
+                          for s in sorted(chapter.sections, key=lambda s: s.position)
+                          if (s.level or 1) == 1]))
+        yield PrintDocument(f"bilaga-{appendix.number}", " ".join(title.split()), render_template(
             "print/appendix.html", header=header, title=title, appendix=appendix,
-            parts=parts, **common))
+            parts=parts, words=words, contents_depth=contents_depth(appendix), **common))
+
+
+def hyphenates(plan):
+    """Words break at a hyphen only where the plan file asks (FORMAT.md 2.1 ``print``)."""
+    return bool((plan.print_options or {}).get("hyphenate", False))
+
+
+def contents_depth(appendix):
+    """How deep the table of contents lists headings: 0 for none."""
+    if appendix.contents_depth is not None:
+        return appendix.contents_depth
+    return 1 if appendix.contents else 0
+
+
+def orientation(part):
+    """A part's page orientation: its own, else landscape for internal control."""
+    if part.orientation:
+        return part.orientation
+    return "landscape" if part.kind == "internal_control" else "portrait"
 
 
 def _static_url(filename):
@@ -131,6 +190,9 @@ class Part:
     item: object  # Appendix
     content: object
     anchor: str | None = None
+    orientation: str = "portrait"
+    turns: bool = False  # its orientation differs from the part before it
+    headings: list = field(default_factory=list)  # (anchor, text) for the contents
 
 
 @dataclass
@@ -150,20 +212,23 @@ def signatures(memo):
 
 
 def _memo_type(memo):
+    if memo.document_type is not None:
+        return memo.document_type
     if not memo.recipient:
         return "Tjänsteskrivelse"
     return f"Tjänsteskrivelse till {in_sentence(memo.recipient)}"
 
 
-def _content(part, plan, phase, followups, chart_prefix):
+def _content(part, plan, phase, followups, chart_prefix, words, hyphenate):
     if part.kind == "plan":
         content = plan_appendix.build(plan.root_nodes, followups, part.node_types or [],
-                                      part.layout, phase)
-        content.charts = distributions.level_charts(plan, phase, set(part.node_types or []),
-                                                    chart_prefix)
+                                      part.layout, phase, words, hyphenate, orientation(part))
+        if part.level_chart:
+            content.charts = distributions.level_charts(
+                plan, phase, set(part.node_types or []), chart_prefix)
         return content
     if part.kind == "internal_control":
-        return control_content(plan, phase, part)
+        return control_content(plan, phase, part, words, hyphenate)
     return None
 
 
@@ -179,6 +244,7 @@ class ControlRow:
     results: list  # one level (or None) per printed phase
     comment: str | None  # of the document's phase
     keep_together: bool = True  # short enough to stay whole on a page
+    merged: set = field(default_factory=set)  # fields that say what the row above says
 
 
 @dataclass
@@ -189,6 +255,9 @@ class ControlContent:
     scale: object
     chart: object = None
     widths: list = field(default_factory=list)  # per printed column, per cent of the table
+    not_reported: str = wording.NOT_REPORTED_RESULT
+    with_comment: bool = False  # the phase's comment under the last result, in its cell
+    given: list = field(default_factory=list)  # per column: its share where the file gives it
 
     @property
     def printed_columns(self):
@@ -210,7 +279,7 @@ class ControlContent:
         return [" ".join(w[common:])[:1].upper() + " ".join(w[common:])[1:] for w in labels]
 
 
-def control_content(plan, phase, part):
+def control_content(plan, phase, part, words=None, hyphenate=False):
     """The internal control table as the part says (its ``columns`` and ``phases``), or
     by default every field some point has, and every phase up to the document's."""
     ic = plan.internal_control
@@ -228,37 +297,61 @@ def control_content(plan, phase, part):
         rows.append(ControlRow(
             point, [by_phase[p.id].level if p.id in by_phase else None for p in phases],
             own.comment if own else None))
-    if part.columns is not None:
-        columns = [(c["field"], c["header"]) for c in part.columns]
-    else:
-        columns = [(name, header) for name, header in CONTROL_HEADERS.items()
-                   if name == "results" or any(_has(row, name) for row in rows)]
-    content = ControlContent(columns, phases, rows, ic.scale,
-                             distributions.control_chart(plan, phase, phases=phases))
-    _set_control_table(content)
+    words = words or wording.Wording()
+    specs = part.columns if part.columns is not None else [
+        {"field": name, "header": words.comment_header if name == "comment" else header}
+        for name, header in CONTROL_HEADERS.items()
+        if name == "results" or any(_has(row, name) for row in rows)]
+    columns = [(c["field"], c["header"]) for c in specs]
+    chart = distributions.control_chart(plan, phase, phases=phases) if part.level_chart else None
+    content = ControlContent(columns, phases, rows, ic.scale, chart)
+    if words.given("not_reported"):
+        content.not_reported = words.not_reported
+    content.with_comment = any(c["field"] == "results" and c.get("with_comment") for c in specs)
+    content.given = [c.get("width") for c in specs]
+    _merge_repeats(rows, [c["field"] for c in specs if c.get("merge_repeats")])
+    _set_control_table(content, words, hyphenate, orientation(part))
     return content
 
 
-def _set_control_table(content):
+def _merge_repeats(rows, fields):
+    """A field that says so prints only where it differs from the row above."""
+    for name in fields:
+        for above, row in zip(rows, rows[1:]):
+            value = getattr(row.point, name, None)
+            if value and value == getattr(above.point, name, None):
+                row.merged.add(name)
+
+
+def _set_control_table(content, words, hyphenate, page):
     """The control table's column widths (a column per phase for the results) and which
     rows stay whole: templates/print/appendix.html, control_table."""
-    columns = []
-    for name, header in content.columns:
+    columns, given = [], []
+    mandatory = f"{words.mandatory_control} " if words.mandatory_control else ""
+    for (name, header), width in zip(content.columns, content.given):
         if name == "results":
             headers = content.phase_headers
             for i in range(len(content.phases)):
+                last = i == len(content.phases) - 1
                 columns.append(typeset.Column(headers[i], [
-                    [row.results[i].label if row.results[i] else "Ej rapporterat"]
-                    for row in content.rows], fit=True, bold=True))
+                    [row.results[i].label if row.results[i] else content.not_reported]
+                    + (paragraphs(row.comment) if last and content.with_comment else [])
+                    for row in content.rows], fit=not (last and content.with_comment),
+                    bold=True, hyphenates=hyphenate))
+                given.append(width / len(content.phases) if width else None)
         elif name == "comment":
-            columns.append(typeset.Column(header, [paragraphs(r.comment) for r in content.rows]))
+            columns.append(typeset.Column(header, [paragraphs(r.comment) for r in content.rows],
+                                          hyphenates=hyphenate))
+            given.append(width)
         else:
             columns.append(typeset.Column(header, [
-                [("Obligatoriskt kontrollmoment: " if name == "control" and r.point.mandatory
-                  else "") + (getattr(r.point, name) or "")] for r in content.rows],
-                hyphenates=name not in NAME_FIELDS))
-    content.widths = typeset.widths(columns, "landscape")
-    for row, keep in zip(content.rows, typeset.keeps(columns, content.widths, "landscape")):
+                [(mandatory if name == "control" and r.point.mandatory else "")
+                 + ("" if name in r.merged else getattr(r.point, name) or "")]
+                for r in content.rows],
+                hyphenates=hyphenate and name not in NAME_FIELDS))
+            given.append(width)
+    content.widths = typeset.given_widths(typeset.widths(columns, page), given)
+    for row, keep in zip(content.rows, typeset.keeps(columns, content.widths, page)):
         row.keep_together = keep
 
 

@@ -37,6 +37,16 @@ class PrintedTable:
     warnings: list = field(default_factory=list)  # for the compiler, not the document
     chart_kind: str | None = None
     series: list = field(default_factory=list)  # (label, numbers, texts) of the value rows
+    unit_label: str | None = None  # the corner cell, where it is not the unit
+    show_title: bool = True
+
+    @property
+    def corner(self):
+        """What the corner cell says: the unit label, else the unit where the title does
+        not say it already."""
+        if self.unit_label is not None:
+            return self.unit_label
+        return self.unit if self.unit and not self.unit_in_title else ""
 
     @property
     def labels(self):
@@ -52,7 +62,7 @@ class PrintedTable:
         """Per cent of the table's width: the label column, then each value column as
         narrow as its widest figure (on one line) and its header (on two lines at most)."""
         # The labels are header cells (th): never hyphenated.
-        label = typeset.Column(self.unit or "", [[row.label] for row in self.rows],
+        label = typeset.Column(self.corner, [[row.label] for row in self.rows],
                                hyphenates=False)
         values = [typeset.Column(column.label, [[row.cells[i].text] for row in self.rows],
                                  fit=True, bold=True, nowrap=True)
@@ -62,7 +72,8 @@ class PrintedTable:
             for value in values[first:first + span] if group else []:
                 value.least = typeset.spanning(group, span)
             first += span
-        return typeset.widths([label] + values)
+        return typeset.given_widths(typeset.widths([label] + values),
+                                    [None] + [c.width for c in self.columns])
 
     @property
     def unit_in_title(self):
@@ -76,6 +87,8 @@ class PrintedTable:
         heading above and a dash ("… (5731) – 1) Kostnad per vårddygn" under "… (5731)"
         prints "1) Kostnad per vårddygn")."""
         title = self.title.strip()
+        if not self.show_title:
+            return ""
         if before is not None and title.lower() == before.title.strip().lower():
             return ""
         if above:
@@ -135,8 +148,20 @@ def printed_table(table):
     series = [(row.label, [None if c.value is None else float(c.value) for c in cells],
                [c.text for c in printed_row.cells])
               for row, cells, printed_row in zip(rows, computed, out) if row.formula is None]
+    _merge_repeats(out, cols)
     return PrintedTable(table.key, table.title, table.unit, cols, out,
-                        table.comment, warnings, table.chart, series)
+                        table.comment, warnings, table.chart, series,
+                        unit_label=table.unit_label, show_title=table.show_title is not False)
+
+
+def _merge_repeats(rows, cols):
+    """A column that says so prints a figure only where it differs from the row above."""
+    for i, column in enumerate(cols):
+        if not column.merge_repeats:
+            continue
+        for above, row in reversed(list(zip(rows, rows[1:]))):
+            if row.cells[i].text and row.cells[i].text == above.cells[i].text:
+                row.cells[i] = PrintedCell("", row.cells[i].note)
 
 
 def _tolerance(row, rows, decimals, column):

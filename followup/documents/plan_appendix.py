@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..services.history import paragraphs
 from . import typeset
+from .wording import Wording
 
 SECTION, ROW, LIST, HIDDEN = "section", "row", "list", "hidden"
 # Columns that print a label, a number or a name: never hyphenated, as narrow as they allow.
@@ -33,6 +34,9 @@ class Layout:
     prefix: str | None = None  # printed before the title; None: not given
     heading: str | None = None  # a group's heading instead of its name
     intro: str | None = None  # HTML under a group's heading
+    caption: str | None = None  # printed once before the first node of the type
+    before_text: bool = False  # the prefix goes before the number too, not just the title
+    widths: dict | None = None  # field → its share of the table in per cent, where given
 
 
 @dataclass
@@ -43,6 +47,7 @@ class ListItem:
     comment: str | None
     items: list = field(default_factory=list)  # nested list children
     level: object = None  # its level, where its sort has a scale
+    title_prefix: str = ""  # between its number and its title
 
 
 @dataclass
@@ -50,6 +55,7 @@ class BulletList:
     kind = "list"  # for the templates
     lead: str | None
     items: list
+    caption: str | None = None
 
 
 @dataclass
@@ -61,6 +67,7 @@ class Row:
     comment: str | None
     children: list = field(default_factory=list)  # ListItem: the children column
     keep_together: bool = True  # short enough to stay whole on a page (set by _finish)
+    title_prefix: str = ""  # between its number and its title
 
     @property
     def reported(self):
@@ -75,6 +82,8 @@ class Table:
     unreported_in: str | None = None  # the column that says "Ej rapporterad"
     extras_in: str | None = None  # the title column, which also shows KVAR FRÅN and notes
     widths: list = field(default_factory=list)  # per column, per cent of the table
+    caption: str | None = None  # printed once above the table
+    given: dict | None = None  # field → the share the plan file gives it, where it does
 
     @property
     def fields(self):
@@ -93,6 +102,8 @@ class Section:
     comment: str | None
     lists: list = field(default_factory=list)  # BulletList after the comment
     blocks: list = field(default_factory=list)
+    title_prefix: str = ""  # between its number and its title
+    caption: str | None = None  # printed once before it
 
     @property
     def reported(self):
@@ -116,11 +127,16 @@ class PlanContent:
     charts: list = field(default_factory=list)
 
 
-def build(roots, followups, type_keys, layout=None, phase=None):
+def build(roots, followups, type_keys, layout=None, phase=None, words=None, hyphenate=False,
+          orientation="portrait"):
     """``roots``: the plan's root nodes with children loaded; ``followups``: node id →
     Followup of the phase; ``type_keys``: the part's node types; ``layout``: the part's
-    layout as in the plan file (or None); ``phase``: only its nodes print."""
-    return _Builder(followups, set(type_keys), layout or {}, phase).run(roots)
+    layout as in the plan file (or None); ``phase``: only its nodes print; ``words``:
+    the document's Wording; ``hyphenate``: whether its long words may break."""
+    builder = _Builder(followups, set(type_keys), layout or {}, phase)
+    builder.words, builder.hyphenate = words or Wording(), hyphenate
+    builder.orientation = orientation
+    return builder.run(roots)
 
 
 class _Builder:
@@ -128,6 +144,7 @@ class _Builder:
         self.followups, self.listed, self.layout, self.phase = followups, listed, layout, phase
         self.printed = set()
         self._wanted = {}
+        self._captioned = set()  # (parent id, type key) whose caption has printed
 
     # What prints at all
 
@@ -152,7 +169,27 @@ class _Builder:
             display=spec["display"], level=spec.get("level") or "text",
             columns=tuple((c["field"], c["header"]) for c in columns) if columns else None,
             lead=spec.get("lead"), prefix=spec.get("prefix"), heading=spec.get("heading"),
-            intro=spec.get("intro"))
+            intro=spec.get("intro"), caption=spec.get("caption"),
+            before_text=spec.get("prefix_position") == "before_text",
+            widths={c["field"]: c["width"] for c in columns if c.get("width")} if columns else None)
+
+    def prefixes(self, node, layout):
+        """(before the number, before the title): a node's own prefix, else its type's;
+        before the whole entry where the layout says so or the node has no number."""
+        given = node.prefix if node.prefix is not None else layout.prefix
+        if given is None:
+            return None, ""
+        if layout.before_text or not node.number:
+            return given, ""
+        return "", given
+
+    def caption(self, node, layout):
+        """The type's caption, the first time a node of the type prints under its parent."""
+        mark = (node.parent_id, node.type.key)
+        if not layout.caption or mark in self._captioned:
+            return None
+        self._captioned.add(mark)
+        return layout.caption
 
     def entry(self, node):
         f = self.followups.get(node.id)
@@ -175,7 +212,7 @@ class _Builder:
         tables = list(_tables(blocks))
         for table in tables:
             _finish(table)
-        _typeset(tables)
+        _typeset(tables, self.words, self.hyphenate, self.orientation)
         return PlanContent(blocks, self.printed)
 
     def children(self, nodes, blocks, depth, row):
@@ -220,8 +257,11 @@ class _Builder:
     def section(self, node, blocks, depth, listed, layout):
         level, comment = self.entry(node) if listed else (None, None)
         if not listed:
-            layout = Layout(display=SECTION, level="none", prefix=layout.prefix)
-        section = Section(node, depth, listed, layout, layout.prefix or "", level, comment)
+            layout = Layout(display=SECTION, level="none", prefix=layout.prefix,
+                            caption=layout.caption, before_text=layout.before_text)
+        before, title_prefix = self.prefixes(node, layout)
+        section = Section(node, depth, listed, layout, before or "", level, comment,
+                          title_prefix=title_prefix, caption=self.caption(node, layout))
         if listed:
             self.printed.add(node.id)
         lists = [c for c in node.children if self.wanted(c) and c.type.key in self.listed
@@ -235,10 +275,14 @@ class _Builder:
 
     def row(self, node, blocks, depth, layout):
         level, comment = self.entry(node)
-        row = Row(node, layout.prefix, level, comment)
+        before, title_prefix = self.prefixes(node, layout)
+        row = Row(node, before, level, comment, title_prefix=title_prefix)
         self.printed.add(node.id)
-        if not blocks or not isinstance(blocks[-1], Table):
-            blocks.append(Table(list(layout.columns or _default_columns(node)), []))
+        caption = self.caption(node, layout)
+        if not blocks or not isinstance(blocks[-1], Table) or caption:
+            columns = list(layout.columns or _default_columns(node, self.words))
+            blocks.append(Table(columns, [], caption=caption,
+                                given=layout.widths if layout.columns else None))
         table = blocks[-1]
         if row.prefix is None:
             # Beside the rows of another type, a row says what it is ("Nämndmål 1.1").
@@ -252,15 +296,18 @@ class _Builder:
         if row is not None:
             row.children.append(item)
             return
-        if blocks and isinstance(blocks[-1], BulletList) and blocks[-1].lead == layout.lead:
+        caption = self.caption(node, layout)
+        if blocks and isinstance(blocks[-1], BulletList) and blocks[-1].lead == layout.lead \
+                and not caption:
             blocks[-1].items.append(item)
         else:
-            blocks.append(BulletList(layout.lead, [item]))
+            blocks.append(BulletList(layout.lead, [item], caption))
 
     def list_item(self, node):
         self.printed.add(node.id)
         level, comment = self.entry(node)
-        item = ListItem(node, self.layout_of(node).prefix or "", comment, level=level)
+        before, title_prefix = self.prefixes(node, self.layout_of(node))
+        item = ListItem(node, before or "", comment, level=level, title_prefix=title_prefix)
         for child in node.children:
             if self.wanted(child) and child.type.key in self.listed \
                     and self.layout_of(child).display == LIST:
@@ -274,7 +321,7 @@ def _default_display(node):
     return ROW if node.type.scale is not None else LIST
 
 
-def _default_columns(node):
+def _default_columns(node, words):
     """A row type without columns in the layout: number and title, level, children,
     comment, headed by the plan's own names (the type, its scale, the children's type)."""
     columns = [("number_title", node.type.label)]
@@ -283,7 +330,7 @@ def _default_columns(node):
     child_types = [c.type for c in node.children if c.type.scale is None]
     if child_types:
         columns.append(("children", child_types[0].plural or child_types[0].label))
-    columns.append(("comment", "Kommentar"))
+    columns.append(("comment", words.comment_header))
     return columns
 
 
@@ -299,7 +346,7 @@ def _finish(table):
     table.extras_in = next((n for n in names if n in ("number_title", "title")), None)
 
 
-def _typeset(tables):
+def _typeset(tables, words, hyphenate, orientation):
     """Column widths from the content, and which rows stay whole. Tables with the same
     columns get the same widths, from all their rows: the appendix's goal tables one
     under the other keep their columns in line (each sized alone, the first column was
@@ -308,34 +355,38 @@ def _typeset(tables):
     for table in tables:
         alike.setdefault(tuple(table.columns), []).append(table)
     for group in alike.values():
-        own = [_columns(t) for t in group]
+        own = [_columns(t, words) for t in group]
         shared = [typeset.Column(column.header, [c for cols in own for c in cols[i].cells],
-                                 fit=column.fit) for i, column in enumerate(own[0])]
-        widths = typeset.widths(shared)
+                                 fit=column.fit, hyphenates=hyphenate)
+                  for i, column in enumerate(own[0])]
+        given = [(group[0].given or {}).get(name) for name, _ in group[0].columns]
+        widths = typeset.given_widths(typeset.widths(shared, orientation), given)
         for table, columns in zip(group, own):
             table.widths = widths
-            for row, keep in zip(table.rows, typeset.keeps(columns, widths)):
+            for row, keep in zip(table.rows, typeset.keeps(columns, widths, orientation)):
                 row.keep_together = keep
 
 
-def _columns(table):
-    return [typeset.Column(header, [_cell_text(name, row, table) for row in table.rows],
+def _columns(table, words):
+    return [typeset.Column(header, [_cell_text(name, row, table, words) for row in table.rows],
                            fit=name in FIT_FIELDS)
             for name, header in table.columns]
 
 
-def _cell_text(name, row, table):
+def _cell_text(name, row, table, words):
     """The paragraphs a row's cell prints (templates/print/_plan.html, row_cell), as
     plain text: what its column's width and the row's height are estimated from."""
     node = row.node
-    unreported = ["Ej rapporterad"] if not row.reported and node.type.scale is not None \
+    unreported = [words.not_reported] if not row.reported and node.type.scale is not None \
         and table.unreported_in == name else []
     children = [f"{i.prefix}{i.node.number or ''} {i.node.title}" for i in row.children]
     if name in ("number_title", "title"):
         number = f"{node.number} " if name == "number_title" and node.number else ""
-        out = [f"{row.prefix}{number}{node.title} {node.responsible_boards or ''}"]
+        out = [f"{row.prefix}{number}{row.title_prefix}{node.title} "
+               f"{node.responsible_boards or ''}"]
         if name == table.extras_in:
-            out += [f"KVAR FRÅN {node.carried_over_from}"] if node.carried_over_from else []
+            out += [words.fill("carried_over", year=node.carried_over_from) or ""] \
+                if node.carried_over_from else []
             out += list(node.notes) if "notes" not in table.fields else []
             if not table.fields & {"children", "comment"}:
                 out += children

@@ -133,6 +133,21 @@ def widths(columns, orientation="portrait"):
     return [round(100 * w / used, 2) for w in out]
 
 
+def given_widths(shares, given):
+    """``shares`` (per cent) with the columns whose share a plan file gives (``given``,
+    per column, None where it gives none) set to it; the others share the rest in
+    proportion to their own widths."""
+    if not given or all(g is None for g in given):
+        return shares
+    fixed = sum(float(g) for g in given if g is not None)
+    free = [s for s, g in zip(shares, given) if g is None]
+    rest = max(100.0 - fixed, 0.0)
+    scale = rest / sum(free) if free and sum(free) else 0.0
+    out = [float(g) if g is not None else s * scale for s, g in zip(shares, given)]
+    total = sum(out) or 1.0
+    return [round(100 * w / total, 2) for w in out]
+
+
 def _shares(rest, weight, floor):
     """``rest`` shared in proportion to ``weight``; a column below its floor gets the
     floor, and the others share what is left."""

@@ -40,6 +40,8 @@ class FigureTable(PlanPart, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     unit: Mapped[str | None] = mapped_column(String(40))
+    unit_label: Mapped[str | None] = mapped_column(Text)  # the corner cell; default: unit
+    show_title: Mapped[bool | None]  # None: the default (the title prints)
     # A column is a label, or an object (FORMAT.md) with key, label, group, formula,
     # decimals and suffix; kept as the plan file gives it.
     columns: Mapped[list] = mapped_column(JSON, default=list)

@@ -39,6 +39,11 @@ class Memo(db.Model):
     numbered_proposals: Mapped[bool | None]
     signatures: Mapped[list[dict] | None] = mapped_column(JSON)
     appendices_heading: Mapped[str | None] = mapped_column(Text)
+    # FORMAT.md 2.1; None where the file gives none and the default applies.
+    document_type: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(Text)
+    header: Mapped[list[dict] | None] = mapped_column(JSON)
+    running_lines: Mapped[list[str] | None] = mapped_column(JSON)
     state: Mapped[MemoState] = mapped_column(
         Enum(MemoState, name="memo_state", native_enum=False, length=20), default=MemoState.draft
     )
@@ -59,7 +64,7 @@ class Memo(db.Model):
 
 
 class Appendix(db.Model):
-    """A bilaga: a document of its own; header fields left empty fall back to the memo's.
+    """A bilaga: a document of its own, with its own header fields (none of the memo's).
 
     A chapter of a report in one document is an appendix row too, under its report
     (``parent``), with no number and no header fields of its own.
@@ -86,6 +91,15 @@ class Appendix(db.Model):
     columns: Mapped[list[dict] | None] = mapped_column(JSON)  # internal control
     phases: Mapped[list[str] | None] = mapped_column(JSON)  # internal control
     contents: Mapped[bool | None]
+    # ``contents`` given as a depth (1–3) instead of true/false.
+    contents_depth: Mapped[int | None]
+    # FORMAT.md 2.1; None where the file gives none and the default applies.
+    issuer: Mapped[str | None] = mapped_column(Text)
+    header: Mapped[list[dict] | None] = mapped_column(JSON)
+    running_lines: Mapped[list[str] | None] = mapped_column(JSON)
+    orientation: Mapped[str | None] = mapped_column(String(10))
+    level_chart: Mapped[bool | None]
+    wording: Mapped[dict | None] = mapped_column(JSON)
     cover: Mapped[dict | None] = mapped_column(JSON)
     new_page: Mapped[bool | None]  # a chapter's
 

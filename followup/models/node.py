@@ -22,6 +22,10 @@ class Node(PlanPart, db.Model):
     responsible_boards: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[list[str]] = mapped_column(JSON, default=list)
     group: Mapped[str | None] = mapped_column("group_heading", String(200))
+    # Printed before the title instead of its type's layout prefix ("KS-BESLUT: ").
+    prefix: Mapped[str | None] = mapped_column(Text)
+    # "<plan key>/<node key>": the municipality's goal or assignment this node is (2.2).
+    source: Mapped[str | None] = mapped_column(String(200), index=True)
     archived: Mapped[bool] = mapped_column(default=False)
     # The first and last phase in which the node is followed up (None: from the first,
     # to the last).

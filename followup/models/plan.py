@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
@@ -42,6 +42,12 @@ class Plan(db.Model):
     administration: Mapped[str] = mapped_column(String(200))
     director_name: Mapped[str | None] = mapped_column(String(200))
     director_title: Mapped[str | None] = mapped_column(String(200))
+    # "board" (default) or "municipality": the council's own plan (FORMAT.md 2.2).
+    level: Mapped[str | None] = mapped_column(String(20))
+    # The words the documents print where they differ from the defaults, and how they
+    # print (FORMAT.md 2.1 ``wording`` and ``print``): kept as the file gives them.
+    wording: Mapped[dict | None] = mapped_column(JSON)
+    print_options: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -30,6 +30,7 @@ def build_plan(data):
         administration=org["administration"],
         director_name=director.get("name"),
         director_title=director.get("title"),
+        level=org.get("level"), wording=data.get("wording"), print_options=data.get("print"),
     )
     phases = {
         p["key"]: Phase(position=i, key=p["key"], label=p["label"],
@@ -79,6 +80,7 @@ class _Context:
             notes=list(n.get("notes") or []), group=n.get("group"),
             since=self.phases[n["since"]] if n.get("since") else None,
             until=self.phases[n["until"]] if n.get("until") else None,
+            source=n.get("source"), prefix=n.get("prefix"),
         )
         scale = node_type.scale
         for phase_key, f in (n.get("followups") or {}).items():
@@ -123,6 +125,7 @@ def _internal_control(ic, scales, phases, units):
 def _table(t, position):
     table = FigureTable(
         position=position, key=t["key"], title=t["title"], unit=t.get("unit"),
+        unit_label=t.get("unit_label"), show_title=t.get("show_title"),
         columns=list(t["columns"]), comment=t.get("comment"), chart=t.get("chart"),
         rows=[_row(r, i) for i, r in enumerate(t["rows"])],
     )
@@ -155,6 +158,7 @@ def _part(a, position, memo):
         node_types=list(a.get("node_types") or []), tables=list(a.get("tables") or []),
         sections=_sections(a.get("sections")), layout=a.get("layout"),
         columns=a.get("columns"), phases=a.get("phases"), new_page=a.get("new_page"),
+        orientation=a.get("orientation"), level_chart=a.get("level_chart"),
     )
 
 
@@ -166,7 +170,16 @@ def _appendix(a, position, memo):
     appendix.date = _date(a.get("date"))
     appendix.diarienummer = a.get("diarienummer")
     appendix.handlaggare = list(a.get("handlaggare") or [])
-    appendix.contents = a.get("contents")
+    contents = a.get("contents")
+    # A depth (1–3) and true/false are kept apart, so that an export writes what was read.
+    if isinstance(contents, bool) or contents is None:
+        appendix.contents = contents
+    else:
+        appendix.contents_depth = contents
+    appendix.issuer = a.get("issuer")
+    appendix.header = a.get("header")
+    appendix.running_lines = a.get("running_lines")
+    appendix.wording = a.get("wording")
     appendix.cover = a.get("cover")
     appendix.chapters = [_part(c, i, memo) for i, c in enumerate(a.get("chapters") or [])]
     return appendix
@@ -180,6 +193,8 @@ def _memo(d, position, phases):
         proposals_intro=d.get("proposals_intro"), proposals=list(d.get("proposals") or []),
         numbered_proposals=d.get("numbered_proposals"), signatures=d.get("signatures"),
         appendices_heading=d.get("appendices_heading"),
+        document_type=d.get("document_type"), issuer=d.get("issuer"), header=d.get("header"),
+        running_lines=d.get("running_lines"),
         sections=_sections(d.get("sections")),
     )
     memo.appendices = [_appendix(a, i, memo) for i, a in enumerate(d["appendices"])]

@@ -34,6 +34,7 @@ def plan_file(plan):
             "board_id": plan.board_number,
             "administration": plan.administration,
             "director": director,
+            **({"level": plan.level} if plan.level is not None else {}),
         },
         "year": plan.year,
         "phases": [
@@ -48,7 +49,13 @@ def plan_file(plan):
         "internal_control": _internal_control(plan.internal_control, phase_order),
         "tables": [_table(t) for t in plan.tables],
         "documents": [_memo(m) for m in plan.memos],
+        **_given(wording=plan.wording, print=plan.print_options),
     }
+
+
+def _given(**keys):
+    """The keys whose value is set: optional keys whose absence means a default."""
+    return {k: v for k, v in keys.items() if v is not None}
 
 
 def _level(lv):
@@ -82,6 +89,7 @@ def _node(n, phase_order):
         "group": n.group,
         "since": n.since.key if n.since else None,
         "until": n.until.key if n.until else None,
+        **_given(source=n.source, prefix=n.prefix),
         "followups": {
             f.phase.key: {"level": f.level.key if f.level else None, "comment": f.comment}
             for f in _by_phase(n.followups, phase_order)
@@ -120,8 +128,9 @@ def _table(t):
         _put(row, "decimals", list(r.cell_decimals) if r.cell_decimals is not None else r.decimals)
         row["strong"] = r.strong
         rows.append(row)
-    return {"key": t.key, "title": t.title, "unit": t.unit, "columns": list(t.columns),
-            "rows": rows, "comment": t.comment, "chart": t.chart}
+    return {"key": t.key, "title": t.title, "unit": t.unit,
+            **_given(unit_label=t.unit_label, show_title=t.show_title),
+            "columns": list(t.columns), "rows": rows, "comment": t.comment, "chart": t.chart}
 
 
 def _sections(sections):
@@ -143,6 +152,7 @@ def _by_position(items):
 def _part(a, out):
     """What an appendix and a chapter share, from ``kind`` on."""
     out["kind"] = a.kind
+    out.update(_given(orientation=a.orientation, level_chart=a.level_chart))
     out["intro"] = a.intro
     out["node_types"] = list(a.node_types or [])
     _put(out, "layout", a.layout)
@@ -162,8 +172,10 @@ def _appendix(a):
         "date": _iso(a.date),
         "diarienummer": a.diarienummer,
         "handlaggare": list(a.handlaggare or []),
+        **_given(issuer=a.issuer, header=a.header, running_lines=a.running_lines,
+                 wording=a.wording),
     })
-    _put(out, "contents", a.contents)
+    _put(out, "contents", a.contents_depth if a.contents_depth is not None else a.contents)
     out["cover"] = a.cover
     out["chapters"] = [_chapter(c) for c in _by_position(a.chapters)]
     return out
@@ -179,9 +191,11 @@ def _memo(m):
     out = {
         "phase": m.phase.key,
         "title": m.title,
+        **_given(document_type=m.document_type),
         "date": _iso(m.date),
         "diarienummer": m.diarienummer,
         "handlaggare": list(m.handlaggare or []),
+        **_given(issuer=m.issuer, header=m.header, running_lines=m.running_lines),
         "recipient": m.recipient,
         "meeting_date": _iso(m.meeting_date),
         "proposals_intro": m.proposals_intro,
