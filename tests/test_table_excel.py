@@ -144,10 +144,13 @@ def test_characters_xml_cannot_hold_are_left_out_of_the_xlsx(as_user):
 
     table = db.session.scalar(select(FigureTable).where(FigureTable.key == "nyckeltal-hvb"))
     table.title = "'History'"
-    sorted(table.rows, key=lambda r: r.position)[0].label = "Kostnad\x07 för placeringar"
+    rows = sorted(table.rows, key=lambda r: r.position)
+    rows[0].label = "Kostnad\x07 för placeringar"  # also in the comment on Nettokostnad
     db.session.commit()
     response = as_user("per").get(GRID + "/excel")
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(response.data))
     assert wb.active.title == "Tabell"
     assert wb.active["A4"].value == "Kostnad för placeringar"
+    assert wb.active["B6"].comment.text.startswith(
+        "Räknas fram av Planuppföljning: Kostnad för placeringar − Avgår")

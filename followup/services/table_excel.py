@@ -9,15 +9,17 @@ are matched by their labels where the block has them, else by position.
 import io
 from decimal import Decimal
 
-from .. import columns as table_columns, exact
+from .. import columns as table_columns, exact, formatting
 from ..documents import figures as printed
+from ..table_formulas import in_words
 from . import xlsx_guard
 from .errors import Invalid
-from .tables import ordered_rows, takes_values, typed_text
+from .tables import ordered_rows, parse_number, preview, takes_values, typed_text
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS, MAX_COLUMNS = 500, 60
 MAX_CELL_TEXT = 1000  # characters of a cell's text that are read
+MAX_CELL_NOTES = 10  # cells named one by one in the notes of a preview
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -31,7 +33,8 @@ def export_xlsx(table):
     figures = _printed_figures(table)
     # Imported here: openpyxl (and numpy under it) is a tenth of the app's start-up.
     import openpyxl
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = openpyxl.Workbook()
@@ -55,6 +58,7 @@ def export_xlsx(table):
     ws.cell(row=line, column=1, value="")
     for j, column in enumerate(cols):
         _put_text(ws, line, j + 2, column.label).font = Font(bold=True)
+    explain = _explanations(rows, cols)
     for row, values in zip(rows, figures):
         line += 1
         _put_text(ws, line, 1, row.label).font = Font(bold=row.strong)
@@ -63,12 +67,34 @@ def export_xlsx(table):
             cell.number_format = _number_format(table_columns.decimals(row, j, column),
                                                 column.suffix)
             cell.font = Font(bold=row.strong)
+            if is_computed(row, column):
+                cell.fill = PatternFill(fill_type="solid", fgColor=COMPUTED_FILL)
+                cell.comment = Comment(_xml_text(explain(row, column)), "Planuppföljning",
+                                       width=320, height=120)
     ws.column_dimensions["A"].width = max([len(r.label) for r in rows] + [12]) + 2
     for j, column in enumerate(cols):
         ws.column_dimensions[get_column_letter(j + 2)].width = max(len(column.label), 10) + 2
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+COMPUTED_FILL = "FFE4E4E4"  # a light grey: the cells the table computes
+
+
+def _explanations(rows, cols):
+    """The comment on a computed cell: what it is computed from, in words, and what
+    an upload does with it (``place``)."""
+    column_labels = {c.key: c.label for c in cols if c.key}
+    row_labels = {r.key: r.label for r in rows if r.key}
+
+    def explain(row, column):
+        words = (in_words(column.formula, column_labels) if column.formula is not None
+                 else in_words(row.formula, row_labels))
+        return (f"Räknas fram av Planuppföljning: {words}. Talet läses inte in när filen "
+                "laddas upp igen. Skriv ett annat tal här bara om du vill redovisa ett eget "
+                "värde; det sparas då som ett redovisat värde.")
+    return explain
 
 
 # What makes a spreadsheet read a typed text as a formula (and tab and carriage return,
@@ -82,15 +108,20 @@ def _put_text(ws, row, column, text):
     beginning like a formula is quote-prefixed too (as when typed with an apostrophe
     in Excel), so that editing the cell does not make it one either. Characters that
     XML cannot hold are left out."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    text = ILLEGAL_CHARACTERS_RE.sub("", text or "")
+    text = _xml_text(text)
     cell = ws.cell(row=row, column=column)
     cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_STARTS):
         cell.quotePrefix = True
     return cell
+
+
+def _xml_text(text):
+    """The text without the control characters that XML cannot hold."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text or "")
 
 
 def _printed_figures(table):
@@ -206,8 +237,11 @@ def place(table, block):
     label_col, row_of = _find_labels(data, rows)
     if header is None:
         column_of = _columns_in_order(len(block[0]), label_col, len(cols))
-    cells, skipped_rows, outside = _placed(data, rows, row_of, column_of, label_col)
-    notes = _notes(skipped_rows, outside)
+    placed, outside = _placed(data, row_of, column_of, label_col)
+    cells, notes = _sort_out_computed(table, rows, cols, placed)
+    if outside:
+        notes.append(f"{_count_rows(outside)} i Excel kunde inte kopplas till någon rad i "
+                     "tabellen och lästes inte in.")
     if not cells:
         raise Invalid("Inga värden kunde kopplas till tabellens rader och kolumner. Ta med "
                       "radernas etiketter och kolumnernas rubriker, eller bara siffrorna i "
@@ -262,27 +296,75 @@ def _columns_in_order(width, label_col, n_columns):
     return {first + j: j for j in range(n_columns) if first + j < width}
 
 
-def _placed(data, rows, row_of, column_of, label_col):
-    """({(row, column): text}, labels of computed rows that had figures, how many data
-    rows with figures matched no row)."""
-    cells, skipped_rows, outside = {}, set(), 0
+def _placed(data, row_of, column_of, label_col):
+    """({(row, column): text} for every cell that has a place in the table, how many
+    data rows with figures matched no row)."""
+    cells, outside = {}, 0
     for k, r in enumerate(data):
         if k not in row_of:
             if any(v for c, v in enumerate(r) if c != label_col):
                 outside += 1
             continue
-        i = row_of[k]
         for c, j in column_of.items():
-            value = r[c]
-            if not takes_values(rows[i]):
-                if value:
-                    skipped_rows.add(rows[i].label)
-                continue
-            cells[(i, j)] = value
-    return cells, skipped_rows, outside
+            cells[(row_of[k], j)] = r[c]
+    return cells, outside
 
 
-def _notes(skipped_rows, outside):
+def is_computed(row, column):
+    """A cell of a formula row or a formula column: the table computes it."""
+    return row.formula is not None or column.formula is not None
+
+
+def _sort_out_computed(table, rows, cols, placed):
+    """The placed cells to bring in, and notes. A computed cell is left out when it
+    is blank or shows the same figure as the table (the one the export wrote, or the
+    one computed from the figures brought in), at the decimals the cell prints: the
+    app's own export comes back without turning its computed figures into reported
+    ones. A different figure typed there is brought in as a reported figure, and a
+    note says so, naming the cell; in a formula row that takes no figures it cannot
+    be, and a note says that instead."""
+    cells = {(i, j): _as_stored(rows[i], j, text) for (i, j), text in placed.items()
+             if not is_computed(rows[i], cols[j])}
+    stored = _printed_figures(table)
+    fresh, _ = preview(table, cells)
+    same, typed, skipped_rows = 0, [], set()
+    for (i, j), text in placed.items():
+        row, column = rows[i], cols[j]
+        if not is_computed(row, column) or not text.strip():
+            continue
+        decimals = table_columns.decimals(row, j, column)
+        computed = fresh.get(f"{i}-{j}", {}).get("text", "")
+        if _shown(text, decimals) in (formatting.number(stored[i][j], decimals), computed):
+            same += 1
+        elif takes_values(row):
+            cells[(i, j)] = text
+            typed.append((row.label, column.label, text, computed))
+        else:
+            skipped_rows.add(row.label)
+    return cells, _notes(skipped_rows, same, typed)
+
+
+def _as_stored(row, j, text):
+    """The figure as the grid shows the stored one where they are the same number: a
+    stored 2,0 comes back from Excel as 2, which would otherwise count as a change."""
+    stored = row.values[j] if row.values and j < len(row.values) else None
+    try:
+        same = stored is not None and parse_number(text) == stored
+    except ValueError:
+        same = False
+    return typed_text(stored) if same else text
+
+
+def _shown(text, decimals):
+    """A figure as typed, as the cell prints it; None when it is no figure."""
+    try:
+        value = parse_number(text)
+    except ValueError:
+        return None
+    return None if value is None else formatting.number(value, decimals)
+
+
+def _notes(skipped_rows, same, typed):
     notes = []
     if skipped_rows:
         names = ", ".join(f"”{x}”" for x in sorted(skipped_rows))
@@ -290,9 +372,20 @@ def _notes(skipped_rows, outside):
                      if len(skipped_rows) == 1 else
                      f"Raderna {names} räknas fram i tabellen; deras värden i Excel lästes "
                      "inte in.")
-    if outside:
-        notes.append(f"{_count_rows(outside)} i Excel kunde inte kopplas till någon rad i "
-                     "tabellen och lästes inte in.")
+    for row, column, text, computed in typed[:MAX_CELL_NOTES]:
+        notes.append(f"Cellen ”{row}”, ”{column}” räknas fram i tabellen"
+                     + (f" (beräknat {computed})" if computed else "")
+                     + f", men i Excel står {text}. Det läses in som ett redovisat värde; töm "
+                     "rutan innan du sparar om tabellen ska räkna fram värdet i stället.")
+    if len(typed) > MAX_CELL_NOTES:
+        more = len(typed) - MAX_CELL_NOTES
+        notes.append(f"Ytterligare {more} {'cell' if more == 1 else 'celler'} som tabellen "
+                     "räknar fram har andra värden i Excel och läses in som redovisade värden.")
+    if same:
+        notes.append("Ett värde i en cell som tabellen räknar fram lästes inte in: det var "
+                     "detsamma som tabellens." if same == 1 else
+                     f"{same} värden i celler som tabellen räknar fram lästes inte in: de var "
+                     "desamma som tabellens.")
     return notes
 
 
