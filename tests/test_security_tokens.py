@@ -9,6 +9,7 @@ from followup.extensions import db
 from followup.models import ApiToken
 from followup.services import tokens
 from followup.services.errors import Invalid
+from tests.conftest import PASSWORD
 
 BASE = "/api/plans/SOC-2026/phases/december/followups"
 
@@ -96,7 +97,8 @@ def test_my_page_makes_shows_once_lists_and_revokes_my_tokens(as_user, client):
     per = as_user("per")
     page = per.get("/konto/")
     assert page.status_code == 200 and "Du har inga API-nycklar." in page.text
-    made = per.post("/konto/api-nycklar", {"name": "Rapportverktyget", "expires": ""})
+    made = per.post("/konto/api-nycklar", {"name": "Rapportverktyget", "expires": "",
+                                           "password": PASSWORD})
     assert made.status_code == 201
     import re
 
@@ -124,3 +126,58 @@ def test_every_role_has_the_page_linked_from_the_header(as_user):
     for name in ("anna", "sara", "lena", "per", "it"):
         page = as_user(name).get("/konto/")
         assert page.status_code == 200 and 'href="/konto/"' in page.text
+
+
+def test_making_a_token_on_my_page_asks_for_my_password(as_user, client):
+    """Issue 23.7: a session left open (or stolen) must not be turned into a key that
+    lives for a year; the password is asked again, and a wrong or missing one makes
+    nothing."""
+    per = as_user("per")
+    per.get("/konto/")
+    for password in ("", "fel-lösenord"):
+        refused = per.post("/konto/api-nycklar", {"name": "Smygnyckel", "expires": "",
+                                                  "password": password})
+        assert refused.status_code == 422
+        assert "lösenord" in refused.text and '<code class="token">' not in refused.text
+    assert db.session.scalar(db.select(ApiToken)) is None
+    assert 'autocomplete="current-password"' in per.get("/konto/").text
+
+
+def test_the_service_checks_the_password_too(demo):
+    with pytest.raises(Invalid, match="lösenord"):
+        tokens.create_own_token(demo.per, "fel-lösenord", "Smygnyckel")
+    assert db.session.scalar(db.select(ApiToken)) is None
+    assert tokens.create_own_token(demo.per, PASSWORD, "Rätt")
+
+
+def test_a_new_password_revokes_my_tokens_and_says_which(as_user, client, demo):
+    """Issue 23.7: a token made before a password change answered 200 after the change
+    and a logout, for up to 366 days."""
+    old = tokens.create_token(demo.per, "Ekonomisystemet")
+    other = tokens.create_token(demo.per, "Rapportverktyget")
+    saras = tokens.create_token(demo.sara, "Saras")
+    per = as_user("per")
+    per.get("/konto/")
+    changed = per.post("/konto/losenord", {"current": PASSWORD,
+                                           "new": "kvällsmottagning-rönnbär-7",
+                                           "repeat": "kvällsmottagning-rönnbär-7"},
+                       follow_redirects=True)
+    assert changed.status_code == 200
+    assert "Ekonomisystemet" in changed.text and "Rapportverktyget" in changed.text
+    assert "återkallade" in changed.text
+    per.get("/konto/")
+    per.post("/logout")
+    for token in (old, other):
+        assert client.get(BASE, headers=bearer(token)).status_code == 401
+    assert client.get(BASE, headers=bearer(saras)).status_code == 200
+    rows = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == demo.per.id)).all()
+    assert all(r.revoked_at is not None for r in rows)
+
+
+def test_a_password_set_by_an_administrator_revokes_the_tokens_too(demo):
+    from followup.services import users
+
+    token = tokens.create_token(demo.per, "Ekonomisystemet")
+    users.update_user(demo.it, demo.per, name="Per", role=demo.per.role, unit_ids=[],
+                      active=True, password="kvällsmottagning-rönnbär-7")
+    assert tokens.user_for_token(token) is None

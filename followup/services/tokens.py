@@ -59,6 +59,26 @@ def create_token(user, name="API-nyckel", expires_on=None):
     return token
 
 
+def create_own_token(user, password, name="API-nyckel", expires_on=None):
+    """A token the user makes for themself in the browser: only with their password.
+    A session left open, or taken over, must not become a key that lasts a year."""
+    if not user.check_password(password or ""):
+        raise Invalid("Lösenordet stämmer inte. Skriv ditt lösenord för att skapa en "
+                      "API-nyckel.", "password")
+    return create_token(user, name, expires_on)
+
+
+def revoke_all(user, reason):
+    """Revoke every active token of ``user`` (after a new password); returns their
+    names. The caller commits."""
+    now = utcnow()
+    rows = [row for row in list_tokens(user) if state(row, now) == "aktiv"]
+    for row in rows:
+        row.revoked_at = now
+        event("token.revoked", user_id=user.id, token=row.id, reason=reason)
+    return [row.name for row in reversed(rows)]
+
+
 def list_tokens(user):
     return db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == user.id)

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Plan, Role, Unit, UnitMembership, User
 from ..models.user import ROLE_LABELS
 from ..security_log import event
-from . import passwords
+from . import passwords, tokens
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -89,6 +89,7 @@ def update_user(actor, user, *, name, role, unit_ids, active, password=None):
     if password:
         _check_password(password, name, user.email)
         user.set_password(password)
+        tokens.revoke_all(user, "password")
     if password or role is not user.role or (user.active and not active):
         user.end_sessions()
         event("user.changed", user_id=user.id, by=actor.id, password=bool(password),
@@ -120,14 +121,17 @@ def _check_password(password, name, email):
 
 def change_own_password(user, current, new):
     """The user's own new password, given the current one. Every other session of the
-    user ends; the caller logs the current one in again."""
+    user ends, and every API token is revoked (it was made under the old password);
+    returns the names of the revoked tokens. The caller logs the current one in again."""
     if not user.check_password(current or ""):
         raise UserError("det nuvarande lösenordet stämmer inte", "current")
     _check_password(new or "", user.name, user.email)
     user.set_password(new)
     user.end_sessions()
+    revoked = tokens.revoke_all(user, "password")
     db.session.commit()
-    event("password.changed", user_id=user.id)
+    event("password.changed", user_id=user.id, tokens_revoked=len(revoked))
+    return revoked
 
 
 def create_user(email, name, role, password, unit_specs=(), units=()):

@@ -28,6 +28,8 @@ class TokenForm(Form):
     name = StringField("Namn (vad nyckeln används till)", validators=[
         DataRequired("Ge nyckeln ett namn."), Length(max=100)])
     expires = DateField("Sista giltighetsdag (tomt: om 90 dagar)", validators=[Optional()])
+    password = PasswordField("Ditt lösenord", validators=[
+        DataRequired("Skriv ditt lösenord för att skapa en API-nyckel."), Length(max=1000)])
 
 
 @bp.before_request
@@ -55,13 +57,17 @@ def change_password():
     if form.validate():
         user = db.session.get(User, current_user.id)
         try:
-            users.change_own_password(user, form.current.data, form.new.data)
+            revoked = users.change_own_password(user, form.current.data, form.new.data)
         except users.UserError as e:
             show_user_error(form, e, form.new, {"password": "new"})
         else:
             # Every other session has ended; this one goes on under the new generation.
             login_user(user)
             flash("Ditt lösenord är bytt. Du är utloggad överallt utom här.", "success")
+            if revoked:
+                names = ", ".join(f"”{name}”" for name in revoked)
+                flash(f"Dina API-nycklar gjordes för det gamla lösenordet och är nu "
+                      f"återkallade: {names}. Skapa nya där de behövs.", "info")
             return redirect(url_for(".index"))
     return _page(422, password_form=form)
 
@@ -71,9 +77,12 @@ def create_token():
     form = TokenForm()
     if form.validate():
         try:
-            token = tokens.create_token(current_user, form.name.data, form.expires.data)
+            user = db.session.get(User, current_user.id)
+            token = tokens.create_own_token(user, form.password.data, form.name.data,
+                                            form.expires.data)
         except Invalid as e:
-            form.expires.errors.append(e.message)
+            target = form.password if e.field == "password" else form.expires
+            target.errors.append(e.message)
         else:
             # Shown in this answer only: never in a redirect's flash (the cookie is
             # signed, not secret) and never again.
