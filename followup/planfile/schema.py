@@ -109,6 +109,10 @@ def _message(kind, value, arg, error):
         return f"{shown} är för litet; minst {arg}"
     if kind == "maximum":
         return f"{shown} är för stort; högst {arg}"
+    if kind == "exclusiveMinimum":
+        return f"{shown} är för litet; mer än {arg}"
+    if kind == "exclusiveMaximum":
+        return f"{shown} är för stort; mindre än {arg}"
     if kind == "minItems":
         return f"ska ha minst {arg} element"
     if kind == "pattern":
