@@ -7,14 +7,16 @@ JSON {"error": …} from the API, or a non-zero exit naming the fault's JSON pat
 
 import errno
 import json
+import os
 import re
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, select
 
 from followup import demo as demo_data
 from followup.extensions import db
-from followup.models import MemoState, Node
+from followup.models import Memo, MemoState, Node, Phase
 from followup.planfile.texts import TITLE_MAX
 from followup.services import tables, tokens
 
@@ -306,3 +308,90 @@ def test_a_year_in_other_digits_is_refused(as_user):
     response = sara.post(f"{STRUCTURE}/noder/u1", fields)
     assert response.status_code == 422 and "Kvar från ska vara ett årtal" in response.text
     assert snapshot() == before
+
+
+# --- a full disk at sign-off ------------------------------------------------------------
+
+MEMO_API = "/api/plans/SOC-2026/phases/augusti/memo"
+MEMO_PAGE = "/plans/SOC-2026/phases/augusti/tjansteskrivelse/"
+
+
+@contextmanager
+def full_disk():
+    """The disk is full where the signed documents are stored: writing their rows
+    (signed_file) fails with ENOSPC, as the operating system's write does on a full disk.
+    Everything else the database does is real."""
+
+    def refuse(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO SIGNED_FILE"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    event.listen(db.engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", refuse)
+
+
+def memo_state(demo):
+    db.session.expire_all()
+    return db.session.scalar(select(Memo.state).join(Phase, Memo.phase_id == Phase.id)
+                             .where(Phase.key == "augusti"))
+
+
+def test_a_full_disk_at_sign_off_is_a_clear_error_through_the_api(client, auth, demo):
+    before = unchanged_api(client, auth["lena"])
+    with full_disk():
+        response = client.post(MEMO_API + "/sign", headers=auth["lena"],
+                               json={"confirm": True, "reason": "Muntligt."})
+    assert response.status_code == 507, response.text
+    message = response.json["error"]
+    assert message.startswith("Tjänsteskrivelsen kunde inte fastställas")
+    assert "inte plats" in message and "Ingenting har ändrats" in message
+    assert now() == before and memo_state(demo) is not MemoState.signed
+    # With space again the same signing goes through: the state stayed whole.
+    response = client.post(MEMO_API + "/sign", headers=auth["lena"],
+                           json={"confirm": True, "reason": "Muntligt."})
+    assert response.status_code == 201 and response.json["version"] == 1
+    assert memo_state(demo) is MemoState.signed
+
+
+def test_a_full_disk_at_sign_off_is_a_clear_error_in_the_browser(as_user, demo):
+    lena = as_user("lena")
+    lena.get(MEMO_PAGE + "signera")
+    before = snapshot()
+    with full_disk():
+        response = lena.post(MEMO_PAGE + "signera", {"confirm": "y", "reason": "Muntligt."})
+    assert response.status_code == 507
+    assert "Tjänsteskrivelsen kunde inte fastställas" in response.text
+    assert "inte plats" in response.text and "Ingenting har ändrats" in response.text
+    assert snapshot() == before and memo_state(demo) is not MemoState.signed
+
+
+@pytest.mark.skipif("postgresql" in os.environ.get("FOLLOWUP_TEST_DATABASE_URL", ""),
+                    reason="SQLite's own limit on the size of its file")
+def test_a_database_file_that_cannot_grow_at_sign_off_is_the_same_clear_error(client, auth,
+                                                                             demo):
+    """SQLite itself full ("database or disk is full", what it says on a full disk): its
+    file may not grow by a page, so the signed documents do not fit."""
+    before = unchanged_api(client, auth["lena"])
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM")  # no free pages left inside the file
+        pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+
+    def limit(dbapi_connection, record):
+        dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 8}")
+
+    db.session.remove()
+    db.engine.dispose()
+    event.listen(db.engine, "connect", limit)
+    try:
+        response = client.post(MEMO_API + "/sign", headers=auth["lena"],
+                               json={"confirm": True, "reason": "Muntligt."})
+    finally:
+        event.remove(db.engine, "connect", limit)
+        db.session.remove()
+        db.engine.dispose()
+    assert response.status_code == 507, response.text
+    assert "inte plats" in response.json["error"]
+    assert now() == before and memo_state(demo) is not MemoState.signed

@@ -11,10 +11,13 @@ the phase is frozen. A partial unique index lets one version be in force at a
 time, so concurrent signings end in exactly one.
 """
 
+import errno
 import hashlib
+import logging
+import sqlite3
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .. import pdf
 from ..documents import compose
@@ -22,12 +25,53 @@ from ..extensions import db
 from ..models import FollowupState, MemoSignoff, MemoState, Role, SignedFile
 from ..models._types import utcnow
 from . import controls, followups, notifications, plans, reports
-from .errors import Damaged, Forbidden, Frozen, Invalid, NotFound
+from .errors import Damaged, Forbidden, Frozen, Invalid, NotFound, ServiceError
 
 MEMO_STATE_LABELS = {MemoState.draft: "Utkast", MemoState.signed: "Fastställd",
                      MemoState.reopened: "Återöppnad"}
 CASE = "case"
 VARIANTS = ("pdf", "archival", "html")
+log = logging.getLogger("followup.signoff")
+
+
+class StorageFull(ServiceError):
+    """No room on the server for the signed documents. Signing is one transaction, so
+    none of it was kept: the memo is as it was."""
+
+    status = 507  # Insufficient Storage
+
+
+FULL_MESSAGE = ("Tjänsteskrivelsen kunde inte fastställas: det finns inte plats kvar på "
+                "servern att spara de fastställda dokumenten. Ingenting har ändrats, "
+                "tjänsteskrivelsen är som den var. Be IT frigöra utrymme och fastställ "
+                "sedan igen.")
+
+
+def disk_full(error):
+    """Whether ``error`` (or what caused it) is a full disk: ENOSPC or a quota from the
+    operating system, SQLite's "database or disk is full", PostgreSQL's disk_full."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(error, sqlite3.Error) and (
+                getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+                or "database or disk is full" in str(error)):
+            return True
+        if getattr(error, "sqlstate", None) == "53100":  # PostgreSQL's disk_full
+            return True
+        error = (error.orig if isinstance(error, DBAPIError) else None) \
+            or error.__cause__ or error.__context__
+    return False
+
+
+def _refuse_if_full(error, memo):
+    """A full disk while signing: nothing kept (rolled back), StorageFull to say so."""
+    if disk_full(error):
+        db.session.rollback()
+        log.error("signoff.disk_full memo=%d error=%r", memo.id, str(error)[:500])
+        raise StorageFull(FULL_MESSAGE) from None
 
 
 def require_approver(user):
@@ -107,7 +151,11 @@ def sign(user, memo, *, confirm, reason=None):
     snapshot_sha256 = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
     now = utcnow()
     stamp = Stamp(user.name, signer_title(user, memo), now, snapshot_sha256)
-    files = _render(memo, stamp)
+    try:
+        files = _render(memo, stamp)
+    except OSError as e:  # e.g. no room for a temporary file while rendering
+        _refuse_if_full(e, memo)
+        raise
 
     version = max((s.version for s in memo.signoffs), default=0) + 1
     signoff = MemoSignoff(
@@ -124,7 +172,17 @@ def sign(user, memo, *, confirm, reason=None):
     except IntegrityError:
         db.session.rollback()
         raise Frozen("Tjänsteskrivelsen fastställdes just av någon annan.") from None
-    notifications.memo_signed(memo, signoff, user)
+    except (OSError, DBAPIError) as e:
+        _refuse_if_full(e, memo)
+        raise
+    try:
+        notifications.memo_signed(memo, signoff, user)
+    except (OSError, DBAPIError) as e:
+        if not disk_full(e):
+            raise
+        # Signed and stored; only the notices about it found no room.
+        db.session.rollback()
+        log.error("signoff.notices_disk_full memo=%d error=%r", memo.id, str(e)[:500])
     return signoff
 
 
