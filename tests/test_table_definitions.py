@@ -5,6 +5,7 @@ round trip through plan export and import (#10, #12)."""
 import json
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import select
 
 from followup.extensions import db
@@ -168,7 +169,7 @@ def test_every_shared_fixture_table_survives_an_untouched_save_of_its_definition
     from tests.conftest import FIXTURE_FILES
 
     if not FIXTURE_FILES:
-        return
+        pytest.skip("../shared/fixtures saknas")
     sara = as_user("sara")
     for path in FIXTURE_FILES:
         result = cli.invoke(args=["plan", "import", "--replace", str(path)])
@@ -181,3 +182,23 @@ def test_every_shared_fixture_table_survives_an_untouched_save_of_its_definition
             response = sara.post(url, {**fields, "action": "save"})
             assert response.status_code == 302, (table.key, response.text[-3000:])
         assert cli.invoke(args=["plan", "export", key]).stdout == before
+
+
+def test_a_columns_print_keys_survive_a_save_of_the_definition(as_user, cli, tmp_path):
+    """Width and merged repeats (plan file 2.1) are not in the editor: a save keeps them."""
+    import json
+
+    from followup.demo import PLAN_FILE
+
+    data = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
+    data["tables"][0]["columns"][0]["width"] = 22
+    data["tables"][0]["columns"][1]["merge_repeats"] = True
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    key = cli.invoke(args=["plan", "import", "--replace", str(path)]).stdout.strip()
+    before = cli.invoke(args=["plan", "export", key]).stdout
+    sara = as_user("sara")
+    url = f"/plans/{key}/tabeller/{data['tables'][0]['key']}/definition"
+    _, fields = editor(sara, url)
+    assert sara.post(url, {**fields, "action": "save"}).status_code == 302
+    assert cli.invoke(args=["plan", "export", key]).stdout == before

@@ -324,6 +324,23 @@ def _column_value(part, used):
     return out
 
 
+# How a column prints (FORMAT.md 2.1), which the editor does not change: kept through
+# a save with the column they belong to.
+PRINT_KEYS = ("width", "merge_repeats")
+
+
+def _kept_print_keys(value, old_columns, source):
+    old = old_columns[source] if source is not None and 0 <= source < len(old_columns) else None
+    kept = {k: old[k] for k in PRINT_KEYS if isinstance(old, dict) and k in old}
+    if not kept:
+        return value
+    out = {"key": value["key"], "label": value["label"]} if isinstance(value, dict) else \
+        {"label": value}
+    out.update(value if isinstance(value, dict) else {})
+    out.update(kept)
+    return out
+
+
 def _remap(values, sources, n):
     """A row's stored list (values or per-cell decimals) in the draft's column order."""
     if values is None:
@@ -353,7 +370,9 @@ def save_definition(user, plan, table, draft):
     before = content(table)
     used_columns = set().union(*(c.chain.keys() for c in draft.columns if c.kind == "formula"))
     used_rows = set().union(*(r.chain.keys() for r in draft.rows if r.kind == "formula"))
-    columns = [_column_value(c, used_columns) for c in draft.columns]
+    old_columns = list(table.columns or [])
+    columns = [_kept_print_keys(_column_value(c, used_columns), old_columns, c.source)
+               for c in draft.columns]
     sources = [c.source for c in draft.columns]
     n = len(columns)
     old_rows = {r.id: r for r in table.rows}
