@@ -158,11 +158,11 @@ BOMBS = {
     "zip bomb": (zip_bomb, "för mycket data"),
     "lying sizes": (lying_sizes, "kunde inte läsas"),
     "3 000 000-cell row": (wide_row, "gånger större uppackad"),
-    "XXE in the sheet": (xxe, "otillåtna XML-definitioner"),
-    "XXE in the workbook": (lambda: xxe(WORKBOOK), "otillåtna XML-definitioner"),
-    "billion laughs in the sheet": (billion_laughs, "otillåtna XML-definitioner"),
+    "XXE in the sheet": (xxe, "definitioner som Excel aldrig skriver"),
+    "XXE in the workbook": (lambda: xxe(WORKBOOK), "definitioner som Excel aldrig skriver"),
+    "billion laughs in the sheet": (billion_laughs, "definitioner som Excel aldrig skriver"),
     "billion laughs in the workbook": (lambda: billion_laughs(WORKBOOK),
-                                       "otillåtna XML-definitioner"),
+                                       "definitioner som Excel aldrig skriver"),
     "many parts": (many_members, "för många delar"),
 }
 
@@ -300,9 +300,12 @@ def test_cells_below_the_rows_read_are_not_counted():
 
 def test_rows_that_never_pass_the_rows_read_are_all_counted():
     """openpyxl reads on while rows repeat their number: so does the count."""
-    rows = "".join('<row r="1"><c><v>1</v></c></row>' for _ in range(xlsx_guard.MAX_CELLS + 1))
+    rng = random.Random(7)
+    rows = "".join(f'<row r="1"><c><v>{rng.randrange(10 ** 6)}</v></c>'
+                   f'<c><v>{rng.randrange(10 ** 6)}</v></c></row>'
+                   for _ in range(xlsx_guard.MAX_CELLS // 2 + 1))
     data = replacing({SHEET: HEAD + rows.encode() + TAIL})
-    with pytest.raises(Invalid, match="för (många|mycket)|gånger större|fler än"):
+    with pytest.raises(Invalid, match="Kalkylbladet har fler än 100\u00a0000 celler"):
         table_excel.read_xlsx(data)
 
 
@@ -332,7 +335,7 @@ def test_a_text_longer_than_a_cell_may_hold_is_refused():
 def test_too_many_elements_in_a_part_are_refused():
     cols = "".join(f'<col min="{i}" max="{i}" width="9"/>' for i in range(1, 310_000))
     sheet = f'<worksheet xmlns="{NS}"><cols>{cols}</cols><sheetData/></worksheet>'
-    with pytest.raises(Invalid, match="för många celler eller andra element|gånger större"):
+    with pytest.raises(Invalid, match="för många celler eller andra uppgifter"):
         table_excel.read_xlsx(replacing({SHEET: sheet.encode()}))
 
 

@@ -137,8 +137,8 @@ class _Scan:
 
     @staticmethod
     def _doctype(*_):
-        raise Invalid("Filen innehåller otillåtna XML-definitioner (en DOCTYPE med "
-                      "entiteter), som Excel aldrig skriver. Den lästes inte in.")
+        raise Invalid("Filen innehåller definitioner som Excel aldrig skriver och som kan "
+                      "användas för att angripa servern. Den lästes inte in." + ADVICE)
 
     def _start(self, name, attrs):
         local = name.rpartition(":")[2]
@@ -147,7 +147,7 @@ class _Scan:
         if self.kind is None:
             self.kind = local
         if self.elements > MAX_ELEMENTS:
-            raise Invalid(f"Filen har för många celler eller andra element (fler än "
+            raise Invalid(f"Filen har för många celler eller andra uppgifter (fler än "
                           f"{number(MAX_ELEMENTS)} i en del) för att läsas in." + ADVICE)
         if self.kind == "worksheet":
             self._sheet(local, attrs)
