@@ -134,6 +134,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(as_user):
         assert cell.data_type == "s", label
         assert cell.quotePrefix, label
     assert all(c.data_type == "s" for c in texts.values())
+    assert ws["D3"].value is None and ws["E3"].value is None  # no group: no text at all
 
 
 def test_characters_xml_cannot_hold_are_left_out_of_the_xlsx(as_user):

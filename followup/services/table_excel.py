@@ -110,6 +110,8 @@ def _put_text(ws, row, column, text):
     XML cannot hold are left out."""
     text = _xml_text(text)
     cell = ws.cell(row=row, column=column)
+    if not text:  # a column without a group: no text at all
+        return cell
     cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_STARTS):
