@@ -168,6 +168,57 @@ def test_line_breaks_in_titles_names_and_labels_of_a_plan_file_become_spaces(cli
     assert exported["tables"][0]["columns"][0]["label"] == "Budget helår"
 
 
+def test_a_phase_label_and_a_user_name_from_the_browser_are_one_line(as_user, demo):
+    """A phase's label is in the subject of every deadline reminder; a name in a signature."""
+    sara = as_user("sara")
+    sara.get("/granskning/SOC-2026/december")
+    sara.post("/granskning/SOC-2026/faser/december", {
+        "december-label": "Årsbokslut\r\nBcc: alla@example.com", "december-deadline": "",
+        "december-is_open": "y"})
+    db.session.expire_all()
+    assert demo.plan.phase("december").label == "Årsbokslut Bcc: alla@example.com"
+    admin = as_user("it")
+    admin.get(f"/anvandare/{demo.per.id}")
+    response = admin.post(f"/anvandare/{demo.per.id}", {
+        "name": "Per\r\nBcc: alla@example.com", "role": "reader", "active": "y"})
+    assert response.status_code == 302, response.text[:500]
+    db.session.expire_all()
+    assert demo.per.name == "Per Bcc: alla@example.com"
+
+
+def test_a_table_definition_from_the_browser_is_on_one_line_each(as_user):
+    sara = as_user("sara")
+    fields = form_fields(sara.get(GRID + "/definition").text, "definition-form")
+    fields.update({"title": "Placeringar\r\nBcc: alla@example.com", "unit": "tkr\t",
+                   "r-0-label": "Kostnad\nför placeringar", "c-0-label": "Utfall\r\n2026",
+                   "action": "save"})
+    response = sara.post(GRID + "/definition", fields)
+    assert response.status_code == 302, response.text[:2000]
+    table = tables_named("nyckeltal-hvb")
+    assert (table.title, table.unit) == ("Placeringar Bcc: alla@example.com", "tkr")
+    assert tables.ordered_rows(table)[0].label == "Kostnad för placeringar"
+    column = table.columns[0]
+    assert (column if isinstance(column, str) else column["label"]) == "Utfall 2026"
+
+
+def test_a_table_title_that_shows_nothing_is_refused_in_the_browser(as_user):
+    sara = as_user("sara")
+    fields = form_fields(sara.get(GRID + "/definition").text, "definition-form")
+    fields.update({"title": "\u200b\u2060", "action": "save"})
+    before = snapshot()
+    response = sara.post(GRID + "/definition", fields)
+    assert response.status_code == 422
+    assert "Tabellens titel har inget synligt tecken" in response.text
+    assert snapshot() == before
+
+
+def tables_named(key):
+    from followup.models import FigureTable
+
+    db.session.expire_all()
+    return db.session.scalar(select(FigureTable).where(FigureTable.key == key))
+
+
 # --- titles too long, or showing nothing ----------------------------------------------------
 
 def test_the_title_field_has_the_limit_the_server_keeps(as_user):
@@ -308,6 +359,12 @@ def test_a_year_in_other_digits_is_refused(as_user):
     response = sara.post(f"{STRUCTURE}/noder/u1", fields)
     assert response.status_code == 422 and "Kvar från ska vara ett årtal" in response.text
     assert snapshot() == before
+
+
+def test_an_appendix_number_in_other_digits_is_refused_by_the_api(client, auth):
+    response = client.get("/api/plans/SOC-2026/phases/augusti/memo/pdf?appendix=١",
+                          headers=auth["lena"])
+    assert response.status_code == 422 and "bilagans nummer" in response.json["error"]
 
 
 # --- a full disk at sign-off ------------------------------------------------------------

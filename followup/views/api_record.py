@@ -63,7 +63,8 @@ def memo_pdf(plan_key, phase_key):
     variant = request.args.get("variant", "pdf")
     if variant not in ("pdf", "archival"):
         raise Invalid("variant ska vara pdf eller archival.")
-    if appendix is not None and not appendix.isdigit():
+    # ASCII digits: isdigit() and int() also take "١" and "１" for 1.
+    if appendix is not None and not (appendix.isascii() and appendix.isdigit()):
         raise Invalid("appendix ska vara bilagans nummer.")
     document = f"bilaga-{int(appendix)}" if appendix is not None else signoff.CASE
     data = signoff.document(memo, document, variant)

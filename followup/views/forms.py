@@ -42,6 +42,16 @@ class Form(FlaskForm):
             return DefaultMeta.bind_field(self, form, unbound_field, options)
 
 
+def one_line_fields(formdata, names=(), endings=()):
+    """A copy of posted fields (a form read without WTForms) with the fields named, or
+    whose names end as given, on one line each."""
+    data = formdata.copy()
+    for name in list(data.keys()):
+        if name in names or name.endswith(tuple(endings)):
+            data.setlist(name, [single_line(v) for v in data.getlist(name)])
+    return data
+
+
 def _single_line_field(field_class):
     return issubclass(field_class, StringField) and not issubclass(
         field_class, (TextAreaField, PasswordField))

@@ -11,7 +11,8 @@ from ..services import followups as fu
 from ..services import permissions, table_definitions as definitions, table_excel, tables
 from ..services.errors import Forbidden, Invalid, NotFound
 from ..charts import CHART_KINDS
-from .forms import EmptyForm
+from ..planfile.texts import visible
+from .forms import EmptyForm, one_line_fields
 from .table_grid import grid_rows
 
 bp = Blueprint("tables", __name__, url_prefix="/plans/<plan_key>/tabeller")
@@ -164,10 +165,15 @@ def define(plan_key, key=None):
         flash("Formuläret hade gått ut. Ladda om sidan och försök igen.", "error")
         return redirect(request.url)
     else:
-        draft = definitions.draft_from_form(request.form)
+        # Titles and labels are one line each: a line break in a title reached e-mail.
+        draft = definitions.draft_from_form(one_line_fields(
+            request.form, ("title", "unit"), ("-label", "-group", "-suffix")))
         action = request.form.get("action", "save")
         if action != "save":
             definitions.apply_action(draft, action)
+        elif draft.title.strip() and not visible(draft.title):
+            errors, status = ["Tabellens titel har inget synligt tecken, bara mellanslag "
+                              "eller osynliga tecken. Skriv en titel."], 422
         else:
             try:
                 saved = definitions.save_definition(current_user, plan, table, draft)
