@@ -162,6 +162,51 @@ def test_a_decimal_point_is_refused_with_the_reason(text):
         raise AssertionError(f"{text} was read")
 
 
+@FAST
+@given(st.text(st.characters(categories=("Nd",)), min_size=1, max_size=12)
+       .filter(lambda t: not t.isascii()))
+def test_digits_of_other_scripts_are_never_a_figure(text):
+    """re's \\d, int() and Decimal() read "١٢٣" and "１٢٣" as 123; a figure is 0–9 only."""
+    try:
+        parse_number(text)
+    except ValueError as e:
+        assert "är inget tal" in str(e)
+    else:
+        raise AssertionError(f"{text!r} was read")
+
+
+# One-line texts and e-mail subjects ----------------------------------------------------
+
+@FAST
+@given(st.text(st.characters(codec=None, exclude_categories=("Cs",)), max_size=120))
+def test_a_single_line_text_has_no_control_characters_left(text):
+    from followup.planfile.texts import single_line
+
+    line = single_line(text)
+    assert not any(ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f or ch in "\u2028\u2029"
+                   for ch in line)
+    assert single_line(line) == line
+
+
+@FAST
+@given(st.text(st.characters(codec=None, exclude_categories=("Cs",)), max_size=300))
+def test_any_subject_is_encoded_on_lines_that_read_back_whole(text):
+    """Folded between words within 78 characters a line, read back word for word."""
+    from email import message_from_string, policy
+
+    from followup.planfile.texts import single_line
+    from followup.services.mailer import encode_subject
+
+    encoded = encode_subject(text)
+    assert encoded.isascii()
+    lines = ("Subject: " + encoded).split("\r\n")
+    assert all(len(line) <= 78 for line in lines)
+    assert all(line.startswith(" ") and line.strip() for line in lines[1:])
+    words = [w for w in (single_line(text) or "").split(" ") if w]
+    parsed = message_from_string("Subject: " + encoded + "\r\n\r\n", policy=policy.default)
+    assert str(parsed["Subject"] or "") == " ".join(words)
+
+
 # The formula evaluator -----------------------------------------------------------------
 
 KEYS = ["a", "b", "c", "kost", "int"]
