@@ -153,12 +153,12 @@ def test_a_tables_heading_says_only_what_is_not_said_above_it():
     from followup.documents.figures import PrintedTable
 
     section = "Institutionsvård för barn och ungdom (5731)"
-    first = SimpleNamespace(title=f"{section} – 1) Kostnad per vårddygn")
+    first = SimpleNamespace(show_title=True, title=f"{section} – 1) Kostnad per vårddygn")
     assert PrintedTable.heading(first, section) == "1) Kostnad per vårddygn"
     assert PrintedTable.heading(first, "Något annat") == first.title
-    same = SimpleNamespace(title="Bokslut 2023")
+    same = SimpleNamespace(show_title=True, title="Bokslut 2023")
     assert PrintedTable.heading(same, "Bokslut 2023", adjacent=True) == ""
     assert PrintedTable.heading(same, "Bokslut 2023") == "Bokslut 2023"  # text between
     assert PrintedTable.heading(same, before=SimpleNamespace(title="Bokslut 2023")) == ""
-    unit = SimpleNamespace(title="Barn och ungdomsvård, mnkr")  # a comma is not a dash
+    unit = SimpleNamespace(show_title=True, title="Barn och ungdomsvård, mnkr")  # a comma is not a dash
     assert PrintedTable.heading(unit, "Barn och ungdomsvård") == "Barn och ungdomsvård, mnkr"
