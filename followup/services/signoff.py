@@ -153,6 +153,10 @@ def sign(user, memo, *, confirm, reason=None):
     stamp = Stamp(user.name, signer_title(user, memo), now, snapshot_sha256)
     try:
         files = _render(memo, stamp)
+    except pdf.RenderFailed as e:
+        # Nothing is stored before every document is rendered: nothing has changed.
+        raise Invalid(f"Tjänsteskrivelsen är inte fastställd, och inget har ändrats. "
+                      f"{e.message}", "confirm") from None
     except OSError as e:  # e.g. no room for a temporary file while rendering
         _refuse_if_full(e, memo)
         raise

@@ -7,6 +7,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from .. import pdf
 from ..models import MemoState, Role
 from ..documents import compose
 from ..services import permissions, reports, signoff
@@ -28,6 +29,14 @@ def _pdf_response(data, name):
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{name}"',
         "Cache-Control": "private, no-store"})
+
+
+def _render_failed(error, memo):
+    """A document that could not be made into a PDF: which one and why, and the way back
+    to the memo's page."""
+    return render_template(
+        "error.html", title="PDF:en kunde inte göras", message=error.message,
+        back=url_for(".show", plan_key=memo.plan.key, phase_key=memo.phase.key)), error.status
 
 
 @bp.get("/")
@@ -71,7 +80,10 @@ def preview(plan_key, phase_key, doc_key):
 @bp.get("/pdf/arkiv", defaults={"archival": True})
 def case_pdf(plan_key, phase_key, archival):
     memo = reports.find_memo(plan_key, phase_key)
-    data = signoff.document(memo, signoff.CASE, "archival" if archival else "pdf")
+    try:
+        data = signoff.document(memo, signoff.CASE, "archival" if archival else "pdf")
+    except pdf.RenderFailed as e:
+        return _render_failed(e, memo)
     return _pdf_response(data, reports.file_name(memo, archival=archival))
 
 
@@ -79,7 +91,10 @@ def case_pdf(plan_key, phase_key, archival):
 @bp.get("/pdf/bilaga/<int:number>/arkiv", defaults={"archival": True})
 def appendix_pdf(plan_key, phase_key, number, archival):
     memo = reports.find_memo(plan_key, phase_key)
-    data = signoff.document(memo, f"bilaga-{number}", "archival" if archival else "pdf")
+    try:
+        data = signoff.document(memo, f"bilaga-{number}", "archival" if archival else "pdf")
+    except pdf.RenderFailed as e:
+        return _render_failed(e, memo)
     return _pdf_response(data, reports.file_name(memo, number, archival=archival))
 
 
