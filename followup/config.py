@@ -19,10 +19,13 @@ class Defaults:
     SESSION_COOKIE_NAME = "followup_session"
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # a working day after login, in seconds
     SESSION_IDLE_TIMEOUT = 60 * 60  # an hour without a request ends the session
-    # Failed logins (a right password costs nothing): per account, and per network
-    # address, higher, since a whole municipality may come through one proxy.
+    # Failed logins (a right password costs nothing): per account from one network
+    # address, and per address alone, far higher, since a whole municipality may come
+    # through one proxy; past the address's limit only accounts already guessed from it
+    # wait. bin/run starts a local Redis and sets RATELIMIT_STORAGE_URI to it, so that
+    # every server process counts the same failures; memory:// counts per process.
     LOGIN_ACCOUNT_LIMIT = "5 per minute;20 per hour"
-    LOGIN_ADDRESS_LIMIT = "30 per minute;200 per hour"
+    LOGIN_ADDRESS_LIMIT = "100 per 15 minutes"
     RATELIMIT_STORAGE_URI = "memory://"
     # Behind reverse proxies: how many of them add X-Forwarded-For (and -Proto, -Host).
     # 0 trusts no such header: each client is then the proxy's address.
