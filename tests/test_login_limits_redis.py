@@ -126,3 +126,47 @@ def test_the_address_limit_holds_across_two_worker_processes(two_workers):
     assert per_account[:3] == [[400, 400, 400]] * 3  # 9 failures, under the limit
     assert per_account[3] == [400, 400, 429]  # the 10th: the limit reached
     assert all(tries == [400, 400, 429] for tries in per_account[4:]), per_account
+
+
+def test_bin_run_counts_failed_logins_in_a_redis_of_its_own_and_stops_it(tmp_path):
+    """Without RATELIMIT_STORAGE_URI, bin/run starts redis-server on 127.0.0.1 with a
+    random password, the server counts in it, and stopping bin/run stops it."""
+    if not os.path.exists(REDIS):
+        pytest.skip("redis-server saknas (apt-get install redis-server)")
+    import signal
+
+    import redis
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWUP_")}
+    env.update(PORT=str(port), HOST="127.0.0.1", FOLLOWUP_INSTANCE_PATH=str(tmp_path),
+               FOLLOWUP_PDF_WORKERS="0", FOLLOWUP_SESSION_COOKIE_SECURE="false")
+    run = subprocess.Popen([os.path.join(root, "bin", "run")], cwd=root, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                           start_new_session=True)
+    try:
+        for line in run.stdout:
+            if "kör på" in line:
+                break
+        children = subprocess.run(["pgrep", "-P", str(run.pid), "-f", "redis-server"],
+                                  capture_output=True, text=True).stdout.split()
+        assert len(children) == 1, "bin/run started no redis-server"
+        server = subprocess.run(["pgrep", "-f", f"flask run --host 127.0.0.1 --port {port}"],
+                                capture_output=True, text=True).stdout.split()[0]
+        with open(f"/proc/{server}/environ", "rb") as f:
+            environ = dict(e.split(b"=", 1) for e in f.read().split(b"\0") if b"=" in e)
+        uri = environ[b"FOLLOWUP_RATELIMIT_STORAGE_URI"].decode()
+        assert uri.startswith("redis://:") and "@127.0.0.1:" in uri
+        codes, _ = _attempts(f"http://127.0.0.1:{port}", ["per.nord@ekbacka.example"] * 6)
+        assert codes == [400] * 5 + [429]
+        assert any(b"per.nord@ekbacka.example" in k for k in redis.Redis.from_url(uri).keys())
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(host="127.0.0.1", port=int(uri.rsplit(":", 1)[1].split("/")[0])).keys()
+        run.send_signal(signal.SIGTERM)
+        run.wait(timeout=60)
+        time.sleep(0.5)
+        assert not os.path.exists(f"/proc/{children[0]}")
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
