@@ -182,13 +182,17 @@ def limit_nesting(html_text):
             opened.append((tag, None))
             changed = True
             continue
-        if tag == "li" and parent_dropped and lists:
-            close_to_list()
-        elif tag == "li" or tag in _LISTS:
-            # Items and lists stand in a list, not in the text of an item made here.
+        if tag == "li" and lists:
+            # An item of a flattened list, or one that would stand inside another item
+            # (as a parser reads it, that ends the other item): an item of the list.
+            in_list = max(i for i, e in enumerate(stack) if e.tag in _LISTS)
+            if parent_dropped or any(e.tag == "li" for e in stack[in_list + 1:]):
+                close_to_list()
+        elif tag in _LISTS:
+            # A list stands in an item of the text's own, not in one made here.
             while stack and stack[-1].removable and stack[-1].tag == "li" and lists:
                 close_top()
-        else:
+        elif tag != "li":
             open_item()
         element = _Element(tag, len(out), removable=tag == "li" and parent_dropped)
         stack.append(element)

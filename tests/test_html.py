@@ -1,12 +1,15 @@
 """The HTML allowlist of FORMAT.md ("Text")."""
 
+import os
 import re
 
 import nh3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from followup.html import (
-    MAX_DEPTH, MAX_LENGTH, TextTooLong, limit_nesting, print_ready, sanitize,
+    ALLOWED_TAGS, MAX_DEPTH, MAX_LENGTH, TextTooLong, limit_nesting, print_ready, sanitize,
 )
 
 
@@ -166,3 +169,32 @@ def test_print_limits_the_nesting_of_texts_saved_before_the_limit():
     stored = nested_list(120)
     printed = str(print_ready(stored))
     assert nesting(printed)[1] == 3 and "punkt 120" in printed and "punkt 1<" in printed
+
+
+_TAGS = ["p", "ul", "ol", "li", "strong", "em", "h3", "h4"]
+_HTML = st.recursive(
+    st.sampled_from(["ord", "två ord", " ", "<br>", "1 &lt; 2"]),
+    lambda inner: st.builds(lambda tag, parts: f"<{tag}>{''.join(parts)}</{tag}>",
+                            st.sampled_from(_TAGS), st.lists(inner, max_size=4))
+    | st.lists(inner, min_size=2, max_size=4).map("".join),
+    max_leaves=60)
+
+
+@given(st.lists(_HTML, max_size=3).map("".join), st.integers(0, 40))
+@settings(max_examples=int(os.environ.get("FOLLOWUP_HYPOTHESIS_EXAMPLES", "300")),
+          deadline=None, derandomize=True, database=None)
+def test_any_nesting_is_limited_and_keeps_every_word_in_order(text, extra_depth):
+    """Whatever the allowed elements and however deep (a list wrapped ``extra_depth``
+    times more), the allowlist's output is within the limits, says every word the
+    unlimited allowlist kept, in the same order, and stays as it is when cleaned again."""
+    text = "<ul><li>" * extra_depth + text + "</li></ul>" * extra_depth
+    clean = sanitize(text)
+    deepest, lists = nesting(clean)
+    assert deepest <= MAX_DEPTH and lists <= 3
+
+    def words(html_text):
+        return re.sub(r"\s+", "", nh3.clean(html_text, tags=set()))
+
+    unlimited = nh3.clean(text, tags=set(ALLOWED_TAGS), attributes={}, strip_comments=True)
+    assert words(clean) == words(unlimited)
+    assert sanitize(clean) == clean
