@@ -44,8 +44,9 @@ def test_cells_pasted_from_excel_fill_the_grid_compute_live_and_save_exactly(ope
     expect(page.get_by_label("Avgår: ersättningar och intäkter, Utfall jan–aug 2025")
            ).to_have_value("1 480")
     expect(page.locator("#paste-status")).to_contain_text("4 värden klistrades in")
-    # netto, live from the server, printed as the row prints (no decimals)
-    expect(page.locator("#o-2-0")).to_have_text("38\u00a0790")
+    # netto, live from the server, printed as the row prints (no decimals): 38 790,5
+    # rounds half away from zero, as finance staff round
+    expect(page.locator("#o-2-0")).to_have_text("38\u00a0791")
     shoot(page, "grid-pasted")
     page.get_by_role("button", name="Spara tabellen").click()
     expect(page.get_by_text("Tabellen är sparad.")).to_be_visible()
