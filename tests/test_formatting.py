@@ -56,7 +56,7 @@ def test_the_memo_is_addressed_as_the_plan_writes_its_recipient():
 
     from followup.documents.compose import _memo_type
 
-    assert _memo_type(SimpleNamespace(recipient="Socialnämnden")) == \
+    assert _memo_type(SimpleNamespace(document_type=None, recipient="Socialnämnden")) == \
         "Tjänsteskrivelse till socialnämnden"
-    assert _memo_type(SimpleNamespace(recipient="KFN i Älvby")) == \
+    assert _memo_type(SimpleNamespace(document_type=None, recipient="KFN i Älvby")) == \
         "Tjänsteskrivelse till KFN i Älvby"
