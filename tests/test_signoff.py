@@ -370,30 +370,35 @@ def test_phase_without_memo_says_so(as_user):
 
 def test_the_signature_stamp_never_takes_a_page_of_its_own(as_user):
     """Signing grew Bilaga 1 by a page that held only "Fastställd av …" and the
-    checksum. The stamp goes with the document's last lines."""
+    checksum. The signed document has the pages of its draft: who signed it and the
+    checksum stand in every page's foot, where the draft has its mark in the head."""
     import io
 
     import pdfplumber
 
     lena = as_user("lena")
+    drafts = {a.number: lena.get(f"{MEMO}/pdf/bilaga/{a.number}").data for a in memo().appendices}
+    draft_memo = lena.get(f"{MEMO}/pdf").data
     assert sign(lena).status_code == 302
+    entry = memo().signoffs[-1]
     mm = 72 / 25.4
+    stamp = f"Underlagets kontrollsumma (SHA-256): {entry.snapshot_sha256[:16]}"
     for a in memo().appendices:
         url = f"{MEMO}/pdf/bilaga/{a.number}"
-        with pdfplumber.open(io.BytesIO(lena.get(url).data)) as signed:
-            last = signed.pages[-1]
-            # The page's own area, inside the running head and foot (print.css margins).
-            text = last.crop((0, 24 * mm, last.width, last.height - 20 * mm)).extract_text()
-            lines = [line for line in text.splitlines() if line.strip()]
-            assert "kontrollsumma" in lines[-1], url
-            assert len(lines) > 1, (url, lines)  # more than the stamp alone
+        with pdfplumber.open(io.BytesIO(drafts[a.number])) as draft, \
+                pdfplumber.open(io.BytesIO(lena.get(url).data)) as signed:
+            assert len(signed.pages) == len(draft.pages), url
+            for page in signed.pages:
+                foot = page.crop((0, page.height - 20 * mm, page.width, page.height)).extract_text()
+                assert "Fastställd av Lena" in foot and stamp in " ".join(foot.split()), url
+    with pdfplumber.open(io.BytesIO(draft_memo)) as draft, \
+            pdfplumber.open(io.BytesIO(lena.get(f"{MEMO}/pdf").data)) as signed:
+        assert len(signed.pages) == len(draft.pages)
     # The memo page names the same checksum of what was signed as the documents do,
     # and the file's own beside it, each said in words.
-    stamped = lines[-1].rsplit(" ", 1)[-1]
     page = lena.get(MEMO + "/").text
-    assert f'Underlaget, som det står i dokumenten: <code class="hash">{stamped}</code>' in page
+    assert f'Underlaget, som det står i dokumenten: <code class="hash">{entry.snapshot_sha256[:16]}</code>' in page
     assert "PDF/A-filen: <code" in page
-
 
 def test_a_signed_memo_is_not_offered_for_editing(as_user):
     """The editor of a signed memo showed open forms; saving went to a bare page headed
