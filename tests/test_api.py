@@ -4,6 +4,8 @@ import pytest
 
 from followup.services import tokens
 
+from .conftest import snapshot
+
 BASE = "/api/plans/SOC-2026/phases/december/followups"
 
 
@@ -12,6 +14,16 @@ def auth(demo):
     """Authorization headers per demo user."""
     return {name: {"Authorization": "Bearer " + tokens.create_token(getattr(demo, name))}
             for name in ("anna", "omar", "sara", "lena", "per", "it")}
+
+
+def unchanged_after(client, headers, request):
+    """Runs ``request`` (which must be refused) and asserts that it changed no row. The
+    token is used once first: its first use is recorded, which is not a change."""
+    client.get(BASE + "/u1", headers=headers)
+    before = snapshot()
+    response = request()
+    assert snapshot() == before
+    return response
 
 
 def put(client, headers, node="u1", **body):
@@ -110,15 +122,17 @@ def test_unknown_plan_phase_or_node_is_404(client, demo, auth, url):
     ([1, 2], "JSON-objekt"),
 ])
 def test_bad_body_is_422_with_a_swedish_message(client, demo, auth, payload, message):
-    response = client.put(f"{BASE}/u1", json=payload, headers=auth["anna"])
+    response = unchanged_after(client, auth["anna"], lambda: client.put(
+        f"{BASE}/u1", json=payload, headers=auth["anna"]))
     assert response.status_code == 422
     assert message in response.json["error"]
     assert client.get(f"{BASE}/u1", headers=auth["per"]).json["version"] == 0
 
 
 def test_body_that_is_not_json_is_422(client, demo, auth):
-    response = client.put(f"{BASE}/u1", data="{inte json", headers={
-        **auth["anna"], "Content-Type": "application/json"})
+    response = unchanged_after(client, auth["anna"], lambda: client.put(
+        f"{BASE}/u1", data="{inte json", headers={
+            **auth["anna"], "Content-Type": "application/json"}))
     assert response.status_code == 422
 
 
@@ -151,7 +165,9 @@ def test_review_cycle_through_the_api(client, demo, auth):
 def test_return_without_remark_is_422(client, demo, auth):
     put(client, auth["anna"])
     client.post(f"{BASE}/u1/submit", headers=auth["anna"])
-    assert client.post(f"{BASE}/u1/return", json={}, headers=auth["sara"]).status_code == 422
+    response = unchanged_after(client, auth["sara"], lambda: client.post(
+        f"{BASE}/u1/return", json={}, headers=auth["sara"]))
+    assert response.status_code == 422
 
 
 def test_compiler_opens_and_closes_phases(client, demo, auth):
@@ -226,14 +242,15 @@ MEMO_API = "/api/plans/SOC-2026/phases/augusti/memo"
 def test_a_save_must_say_which_version_it_is_based_on(client, auth):
     url = "/api/plans/SOC-2026/phases/december/followups/u1"
     for version in (None, "1", 1.5, True):
-        response = client.put(url, json={"level": "paborjad", "comment": None, "version": version},
-                              headers=auth["anna"])
+        response = unchanged_after(client, auth["anna"], lambda: client.put(
+            url, json={"level": "paborjad", "comment": None, "version": version},
+            headers=auth["anna"]))
         assert response.status_code == 422, version
     ok = client.put(url, json={"level": "paborjad", "comment": None, "version": 0},
                     headers=auth["anna"])
     assert ok.status_code == 200 and ok.json["version"] == 1
-    blind = client.put(url, json={"level": "fardig", "comment": None, "version": None},
-                       headers=auth["anna"])
+    blind = unchanged_after(client, auth["anna"], lambda: client.put(
+        url, json={"level": "fardig", "comment": None, "version": None}, headers=auth["anna"]))
     assert blind.status_code == 422
     assert client.get(url, headers=auth["anna"]).json["level"] == "paborjad"
 
@@ -241,9 +258,10 @@ def test_a_save_must_say_which_version_it_is_based_on(client, auth):
 def test_sign_and_reopen_through_the_api(client, auth):
     assert client.post(MEMO_API + "/sign", json={"confirm": True, "reason": "x"},
                        headers=auth["sara"]).status_code == 403
-    assert client.post(MEMO_API + "/sign", json={"confirm": False},
-                       headers=auth["lena"]).status_code == 422
-    response = client.post(MEMO_API + "/sign", json={"confirm": True}, headers=auth["lena"])
+    assert unchanged_after(client, auth["lena"], lambda: client.post(
+        MEMO_API + "/sign", json={"confirm": False}, headers=auth["lena"])).status_code == 422
+    response = unchanged_after(client, auth["lena"], lambda: client.post(
+        MEMO_API + "/sign", json={"confirm": True}, headers=auth["lena"]))
     assert response.status_code == 422 and "inte godkända" in response.json["error"]
     response = client.post(MEMO_API + "/sign", json={"confirm": True, "reason": "Muntligt."},
                            headers=auth["lena"])
@@ -260,7 +278,8 @@ def test_sign_and_reopen_through_the_api(client, auth):
     assert appendix.status_code == 200 and appendix.data.startswith(b"%PDF")
     assert client.get(MEMO_API + "/pdf?appendix=x", headers=auth["per"]).status_code == 422
     assert client.get(MEMO_API + "/pdf?appendix=9", headers=auth["per"]).status_code == 404
-    assert client.post(MEMO_API + "/reopen", json={}, headers=auth["lena"]).status_code == 422
+    assert unchanged_after(client, auth["lena"], lambda: client.post(
+        MEMO_API + "/reopen", json={}, headers=auth["lena"])).status_code == 422
     reopened = client.post(MEMO_API + "/reopen", json={"reason": "Fel siffra."},
                            headers=auth["lena"])
     assert reopened.status_code == 200 and reopened.json["state"] == "reopened"
@@ -285,5 +304,6 @@ def test_add_a_node_through_the_api(client, auth):
     for bad in ({"type": "uppdrag"}, {"type": "delmal", "title": "x"},
                 {"type": "uppdrag", "title": "x", "parent": "finns-inte"},
                 {"type": "uppdrag", "title": 5}):
-        assert client.post("/api/plans/SOC-2026/nodes", json=bad,
-                           headers=auth["sara"]).status_code in (404, 422), bad
+        response = unchanged_after(client, auth["sara"], lambda: client.post(
+            "/api/plans/SOC-2026/nodes", json=bad, headers=auth["sara"]))
+        assert response.status_code in (404, 422), bad

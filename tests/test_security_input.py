@@ -19,13 +19,24 @@ def sara_api(demo):
     return {"Authorization": "Bearer " + tokens.create_token(demo.sara)}
 
 
+def unchanged_after(client, headers, request):
+    """Runs ``request`` (which must be refused) and asserts that it changed no row; the
+    token's first use is recorded before, which is not a change."""
+    put_raw(client, headers, "{}")
+    before = snapshot()
+    response = request()
+    assert snapshot() == before
+    return response
+
+
 def put_raw(client, headers, text, node="u1"):
     return client.put(f"{BASE}/{node}", data=text, headers=headers,
                       content_type="application/json")
 
 
 def test_json_nested_a_thousand_deep_is_422_not_500(client, sara_api):
-    response = put_raw(client, sara_api, "[" * 1000 + "]" * 1000)
+    response = unchanged_after(client, sara_api,
+                               lambda: put_raw(client, sara_api, "[" * 1000 + "]" * 1000))
     assert response.status_code == 422
     assert "djupt" in response.json["error"]
 
@@ -36,7 +47,8 @@ def test_json_nested_just_over_the_limit_is_refused_with_its_path(client, sara_a
     for _ in range(70):
         inner["x"] = {}
         inner = inner["x"]
-    response = put_raw(client, sara_api, json.dumps(body))
+    response = unchanged_after(client, sara_api,
+                               lambda: put_raw(client, sara_api, json.dumps(body)))
     assert response.status_code == 422 and "högst 64 nivåer" in response.json["error"]
 
 
@@ -59,16 +71,17 @@ def test_lone_surrogate_or_nul_in_a_comment_is_422_and_nothing_changes(
 
 def test_lone_surrogate_in_a_remark_is_422(client, demo, sara_api):
     client.post(f"{BASE}/u1/submit", headers=sara_api)
-    response = client.post(f"{BASE}/u1/return", data='{"remark": "Fixa \\ud83d"}',
-                           headers=sara_api, content_type="application/json")
+    response = unchanged_after(client, sara_api, lambda: client.post(
+        f"{BASE}/u1/return", data='{"remark": "Fixa \\ud83d"}', headers=sara_api,
+        content_type="application/json"))
     assert response.status_code == 422 and "surrogat" in response.json["error"]
 
 
 @pytest.mark.parametrize("number", ["1e400", "-1e400", "NaN", "Infinity", "1" * 400,
                                     "1000000000000001"])
 def test_numbers_beyond_the_limits_are_refused(client, sara_api, number):
-    response = put_raw(client, sara_api,
-                       f'{{"level": "paborjad", "comment": null, "version": {number}}}')
+    response = unchanged_after(client, sara_api, lambda: put_raw(
+        client, sara_api, f'{{"level": "paborjad", "comment": null, "version": {number}}}'))
     assert response.status_code == 422
     assert "talet" in response.json["error"]
 
@@ -84,9 +97,11 @@ def test_nul_in_a_form_field_or_query_is_refused_without_a_500(as_user):
     assert page.status_code == 422
     anna = as_user("anna")
     anna.get("/plans/SOC-2026/phases/december/nodes/u1")
+    before = snapshot()
     response = anna.post("/plans/SOC-2026/phases/december/nodes/u1",
                          {"level": "paborjad", "comment": "<p>a\x00b</p>", "version": "0"})
     assert response.status_code == 422 and "otillåtna tecken" in response.text
+    assert snapshot() == before
 
 
 def test_control_characters_in_a_path_are_not_found(as_user):
@@ -176,11 +191,13 @@ def test_a_surrogate_in_a_field_name_is_shown_escaped(cli, ctx, tmp_path):
 def test_a_formula_nested_past_the_evaluator_is_refused_on_the_form(as_user):
     sara = as_user("sara")
     sara.get("/plans/SOC-2026/tabeller/ny")
+    before = snapshot()
     for formula in ("-" * 900 + "a", "(" * 150 + "a" + ")" * 150):
         response = sara.post("/plans/SOC-2026/tabeller/ny", {
             "key": "djup", "title": "Djup", "columns": "Helår",
             "rows": f"a; A\nb; B; {formula}"})
         assert response.status_code == 422, formula[:20]
+        assert snapshot() == before
 
 
 def test_cli_arguments_that_are_not_text_are_refused_in_one_line(cli, ctx):
