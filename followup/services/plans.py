@@ -7,16 +7,18 @@ import simplejson
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from .. import planfile
+from .. import formatting, planfile
 from ..documents import figures
 from ..extensions import db
 from ..models import (
     Appendix, ControlPoint, ControlResult, FigureTable, Followup, InternalControl, Memo,
     Node, Plan, Scale, Unit, UnitMembership,
 )
+from ..planfile import Fault, PlanFileError
+from ..planfile.faults import json_path
 from ..planfile.reader import build_plan, plan_key
 from ..planfile.writer import plan_file
-from . import permissions
+from . import permissions, structure, timeline
 from .errors import Forbidden, Invalid, NotFound
 
 
@@ -62,6 +64,9 @@ def import_plan(raw, replace=False, archive_dir=None):
         if existing is not None:
             if not replace:
                 raise PlanExists(key)
+            faults = _signed_phase_faults(existing, data)
+            if faults:
+                raise PlanFileError(faults)
             if archive_dir is not None:
                 _archive(existing, Path(archive_dir))
             kept_memberships = session.execute(
@@ -84,6 +89,44 @@ def import_plan(raw, replace=False, archive_dir=None):
         session.rollback()
         raise
     return plan
+
+
+def _signed_phase_faults(existing, data):
+    """What a plan file would change in the phases of ``existing`` whose memo is signed:
+    a node that would enter or leave one (its ``since``/``until``, or its parent's), or
+    a signed phase the file no longer has. What a signed memo shows stays as it was."""
+    signed = structure.signed_phases(existing)
+    if not signed:
+        return []
+    positions = {p["key"]: i for i, p in enumerate(data["phases"])}
+    faults = []
+    for phase in signed:
+        label = formatting.in_sentence(phase.label)
+        if phase.key not in positions:
+            faults.append(Fault("phases", f"fasen {phase.key} ({label}) saknas, men "
+                                          "dess tjänsteskrivelse är fastställd"))
+            continue
+        before = {n.key for n, _ in structure.tree(existing) if timeline.in_phase(n, phase)}
+        after = {}
+        _file_nodes_in_phase(data["nodes"], ("nodes",), positions, positions[phase.key], after)
+        for key in sorted(set(after) - before):
+            faults.append(Fault(json_path(after[key]), f"punkten {key} skulle komma med i "
+                                f"{label}, vars tjänsteskrivelse är fastställd"))
+        for key in sorted(before - set(after)):
+            faults.append(Fault("nodes", f"punkten {key} skulle försvinna ur {label}, vars "
+                                         "tjänsteskrivelse är fastställd"))
+    return faults
+
+
+def _file_nodes_in_phase(nodes, path, positions, position, out):
+    """{key: path} of the file's nodes (and their children) in the phase at ``position``."""
+    for i, n in enumerate(nodes or []):
+        since = positions.get(n.get("since"), 0) if n.get("since") else 0
+        until = positions.get(n.get("until"), position) if n.get("until") else position
+        if since <= position <= until:
+            out[n["key"]] = path + (i,)
+            _file_nodes_in_phase(n.get("children"), path + (i, "children"), positions,
+                                 position, out)
 
 
 def table_warnings(plan):

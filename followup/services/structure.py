@@ -8,9 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from .. import formatting
 from ..extensions import db
-from ..models import Level, Node, Unit
+from ..models import Level, Memo, MemoState, Node, Unit
 from ..planfile.texts import TITLE_MAX, single_line, visible
-from . import inputs, permissions, timeline
+from . import inputs, lifecycle, permissions, timeline
 from .errors import Invalid
 
 TONES = {"good": "Bra", "partial": "Delvis", "bad": "Dåligt", "neutral": "Neutral",
@@ -75,15 +75,64 @@ def _period(plan, since, until):
     return (None if since is phases[0] else since), (None if until is phases[-1] else until)
 
 
+def signed_phases(plan):
+    """The plan's phases whose memo is signed, in order: what they contain is on the
+    record, so no change of the structure may add a node to one or take one out."""
+    signed = set(db.session.scalars(select(Memo.phase_id).where(
+        Memo.plan_id == plan.id, Memo.state == MemoState.signed)))
+    return [p for p in sorted(plan.phases, key=lambda p: p.position) if p.id in signed]
+
+
+def open_to_new_nodes(plan):
+    """The phases a new node may be followed up from: those after the last signed one
+    (a node followed up from an earlier phase would enter the signed one)."""
+    signed = signed_phases(plan)
+    after = signed[-1].position if signed else -1
+    return [p for p in sorted(plan.phases, key=lambda p: p.position) if p.position > after]
+
+
+def _signed_membership(plan, nodes):
+    """{signed phase: the ids of ``nodes`` in it}."""
+    return {p: {n.id for n in nodes if timeline.in_phase(n, p)} for p in signed_phases(plan)}
+
+
+def _require_signed_unchanged(plan, nodes, before):
+    """Refuse (and undo) a change that made a node enter or leave a signed phase."""
+    after = _signed_membership(plan, nodes)
+    entered = [p for p in before if after.get(p, set()) - before[p]]
+    left = [p for p in before if before[p] - after.get(p, set())]
+    if not (entered or left):
+        return
+    phase = (entered or left)[0]
+    label = formatting.in_sentence(phase.label)
+    change = "komma med i" if entered else "försvinna ur"
+    db.session.rollback()
+    raise Invalid(f"Tjänsteskrivelsen för {label} är fastställd, och ändringen skulle få "
+                  f"punkten att {change} den. Det som står i en fastställd tjänsteskrivelse "
+                  "ändras inte. Välj andra faser, eller be direktören öppna "
+                  "tjänsteskrivelsen igen först.", "since")
+
+
 def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key=None):
-    """A new node, followed up from ``since_key`` or else from the current phase on."""
+    """A new node, followed up from ``since_key`` or else from the current phase on;
+    never from a phase that is signed or comes before a signed one."""
     permissions.require_compiler(user)
+    lifecycle.lock_plan(plan.id)
     node_type = next((t for t in plan.node_types if t.key == type_key), None)
     if node_type is None:
         raise Invalid("Välj vad det är för sorts punkt.")
     if parent is not None and parent.plan_id != plan.id:
         raise Invalid("Den valda överordnade punkten finns inte i planen.")
     since = _phase(plan, since_key, "Följs upp från") or timeline.current_phase(plan)
+    open_ = open_to_new_nodes(plan)
+    if since not in open_:
+        last = formatting.in_sentence(signed_phases(plan)[-1].label)
+        if not open_:
+            raise Invalid(f"Tjänsteskrivelsen för {last} är fastställd, och det finns ingen "
+                          "fas efter den. En ny punkt kan inte läggas till i planen.", "since")
+        raise Invalid(f"Tjänsteskrivelsen för {last} är fastställd, så en ny punkt kan inte "
+                      f"följas upp från {formatting.in_sentence(since.label)}. Välj "
+                      f"{formatting.in_sentence(open_[0].label)} eller en senare fas.", "since")
     if parent is not None and not timeline.in_phase(parent, since):
         raise Invalid("Den överordnade punkten ingår inte i planen i "
                       f"{formatting.in_sentence(since.label)}.")
@@ -103,9 +152,19 @@ def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key
 def update_node(user, node, *, number, title, unit_key, notes, group, responsible_boards,
                 carried_over_from, parent_key, since_key=None, until_key=None):
     permissions.require_compiler(user)
+    lifecycle.lock_plan(node.plan_id)
     plan = node.plan
-    node.since, node.until = _period(plan, _phase(plan, since_key, "Följs upp från"),
-                                     _phase(plan, until_key, "Till och med"))
+    subtree = list(node.walk())
+    before = _signed_membership(plan, subtree)
+    since, until = _period(plan, _phase(plan, since_key, "Följs upp från"),
+                           _phase(plan, until_key, "Till och med"))
+    if since is not node.since and since in before:
+        # A node does not begin in a phase that is on the record.
+        raise Invalid(f"Tjänsteskrivelsen för {formatting.in_sentence(since.label)} är "
+                      "fastställd, så punkten kan inte börja följas upp i den fasen. Välj "
+                      "en annan fas, eller be direktören öppna tjänsteskrivelsen igen "
+                      "först.", "since")
+    node.since, node.until = since, until
     node.number = _line(number, "Numret", 40)
     node.title = _title(title)
     node.unit = _unit(plan, unit_key)
@@ -123,6 +182,7 @@ def update_node(user, node, *, number, title, unit_key, notes, group, responsibl
             raise Invalid("Den valda överordnade punkten finns inte i planen.")
     if new_parent is not node.parent:
         _reparent(node, new_parent)
+    _require_signed_unchanged(plan, subtree, before)
     db.session.commit()
     return node
 
@@ -158,6 +218,7 @@ def _reparent(node, new_parent):
 def move(user, node, offset):
     """Move a node up (-1) or down (+1) among its siblings."""
     permissions.require_compiler(user)
+    lifecycle.lock_plan(node.plan_id)
     inputs.reorder(_siblings(node.plan, node.parent), node, offset)
     db.session.commit()
     return node
@@ -168,29 +229,39 @@ def take_out(user, node):
     stays in the earlier phases. Taken out before it was ever followed up, it is archived:
     it appears in no phase, and its history stays."""
     permissions.require_compiler(user)
+    lifecycle.lock_plan(node.plan_id)
     plan = node.plan
+    subtree = list(node.walk())
+    before = _signed_membership(plan, subtree)
     last = timeline.phase_before(plan, timeline.current_phase(plan))
-    for n in node.walk():
+    for n in subtree:
         if last is None or (n.since is not None and n.since.position > last.position):
             n.archived = True
         elif n.until is None or n.until.position > last.position:
             n.until = last
+    _require_signed_unchanged(plan, subtree, before)
     db.session.commit()
     return node
 
 
 def put_back(user, node):
-    """Undo ``take_out``: the node and its subtree are in the plan to the end again."""
+    """Undo ``take_out``: the node and its subtree are in the plan to the end again
+    (refused where that would bring them back into a signed phase they were not in)."""
     permissions.require_compiler(user)
-    for n in node.walk():
+    lifecycle.lock_plan(node.plan_id)
+    subtree = list(node.walk())
+    before = _signed_membership(node.plan, subtree)
+    for n in subtree:
         n.archived = False
         n.until = None
+    _require_signed_unchanged(node.plan, subtree, before)
     db.session.commit()
     return node
 
 
 def add_unit(user, plan, *, key, name):
     permissions.require_compiler(user)
+    lifecycle.lock_plan(plan.id)
     key = inputs.key(key, "Enhetens beteckning")
     if any(u.key == key for u in plan.units):
         raise Invalid(f'Enheten "{key}" finns redan.')
@@ -203,6 +274,7 @@ def add_unit(user, plan, *, key, name):
 
 def rename_unit(user, unit, name):
     permissions.require_compiler(user)
+    lifecycle.lock_plan(unit.plan_id)
     unit.name = _line(name, "Namnet", 200, required=True)
     db.session.commit()
     return unit
@@ -217,6 +289,7 @@ def _level_fields(label, text, tone):
 
 def update_level(user, level, *, label, text, tone, done):
     permissions.require_compiler(user)
+    lifecycle.lock_plan(level.scale.plan_id)
     level.label, level.text, level.tone = _level_fields(label, text, tone)
     level.done = bool(done)
     db.session.commit()
@@ -225,6 +298,7 @@ def update_level(user, level, *, label, text, tone, done):
 
 def add_level(user, scale, *, key, label, text, tone, done):
     permissions.require_compiler(user)
+    lifecycle.lock_plan(scale.plan_id)
     key = inputs.key(key, "Nivåns beteckning")
     if scale.level(key) is not None:
         raise Invalid(f'Nivån "{key}" finns redan i skalan.')

@@ -47,8 +47,11 @@ def _new_node_form(plan, parent, formdata=None):
     form.type.choices = choices([(t.key, t.label) for t in plan.node_types])
     form.unit.choices = choices([("", "Ingen enhet")] + [(u.key, u.name) for u in plan.units])
     now = timeline.current_phase(plan)
-    form.since.choices = choices([("", f"Fasen som pågår nu ({now.label.lower()})")]
-                                 + [(p.key, p.label) for p in plan.phases])
+    # A new node is never followed up from a signed phase or one before it.
+    open_ = structure.open_to_new_nodes(plan)
+    form.since.choices = choices(
+        ([("", f"Fasen som pågår nu ({now.label.lower()})")] if now in open_ else [])
+        + [(p.key, p.label) for p in open_])
     if formdata is None:
         sort = structure.child_type(plan, parent)
         form.type.data = sort.key if sort else ""
@@ -136,12 +139,17 @@ def add_node(plan_key):
                                       number=form.number.data, title=form.title.data,
                                       unit_key=form.unit.data, since_key=form.since.data)
         except Invalid as e:
-            form.title.errors.append(e.message)
+            _error_field(form, e).errors.append(e.message)
         else:
             flash(f"{structure.name(node)} har lagts till.", "success")
             _tell_namesakes(node)
             return _back(plan, node)
     return _page(plan, adding=(parent, form), status=422)
+
+
+def _error_field(form, error):
+    """The field a refusal concerns (since, for a signed phase), else the title."""
+    return form[error.field] if getattr(error, "field", None) in form else form.title
 
 
 def _tell_namesakes(node):
@@ -174,7 +182,7 @@ def edit_node(plan_key, node_key):
                 since_key=form.since.data, until_key=form.until.data)
         except Invalid as e:
             db.session.rollback()
-            form.title.errors.append(e.message)
+            _error_field(form, e).errors.append(e.message)
         else:
             flash(f"Ändringarna i {_lower_first(structure.name(node))} har sparats.", "success")
             _tell_namesakes(node)
@@ -193,6 +201,15 @@ def node_action(plan_key, node_key, action):
     if not EmptyForm().validate():
         return _back(plan, node)
     name = structure.name(node)
+    try:
+        return _node_action(plan, node, name, action)
+    except Invalid as e:
+        db.session.rollback()
+        flash(e.message, "error")
+        return _back(plan, node)
+
+
+def _node_action(plan, node, name, action):
     if action == "upp":
         structure.move(current_user, node, -1)
         flash(f"{name} har flyttats upp.", "success")
