@@ -9,12 +9,14 @@ from datetime import date
 import pypdf
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from followup.extensions import db
 from followup.models import Memo, MemoSignoff, MemoState, SignedFile
 from followup.services import signoff
-from followup.services.errors import Frozen, Invalid
+from followup.services.errors import Frozen, Invalid, ServiceError
 
+from .conftest import snapshot
 from .pdftext import reading_order
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"
@@ -355,12 +357,18 @@ def test_a_failed_commit_leaves_no_sign_off_and_no_files(demo, monkeypatch):
 
     original = module._render
     monkeypatch.setattr(module, "_render", broken_render)
-    with pytest.raises(Exception):
+    before = snapshot()
+    # The failure meant: the database refused the broken file at commit (not an error
+    # before rendering, which pytest.raises(Exception) let pass), told as a service error.
+    with pytest.raises(ServiceError) as refused:
         signoff.sign(demo.lena, memo(), confirm=True, reason=REASON)
+    cause = refused.value.__cause__ or refused.value.__context__
+    assert isinstance(cause, IntegrityError) and "sha256" in str(cause)
     db.session.rollback()
     assert db.session.scalar(select(func.count(MemoSignoff.id))) == 0
     assert db.session.scalar(select(func.count(SignedFile.id))) == 0
     assert memo().state is MemoState.draft
+    assert snapshot() == before  # the phase is as open as it was, and nothing else moved
 
 
 def test_phase_without_memo_says_so(as_user):
