@@ -139,10 +139,11 @@ class InOrder:
                     yield end
 
     def _follows(self, at, expected, i):
-        """Whether ``expected[i:]`` follows ``at``: the first place a word fits may be
-        the wrong one (a short word in the running head), so the others are tried."""
+        """Where ``expected[i:]`` ends when it follows ``at``, or None: the first place a
+        word fits may be the wrong one (a short word in the running head), so the others
+        are tried."""
         if i == len(expected):
-            return True
+            return at
         failed = set()
         stack = [(at, i, self._ends(at, expected[i]))]
         while stack:
@@ -152,10 +153,10 @@ class InOrder:
                 failed.add((here, j))
                 stack.pop()
             elif j + 1 == len(expected):
-                return True
+                return end
             elif (end, j + 1) not in failed:
                 stack.append((end, j + 1, self._ends(end, expected[j + 1])))
-        return False
+        return None
 
     def find(self, text, what=None):
         expected = [w for w in words(text) if w]
@@ -165,8 +166,10 @@ class InOrder:
             at = self._word_at(start, expected[0])
             if at is None:
                 continue
-            if self._follows(at, expected, 1):
-                self.position = start
+            end = self._follows(at, expected, 1)
+            if end is not None:
+                # On past the text found: a text expected twice must be there twice.
+                self.position = end
                 self.found += 1
                 return
         self.missing.append(f"{what or 'text'}: {text[:80]!r} (after word {self.position})")
