@@ -162,3 +162,38 @@ def test_a_figure_retyped_with_a_decimal_is_kept_as_typed_or_not_recorded(demo):
         # A new version: the typed decimals are kept, and the history says so.
         assert stored.endswith(",0"), stored
         assert said[0].endswith("→ " + stored)
+
+
+# --- Item 5: warnings name only what the memo prints -------------------------------
+
+def with_a_table_no_memo_prints():
+    """The demo plan with "Ekonomiskt bistånd 2026", whose reported total (99) is not the
+    sum of its rows (30), a table that no memo names."""
+    data = plans.export_plan("SOC-2026")
+    data["tables"].append({
+        "key": "ekbist", "title": "Ekonomiskt bistånd 2026", "unit": "mnkr",
+        "columns": ["Utfall"],
+        "rows": [{"key": "a", "label": "Försörjningsstöd", "values": [10]},
+                 {"key": "b", "label": "Introduktionsersättning", "values": [20]},
+                 {"key": "tot", "label": "Totalt", "formula": "sum", "values": [99]}]})
+    plans.import_plan(plans.dump(data), replace=True)
+    return next(t for t in plans.get_plan("SOC-2026").tables if t.key == "ekbist")
+
+
+def test_warnings_name_only_the_tables_the_memo_prints(as_user, demo):
+    from followup.services import reports, todo
+
+    table = with_a_table_no_memo_prints()
+    assert any("Ekonomiskt bistånd 2026" in w for w in plans.table_warnings(table.plan))
+    memo = db.session.scalar(select(Memo).where(Memo.phase.has(key="augusti")))
+    assert not any("Ekonomiskt bistånd" in w for w in reports.table_warnings(memo))
+    url = "/plans/SOC-2026/phases/augusti/tjansteskrivelse/"
+    assert "Ekonomiskt bistånd" not in as_user("sara").get(url).text
+    lena = as_user("lena")
+    assert "Ekonomiskt bistånd" not in lena.get(url + "signera").text
+    assert "Ekonomiskt bistånd" not in lena.get("/").text
+    # Once a memo section names the table, its warning is there.
+    memo.sections[0].tables = list(memo.sections[0].tables or []) + ["ekbist"]
+    db.session.commit()
+    assert any("Ekonomiskt bistånd 2026" in w for w in reports.table_warnings(memo))
+    assert "Ekonomiskt bistånd 2026" in lena.get(url + "signera").text

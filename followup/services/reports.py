@@ -3,10 +3,10 @@
 from sqlalchemy import select
 
 from .. import pdf
-from ..documents import compose
+from ..documents import compose, figures
 from ..extensions import db
 from ..models import Memo
-from . import plans
+from . import tables
 from .errors import NotFound
 from .followups import locate
 
@@ -74,7 +74,12 @@ def file_name(memo, appendix=None, archival=False):
 
 
 def table_warnings(memo):
-    return plans.table_warnings(memo.plan)
+    """The warnings of the tables the memo's documents print (named by its sections, its
+    appendices, their chapters and their sections), in the plan's order: a table no
+    document prints is no concern of the memo."""
+    shown = tables.tables_named_by(memo)
+    return [w for t in memo.plan.tables if t.key in shown
+            for w in figures.printed_table(t).warnings]
 
 
 def signer_names(memo):
