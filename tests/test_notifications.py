@@ -284,3 +284,43 @@ def test_a_mail_server_without_a_sender_is_a_clear_error(as_user, cli, app):
 def test_a_bad_date_is_refused_in_swedish(cli):
     result = send(cli, "--today", "2027-13-01")
     assert result.exit_code == 2 and "är inget datum; skriv ÅÅÅÅ-MM-DD" in result.output
+
+
+def test_a_reporter_with_two_units_hears_of_her_units_and_each_sort_counted_apart(
+        as_user, cli, smtp, demo):
+    """Omar reports for vuxen and stod: the reminder says "dina enheter", and counts the
+    follow-ups and the control results apart, each as many as it lists."""
+    from followup.services import progress
+
+    december = demo.plan.phase("december")
+    units = {u.unit_id for u in demo.omar.memberships}
+    outstanding = [e for e in progress.entries(demo.plan, december)
+                   if e.state in (FollowupState.empty, FollowupState.draft,
+                                  FollowupState.returned) and e.subject.unit_id in units]
+    followups = sum(1 for e in outstanding if progress.is_followup(e))
+    controls = len(outstanding) - followups
+    assert followups > 1 and controls > 1
+    assert send(cli, "--today", "2027-01-12").exit_code == 0
+    [message] = smtp.to("omar@ekbacka.example")
+    text, _ = parts(message)
+    assert "din enhet" not in text
+    assert (f"{followups} uppföljningar och {controls} kontrollresultat från dina enheter "
+            "är inte inskickade än") in text
+    [message] = smtp.to("anna@ekbacka.example")
+    assert "från din enhet" in parts(message)[0]
+
+
+def test_opening_a_phase_counts_each_sort_for_a_reporter_with_two_units(
+        as_user, cli, smtp, demo):
+    db.session.execute(update(Phase).values(is_open=False))
+    db.session.commit()
+    sara = as_user("sara")
+    sara.get("/granskning/SOC-2026/december")
+    sara.post("/granskning/SOC-2026/faser/december", {
+        "december-label": "Årsbokslut", "december-deadline": "2027-01-15",
+        "december-is_open": "y"})
+    send(cli)
+    [message] = smtp.to("omar@ekbacka.example")
+    text, _ = parts(message)
+    assert "Dina enheter har " in text and " kontrollresultat att rapportera" in text
+    assert "Din enhet" not in text

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import links
 from ..extensions import db
-from ..formatting import days_left, iso_date, in_sentence
+from ..formatting import count, days_left, iso_date, in_sentence
 from ..models import (
     FollowupState, Memo, MemoState, Notification, NotificationOptOut, Phase, Role, User,
 )
@@ -192,17 +192,48 @@ def phase_opened(phase):
         mine = [e for unit in user.memberships for e in by_unit.get(unit.unit_id, [])]
         deadline = (f" Sista dag för rapportering är {iso_date(phase.deadline)}."
                     if phase.deadline else "")
+        yours = _your_units(user, phase)
         pairs.append((user, Message(
             "phase_opened", f"phase_opened:{phase.id}:{date.today().isoformat()}",
             f"{phase.label} är öppen för rapportering",
             f"{phase.label} ({phase.plan.board_name} {phase.plan.year}) är öppen för "
-            f"rapportering. Din enhet har {_count(len(mine))} att rapportera.{deadline}",
+            f"rapportering. {yours[:1].upper()}{yours[1:]} har {_count(mine)} att "
+            f"rapportera.{deadline}",
             [{"label": "Mina uppföljningar", "path": links.path("followups.mine")}])))
     return record(pairs)
 
 
-def _count(n):
-    return f"{n} uppföljning" if n == 1 else f"{n} uppföljningar"
+def _count(entries):
+    """"3 uppföljningar och 2 kontrollresultat", "1 uppföljning", "1 kontrollresultat":
+    the follow-ups and the control results counted apart, each in its own word."""
+    from . import progress
+
+    followups = sum(1 for e in entries if progress.is_followup(e))
+    controls = len(entries) - followups
+    parts = []
+    if followups or not controls:
+        parts.append(count(followups, "uppföljning", "uppföljningar"))
+    if controls:
+        parts.append(count(controls, "kontrollresultat", "kontrollresultat"))
+    return " och ".join(parts)
+
+
+def _your_units(user, phase):
+    """"din enhet" or "dina enheter": as many as the user reports for in the plan."""
+    units = {m.unit_id for m in user.memberships if m.unit.plan_id == phase.plan_id}
+    return "dina enheter" if len(units) > 1 else "din enhet"
+
+
+def _not_sent_in(entries, yours):
+    """"2 uppföljningar och 1 kontrollresultat från dina enheter är inte inskickade än",
+    "En uppföljning från din enhet är inte inskickad än"."""
+    if len(entries) > 1:
+        return f"{_count(entries)} från {yours} är inte inskickade än"
+    from . import progress
+
+    if progress.is_followup(entries[0]):
+        return f"En uppföljning från {yours} är inte inskickad än"
+    return f"Ett kontrollresultat från {yours} är inte inskickat än"
 
 
 def deadline_reminders(today, days):
@@ -232,9 +263,7 @@ def deadline_reminders(today, days):
                 subject = f"Sista dag för {in_sentence(phase.label)} har passerat"
                 first = (f"Sista dag för rapportering av {_where(phase)} var "
                          f"{iso_date(phase.deadline)} ({when}).")
-            body = (f"{first} {_count(len(mine)).capitalize()} från din enhet är inte "
-                    "inskickade än:" if len(mine) > 1 else
-                    f"{first} En uppföljning från din enhet är inte inskickad än:")
+            body = f"{first} {_not_sent_in(mine, _your_units(user, phase))}:"
             pairs.append((user, Message(
                 kind, f"{kind}:{phase.id}:{phase.deadline.isoformat()}", subject, body,
                 [entry_link(e) for e in mine])))
