@@ -15,7 +15,8 @@ def test_compiler_lands_on_what_waits_and_reaches_the_open_phase_board(as_user):
     page = sara.get(BOARD).text
     assert "Granskning: årsbokslut 2026" in page
     assert "Per enhet" in page and "Avdelning barn och unga" in page and "Per typ" in page
-    assert "21 uppföljningar" in page  # 3 + 6 + 12 followed-up nodes
+    # 3 + 6 + 12 followed-up nodes, and the internal control's five points
+    assert "21 uppföljningar och 5 kontrollresultat" in page
 
 
 def test_filters_by_unit_type_and_state(as_user):
@@ -34,7 +35,8 @@ def test_overdue_filter_uses_the_deadline(as_user, demo):
     december.deadline = december.deadline.replace(year=2020)
     db.session.commit()
     page = sara.get(BOARD + "?forsenade=1").text
-    assert "21 försenade." in page and "21 uppföljningar (filtrerat)" in page
+    assert "26 försenade." in page  # the control results are late too
+    assert "21 uppföljningar och 5 kontrollresultat (filtrerat)" in page
 
 
 def test_bulk_approve(as_user, demo):

@@ -33,15 +33,34 @@ def _count(table, key, state):
     row[state] += 1
 
 
+# The board lists control results with the follow-ups, under a type of their own. No
+# node type's key starts with "_", so the filter's value cannot name one.
+CONTROL_TYPE = "_kontroll"
+CONTROL_LABEL = "Kontrollmoment"
+
+
+def is_followup(entry):
+    return hasattr(entry, "node")
+
+
+def type_key(entry):
+    return entry.node.type.key if is_followup(entry) else CONTROL_TYPE
+
+
+def type_label(entry):
+    return entry.node.type.label if is_followup(entry) else CONTROL_LABEL
+
+
 def progress(plan, phase, filters=None, today=None):
+    """The phase's follow-ups and control results: counted per unit, type and state, and
+    those that match ``filters`` as (entry, overdue)."""
     filters = filters or Filters()
     today = today or date.today()
-    everything = fu.phase_overview(plan, phase)
     result = Progress(items=[], totals={s: 0 for s in FollowupState})
-    for cur in everything:
-        unit = cur.node.unit.name if cur.node.unit else NO_UNIT
-        _count(result.by_unit, unit, cur.state)
-        _count(result.by_type, cur.node.type.label, cur.state)
+    for cur in entries(plan, phase):
+        unit = cur.subject.unit
+        _count(result.by_unit, unit.name if unit else NO_UNIT, cur.state)
+        _count(result.by_type, type_label(cur), cur.state)
         result.totals[cur.state] += 1
         late = is_overdue(phase, cur.state, today)
         result.overdue += late
@@ -51,10 +70,10 @@ def progress(plan, phase, filters=None, today=None):
 
 
 def _matches(cur, f, late):
-    node = cur.node
-    if f.unit is not None and (node.unit.key if node.unit else "") != f.unit:
+    unit = cur.subject.unit
+    if f.unit is not None and (unit.key if unit else "") != f.unit:
         return False
-    if f.type and node.type.key != f.type:
+    if f.type and type_key(cur) != f.type:
         return False
     if f.state and cur.state.value != f.state:
         return False

@@ -8,8 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import FollowupState, Memo, MemoSignoff, MemoState, Plan, User
+from . import controls, permissions, progress, reports
 from . import followups as fu
-from . import progress, reports
+from .errors import Conflict, Invalid, NotFound
 from .phases import is_overdue
 
 DUE = (FollowupState.empty, FollowupState.draft)
@@ -129,6 +130,47 @@ def compiler(today=None):
             out.append(ReviewPhase(plan, phase, list(by_unit.items()), fu.state_counts(queue),
                                    sum(is_overdue(phase, e.state, today) for e in queue)))
     return out
+
+
+def chosen(plan, phase, node_keys, point_keys):
+    """The entries picked on the review board, in the board's order."""
+    nodes, points = set(node_keys or ()), set(point_keys or ())
+    return [e for e in progress.entries(plan, phase)
+            if (e.node.key in nodes if progress.is_followup(e) else e.point.key in points)]
+
+
+@dataclass
+class BulkApproval:
+    followups: int = 0  # approved
+    controls: int = 0
+    refused: list = field(default_factory=list)  # (what, reason)
+
+
+def approve_chosen(user, plan, phase, node_keys, point_keys):
+    """Bulk approval from the review board: the follow-ups through
+    ``followups.approve_many``, the control results one by one through
+    ``controls.approve``; what cannot be approved is refused with its reason."""
+    permissions.require_compiler(user)
+    node_keys, point_keys = list(node_keys or ()), list(point_keys or ())
+    done = BulkApproval()
+    approved, refused = fu.approve_many(user, phase, node_keys) if node_keys else ([], {})
+    done.followups = len(approved)
+    headings = {e.node.key: _heading(e) for e in chosen(plan, phase, refused, ())}
+    done.refused += [(headings.get(key, key), reason) for key, reason in refused.items()]
+    for key in point_keys:
+        try:
+            point = controls.find_point(plan, key)
+            controls.approve(user, point, phase)
+        except (Invalid, NotFound, Conflict) as e:
+            done.refused.append((f"{progress.CONTROL_LABEL} {key}", e.message))
+        else:
+            done.controls += 1
+    return done
+
+
+def _heading(entry):
+    kind, number, title = entry.heading
+    return " ".join(f"{kind} {number or ''} {title}".split())
 
 
 # The approver and the reader -----------------------------------------------------------

@@ -1,11 +1,14 @@
-// The review board: a checkbox that selects every entry that can be approved. It is
-// hidden until this script runs, since without JavaScript it could do nothing.
+// The review board: a checkbox that selects every entry that can be approved, the
+// follow-ups and the control results alike (data-select names their fields, separated
+// by spaces). It is hidden until this script runs, since without JavaScript it could do
+// nothing.
 (function () {
   "use strict";
   document.querySelectorAll("input.select-all").forEach(function (all) {
     var form = all.form;
-    var name = all.getAttribute("data-select");
-    function boxes() { return form.querySelectorAll("input[type=checkbox][name=" + name + "]"); }
+    var selector = all.getAttribute("data-select").split(/\s+/).filter(Boolean)
+      .map(function (name) { return "input[type=checkbox][name=" + name + "]"; }).join(", ");
+    function boxes() { return form.querySelectorAll(selector); }
     if (!boxes().length) return;
     all.hidden = false;
     all.nextElementSibling.classList.remove("visually-hidden");

@@ -3,11 +3,13 @@ opening and closing phases."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectMultipleField
 
 from ..models import FollowupState
 from ..services import followups as fu
 from ..services import distributions, permissions, phases, todo
 from ..services.errors import Frozen
+from ..services import progress as progress_service
 from ..services.progress import Filters, progress
 from ..formatting import count
 from .forms import BulkApproveForm, PhaseForm
@@ -45,10 +47,15 @@ def board(plan_key, phase_key):
         state=request.args.get("lage") or None,
         overdue=request.args.get("forsenade") == "1",
     )
+    result = progress(plan, phase, filters)
+    results = sum(not progress_service.is_followup(e) for e, _ in result.items)
+    listed = count(len(result.items) - results, "uppföljning", "uppföljningar") + (
+        f" och {count(results, 'kontrollresultat', 'kontrollresultat')}" if results else "")
     return render_template(
-        "review/board.html", plan=plan, phase=phase, filters=filters,
-        result=progress(plan, phase, filters), states=list(FollowupState),
-        filter_args=filter_args(),
+        "review/board.html", plan=plan, phase=phase, filters=filters, listed=listed,
+        result=result, states=list(FollowupState),
+        filter_args=filter_args(), control_type=progress_service.CONTROL_TYPE,
+        control_label=progress_service.CONTROL_LABEL,
         charts=[*distributions.level_charts(plan, phase),
                 *[c for c in [distributions.control_chart(plan, phase)] if c]],
         form=BulkApproveForm(), phase_forms={
@@ -57,25 +64,39 @@ def board(plan_key, phase_key):
     )
 
 
+class ReviewApproveForm(BulkApproveForm):
+    """The board's bulk approval: follow-ups (``nodes``) and control results (``controls``)."""
+
+    controls = SelectMultipleField("Kontrollresultat", validate_choice=False)
+
+
+def amount(followups, results):
+    """"3 uppföljningar och 1 kontrollresultat", leaving out a kind there is none of."""
+    parts = [count(followups, "uppföljning", "uppföljningar") if followups else "",
+             count(results, "kontrollresultat", "kontrollresultat") if results else ""]
+    return " och ".join(p for p in parts if p)
+
+
 @bp.post("/<plan_key>/<phase_key>/godkann")
 def approve_many(plan_key, phase_key):
     plan, phase, _ = fu.locate(plan_key, phase_key)
-    form = BulkApproveForm()
-    if form.validate() and form.nodes.data and not form.confirmed.data:
-        chosen = [c for c in fu.phase_overview(plan, phase) if c.node.key in form.nodes.data]
+    form = ReviewApproveForm()
+    picked = bool(form.nodes.data or form.controls.data)
+    if form.validate() and picked and not form.confirmed.data:
+        chosen = todo.chosen(plan, phase, form.nodes.data, form.controls.data)
+        results = sum(not progress_service.is_followup(e) for e in chosen)
         return render_template("review/confirm.html", plan=plan, phase=phase, form=form,
-                               chosen=chosen, args=request.args)
+                               chosen=chosen, what=amount(len(chosen) - results, results),
+                               args=filter_args())
     if form.validate():
-        approved, refused = fu.approve_many(current_user, phase, form.nodes.data)
-        if approved:
-            flash(f"{count(len(approved), 'uppföljning godkändes', 'uppföljningar godkändes')}.",
-                  "success")
-        names = {c.node.key: f"{c.node.type.label} {c.node.number or ''} {c.node.title}"
-                 for c in fu.phase_overview(plan, phase) if c.node.key in refused}
-        for key, reason in refused.items():
-            flash(f"{' '.join(names.get(key, key).split())}: {reason}", "error")
-        if not approved and not refused:
-            flash("Markera de uppföljningar som ska godkännas.", "info")
+        done = todo.approve_chosen(current_user, plan, phase, form.nodes.data,
+                                   form.controls.data)
+        if done.followups or done.controls:
+            flash(f"{amount(done.followups, done.controls)} godkändes.", "success")
+        for what, reason in done.refused:
+            flash(f"{what}: {reason}", "error")
+        if not picked:
+            flash("Markera de uppföljningar och kontrollresultat som ska godkännas.", "info")
     return redirect(url_for(".board", plan_key=plan.key, phase_key=phase.key, **filter_args()))
 
 
