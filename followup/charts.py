@@ -274,7 +274,11 @@ def table_chart(title, unit, columns, series, kind, chart_id):
     """A table as a chart: ``series`` is [(row label, [number or None per column],
     optionally [the figure as the table prints it per column])]. Bars group the rows
     per column; lines draw each row across the columns. The text alternative gives the
-    figures as the table prints them (its decimals, its suffix)."""
+    figures as the table prints them (its decimals, its suffix), and "inga siffror" for a
+    row without any. A table without a single figure is no chart (None): drawn, it had an
+    axis of made-up figures and a text alternative with nothing in it."""
+    if not any(v is not None for _, values, *_ in series for v in values):
+        return None
     drawn = _table_svg(title, unit, tuple(columns),
                        tuple((label, tuple(values)) for label, values, *_ in series), kind)
 
@@ -283,7 +287,7 @@ def table_chart(title, unit, columns, series, kind, chart_id):
             formatting.number(v, 1 if v != int(v) else 0) if v is not None else ""
             for v in values]
         return ", ".join(f"{column} {text}" for column, v, text in zip(columns, values, texts)
-                         if v is not None)
+                         if v is not None) or "inga siffror"
 
     figures = "; ".join(f"{label}: {shown(values, texts)}" for label, values, *texts in series)
     alt = f"{CHART_KINDS.get(kind, 'Diagram')} av {title}{f' ({unit})' if unit else ''}. " \
@@ -306,9 +310,21 @@ def _table_svg(title, unit, columns, series, kind):
             ax.bar([i - 0.4 + width * (k + 0.5) for i in range(len(columns))],
                    [v or 0 for v in values], width=width, color=colour, label=label)
     ax.set_xticks(range(len(columns)), columns, fontsize=8)
+    _swedish_ticks(ax)
     ax.axhline(0, color="#444", linewidth=0.6)
     ax.set_title(f"{title}{f' ({unit})' if unit else ''}", loc="left", fontsize=10,
                  fontweight="bold")
     ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12),
               ncol=min(3, n))
     return _drawn(fig)
+
+
+def _swedish_ticks(ax):
+    """The value axis in Swedish, as the table prints its figures: "50 000", "0,25"
+    (matplotlib wrote "50000" and "0.25"), every tick with the same decimals."""
+    low, high = ax.get_ylim()
+    ticks = [t for t in ax.get_yticks() if min(low, high) <= t <= max(low, high)]
+    decimals = next((d for d in range(6)
+                     if all(abs(t - round(t, d)) < 1e-9 * max(1, abs(t)) for t in ticks)), 6)
+    ax.set_yticks(ticks, [formatting.number(round(t, decimals), decimals) for t in ticks])
+    ax.set_ylim(low, high)

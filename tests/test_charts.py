@@ -189,3 +189,52 @@ def _bars(svg):
     import re
 
     return re.findall(r'<path d="M [^"]+"', str(svg))
+
+
+def test_a_table_charts_axis_prints_figures_the_swedish_way():
+    """The axis said "50000" beside a table that prints 50 000."""
+    import re
+
+    from followup import charts
+
+    chart = charts.table_chart("Kostnader", "tkr", ["2025", "2026"],
+                               [("Placeringar", [52000, 61000], ["52 000", "61 000"])],
+                               "bar", "diagram-axel")
+    ticks = re.findall(r"<text[^>]*>([^<]*)</text>", str(chart.svg))
+    assert "50\N{NO-BREAK SPACE}000" in ticks
+    assert not any(re.fullmatch(r"-?[0-9]{5,}(\.[0-9]+)?", t) for t in ticks), ticks
+    small = charts.table_chart("Andel", None, ["A", "B"], [("X", [0.25, 0.5], ["0,25", "0,5"])],
+                               "line", "diagram-andel")
+    ticks = re.findall(r"<text[^>]*>([^<]*)</text>", str(small.svg))
+    assert "0,25" in ticks and not any("." in t for t in ticks if t[:1].isdigit()), ticks
+
+
+def test_a_table_without_figures_draws_no_chart_and_says_nothing_empty():
+    """An empty table was drawn with an axis of 0.04 … −0.02 and the text "Försörjningsstöd:
+    ; Introduktionsersättning: ."."""
+    from followup import charts
+
+    assert charts.table_chart("Ekonomiskt bistånd", "tkr", ["Jan", "Feb"],
+                              [("Försörjningsstöd", [None, None], ["", ""]),
+                               ("Introduktionsersättning", [None, None], ["", ""])],
+                              "bar", "diagram-tom") is None
+    assert charts.table_chart("Ekonomiskt bistånd", "tkr", [], [], "line", "diagram-tom") is None
+    chart = charts.table_chart("Ekonomiskt bistånd", "tkr", ["Jan", "Feb"],
+                               [("Försörjningsstöd", [120, None], ["120", ""]),
+                                ("Introduktionsersättning", [None, None], ["", ""])],
+                               "bar", "diagram-halv")
+    assert chart.alt == ("Stapeldiagram av Ekonomiskt bistånd (tkr). Försörjningsstöd: Jan 120; "
+                         "Introduktionsersättning: inga siffror.")
+
+
+def test_an_empty_tables_grid_page_shows_no_chart(as_user, demo):
+    from followup.models import FigureRow
+
+    table = next(t for t in demo.plan.tables if t.key == "nyckeltal-hvb")
+    table.chart = "bar"
+    for row in db.session.scalars(select(FigureRow).where(FigureRow.table_id == table.id)):
+        if row.values is not None:
+            row.values = [None] * len(row.values)
+    db.session.commit()
+    page = as_user("sara").get(f"/plans/SOC-2026/tabeller/{table.key}").text
+    assert "diagram-nyckeltal-hvb" not in page and "Stapeldiagram av" not in page
