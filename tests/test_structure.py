@@ -382,3 +382,27 @@ def test_only_the_compiler_edits_structure(as_user):
         assert b.get(STRUCTURE + "/").status_code == 403
         assert b.get(STRUCTURE + "/?redigera=u1").status_code == 403
         assert b.get(STRUCTURE + "/noder/u1").status_code == 403
+
+
+def test_a_signed_phase_is_not_offered_to_a_new_item_and_an_edit_into_it_is_refused(as_user):
+    """Issue 21.2: after August was signed, a new item could be followed up from August."""
+    from followup.models import Memo, MemoState
+
+    from .conftest import snapshot
+
+    memo = db.session.scalar(select(Memo).where(Memo.phase.has(key="augusti")))
+    memo.state = MemoState.signed
+    db.session.commit()
+    sara = as_user("sara")
+    form = element(sara.get(f"{STRUCTURE}/?ny=nm1-1").text, "ny-punkt")
+    assert 'value="december"' in form
+    assert 'value="augusti"' not in form and 'value="april"' not in form
+    fields = edit_fields(sara, "u2")
+    fields.update({"until": "april"})
+    before = snapshot()
+    response = sara.post(STRUCTURE + "/noder/u2", fields)
+    assert response.status_code == 422
+    form = words(element(response.text, "redigera-punkt"))
+    assert ("Tjänsteskrivelsen för delårsbokslut per augusti är fastställd, och ändringen "
+            "skulle få punkten att försvinna ur den.") in form
+    assert snapshot() == before
