@@ -124,6 +124,7 @@ def _point_fields(plan, area, process, risk, control, method, mandatory, unit_ke
 
 def add_point(user, plan, *, key, **fields):
     permissions.require_compiler(user)
+    lifecycle.lock_plan(plan.id)
     ic = plan.internal_control
     if ic is None:
         raise Invalid("Planen har ingen internkontrollplan (ingen kontrollskala).")
@@ -138,6 +139,7 @@ def add_point(user, plan, *, key, **fields):
 
 def update_point(user, plan, point, **fields):
     permissions.require_compiler(user)
+    lifecycle.lock_plan(plan.id)
     for name, value in _point_fields(plan, **fields).items():
         setattr(point, name, value)
     db.session.commit()
@@ -146,5 +148,6 @@ def update_point(user, plan, point, **fields):
 
 def move_point(user, plan, point, offset):
     permissions.require_compiler(user)
+    lifecycle.lock_plan(plan.id)
     inputs.reorder(plan.internal_control.points, point, offset)
     db.session.commit()

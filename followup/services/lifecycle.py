@@ -6,16 +6,21 @@ writes a revision; a change based on an older version than the stored one raises
 Conflict with what is stored now, so nobody's text is silently overwritten.
 """
 
-from sqlalchemy.exc import IntegrityError
+import logging
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import html
 from ..extensions import db
 from ..formatting import in_sentence
-from ..models import FollowupState, Role
+from ..models import FollowupState, Plan, Role
 from ..models._types import utcnow
 from . import notifications, permissions
-from .errors import Conflict, Invalid
+from .errors import Conflict, Invalid, ServiceError
+
+log = logging.getLogger("followup.lock")
 
 # The workflow's own words: never a level's (a scale may well have "Ej påbörjad").
 STATE_LABELS = {
@@ -28,6 +33,44 @@ STATE_LABELS = {
 
 CONFLICT_MESSAGE = ("Någon annan har ändrat uppföljningen efter att du öppnade den. "
                     "Jämför texterna och spara igen.")
+
+
+class Busy(ServiceError):
+    """The plan's lock was not free in time: a signing (or a long change) is under way.
+    Nothing was changed."""
+
+    status = 503
+
+
+BUSY_MESSAGE = ("Planen håller på att ändras eller tjänsteskrivelsen fastställs just nu. "
+                "Inget sparades. Vänta en stund och försök igen.")
+# How long a change waits for the plan's lock on PostgreSQL (SQLite waits its busy_timeout).
+LOCK_WAIT = "30s"
+
+
+def lock_plan(plan_id):
+    """Take the plan's write lock, held until the transaction ends (commit or rollback).
+
+    Signing takes it first and keeps it until the signed version is stored; every change
+    to the plan's follow-ups, control results, tables, structure and memos takes it before
+    it checks whether the phase is frozen. So a change either lands before the snapshot
+    is read, or waits, sees the signed memo and is refused. On PostgreSQL a row lock
+    (SELECT … FOR UPDATE on the plan's row); on SQLite the database's write lock, taken by
+    a write to the plan's row (SQLite has one writer at a time). A change that waits
+    longer than the database lets it raises Busy (503) and changes nothing."""
+    connection = db.session.connection()
+    plan = Plan.__table__
+    try:
+        if connection.dialect.name == "sqlite":
+            connection.execute(plan.update().where(plan.c.id == plan_id)
+                               .values(key=plan.c.key))
+        else:
+            connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+            connection.execute(select(plan.c.id).where(plan.c.id == plan_id).with_for_update())
+    except OperationalError as e:
+        db.session.rollback()
+        log.warning("lock.busy plan=%s error=%r", plan_id, str(e)[:300])
+        raise Busy(BUSY_MESSAGE) from None
 
 
 class Entry:
@@ -132,6 +175,14 @@ def commit_change(entry, user, source, change):
     return entry.with_row(row)
 
 
+def _lock(entry):
+    """The plan's lock, then the entry's row as it is now: the checks that follow see
+    every change that landed before, and a signing that started first."""
+    lock_plan(entry.phase.plan_id)
+    if entry.row is not None:
+        db.session.refresh(entry.row)
+
+
 def _require_edit(user, entry):
     permissions.require_edit(user, entry.subject, entry.phase, entry.state)
 
@@ -139,6 +190,7 @@ def _require_edit(user, entry):
 def save(user, entry, *, level_key, comment, version, source="web", submit=False):
     """A save always says which version it is based on: without it, a write could
     overwrite another's text unseen."""
+    _lock(entry)
     _require_edit(user, entry)
     if version is None:
         raise Invalid("Ange vilken version ändringen bygger på (version, ett heltal; 0 för "
@@ -173,6 +225,7 @@ def _set_state(entry, user, source, state, remark=None):
 
 
 def submit(user, entry, version=None, source="web"):
+    _lock(entry)
     _require_edit(user, entry)
     check_version(entry, version)
     if entry.state is FollowupState.submitted:
@@ -186,6 +239,7 @@ def submit(user, entry, version=None, source="web"):
 def return_for_changes(user, entry, remark, version=None, source="web"):
     """The compiler sends an entry back to its reporter with a remark."""
     permissions.require_compiler(user)
+    _lock(entry)
     _require_edit(user, entry)
     check_version(entry, version)
     if remark is not None and not isinstance(remark, str):
@@ -204,6 +258,7 @@ def return_for_changes(user, entry, remark, version=None, source="web"):
 
 def approve(user, entry, version=None, source="web"):
     permissions.require_compiler(user)
+    _lock(entry)
     _require_edit(user, entry)
     check_version(entry, version)
     if entry.state is FollowupState.approved:

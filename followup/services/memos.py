@@ -10,7 +10,7 @@ from sqlalchemy import select
 from .. import html
 from ..extensions import db
 from ..models import Appendix, Memo, MemoState, Section
-from . import inputs, permissions
+from . import inputs, lifecycle, permissions
 from .errors import Frozen, Invalid
 
 KINDS = {"plan": "Uppföljning av målen", "internal_control": "Internkontroll",
@@ -31,7 +31,12 @@ CONTROL_FIELDS = {"area": "Kontrollområde", "process": "Process", "risk": "Risk
 
 
 def require_editable(user, memo):
+    """Only the compiler, and only while the memo is not signed. Takes the plan's lock
+    first (``lifecycle.lock_plan``) and reads the memo's state under it: an edit made
+    while the memo is being signed waits for the signing and is then refused."""
     permissions.require_compiler(user)
+    lifecycle.lock_plan(memo.plan_id)
+    db.session.refresh(memo, ["state"])
     if memo.state is MemoState.signed:
         raise Frozen("Tjänsteskrivelsen är fastställd och kan inte ändras. "
                      "Direktören kan återöppna den.")

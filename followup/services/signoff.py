@@ -24,7 +24,7 @@ from ..documents import compose
 from ..extensions import db
 from ..models import FollowupState, MemoSignoff, MemoState, Role, SignedFile
 from ..models._types import utcnow
-from . import controls, followups, notifications, plans, reports
+from . import controls, followups, lifecycle, notifications, plans, reports
 from .errors import Damaged, Forbidden, Frozen, Invalid, NotFound, ServiceError
 
 MEMO_STATE_LABELS = {MemoState.draft: "Utkast", MemoState.signed: "Fastställd",
@@ -134,6 +134,19 @@ def signer_title(user, memo):
 
 def sign(user, memo, *, confirm, reason=None):
     require_approver(user)
+    # The plan's lock first, held until the signed version is stored: every change to
+    # the plan landed before the readiness and the snapshot are read, or waits and is
+    # then refused (the phase is frozen). What was loaded before is read again.
+    lifecycle.lock_plan(memo.plan_id)
+    db.session.expire_all()
+    try:
+        return _sign_locked(user, memo, confirm, reason)
+    except ServiceError:
+        db.session.rollback()  # and with it the lock
+        raise
+
+
+def _sign_locked(user, memo, confirm, reason):
     if memo.state is MemoState.signed:
         raise Frozen("Tjänsteskrivelsen är redan fastställd.")
     if not confirm:

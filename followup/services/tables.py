@@ -21,7 +21,7 @@ from ..documents import figures as printed
 from ..extensions import db
 from ..html import TextTooLong, sanitize
 from ..models import FigureTableRevision, Memo, MemoState, Role
-from . import permissions
+from . import lifecycle, permissions
 from .errors import Forbidden, Invalid, ServiceError
 
 # Digits are ASCII: re's \d (and int(), Decimal()) would also take "١٢٣" and "１２３".
@@ -123,7 +123,12 @@ def signed_memos_showing(table):
 
 def require_unlocked(table):
     """TableLocked (409) when the table is shown in a signed memo: its values, comment
-    and definition are then part of what the board received."""
+    and definition are then part of what the board received. Takes the plan's lock
+    first (``lifecycle.lock_plan``), so a signing under way is waited for, and reads the
+    table's version again under it."""
+    lifecycle.lock_plan(table.plan_id)
+    if table.id is not None:
+        db.session.refresh(table, ["version"])
     memos = signed_memos_showing(table)
     if memos:
         phases = " och ".join(f"”{m.phase.label}”" for m in memos)
