@@ -14,6 +14,7 @@ from .errors import Conflict, Invalid, NotFound
 from .phases import is_overdue
 
 DUE = (FollowupState.empty, FollowupState.draft)
+TO_WRITE = (*DUE, FollowupState.returned)
 
 
 @dataclass
@@ -23,6 +24,16 @@ class ReporterPhase:
     due: list  # [(root goal or None, [entry …])], in tree order
     counts: dict
     late: bool
+    returned: int = 0  # of this phase's entries, listed first on the page
+
+    @property
+    def left(self):
+        """Entries still to write and send in: due and returned."""
+        return sum(len(entries) for _, entries in self.due) + self.returned
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
 
 
 @dataclass
@@ -52,15 +63,40 @@ def reporter(user, today=None):
     todo = ReporterTodo()
     for plan, phase in fu.open_phases_for(user):
         mine = owned(user, progress.entries(plan, phase))
-        todo.returned += [e for e in mine if e.state is FollowupState.returned]
+        returned = [e for e in mine if e.state is FollowupState.returned]
+        todo.returned += returned
         due = [e for e in mine if e.state in DUE]
         todo.phases.append(ReporterPhase(
             plan, phase, _by_goal(due), fu.state_counts(mine),
-            late=is_overdue(phase, FollowupState.draft, today)))
+            late=is_overdue(phase, FollowupState.draft, today), returned=len(returned)))
     todo.returned.sort(key=lambda e: e.row.updated_at, reverse=True)
     todo.phases.sort(key=lambda p: (p.phase.deadline is None, p.phase.deadline or date.max))
     todo.names = _names({e.row.updated_by_id for e in todo.returned})
     return todo
+
+
+@dataclass
+class Onward:
+    """Where a reporter goes on from an entry: the next one still to write, or None."""
+
+    next: object
+    phase: object
+
+
+def next_to_write(user, plan, phase, current):
+    """The user's next entry still to write in ``phase`` after ``current``, in the start
+    page's order: what was returned (latest first), then what is due after ``current``
+    in tree order (follow-ups, then control results), then what is due before it."""
+    mine = owned(user, progress.entries(plan, phase))
+    here = next((i for i, e in enumerate(mine) if e.link == current.link), -1)
+    others = [(i, e) for i, e in enumerate(mine)
+              if e.state in TO_WRITE and e.link != current.link]
+    returned = sorted((e for _, e in others if e.state is FollowupState.returned),
+                      key=lambda e: e.row.updated_at, reverse=True)
+    after = [e for i, e in others if i > here and e.state in DUE]
+    before = [e for i, e in others if i < here and e.state in DUE]
+    following = [*returned, *after, *before]
+    return Onward(following[0] if following else None, phase)
 
 
 def _names(ids):

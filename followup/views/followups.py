@@ -4,9 +4,12 @@ review actions, autosave and history."""
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from markupsafe import Markup, escape
+
+from .. import html
 from ..services import followups as fu
 from ..formatting import local_time
-from ..models import FollowupState
+from ..models import FollowupState, Role
 from ..services import history, permissions, reports, todo
 from ..services.lifecycle import STATE_LABELS
 from ..services.errors import Conflict, Invalid, ServiceError
@@ -60,6 +63,9 @@ def _edit_context(plan, phase, node, cur):
         is_compiler=is_compiler,
         reviewing=is_compiler and cur.state in SENT,
         neighbours=todo.neighbours(plan, phase, cur) if is_compiler else None,
+        # A reporter whose follow-up is sent in is led on to the next one to write.
+        onward=todo.next_to_write(current_user, plan, phase, cur)
+        if current_user.role is Role.reporter and cur.state in SENT else None,
         return_form=ReturnForm(formdata=None, version=cur.version),
         version_form=VersionForm(formdata=None, version=cur.version),
     )
@@ -95,13 +101,7 @@ def save(plan_key, phase_key, node_key):
         saved = fu.save(current_user, node, phase, level_key=form.level.data or None,
                         comment=form.comment.data, version=form.version.data, submit=submit)
     except Conflict as e:
-        return render_template("followups/conflict.html", plan=plan, phase=phase, node=node,
-                               theirs=e.current,
-                               form=FollowupForm(formdata=None, version=e.current.version,
-                                                 level=form.level.data, comment=form.comment.data),
-                               mine_level=node.type.scale.level(form.level.data)
-                               if node.type.scale and form.level.data else None,
-                               mine_comment=form.comment.data), 409
+        return conflict_page(plan, phase, node, e.current, form), 409
     except Invalid as e:
         form[e.field if e.field in ("level", "comment") else "comment"].errors.append(e.message)
         cur = fu.current(node, phase)
@@ -109,6 +109,53 @@ def save(plan_key, phase_key, node_key):
                                **_edit_context(plan, phase, node, cur)), 422
     flash(saved_message(saved.state, submit), "success")
     return redirect(url_for(".edit", plan_key=plan.key, phase_key=phase.key, node_key=node.key))
+
+
+def readable(comment):
+    """A comment as the page shows it: through the allowlist, formatted. A text too
+    long for it is shown as plain text (saving it is refused with the limit)."""
+    try:
+        return html.print_ready(html.sanitize(comment or ""))
+    except html.TextTooLong:
+        return Markup("<p>") + escape(comment) + Markup("</p>")
+
+
+def conflict_page(plan, phase, node, theirs, form):
+    """Both texts formatted, with a form that takes the user's own text back into the
+    editor on top of the saved version (a plain form: it works without JavaScript)."""
+    return render_template(
+        "followups/conflict.html", plan=plan, phase=phase, node=node, theirs=theirs,
+        theirs_comment=readable(theirs.comment) if theirs.comment else None,
+        form=FollowupForm(formdata=None, version=theirs.version, level=form.level.data,
+                          comment=form.comment.data),
+        mine_level=node.type.scale.level(form.level.data)
+        if node.type.scale and form.level.data else None,
+        mine_comment=readable(form.comment.data) if html.has_text(form.comment.data) else None,
+        refusal=permissions.edit_refusal(current_user, node, phase, theirs.state))
+
+
+@bp.post(NODE + "/min-text")
+def reopen_mine(plan_key, phase_key, node_key):
+    """The conflict page's "Fortsätt med min text": the edit page with the user's own
+    text (and level) in the editor, based on the version saved meanwhile, which is shown
+    beside it. Nothing is saved until the user saves."""
+    plan, phase, node = locate(plan_key, phase_key, node_key)
+    form = FollowupForm()
+    if not form.validate() and (form.version.errors or form.csrf_token.errors):
+        abort(400)
+    cur = fu.current(node, phase)
+    context = _edit_context(plan, phase, node, cur)
+    if context["refusal"]:
+        flash(context["refusal"], "error")
+        return redirect(url_for(".edit", plan_key=plan.key, phase_key=phase.key,
+                                node_key=node.key))
+    if form.version.data != cur.version:  # saved again meanwhile: compare once more
+        return conflict_page(plan, phase, node, cur, form), 409
+    flash("Din text är tillbaka i redigeraren men inte sparad. Den sparade versionen står "
+          "bredvid: för över det som ska vara kvar och spara.", "info")
+    return render_template("followups/edit.html", form=form, theirs=cur,
+                           theirs_comment=readable(cur.comment) if cur.comment else None,
+                           **context)
 
 
 @bp.post(NODE + "/autosave")
