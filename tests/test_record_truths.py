@@ -2,13 +2,12 @@
 through the structure, history tells the truth about figures, warnings name only what
 the memo prints, and reminders and charts say what is so."""
 
-
 import pytest
 from sqlalchemy import select
 
 from followup.extensions import db
 from followup.models import Memo, MemoState, Node
-from followup.services import plans, structure, tokens
+from followup.services import plans, tokens
 
 from .conftest import snapshot
 from .html_forms import form_fields
