@@ -443,11 +443,63 @@ _SPACE_BEFORE_INLINE = re.compile(
     r"(?:\s[^<>]*)?>)")
 
 
+# A document's last page holds this many lines at least, unless it has one page: a
+# paragraph whose last lines would stand alone there takes more of its lines along.
+LAST_PAGE_LINES = 4
+
+
 def _layout(html):
     weasyprint, fonts, css = _weasy()
     html = _SPACE_BEFORE_INLINE.sub(r"\1 ", html)
-    return weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent)).render(
-        stylesheets=[css], font_config=fonts)
+    source = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent))
+    document = source.render(stylesheets=[css], font_config=fonts)
+    lines = _lines_on(document.pages[-1]) if len(document.pages) > 1 else []
+    if 0 < len(lines) < LAST_PAGE_LINES:
+        # Laid out again only where the last page came out short.
+        fix = _fuller_last_page(lines, _lines_on(document.pages[-2]))
+        if fix is not None:
+            element, rule = fix
+            style = element.get("style")
+            element.set("style", (f"{style}; " if style else "") + rule)
+            fuller = source.render(stylesheets=[css], font_config=fonts)
+            if len(fuller.pages) == len(document.pages) \
+                    and len(_lines_on(fuller.pages[-1])) >= LAST_PAGE_LINES:
+                document = fuller
+    return document
+
+
+def _fuller_last_page(last, before):
+    """(element, CSS) that brings more lines to a short last page: the paragraph that
+    ends there keeps more of its lines together (widows); else, where the last page
+    begins with a heading, the paragraph before it goes along to the last page."""
+    first = getattr(last[0], "element", None)
+    if first is not None and first.tag in ("p", "li"):
+        return first, f"widows: {LAST_PAGE_LINES}"
+    paragraphs = [getattr(b, "element", None) for b in before]
+    if paragraphs and paragraphs[-1] is not None and paragraphs[-1].tag in ("p", "li"):
+        own = sum(1 for e in paragraphs if e is paragraphs[-1])
+        if own <= 2 * LAST_PAGE_LINES:
+            return paragraphs[-1], "break-before: page"
+    return None
+
+
+def _lines_on(page):
+    """The line boxes of a laid-out page's body, in order (the margin boxes not counted)."""
+    from weasyprint.formatting_structure import boxes
+
+    found, stack = [], [page._page_box]
+    while stack:
+        box = stack.pop()
+        # The running head and foot, a document's own running lines (fixed on every
+        # page) and a table's repeated header are no lines of the page's own.
+        if isinstance(box, boxes.MarginBox) or getattr(box, "is_header", False) or (
+                getattr(box, "style", None) is not None and box.style["position"] == "fixed"):
+            continue
+        if isinstance(box, boxes.LineBox):
+            found.append(box)
+            continue
+        stack.extend(reversed(getattr(box, "children", [])))
+    return found
 
 
 def _render_uncached(html, variants, prefix):

@@ -5,7 +5,12 @@ where it is:
 
 - ``underfilled``: a page less than half full that is not the document's last;
 - ``stranded_headings``: a heading (a line set all in bold, or a lead line ending in
-  a colon) in the bottom sixth of a page with no body line after it on that page;
+  a colon, or a bulleted line that ends in one) in the bottom sixth of a page with
+  nothing after it on that page but what goes with a heading: its notes (italic), its
+  level line ("Bedömning: …", its label in bold), its smaller lines (the boards, the
+  units) and other headings;
+- ``short_last_pages``: the last page of a document of several pages holding fewer
+  than four lines besides a repeated table header;
 - ``single_rows``: a table that goes on over a page break and leaves a single whole
   row on one of its pages (the repeated header row not counted), where that row is less
   than a third of a page tall (a taller one may break, and may stand alone);
@@ -37,14 +42,17 @@ SPACE = 0.28  # em: a word space in Liberation Sans
 CELL_PADDING_RIGHT = 4  # pt
 BULLETS = {"•", "–", "-"}
 LETTER = re.compile(r"[^\W\d_]")
-FAULTS = ("underfilled", "stranded_headings", "single_rows", "overlaps",
+FAULTS = ("underfilled", "stranded_headings", "short_last_pages", "single_rows", "overlaps",
           "short_hyphen_breaks", "misplaced_hyphen_breaks", "early_breaks")
+LAST_PAGE_LINES = 4
+BODY_SIZE = 10.5  # pt: running text; a line set smaller beside a heading is its detail
 
 
 @dataclass
 class Report:
     pages: int = 0
     faults: dict = field(default_factory=lambda: {name: [] for name in FAULTS})
+    hyphenated: int = 0  # line ends broken at a hyphen: a figure, not a fault
 
     def counts(self):
         return {name: len(found) for name, found in self.faults.items()}
@@ -70,6 +78,12 @@ def check(pdf_bytes):
                 report.add(name, i, what)
             for what in page.early_breaks():
                 report.add("early_breaks", i, what)
+            report.hyphenated += page.hyphenated_line_ends()
+        if len(pages) > 1:
+            lines = pages[-1].body_line_count()
+            if lines < LAST_PAGE_LINES:
+                report.add("short_last_pages", len(pages) - 1,
+                           f"{lines} rader på dokumentets sista sida")
         _single_rows(pages, report)
     return report
 
@@ -197,9 +211,12 @@ class _Page:
             [o for o in self.graphics if o["top"] > last["bottom"] and not self.in_table(o)]
         if below:
             return None
-        # A heading's notes (set in italics under it) are part of it: a heading and its
-        # notes at the foot, with the text they head on the next page, are stranded.
-        while len(lines) > 1 and _is_note(lines[-1]):
+        # What goes with a heading (its notes in italics, its level line, its smaller
+        # lines, a heading under it) is part of it: a heading with these at the foot,
+        # and the text they head on the next page, is stranded.
+        while len(lines) > 1 and not _is_heading(lines[-1]) and _goes_with_heading(lines[-1]):
+            lines.pop()
+        while len(lines) > 1 and _is_heading(lines[-2]) and _is_heading(lines[-1]):
             lines.pop()
         last = lines[-1]
         if not _is_heading(last):
@@ -208,6 +225,22 @@ class _Page:
         if last["top"] < sixth:
             return None
         return f"{last['text'][:60]!r} sist på sidan"
+
+    def body_line_count(self):
+        """Lines of text on the page's body, a table's repeated header row not counted."""
+        fills = [r for r in self.page.rects if r["fill"] and _is_header_fill(r)]
+        tops = []
+        for c in sorted(self.chars, key=lambda c: c["top"]):
+            if any(f["top"] - 1 <= c["top"] and c["bottom"] <= f["bottom"] + 1 for f in fills):
+                continue
+            if not tops or c["top"] - tops[-1] > 2:
+                tops.append(c["top"])
+        return len(tops)
+
+    def hyphenated_line_ends(self):
+        words = self.page.extract_words(use_text_flow=True)
+        return sum(1 for w in words if w["text"].endswith(HYPHENATION)
+                   and self.body_top - 2 <= w["top"] and w["bottom"] <= self.body_bottom + 2)
 
     def overlaps(self):
         out = []
@@ -332,6 +365,19 @@ def _is_heading(line):
     letters = [c for c in line["chars"] if LETTER.match(c["text"])]
     bold = letters and all("Bold" in c["fontname"] for c in letters)
     return bool(bold) or line["text"].rstrip().endswith(":")
+
+
+def _goes_with_heading(line):
+    """A note in italics, a level line (its label in bold, up to a colon), a line set
+    smaller than running text (the boards, the units under a heading)."""
+    letters = [c for c in line["chars"] if LETTER.match(c["text"])]
+    if not letters:
+        return False
+    label = line["text"].split(":", 1)[0]
+    level_line = ":" in line["text"] and len(label) <= 40 and all(
+        "Bold" in c["fontname"] for c in letters[:len([x for x in label if LETTER.match(x)])])
+    smaller = max(c["size"] for c in letters) < BODY_SIZE - 1
+    return _is_note(line) or level_line or smaller
 
 
 def _is_note(line):

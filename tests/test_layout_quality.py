@@ -45,7 +45,8 @@ def test_every_document_is_typeset_as_a_secretary_accepts(ctx, path):
     for name, data in documents_of(path):
         report = check(data)
         counts = report.counts()
-        print(f"{name}: {report.pages} sidor, " + ", ".join(f"{f} {counts[f]}" for f in FAULTS))
+        print(f"{name}: {report.pages} sidor, " + ", ".join(f"{f} {counts[f]}" for f in FAULTS)
+              + f", avstavade radslut {report.hyphenated}")
         for what in report.faults["underfilled"]:
             print(f"  tillåten glesare sida: {what}")
         for fault in FAULTS:
@@ -76,12 +77,17 @@ def rows(n, height="20mm", keep=True):
 
 MADE_FAULTS = {
     # Half a page, then a page break of its own: the first page is a fifth full.
-    "underfilled": ('<p>Kort text.</p><p style="break-before: page">Sista sidan.</p>', ""),
+    "underfilled": ('<p>Kort text.</p><p style="break-before: page">Sista sidan.</p>'
+                    + "<p>Rad.</p>" * 3, ""),
     # A heading at the foot of the page, and its text on the next.
     "stranded_headings": ('<div style="height: 222mm"></div><h2>Fokusmål 3</h2>'
-                          '<p style="break-before: page">Texten efter rubriken.</p>', ""),
+                          '<p style="break-before: page">Texten efter rubriken.</p>'
+                          + "<p>Rad.</p>" * 3, ""),
+    # A page of text, then two lines alone on the document's last page.
+    "short_last_pages": ('<div style="height: 247mm; border: 1px solid #000"></div>'
+                         "<p>Rad ett.</p><p>Rad två.</p>", ""),
     # Room for the header row and one row only; the rows may part.
-    "single_rows": ('<div style="height: 215mm"></div>' + rows(4),
+    "single_rows": ('<div style="height: 215mm"></div>' + rows(4) + "<p>Rad.</p>" * 2,
                     "tr.keep:first-child { break-after: auto; }"),
     # Five-digit figures in a column too narrow for them: they run into the next cell.
     "overlaps": ('<table style="table-layout: fixed; width: 60mm"><tbody><tr>'
@@ -128,7 +134,7 @@ def test_the_checker_finds_a_hyphenated_header_and_a_lone_total_row():
 
 def test_a_document_without_faults_counts_none():
     body = (PAGE_OF_TEXT + "<h2>Rubrik</h2>" + PAGE_OF_TEXT + rows(6, keep=True)
-            + "<p>Sista stycket.</p>")
+            + "<p>Sista stycket.</p>" * 4)
     report = check(rendered(body))
     assert report.counts() == {fault: 0 for fault in FAULTS}, report.faults
 
@@ -255,3 +261,58 @@ def test_headings_below_the_fourth_level_are_set_as_the_documents_own(ctx):
     assert words["Femte"]["size"] == words["Sjätte"]["size"] == words["Fjärde"]["size"]
     assert "Italic" in words["Femte"]["fontname"] and "Bold" in words["Femte"]["fontname"]
     assert "Bold" not in words["Sjätte"]["fontname"]
+
+
+@pytest.mark.parametrize("below", [
+    '<p class="level"><span class="level-scale">Bedömning:</span> I hög grad uppfyllt</p>',
+    '<p class="note">Motsvaras i Mål och budget 2018 av 1.4</p>',
+    '<p class="boards">(KS, ÄLN, SCN, OSN och IFN)</p>',
+    '<h3>Uppdrag 7.2</h3>',
+])
+def test_a_heading_with_only_what_goes_with_it_at_the_foot_is_stranded(below):
+    """A heading followed by its level line, its notes, its smaller lines or another
+    heading, with the text they head on the next page (2019: "Inriktningsmål 8", its
+    title and "Bedömning: I hög grad uppfyllt" at the foot, the comment overleaf)."""
+    report = check(rendered('<div style="height: 214mm"></div><h2>Inriktningsmål 8</h2>'
+                            + below + '<p style="break-before: page">Texten.</p>'
+                            + "<p>Rad.</p>" * 3))
+    assert report.counts()["stranded_headings"] == 1, report.faults
+
+
+def test_a_last_page_of_four_lines_is_not_short():
+    lines = "".join(f"<p>Rad {i}.</p>" for i in range(4))
+    report = check(rendered(PAGE_OF_TEXT + '<p style="break-before: page"></p>' + lines))
+    assert report.counts()["short_last_pages"] == 0, report.faults
+    one_page = check(rendered("<p>En rad.</p>"))
+    assert one_page.counts()["short_last_pages"] == 0
+
+
+def test_hyphenated_line_ends_are_counted():
+    report = check(rendered('<p style="width: 30mm; hyphens: auto" lang="sv">'
+                            + "förvaltningsberättelsen " * 6 + "</p>"))
+    assert report.hyphenated >= 1
+    assert check(rendered("<p>Inga avstavningar här.</p>")).hyphenated == 0
+
+
+def test_a_paragraph_never_leaves_fewer_than_four_lines_alone_on_the_last_page():
+    """Wherever a document's last paragraph breaks, the last page holds four lines at
+    least: 2023 bilaga 3 ended with a page of two ("behandlingsmålen, … / hög.")."""
+    paragraph = "<p>" + "Nämnden följer upp sin plan tre gånger om året. " * 18 + "</p>"
+    short = []
+    for height in range(200, 246, 3):
+        report = check(rendered(f'<div style="height: {height}mm; border: 1px solid #000">'
+                                f"</div>{paragraph}"))
+        if report.pages > 1 and report.counts()["short_last_pages"]:
+            short.append((height, report.faults["short_last_pages"]))
+    assert short == []
+
+
+def test_a_heading_and_a_line_alone_on_the_last_page_take_the_paragraph_before_along():
+    lines = "<p>" + "Nämnden följer upp sin plan tre gånger om året. " * 5 + "</p>"
+    short = []
+    for height in range(205, 246, 4):
+        report = check(rendered(f'<div style="height: {height}mm; border: 1px solid #000">'
+                                f"</div>{lines}<h2>Rubrik</h2><p>En rad.</p>"))
+        if report.pages > 1 and report.counts()["short_last_pages"]:
+            short.append((height, report.faults["short_last_pages"]))
+    assert short == []
