@@ -162,6 +162,12 @@ class MemoSignoff(db.Model):
     # The plan file of the plan as signed (JSON text) and its SHA-256: the underlag.
     snapshot: Mapped[str | None] = mapped_column(Text)
     snapshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    # What was signed, cross-checked: one line "<sha256>  <name>" per stored file
+    # ("case/archival", "bilaga-1/pdf" …) and for the snapshot ("snapshot"), in name
+    # order (services.signoff.manifest_text), and the SHA-256 of that text, computed
+    # once when signing. Every download is checked against it.
+    manifest: Mapped[str | None] = mapped_column(Text)
+    manifest_sha256: Mapped[str | None] = mapped_column(String(64))
     reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reopen_reason: Mapped[str | None] = mapped_column(Text)

@@ -175,10 +175,12 @@ def _sign_locked(user, memo, confirm, reason):
         raise
 
     version = max((s.version for s in memo.signoffs), default=0) + 1
+    manifest = manifest_text(manifest_entries(files, snapshot))
     signoff = MemoSignoff(
         memo=memo, version=version, signed_by_id=user.id, signed_at=now,
         reason=reason if not ready.all_approved else None, snapshot=snapshot,
-        snapshot_sha256=snapshot_sha256,
+        snapshot_sha256=snapshot_sha256, manifest=manifest,
+        manifest_sha256=hashlib.sha256(manifest.encode("utf-8")).hexdigest(),
         sha256=next(f.sha256 for f in files if (f.document, f.variant) == (CASE, "archival")),
         files=files)
     memo.state = MemoState.signed
@@ -225,6 +227,133 @@ def _file(document, variant, content):
                       sha256=hashlib.sha256(content).hexdigest())
 
 
+# The manifest: what was signed, cross-checked. Its text is one line per stored file and
+# for the snapshot, in name order; its SHA-256 is kept on the sign-off row. A file, its
+# checksum column or the snapshot changed afterwards no longer matches it. (Migration
+# 0010 keeps a frozen copy of this format.)
+MANIFEST_HEADER = "followup-manifest 1\n"
+SNAPSHOT = "snapshot"
+
+
+def file_key(document, variant):
+    return f"{document}/{variant}"
+
+
+def manifest_entries(files, snapshot):
+    """{name: sha256} of the files (from their content) and of the snapshot."""
+    entries = {file_key(f.document, f.variant): hashlib.sha256(f.content).hexdigest()
+               for f in files}
+    if snapshot is not None:
+        entries[SNAPSHOT] = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
+    return entries
+
+
+def manifest_text(entries):
+    return MANIFEST_HEADER + "".join(
+        f"{digest}  {name}\n" for name, digest in sorted(entries.items()))
+
+
+def read_manifest(signoff):
+    """{name: sha256} as signed, or None when the manifest is missing, altered (it does
+    not match its own SHA-256) or not readable."""
+    text = signoff.manifest
+    if not text or not signoff.manifest_sha256 or hashlib.sha256(
+            text.encode("utf-8")).hexdigest() != signoff.manifest_sha256:
+        return None
+    if not text.startswith(MANIFEST_HEADER):
+        return None
+    entries = {}
+    for line in text[len(MANIFEST_HEADER):].splitlines():
+        digest, sep, name = line.partition("  ")
+        if not sep or len(digest) != 64 or not name:
+            return None
+        entries[name] = digest
+    return entries
+
+
+def file_label(name):
+    """A stored file's name in words: "case/archival" → "hela ärendet (arkiv-PDF)"."""
+    if name == SNAPSHOT:
+        return "underlaget (planen som den fastställdes)"
+    document, _, variant = name.partition("/")
+    what = {CASE: "hela ärendet", "memo": "tjänsteskrivelsen"}.get(document)
+    if what is None:
+        what = document.replace("-", " ") if document.startswith("bilaga-") else document
+    kind = {"pdf": "PDF", "archival": "arkiv-PDF", "html": "förhandsgranskning"}.get(variant,
+                                                                                   variant)
+    return f"{what} ({kind})"
+
+
+def _sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def snapshot_fault(signoff, entries):
+    """Why the snapshot does not match what was signed, or None."""
+    signed = entries.get(SNAPSHOT)
+    if signoff.snapshot is None:
+        return "underlaget saknas" if signed else None
+    if signed is None:
+        return "underlaget finns inte i förteckningen över det som fastställdes"
+    digest = _sha(signoff.snapshot.encode("utf-8"))
+    if digest != signed or (signoff.snapshot_sha256 or digest) != signed:
+        return "underlaget har ändrats sedan fastställelsen"
+    return None
+
+
+def file_fault(signoff, entries, name, stored):
+    """Why a stored file (None: missing) does not match what was signed, or None."""
+    signed = entries.get(name)
+    if stored is None:
+        return f"{file_label(name)} saknas" if signed else None
+    if signed is None:
+        return f"{file_label(name)} finns inte i förteckningen över det som fastställdes"
+    if _sha(stored.content) != signed or stored.sha256 != signed or (
+            name == file_key(CASE, "archival") and signoff.sha256 != signed):
+        return f"{file_label(name)} har ändrats sedan fastställelsen"
+    return None
+
+
+def faults(signoff):
+    """Everything about a signed version that does not match its manifest, in Swedish
+    words (empty: all as signed). For ``flask report verify``."""
+    entries = read_manifest(signoff)
+    if entries is None:
+        return ["förteckningen över det som fastställdes saknas eller har ändrats"]
+    out = []
+    stored = {file_key(f.document, f.variant): f for f in signoff.files}
+    for name in sorted(set(entries) | set(stored)):
+        if name == SNAPSHOT:
+            continue
+        fault = file_fault(signoff, entries, name, stored.get(name))
+        if fault:
+            out.append(fault)
+    fault = snapshot_fault(signoff, entries)
+    if fault:
+        out.append(fault)
+    return out
+
+
+def _require_as_signed(signoff, name, stored):
+    """Damaged (409, logged) unless the manifest, the snapshot and this file (None:
+    missing) are as they were signed."""
+    entries = read_manifest(signoff)
+    if entries is None:
+        fault = "förteckningen över det som fastställdes saknas eller har ändrats"
+    else:
+        fault = snapshot_fault(signoff, entries) or file_fault(signoff, entries, name, stored)
+    if fault is None:
+        return
+    log.error("signoff.damaged memo=%d version=%d file=%s fault=%r", signoff.memo_id,
+              signoff.version, name, fault)
+    if stored is None and entries is not None and entries.get(name):
+        raise Damaged(f"Den fastställda filen för version {signoff.version} saknas: {fault}. "
+                      "Kontakta IT: den behöver läsas tillbaka från säkerhetskopian.")
+    raise Damaged(f"Den fastställda versionen {signoff.version} stämmer inte med "
+                  f"kontrollsumman från fastställelsen: {fault}. Den visas därför inte. "
+                  "Kontakta IT: den behöver läsas tillbaka från säkerhetskopian.")
+
+
 def reopen(user, memo, reason):
     require_approver(user)
     if memo.state is not MemoState.signed:
@@ -263,11 +392,12 @@ def signed_file(memo, document=CASE, variant="archival", version=None):
         if document == CASE and variant == "archival" or not signoff.files:
             raise Damaged(f"Den fastställda filen för version {signoff.version} saknas. "
                           "Kontakta IT: den behöver läsas tillbaka från säkerhetskopian.")
-        raise NotFound("Dokumentet finns inte i den fastställda versionen.")
-    if hashlib.sha256(stored.content).hexdigest() != stored.sha256 or (
-            (document, variant) == (CASE, "archival") and stored.sha256 != signoff.sha256):
-        raise Damaged(f"Den lagrade filen för version {signoff.version} stämmer inte med sin "
-                      "kontrollsumma. Kontakta IT.")
+        entries = read_manifest(signoff)
+        if entries is None or file_key(document, variant) not in entries:
+            raise NotFound("Dokumentet finns inte i den fastställda versionen.")
+    # Checked against the manifest of the sign-off: the file, its checksum column and
+    # the snapshot as they were signed.
+    _require_as_signed(signoff, file_key(document, variant), stored)
     return signoff, stored.content
 
 
