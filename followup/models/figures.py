@@ -6,11 +6,13 @@ strings, because a JSON number passes through a binary float in the database
 drivers and comes back rounded.
 """
 
+import re
+import unicodedata
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from ..exact import to_decimal
@@ -100,6 +102,30 @@ class FigureRow(db.Model):
     strong: Mapped[bool] = mapped_column(default=False)
 
     table: Mapped[FigureTable] = relationship(back_populates="rows")
+
+
+def row_key(label, taken):
+    """A key for a row made from its label, not in ``taken``: "Politisk verksamhet" →
+    politisk_verksamhet, "Område 2" → omrade_2, "2025" → rad_2025, a second
+    "Summa" → summa_2. A name a formula can use (a letter first, then letters, digits
+    and _), as the table editor's own keys."""
+    ascii_label = unicodedata.normalize("NFKD", label or "").encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "_", ascii_label.lower()).strip("_")[:60] or "rad"
+    if not base[0].isalpha():
+        base = "rad_" + base
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key
+
+
+@event.listens_for(Session, "before_flush")
+def _every_row_has_a_key(session, flush_context, instances):
+    """A row made or left without a key gets one from its label, unique in its table:
+    the API and the plan file name rows by key (issue 21.3)."""
+    for row in [*session.new, *session.dirty]:
+        if isinstance(row, FigureRow) and row.key is None and row.table is not None:
+            row.key = row_key(row.label, {r.key for r in row.table.rows if r.key})
 
 
 class FigureTableRevision(db.Model):

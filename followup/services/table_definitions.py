@@ -17,6 +17,7 @@ from .. import columns as table_columns, formulas
 from ..charts import CHART_KINDS
 from ..extensions import db
 from ..models import FigureRow, FigureTable
+from ..models.figures import row_key
 from ..table_formulas import OPERATORS, Chain, Term, chain_of, in_words
 from . import inputs, permissions
 from .errors import Invalid
@@ -376,6 +377,14 @@ def save_definition(user, plan, table, draft):
     sources = [c.source for c in draft.columns]
     n = len(columns)
     old_rows = {r.id: r for r in table.rows}
+    # Every row keeps a key (the API and the plan file name rows by it): a key made up
+    # by the editor and named by no formula becomes one from the row's label.
+    keys = [None if p.auto_key and p.key not in used_rows else p.key for p in draft.rows]
+    taken = {k for k in keys if k}
+    for i, part in enumerate(draft.rows):
+        if keys[i] is None:
+            keys[i] = row_key(part.label, taken)
+            taken.add(keys[i])
     rows = []
     for position, part in enumerate(draft.rows):
         old = old_rows.get(part.source)
@@ -384,7 +393,7 @@ def save_definition(user, plan, table, draft):
             values = (_remap(old.values, sources, n) if old is not None else None) or [None] * n
         attrs = dict(
             position=position, label=part.label, formula=_formula(part), values=values,
-            key=None if part.auto_key and part.key not in used_rows else part.key,
+            key=keys[position],
             decimals=None if part.decimals == CELLS else part.decimals, strong=part.strong,
             cell_decimals=(_remap(old.cell_decimals, sources, n)
                            if part.decimals == CELLS and old is not None else None))

@@ -366,13 +366,25 @@ def changes(before, after):
         out.append("Kolumnerna ändrades.")
     labels = [_label(c) for c in after.get("columns") or []]
 
-    def ident(row):
-        return row["key"] or row["label"]
+    # A row is the same row by its key; a row that had none (made before every row got
+    # one, issue 21.3) is found by its label.
+    old_rows = before.get("rows") or []
+    by_key = {r["key"]: r for r in old_rows if r.get("key")}
+    by_label = {r["label"]: r for r in old_rows if not r.get("key")}
+    matched = []
 
-    old = {ident(r): r for r in before.get("rows") or []}
-    new_ids = {ident(r) for r in after.get("rows") or []}
+    def earlier(row):
+        was = by_key.get(row.get("key")) if row.get("key") else None
+        if was is None:
+            was = by_label.get(row["label"])
+        if was is not None and any(was is m for m in matched):
+            was = None
+        if was is not None:
+            matched.append(was)
+        return was
+
     for row in after.get("rows") or []:
-        was = old.get(ident(row))
+        was = earlier(row)
         if was is None:
             out.append(f"Raden ”{row['label']}” lades till.")
             continue
@@ -385,8 +397,8 @@ def changes(before, after):
                 if a != b:
                     column = labels[j] if j < len(labels) else f"kolumn {j + 1}"
                     out.append(f"{row['label']}, {column}: {_figure_text(a)} → {_figure_text(b)}")
-    for key, row in old.items():
-        if key not in new_ids:
+    for row in old_rows:
+        if not any(row is m for m in matched):
             out.append(f"Raden ”{row['label']}” togs bort.")
     if before.get("comment") != after.get("comment"):
         out.append("Kommentaren ändrades.")
