@@ -303,3 +303,17 @@ def test_every_write_during_signing_lands_before_the_snapshot_or_is_refused(serv
         if kind == "followup":
             words = re.sub(r"<[^>]+>", "", value).replace(" ", "")
             assert words in text, (item, value)
+
+
+def test_taking_the_lock_leaves_the_plan_row_as_it_was(demo):
+    """The lock is a write to the plan's row on SQLite: it must not stamp updated_at."""
+    from followup.models import Plan
+
+    plan = fu.find_plan(PLAN)
+    stamp = db.session.scalar(select(Plan.updated_at))
+    phase = plan.phase("december")
+    cur = fu.phase_overview(plan, phase)[0]
+    fu.save(demo.sara, cur.node, phase, level_key=None, comment="<p>Ändrad</p>",
+            version=cur.version)
+    db.session.expire_all()
+    assert db.session.scalar(select(Plan.updated_at)) == stamp

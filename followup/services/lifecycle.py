@@ -62,8 +62,9 @@ def lock_plan(plan_id):
     plan = Plan.__table__
     try:
         if connection.dialect.name == "sqlite":
-            connection.execute(plan.update().where(plan.c.id == plan_id)
-                               .values(key=plan.c.key))
+            # Plain SQL: the model's onupdate would stamp the plan's updated_at.
+            connection.execute(text("UPDATE plan SET key = key WHERE id = :id"),
+                               {"id": plan_id})
         else:
             connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
             connection.execute(select(plan.c.id).where(plan.c.id == plan_id).with_for_update())
