@@ -168,6 +168,8 @@ def test_taking_my_text_back_opens_the_editor_with_it_on_the_saved_version(as_us
     assert reopened.status_code == 200
     page = reopened.text
     editor = page.split('id="followup-form"')[1].split("</form>")[0]
+    # Saving from here goes to the edit page's address, not back to /min-text.
+    assert f'action="{EDIT.format("u5")}"' in editor.split(">")[0]
     assert "Mottagningsteamet &lt;strong&gt;startar" in editor  # in the editor's textarea
     assert re.search(r'<input[^>]*name="version"[^>]*value="1"', editor)
     assert re.search(r'<input[^>]*checked[^>]*value="fardig"|<input[^>]*value="fardig"[^>]*checked',

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from followup.extensions import db
 from followup.models import ControlResult, Followup, FollowupState, Phase, User
+from followup.services import controls
 from followup.services import followups as fu
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/{}"
@@ -78,15 +79,126 @@ def test_bulk_approval_selects_all_and_asks_first(open_page):
     page = open_page("sara")
     page.goto("/granskning/SOC-2026/augusti?enhet=vuxen")
     page.get_by_label("Markera alla").check()
-    boxes = page.locator("input[name=nodes]")
-    count = boxes.count()
-    assert count > 1 and all(boxes.nth(i).is_checked() for i in range(count))
+    boxes = page.locator("input[name=nodes], input[name=controls]")
+    count = page.locator("input[name=nodes]").count()
+    results = page.locator("input[name=controls]").count()
+    assert count > 1 and all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    what = f"{count} uppföljningar" + (
+        f" och {results} kontrollresultat" if results else "")
     page.get_by_role("button", name="Godkänn markerade").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Godkänna {count} uppföljningar?")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Godkänna {what}?")
     assert db.session.scalar(select(Followup).where(
         Followup.state == FollowupState.approved)) is None  # nothing yet
-    page.get_by_role("button", name=f"Ja, godkänn {count} uppföljningar").click()
-    expect(page.get_by_text(f"{count} uppföljningar godkändes.")).to_be_visible()
+    page.get_by_role("button", name=f"Ja, godkänn {what}").click()
+    expect(page.get_by_text(f"{what} godkändes.")).to_be_visible()
+
+
+def submitted_control(key, reporter):
+    plan = fu.find_plan("SOC-2026")
+    december = plan.phase("december")
+    point = controls.find_point(plan, key)
+    controls.save(user(reporter), point, december,
+                  level_key=point.internal_control.scale.levels[0].key,
+                  comment="<p>Kontrollerat.</p>",
+                  version=controls.current(point, december).version, submit=True)
+    return point, december
+
+
+def test_bulk_approval_takes_a_submitted_control_result_with_the_follow_ups(open_page, axe):
+    """Issue 21.7: a control result sent in is approved from the same list."""
+    submitted(("omar", "u5"))
+    point, december = submitted_control("IK5", "omar")
+    page = open_page("sara")
+    page.goto("/granskning/SOC-2026/december?enhet=vuxen&lage=submitted")
+    expect(page.get_by_role("link", name=re.compile("Handläggning|IK5"))).to_be_visible()
+    page.get_by_label("Markera alla").check()
+    expect(page.get_by_label("Välj kontrollmoment IK5")).to_be_checked()
+    assert axe(page) == []
+    page.get_by_role("button", name="Godkänn markerade").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Godkänna 1 uppföljning och 1 kontrollresultat?")
+    page.get_by_role("button", name="Ja, godkänn 1 uppföljning och 1 kontrollresultat").click()
+    expect(page.get_by_text("1 uppföljning och 1 kontrollresultat godkändes.")).to_be_visible()
+    db.session.expire_all()
+    assert controls.current(point, december).state is FollowupState.approved
+
+
+def test_conflict_shows_my_text_formatted_and_takes_it_back_to_the_editor(open_page, axe):
+    """Issue 21.6: "Din kommentar" was raw HTML in a box; now it reads as text, and one
+    button puts it back into the editor beside the version saved meanwhile."""
+    mine = open_page("omar")
+    mine.goto(EDIT.format("u5"))
+    plan = fu.find_plan("SOC-2026")
+    fu.save(user("sara"), fu.find_node(plan, "u5"), plan.phase("december"),
+            level_key="paborjad", comment="<p>Strategens text.</p>", version=0)
+    mine.get_by_label("Färdig", exact=True).check()
+    editor = mine.locator(".ql-editor")
+    editor.click()
+    mine.keyboard.type("Mottagningsteamet ")
+    mine.keyboard.press("Control+B")
+    mine.keyboard.type("startar")
+    mine.keyboard.press("Control+B")
+    mine.keyboard.type(" i mars.")
+    mine.get_by_role("button", name="Spara utkast").click()
+
+    expect(mine.get_by_role("heading", level=1)).to_have_text("Någon annan har sparat samtidigt")
+    expect(mine.locator("#my-comment strong")).to_have_text("startar")
+    expect(mine.locator("#my-comment")).not_to_contain_text("<p>")
+    assert axe(mine) == []
+    mine.get_by_role("button", name="Ta tillbaka min text till redigeraren").click()
+    expect(mine.locator(".ql-editor strong")).to_have_text("startar")
+    expect(mine.get_by_label("Färdig", exact=True)).to_be_checked()
+    expect(mine.locator("#saved-comment")).to_contain_text("Strategens text.")
+    assert axe(mine) == []
+    mine.get_by_role("button", name="Spara utkast").click()
+    expect(mine.get_by_text("Utkastet är sparat.")).to_be_visible()
+    db.session.expire_all()
+    stored = fu.current(fu.find_node(plan, "u5"), plan.phase("december"))
+    assert stored.comment == "<p>Mottagningsteamet <strong>startar</strong> i mars.</p>"
+    assert stored.level.key == "fardig" and stored.version == 2
+
+
+def test_conflict_text_goes_back_to_the_editor_without_javascript(open_page):
+    mine = open_page("omar", javascript=False)
+    mine.goto(EDIT.format("u5"))
+    plan = fu.find_plan("SOC-2026")
+    fu.save(user("sara"), fu.find_node(plan, "u5"), plan.phase("december"),
+            level_key="paborjad", comment="<p>Strategens text.</p>", version=0)
+    mine.get_by_label("Kommentar").fill("<p>Min <em>egen</em> text.</p>")
+    mine.get_by_role("button", name="Spara utkast").click()
+    expect(mine.locator("#my-comment em")).to_have_text("egen")
+    mine.get_by_role("button", name="Ta tillbaka min text till redigeraren").click()
+    expect(mine.get_by_label("Kommentar")).to_have_value("<p>Min <em>egen</em> text.</p>")
+    mine.get_by_role("button", name="Spara utkast").click()
+    expect(mine.get_by_text("Utkastet är sparat.")).to_be_visible()
+
+
+def test_reporter_is_led_on_after_submitting_and_the_start_page_tells_the_truth(open_page,
+                                                                                axe):
+    """Issue 21.8: after sending in, a link to the next item to write; with a returned
+    item left, the start page does not say that everything is sent in."""
+    page = open_page("anna")
+    page.goto(EDIT.format("u1"))
+    page.get_by_label("Påbörjad", exact=True).check()
+    page.get_by_role("button", name="Skicka in för granskning").click()
+    expect(page.get_by_text("Uppföljningen är inskickad för granskning.")).to_be_visible()
+    onward = page.get_by_role("navigation", name="Nästa att skriva")
+    assert axe(page) == []
+    onward.get_by_role("link", name=re.compile("Rekrytera fler familjehem")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rekrytera fler familjehem")
+
+    plan = fu.find_plan("SOC-2026")
+    december = plan.phase("december")
+    for key in ("nm1-1", "u2", "nm1-2", "u4"):
+        entry = fu.current(fu.find_node(plan, key), december)
+        fu.save(user("anna"), entry.node, december, level_key=entry.scale.levels[0].key,
+                comment="<p>Text.</p>", version=entry.version, submit=True)
+    submitted_control("IK2", "anna")
+    returned("u2", "Ange antalet familjehem.")
+    page.goto("/")
+    expect(page.get_by_text("Ange antalet familjehem.")).to_be_visible()
+    expect(page.get_by_text("Allt från dina enheter är inskickat")).to_have_count(0)
+    expect(page.get_by_text("1 punkt som har återremitterats till dig")).to_be_visible()
 
 
 def test_approver_sees_ready_memo_signs_with_feedback_and_reader_downloads_it(open_page, demo):
