@@ -8,8 +8,6 @@ shared fixtures' cases are skipped where ../shared is absent, not dropped unseen
 
 import re
 
-import pytest
-
 from followup.extensions import db
 from followup.models import FollowupState
 from followup.services import controls
