@@ -226,12 +226,29 @@ _BOLD_BLOCK = re.compile(r"<(p|li)>(\s*<strong>(?:(?!</?(?:p|li|ul|ol|strong)>).
 _LEAD_IN = re.compile(r"<p>((?:(?!</?p>).)*:\s*</p>\s*<[uo]l>)", re.S)
 
 
-def print_ready(html_text):
+def print_ready(html_text, below=None):
     """Sanitised HTML as the print documents set it: the paragraphs and list items that
-    act as headings get class="lead", which keeps them with the lines that follow."""
+    act as headings get class="lead", which keeps them with the lines that follow.
+    ``below``: the level of the document's heading the text stands under; the text's
+    own headings (h3, h4) are renumbered to follow it, so that the document's outline
+    never skips a level (an h4 in a comment under an H2)."""
     if not html_text:
         return Markup("")
     # Texts saved before the allowlist limited nesting are limited here.
     html_text = limit_nesting(html_text)
+    if below is not None:
+        html_text = _headings_below(html_text, below)
     marked = _BOLD_BLOCK.sub(r'<\1 class="lead">\2', html_text)
     return Markup(_LEAD_IN.sub(r'<p class="lead">\1', marked))
+
+
+_USER_HEADING = re.compile(r"<(/?)h([1-6])([\s>])")
+
+
+def _headings_below(html_text, below):
+    levels = sorted({int(m.group(2)) for m in _USER_HEADING.finditer(html_text)})
+    if not levels:
+        return html_text
+    shift = {level: min(below + 1 + i, 6) for i, level in enumerate(levels)}
+    return _USER_HEADING.sub(lambda m: f"<{m.group(1)}h{shift[int(m.group(2))]}{m.group(3)}",
+                             html_text)

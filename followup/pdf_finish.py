@@ -39,9 +39,45 @@ def finisher(prefix):
                     _unwrap_rows(pdf, element)
             _prefix_ids(elements, prefix)
         _rename_font_subsets(pdf, prefix)
-        if "Metadata" not in pdf.catalog:
-            document.metadata.include_in_pdf(pdf, "a", None, None, compress=True)
+        _metadata(document, pdf, archival="Metadata" in pdf.catalog)
     return finish
+
+
+# The documents keep PDF/UA-1's rules (tagged structure, text alternatives, artifacts,
+# headings in order, a title shown: tests/pdfstructure.py checks them) and say so. In the
+# archival variant, PDF/A asks for the schema of a property it does not know itself.
+_PDF_UA_ID = (b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"'
+              b' pdfuaid:part="1" />')
+_PDF_UA_SCHEMA = (
+    b'<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+    b' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+    b' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+    b'<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">'
+    b'<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>'
+    b'<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>'
+    b'<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>'
+    b'<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">'
+    b'<pdfaProperty:name>part</pdfaProperty:name>'
+    b'<pdfaProperty:valueType>Integer</pdfaProperty:valueType>'
+    b'<pdfaProperty:category>internal</pdfaProperty:category>'
+    b'<pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>'
+    b'</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>'
+    b'</rdf:Description>')
+
+
+def _metadata(document, pdf, archival):
+    """The document's XMP (title, author, description; PDF/A-2a's identification in the
+    archival variant), with PDF/UA-1's, in place of what WeasyPrint wrote."""
+    rdf = document.metadata.generate_rdf_metadata(
+        "a", 2 if archival else None, "A" if archival else None)
+    extra = _PDF_UA_ID + (_PDF_UA_SCHEMA if archival else b"")
+    rdf = rdf.replace(b"</rdf:RDF>", extra + b"</rdf:RDF>", 1)
+    content = b"\n".join((b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+                          b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + rdf + b"</x:xmpmeta>",
+                          b'<?xpacket end="r"?>'))
+    stream = pydyf.Stream([content], {"Type": "/Metadata", "Subtype": "/XML"}, True)
+    pdf.add_object(stream)
+    pdf.catalog["Metadata"] = stream.reference
 
 
 def _resolve(pdf, reference):

@@ -67,9 +67,9 @@ def check_part(part, report):
             if previous == 0 and level != 1:
                 report.faults.append(f"first heading is H{level}, not H1")
             elif level > previous + 1:
-                (report.notes if in_user_text else report.faults).append(
-                    f"H{previous} followed by H{level}"
-                    + (" (in text a user wrote)" if in_user_text else ""))
+                # A user's own headings are set below the document's heading above them.
+                report.faults.append(f"H{previous} followed by H{level}"
+                                     + (" (in text a user wrote)" if in_user_text else ""))
             previous = level
         elif e.tag == "/Table":
             _check_table(e.obj, ids, report)
@@ -126,6 +126,8 @@ def check_pdf(data, archival=False):
             report.faults.append(f"title {title!r} and XMP dc:title {meta.get('dc:title')!r}")
         if archival and (meta.get("pdfaid:part"), meta.get("pdfaid:conformance")) != ("2", "A"):
             report.faults.append("archival variant is not identified as PDF/A-2a")
+        if meta.get("pdfuaid:part") != "1":
+            report.faults.append("not identified as PDF/UA-1 (XMP pdfuaid:part)")
     if archival and "/OutputIntents" not in root:
         report.faults.append("archival variant without output intent")
     tree = root.get("/StructTreeRoot")

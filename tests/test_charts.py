@@ -12,6 +12,7 @@ from followup.models import Followup, FollowupState, Node
 from followup.services import distributions
 
 from .html_forms import form_fields
+from .pdfstructure import check_pdf
 from .pdftext import reading_order
 
 
@@ -85,14 +86,21 @@ def test_charts_on_the_board_with_their_text(as_user):
 def test_charts_are_in_the_pdf_with_their_text_alternatives(as_user):
     pdf = as_user("per").get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/pdf/bilaga/1").data
     text = " ".join(reading_order(pdf)[1])
-    assert ("Status: delårsbokslut per augusti. Uppdrag (12): påbörjad 6, stoppad 1, färdig 5 "
-            "(varav 12 ej godkända än).") in text
+    alt = ("Status: delårsbokslut per augusti. Uppdrag (12): påbörjad 6, stoppad 1, färdig 5 "
+           "(varav 12 ej godkända än).")
+    # The text alternative is the chart's Figure's, for those who cannot see it; it is
+    # not printed beside the chart as well (the chart draws its own title).
+    assert alt in check_pdf(pdf).figure_alts
+    assert alt not in text
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     # The chart is drawn as vectors (paths) on the first page, not pasted in as a picture.
     first = reader.pages[0].get_contents().get_data()
     assert first.count(b" re") + first.count(b" l\n") > 10
     ic = as_user("per").get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/pdf/bilaga/2").data
-    assert "Internkontrollens resultat per fas." in " ".join(reading_order(ic)[1])
+    assert any(a.startswith("Internkontrollens resultat per fas.") for a in check_pdf(ic).figure_alts)
+    # The chart follows the intro it belongs to, in reading order too.
+    report = check_pdf(ic)
+    assert report.faults == []
 
 
 def test_a_table_chosen_as_a_bar_chart_is_drawn_on_the_page_and_in_the_pdf(as_user):
@@ -105,8 +113,8 @@ def test_a_table_chosen_as_a_bar_chart_is_drawn_on_the_page_and_in_the_pdf(as_us
     assert "<figcaption>Stapeldiagram av Resultat per verksamhet januari–augusti (mnkr)." in page
     assert "Barn och unga: Budget helår 182,4" in page
     pdf = sara.get("/plans/SOC-2026/phases/augusti/tjansteskrivelse/pdf/bilaga/3").data
-    text = " ".join(reading_order(pdf)[1])
-    assert "Stapeldiagram av Resultat per verksamhet januari–augusti (mnkr)." in text
+    assert any(a.startswith("Stapeldiagram av Resultat per verksamhet januari–augusti (mnkr).")
+               for a in check_pdf(pdf).figure_alts)
     line = sara.post(grid + "/definition", {**fields, "chart": "cirkel", "version": "2"})
     assert line.status_code == 422 and "stapeldiagram, linjediagram" in line.text
 
