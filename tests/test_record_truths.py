@@ -138,10 +138,6 @@ def test_replacing_a_plan_may_not_change_a_signed_phase(cli, demo, tmp_path):
 
 # --- Item 4: the history says what the grid and the database keep -----------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "models/figures.py: Figures.compare_values takes 52000 and 52000.0 as equal, so the "
-    "UPDATE is skipped while services/tables.py records the revision; the owner of those "
-    "files fixes it (compare str(to_decimal(v)), or flag_modified(row, 'values'))"))
 def test_a_figure_retyped_with_a_decimal_is_kept_as_typed_or_not_recorded(demo):
     from followup.models import FigureRow
     from followup.services import tables

@@ -63,7 +63,7 @@ def test_rows_are_added_moved_and_removed_and_their_figures_follow(as_user):
     assert [(r.key, r.label, r.formula) for r in rows] == [
         ("kost", "Kostnad för placeringar", None), ("dygn", "Antal vårddygn", None),
         ("netto", "Nettokostnad", "kost"), ("per", "Nettokostnad per vårddygn", "netto / dygn"),
-        (None, "Andel av budget", "netto * 1.5")]
+        ("andel_av_budget", "Andel av budget", "netto * 1.5")]
     assert rows[1].values == [4620, 5310] and rows[4].decimals == 2
     assert hvb().version == 2
 
@@ -104,8 +104,8 @@ def test_a_new_table_gets_a_key_from_its_title(as_user):
     assert table.columns == ["Helår"]
     assert [(r.key, r.label, r.formula, r.values, r.strong) for r in
             sorted(table.rows, key=lambda r: r.position)] == [
-        (None, "Barn och unga", None, [None], False), (None, "Vuxna", None, [None], False),
-        (None, "Totalt", "sum", None, True)]
+        ("barn_och_unga", "Barn och unga", None, [None], False), ("vuxna", "Vuxna", None, [None], False),
+        ("totalt", "Totalt", "sum", None, True)]
     assert table.version == 1 and len(table.revisions) == 1
 
 

@@ -37,6 +37,14 @@ class Figures(TypeDecorator):
             return None
         return [to_decimal(v) for v in value]
 
+    def compare_values(self, x, y):
+        """Figures are the same when their digits are: 52 000 and 52 000,0 are equal as
+        numbers, but a change from one to the other is saved (and its revision)."""
+        def digits(values):
+            return None if values is None else [None if v is None else str(to_decimal(v))
+                                                for v in values]
+        return digits(x) == digits(y)
+
 
 class FigureTable(PlanPart, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
