@@ -282,3 +282,15 @@ def test_when_nothing_is_left_the_page_says_so_and_leads_home(as_user, demo):
 def test_the_compiler_is_not_shown_the_reporters_way_on(as_user, demo):
     send_in_everything(demo.anna)
     assert 'aria-label="Nästa att skriva"' not in as_user("sara").get(EDIT.format("u1")).text
+
+
+def test_a_control_result_sent_in_leads_on_too(as_user, demo):
+    send_in_everything(demo.anna)
+    from followup.services import progress, todo
+
+    plan = omar_plan()
+    point = next(e for e in todo.owned(demo.anna, progress.entries(plan, plan.phase("december")))
+                 if not hasattr(e, "node"))
+    page = as_user("anna").get(f"{PHASE}/internkontroll/{point.point.key}").text
+    onward = page.split('aria-label="Nästa att skriva"')[1].split("</nav>")[0]
+    assert "Allt från dina enheter är inskickat i årsbokslut" in onward

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..models import FollowupState
+from ..models import FollowupState, Role
 from ..services import controls, history, permissions, todo
 from ..services import followups as fu
 from ..services.errors import Conflict, Invalid
@@ -42,6 +42,10 @@ def _page(plan, phase, cur, form, status=200, theirs=None):
         is_compiler=is_compiler, revisions=revisions, changes=changes,
         reviewing=is_compiler and cur.state in (FollowupState.submitted, FollowupState.approved),
         neighbours=todo.neighbours(plan, phase, cur) if is_compiler else None,
+        # A reporter whose control result is sent in is led on to the next one to write.
+        onward=todo.next_to_write(current_user, plan, phase, cur)
+        if current_user.role is Role.reporter
+        and cur.state in (FollowupState.submitted, FollowupState.approved) else None,
         authors=history.author_names(revisions),
         return_form=ReturnForm(formdata=None, version=cur.version),
         version_form=VersionForm(formdata=None, version=cur.version)), status
