@@ -364,6 +364,8 @@ def test_a_failed_commit_leaves_no_sign_off_and_no_files(demo, monkeypatch):
         signoff.sign(demo.lena, memo(), confirm=True, reason=REASON)
     cause = refused.value.__cause__ or refused.value.__context__
     assert isinstance(cause, IntegrityError) and "sha256" in str(cause)
+    # Not told as someone else's signing, which it is not.
+    assert "någon annan" not in refused.value.message and refused.value.status == 503
     db.session.rollback()
     assert db.session.scalar(select(func.count(MemoSignoff.id))) == 0
     assert db.session.scalar(select(func.count(SignedFile.id))) == 0

@@ -52,3 +52,9 @@ class Damaged(ServiceError):
     """A stored record that is missing or no longer matches its checksum."""
 
     status = 409
+
+
+class Unavailable(ServiceError):
+    """Something the server needs failed, not the request: try again, tell IT if it stays."""
+
+    status = 503

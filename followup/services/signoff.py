@@ -25,7 +25,7 @@ from ..extensions import db
 from ..models import FollowupState, MemoSignoff, MemoState, Role, SignedFile
 from ..models._types import utcnow
 from . import controls, followups, lifecycle, notifications, plans, reports
-from .errors import Damaged, Forbidden, Frozen, Invalid, NotFound, ServiceError
+from .errors import Damaged, Forbidden, Frozen, Invalid, NotFound, ServiceError, Unavailable
 
 MEMO_STATE_LABELS = {MemoState.draft: "Utkast", MemoState.signed: "Fastställd",
                      MemoState.reopened: "Återöppnad"}
@@ -188,9 +188,16 @@ def _sign_locked(user, memo, confirm, reason):
     db.session.add(signoff)
     try:
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError as e:
         db.session.rollback()
-        raise Frozen("Tjänsteskrivelsen fastställdes just av någon annan.") from None
+        # Only a second version in force (or the same version twice) is a signing by
+        # someone else; any other refusal is a record that could not be stored.
+        if "memo_signoff" in str(e.orig) and ("unique" in str(e.orig).lower()
+                                              or "duplicate" in str(e.orig).lower()):
+            raise Frozen("Tjänsteskrivelsen fastställdes just av någon annan.") from None
+        raise Unavailable("Tjänsteskrivelsen kunde inte fastställas: de fastställda "
+                           "dokumenten kunde inte sparas. Ingenting har ändrats; försök igen, "
+                           "och kontakta IT om felet står kvar.") from None
     except (OSError, DBAPIError) as e:
         _refuse_if_full(e, memo)
         raise
