@@ -51,6 +51,7 @@ class Defaults:
     # Where the links in e-mails point: the address users open the application at.
     BASE_URL = "http://127.0.0.1:5000"
     NOTIFY_DEADLINE_DAYS = 3  # a deadline reminder goes out this many days before
+    MAIL_MAX_AGE_DAYS = 7  # a notification older than this is not e-mailed any more
     # Seconds one document's layout may take in a PDF worker; past it the worker is killed
     # and the user told which document it was (a case's documents take a few seconds).
     PDF_RENDER_TIMEOUT = 120

@@ -324,3 +324,44 @@ def test_opening_a_phase_counts_each_sort_for_a_reporter_with_two_units(
     text, _ = parts(message)
     assert "Dina enheter har " in text and " kontrollresultat att rapportera" in text
     assert "Din enhet" not in text
+
+
+def test_a_notice_recorded_by_a_server_without_mail_settings_is_emailed_by_notify_send(
+        as_user, cli, app):
+    """The web server handles the event; notify send, which has the mail settings, sends
+    it (a server without MAIL_SERVER recorded it as never to be e-mailed)."""
+    from datetime import timedelta
+
+    from followup.models._types import utcnow
+
+    assert not app.config.get("MAIL_SERVER")
+    anna, sara = as_user("anna"), as_user("sara")
+    submit(anna, "u2")
+    sara.get(EDIT.format("u2"))
+    sara.post(EDIT.format("u2") + "/return", {"remark": "Komplettera.", "version": 1})
+    assert db.session.scalar(select(Notification.mail_state)) == "pending"
+    # One of the same kind, recorded long ago, is no longer news and is not e-mailed.
+    old = Notification(user_id=db.session.scalar(select(Notification.user_id)), kind="returned",
+                       key="gammal", subject="Gammal", body="Gammal.", links=[],
+                       mail_state="pending", created_at=utcnow() - timedelta(days=30))
+    db.session.add(old)
+    db.session.commit()
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {k: app.config.get(k) for k in MAIL_SETTINGS}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                      MAIL_DEFAULT_SENDER="planer@ekbacka.example", MAIL_SUPPRESS_SEND=False,
+                      BASE_URL=BASE_URL)
+    mail.init_app(app)
+    try:
+        result = send(cli)
+    finally:
+        controller.stop()
+        app.config.update(saved)
+        mail.init_app(app)
+    assert result.exit_code == 0, result.output
+    [message] = inbox.to("anna@ekbacka.example")
+    assert message["Subject"].startswith("Återremitterad")
+    db.session.refresh(old)
+    assert old.mail_state == "off"

@@ -14,6 +14,7 @@ import base64
 import logging
 import smtplib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_mail import BadHeaderError, Message
@@ -35,6 +36,16 @@ def is_configured():
 
 
 def pending():
+    """What waits to be e-mailed. A notification older than MAIL_MAX_AGE_DAYS is no
+    longer news: it stays in the app and is not e-mailed (where mail was set up long
+    after the notifications began, they would all arrive at once)."""
+    cutoff = utcnow() - timedelta(days=current_app.config.get("MAIL_MAX_AGE_DAYS", 7))
+    stale = db.session.scalars(select(Notification).where(
+        Notification.mail_state.in_(RETRIED), Notification.created_at < cutoff)).all()
+    for n in stale:
+        n.mail_state = "off"
+    if stale:
+        db.session.commit()
     return db.session.scalars(
         select(Notification).where(Notification.mail_state.in_(RETRIED))
         .options(joinedload(Notification.user)).order_by(Notification.id)).all()

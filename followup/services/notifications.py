@@ -81,18 +81,17 @@ def unwritten(pairs):
             if (u.id, m.key) not in existing and (u.id, m.kind) not in off]
 
 
-def record(pairs, mail_on=None):
+def record(pairs):
     """Record each (user, message) not yet recorded for that user; returns the new rows.
 
+    Every notification waits to be e-mailed, whether or not the process that records it
+    has the mail settings: ``notify send``, which has them, sends it (one recorded by a
+    web server without them was kept for the app alone and never e-mailed).
     Made in one commit of its own after the change it is about: a notification that
     cannot be written never undoes the change.
     """
-    from flask import current_app
-
-    if mail_on is None:
-        mail_on = bool(current_app.config.get("MAIL_SERVER"))
     rows = [Notification(user_id=u.id, kind=m.kind, key=m.key, subject=m.subject, body=m.body,
-                         links=m.links, mail_state="pending" if mail_on else "off")
+                         links=m.links, mail_state="pending")
             for u, m in unwritten(pairs)]
     db.session.add_all(rows)
     try:
