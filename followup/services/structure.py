@@ -13,6 +13,7 @@ from ..planfile.texts import TITLE_MAX, single_line, visible
 from . import inputs, lifecycle, permissions, timeline
 from .errors import Invalid
 
+KEEP = object()  # an argument not given: what is stored stays
 TONES = {"good": "Bra", "partial": "Delvis", "bad": "Dåligt", "neutral": "Neutral",
          "not_applicable": "Ej tillämpligt"}
 
@@ -55,6 +56,23 @@ def _title(value):
         raise Invalid("Titeln har inget synligt tecken, bara mellanslag eller osynliga "
                       "tecken. Skriv en titel.", "title")
     return title
+
+
+# The longest prefix of a node's own (as for a type's in the appendix layout).
+PREFIX_MAX = 80
+
+
+def _prefix(value, before=None):
+    """A node's own text before its title ("KS-BESLUT: "), one line like a title, or None
+    (blank: the appendix layout's for its type). It is printed right before the title, so
+    it keeps a space after it; a prefix saved again as it was stays as it was."""
+    text = inputs.text(single_line(value), "Texten före titeln", PREFIX_MAX, field="prefix")
+    if text is not None and not visible(text):
+        text = None
+    if before is not None and before.strip() == (text or ""):
+        # As it was; also "" from a plan file: no text at all, not even the type's.
+        return before
+    return None if text is None else text + " "
 
 
 def _phase(plan, phase_key, what):
@@ -113,9 +131,11 @@ def _require_signed_unchanged(plan, nodes, before):
                   "tjänsteskrivelsen igen först.", "since")
 
 
-def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key=None):
+def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key=None,
+             prefix=None):
     """A new node, followed up from ``since_key`` or else from the current phase on;
-    never from a phase that is signed or comes before a signed one."""
+    never from a phase that is signed or comes before a signed one. ``prefix``: its own
+    text before the title, if any."""
     permissions.require_compiler(user)
     lifecycle.lock_plan(plan.id)
     node_type = next((t for t in plan.node_types if t.key == type_key), None)
@@ -139,7 +159,7 @@ def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key
     since, _ = _period(plan, since, None)
     number = _line(number, "Numret", 40)
     node = Node(plan=plan, parent=parent, type=node_type, number=number,
-                title=_title(title), unit=_unit(plan, unit_key),
+                title=_title(title), unit=_unit(plan, unit_key), prefix=_prefix(prefix),
                 key=_fresh_node_key(plan, node_type, number), notes=[],
                 position=len(_siblings(plan, parent)), since=since)
     if parent is None:
@@ -150,7 +170,10 @@ def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key
 
 
 def update_node(user, node, *, number, title, unit_key, notes, group, responsible_boards,
-                carried_over_from, parent_key, since_key=None, until_key=None):
+                carried_over_from, parent_key, since_key=None, until_key=None,
+                prefix=KEEP):
+    """Change a node; ``prefix`` (its own text before the title; blank: its type's) is left
+    as it is where not given."""
     permissions.require_compiler(user)
     lifecycle.lock_plan(node.plan_id)
     plan = node.plan
@@ -167,6 +190,8 @@ def update_node(user, node, *, number, title, unit_key, notes, group, responsibl
     node.since, node.until = since, until
     node.number = _line(number, "Numret", 40)
     node.title = _title(title)
+    if prefix is not KEEP:
+        node.prefix = _prefix(prefix, node.prefix)
     node.unit = _unit(plan, unit_key)
     # One note a line, each without control characters.
     node.notes = [line for line in (single_line(raw).strip() for raw in (notes or "").splitlines())

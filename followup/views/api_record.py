@@ -80,13 +80,15 @@ def memo_pdf(plan_key, phase_key):
 def add_node(plan_key):
     permissions.require_read(g.api_user)
     plan = fu.find_plan(plan_key)
-    data = body(("parent", "type", "title", "number", "unit", "since"), required=("type", "title"))
-    for key in ("parent", "type", "title", "number", "unit", "since"):
+    fields = ("parent", "type", "title", "number", "unit", "since", "prefix")
+    data = body(fields, required=("type", "title"))
+    for key in fields:
         _text(data, key, required=key in ("type", "title"))
     parent = fu.find_node(plan, data["parent"]) if data.get("parent") else None
     node = structure.add_node(g.api_user, plan, parent=parent, type_key=data["type"],
                               number=data.get("number"), title=data["title"],
-                              unit_key=data.get("unit"), since_key=data.get("since"))
+                              unit_key=data.get("unit"), since_key=data.get("since"),
+                              prefix=data.get("prefix"))
     response = jsonify({"key": node.key, "type": node.type.key, "number": node.number,
                         "title": node.title, "parent": parent.key if parent else None,
                         "since": node.since.key if node.since else None})

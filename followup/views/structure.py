@@ -2,15 +2,27 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from wtforms import StringField
+from wtforms.validators import Length
 
 from ..extensions import db
 from ..models import Level, Unit
 from ..services import followups as fu
 from ..services import permissions, rollover, structure, timeline
 from ..services.errors import Invalid
-from .forms import EmptyForm, LevelForm, NodeForm, UnitForm, choices
+from .forms import EmptyForm, LevelForm, NodeForm, UnitForm, choices, one_line
 
 bp = Blueprint("structure", __name__, url_prefix="/plans/<plan_key>/struktur")
+
+
+class ItemForm(NodeForm):
+    """A node's form, with its own text before the title (plan file 2.1: a node's
+    ``prefix``). Not named "prefix": that is WTForms' own argument to a form."""
+
+    title_prefix = StringField("Text före titeln för just den här punkten", filters=[one_line],
+                               validators=[Length(max=structure.PREFIX_MAX, message=(
+                                   "Texten före titeln får ha högst "
+                                   f"{structure.PREFIX_MAX} tecken."))])
 
 
 @bp.before_request
@@ -22,7 +34,7 @@ def require_compiler():
 def _node_form(plan, node=None, formdata=None):
     """The form to edit ``node``; the node fills it only for showing, never under posted
     data."""
-    form = NodeForm(formdata=formdata, obj=node if formdata is None else None)
+    form = ItemForm(formdata=formdata, obj=node if formdata is None else None)
     form.parent.choices = choices([("", "Överst i planen")] + [
         (n.key, "\N{EM SPACE}" * depth + f"{n.type.label} {n.number or ''} {n.title[:60]}")
         for n, depth in structure.parents_for(plan, node)])
@@ -37,13 +49,14 @@ def _node_form(plan, node=None, formdata=None):
         form.unit.data = node.unit.key if node.unit else ""
         form.notes.data = "\n".join(node.notes or [])
         form.carried_over_from.data = str(node.carried_over_from or "")
+        form.title_prefix.data = (node.prefix or "").strip()
     return form
 
 
 def _new_node_form(plan, parent, formdata=None):
     """The form to add a node under ``parent`` (None: at the top), of the sort most
     likely there."""
-    form = NodeForm(formdata=formdata)
+    form = ItemForm(formdata=formdata)
     form.type.choices = choices([(t.key, t.label) for t in plan.node_types])
     form.unit.choices = choices([("", "Ingen enhet")] + [(u.key, u.name) for u in plan.units])
     now = timeline.current_phase(plan)
@@ -137,7 +150,8 @@ def add_node(plan_key):
                 raise Invalid("Den valda överordnade punkten finns inte i planen.")
             node = structure.add_node(current_user, plan, parent=parent, type_key=form.type.data,
                                       number=form.number.data, title=form.title.data,
-                                      unit_key=form.unit.data, since_key=form.since.data)
+                                      unit_key=form.unit.data, since_key=form.since.data,
+                                      prefix=form.title_prefix.data)
         except Invalid as e:
             _error_field(form, e).errors.append(e.message)
         else:
@@ -149,7 +163,9 @@ def add_node(plan_key):
 
 def _error_field(form, error):
     """The field a refusal concerns (since, for a signed phase), else the title."""
-    return form[error.field] if getattr(error, "field", None) in form else form.title
+    name = getattr(error, "field", None)
+    name = "title_prefix" if name == "prefix" else name
+    return form[name] if name in form else form.title
 
 
 def _tell_namesakes(node):
@@ -179,7 +195,8 @@ def edit_node(plan_key, node_key):
                 unit_key=form.unit.data, notes=form.notes.data, group=form.group.data,
                 responsible_boards=form.responsible_boards.data,
                 carried_over_from=form.carried_over_from.data, parent_key=form.parent.data,
-                since_key=form.since.data, until_key=form.until.data)
+                since_key=form.since.data, until_key=form.until.data,
+                prefix=form.title_prefix.data)
         except Invalid as e:
             db.session.rollback()
             _error_field(form, e).errors.append(e.message)
