@@ -2,8 +2,8 @@
 sections, appendices and chapters, and how a part prints (layout, columns)."""
 
 from wtforms import (
-    BooleanField, FieldList, Form, FormField, IntegerField, SelectField, SelectMultipleField,
-    StringField, TextAreaField,
+    BooleanField, FieldList, Form, FormField, IntegerField, RadioField, SelectField,
+    SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -58,11 +58,14 @@ class AppendixForm(PageForm):
     number = IntegerField("Nummer", validators=[Optional()])
     title = StringField("Titel i beslutsunderlaget", validators=[DataRequired("Ge bilagan en titel.")])
     kind = SelectField("Innehåll", validate_choice=False)
-    document_type = StringField("Dokumenttyp (tomt: Bilaga till tjänsteskrivelse)")
+    # Three choices: the default type, none, or one's own (typed in document_type).
+    document_type_choice = RadioField("Dokumenttyp", validate_choice=False, default=None)
+    document_type = StringField("Egen dokumenttyp")
     heading = StringField("Egen rubrik (tomt: titeln)")
-    date = StringField("Datum (tomt: tjänsteskrivelsens)")
-    diarienummer = StringField("Diarienummer (tomt: tjänsteskrivelsens)")
-    handlaggare = StringField("Handläggare (tomt: tjänsteskrivelsens)")
+    # Since plan file 2.1 the memo's fields are not copied into its appendices.
+    date = StringField("Datum (ÅÅÅÅ-MM-DD; tomt: inget datum)")
+    diarienummer = StringField("Diarienummer (tomt: inget)")
+    handlaggare = StringField("Handläggare (skilj med kommatecken; tomt: ingen)")
     intro = TextAreaField("Inledning")
     node_types = CheckboxesField("Punkter som tas med", validate_choice=False)
     tables = SelectMultipleField("Tabeller", validate_choice=False)
@@ -75,7 +78,7 @@ class NewAppendixForm(PageForm):
 
 
 class ReportForm(PageForm):
-    contents = BooleanField("Innehållsförteckning med sidnummer")
+    contents = SelectField("Innehållsförteckning med sidnummer", validate_choice=False)
     cover_title = StringField("Försättssidans rubrik (tomt: ingen försättssida)")
     cover_subtitle = StringField("Underrubrik")
     cover_lines = TextAreaField("Rader under rubriken (en per rad)")
@@ -88,6 +91,12 @@ class InsertForm(PageForm):
 class ColumnForm(Form):
     field = SelectField("Visar", validate_choice=False)
     header = StringField("Rubrik")
+    width = StringField("Bredd i procent (tomt: efter innehållet)")
+
+
+class ControlColumnForm(ColumnForm):
+    with_comment = BooleanField("Kommentaren under resultatet, i samma ruta")
+    merge_repeats = BooleanField("Skriv bara ut där det skiljer sig från raden ovanför")
 
 
 class LayoutEntryForm(Form):
@@ -96,6 +105,8 @@ class LayoutEntryForm(Form):
     lead = StringField("Mening före listan")
     # Not "prefix": that name is WTForms' own Form argument.
     title_prefix = StringField("Text före titeln")
+    prefix_position = SelectField("Texten före titeln står", validate_choice=False)
+    caption = StringField("Rubrik före den första (t.ex. UPPDRAG)")
     heading = StringField("Gruppens rubrik")
     intro = TextAreaField("Gruppens inledning")
     columns = FieldList(FormField(ColumnForm))
@@ -106,9 +117,57 @@ class LayoutForm(PageForm):
 
 
 class ControlColumnsForm(PageForm):
-    columns = FieldList(FormField(ColumnForm))
+    columns = FieldList(FormField(ControlColumnForm))
     phases = CheckboxesField("Faser vars resultat visas (ingen vald: alla fram till dokumentets)",
                              validate_choice=False)
+
+
+class HeaderLineForm(Form):
+    label = StringField("Rubrik")
+    value = StringField("Värde")
+
+
+class MemoPrintForm(PageForm):
+    """How the memo's head prints (plan file 2.1): type, sender, header block, lines."""
+
+    document_type_choice = RadioField("Dokumenttyp", validate_choice=False)
+    document_type = StringField("Egen dokumenttyp")
+    issuer_choice = RadioField("Avsändare", validate_choice=False)
+    issuer = StringField("Annan avsändare")
+    header_choice = RadioField("Uppgifterna i sidhuvudet", validate_choice=False)
+    header = FieldList(FormField(HeaderLineForm))
+    running_lines = TextAreaField("Rader under sidhuvudet på varje sida (en per rad)")
+
+
+class WordForm(Form):
+    # A textarea: a template may hold a line break ("Bilaga {number}" over "{title}").
+    text = TextAreaField("Text")
+    off = BooleanField("Skrivs inte ut")
+
+
+def words_form(keys, labels):
+    """A form with one WordForm per wording key, in order."""
+    return type("WordsForm", (Form,), {k: FormField(WordForm, label=labels[k]) for k in keys})
+
+
+def appendix_print_form(keys, labels):
+    class AppendixPrintForm(PageForm):
+        orientation = RadioField("Sidorna", validate_choice=False)
+        level_chart = BooleanField("Diagram över nivåerna")
+        issuer_choice = RadioField("Avsändare", validate_choice=False)
+        issuer = StringField("Annan avsändare")
+        header_choice = RadioField("Uppgifterna i sidhuvudet", validate_choice=False)
+        header = FieldList(FormField(HeaderLineForm))
+        running_lines = TextAreaField("Rader under sidhuvudet på varje sida (en per rad)")
+        words = FormField(words_form(keys, labels))
+    return AppendixPrintForm
+
+
+def plan_print_form(keys, labels):
+    class PlanPrintForm(PageForm):
+        words = FormField(words_form(keys, labels))
+        hyphenate = BooleanField("Avstava långa ord (bryt dem med bindestreck)")
+    return PlanPrintForm
 
 
 class SignForm(PageForm):
