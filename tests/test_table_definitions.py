@@ -185,7 +185,8 @@ def test_every_shared_fixture_table_survives_an_untouched_save_of_its_definition
 
 
 def test_a_columns_print_keys_survive_a_save_of_the_definition(as_user, cli, tmp_path):
-    """Width and merged repeats (plan file 2.1) are not in the editor: a save keeps them."""
+    """Width and merged repeats (plan file 2.1), shown in the editor: a save that leaves
+    them as they are keeps the plan file as it was."""
     import json
 
     from followup.demo import PLAN_FILE

@@ -11,8 +11,10 @@ label, so a plan file's definition exports as it came in.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..planfile.schema import KEY_PATTERN
+from ..planfile.texts import single_line
 from .. import columns as table_columns, formulas
 from ..charts import CHART_KINDS
 from ..extensions import db
@@ -32,6 +34,7 @@ ROW_KINDS = {"values": "Värden som fylls i", "sum": "Summa av raderna ovan",
              "formula": "Beräknas med en formel"}
 COLUMN_KINDS = {"values": "Värden som fylls i", "formula": "Beräknas med en formel"}
 CELLS = "cells"  # a row whose decimals differ per column (from a plan file)
+UNIT_LABEL_MAX = 200
 
 
 @dataclass
@@ -53,6 +56,8 @@ class Part:
     # columns
     group: str = ""
     suffix: str = ""
+    width: str = ""  # its share of the table's width in per cent, as typed ("22")
+    merge_repeats: bool = False  # a figure prints only where it differs from the row above
 
 
 @dataclass
@@ -60,6 +65,8 @@ class Draft:
     title: str = ""
     unit: str = ""
     chart: str = ""
+    unit_label: str = ""  # the corner cell; blank: the unit
+    show_title: bool = True
     version: int | None = None
     rows: list = field(default_factory=list)
     columns: list = field(default_factory=list)
@@ -98,7 +105,8 @@ def _free_key(prefix, taken):
 
 def draft_from_table(table):
     draft = Draft(title=table.title, unit=table.unit or "", chart=table.chart or "",
-                  version=table.version)
+                  unit_label=(table.unit_label or "").strip(),
+                  show_title=table.show_title is not False, version=table.version)
     taken = {r.key for r in table.rows if r.key}
     for row in ordered_rows(table):
         key, auto = row.key, False
@@ -114,6 +122,7 @@ def draft_from_table(table):
             source=row.id, strong=row.strong,
             reported=row.formula is not None and row.values is not None))
     columns = table_columns.columns_of(table)
+    stored = list(table.columns or [])
     taken = {c.key for c in columns if c.key}
     for j, column in enumerate(columns):
         key, auto = column.key, False
@@ -124,8 +133,17 @@ def draft_from_table(table):
             key=key, auto_key=auto, label=column.label,
             kind="formula" if column.formula else "values",
             chain=chain_of(column.formula), decimals=column.decimals, source=j,
-            group=column.group or "", suffix=column.suffix or ""))
+            group=column.group or "", suffix=column.suffix or "",
+            width=width_text(stored[j].get("width") if isinstance(stored[j], dict) else None),
+            merge_repeats=column.merge_repeats))
     return draft
+
+
+def width_text(width):
+    """A stored width as the editor shows it: "22", "12,5"; blank for none."""
+    if width is None or isinstance(width, bool):
+        return ""
+    return format(Decimal(str(width)).normalize(), "f").replace(".", ",")
 
 
 def new_draft():
@@ -197,7 +215,10 @@ def _part(form, p, kinds, what, errors, **extra):
 def draft_from_form(form):
     """The posted editor → Draft; faults in reading are kept in ``errors``."""
     draft = Draft(title=form.get("title", ""), unit=form.get("unit", ""),
-                  chart=form.get("chart", ""), version=_int(form.get("version")))
+                  chart=form.get("chart", ""), version=_int(form.get("version")),
+                  unit_label=form.get("unit_label", "").strip(),
+                  # A form without the box (not the editor's) leaves the title printed.
+                  show_title=bool(form.get("show_title")) or not form.get("show_title-shown"))
     for i in range(_count(form, "r", MAX_ROWS)):
         draft.rows.append(_part(
             form, f"r-{i}", ROW_KINDS, "Raden", draft.errors,
@@ -205,7 +226,9 @@ def draft_from_form(form):
     for j in range(_count(form, "c", MAX_COLUMNS)):
         draft.columns.append(_part(
             form, f"c-{j}", COLUMN_KINDS, "Kolumnen", draft.errors,
-            group=form.get(f"c-{j}-group", "").strip(), suffix=form.get(f"c-{j}-suffix", "")))
+            group=form.get(f"c-{j}-group", "").strip(), suffix=form.get(f"c-{j}-suffix", ""),
+            width=form.get(f"c-{j}-width", "").strip(),
+            merge_repeats=bool(form.get(f"c-{j}-merge"))))
     return draft
 
 
@@ -244,6 +267,8 @@ def _check(draft):
         errors.append("Tabellen behöver minst en rad.")
     if not draft.columns:
         errors.append("Tabellen behöver minst en kolumn.")
+    if len(draft.unit_label) > UNIT_LABEL_MAX:
+        errors.append(f"Texten i hörnrutan får ha högst {UNIT_LABEL_MAX} tecken.")
     if draft.chart not in ("", *CHART_KINDS):
         errors.append("Välj stapeldiagram, linjediagram eller inget diagram.")
     for parts, name in ((draft.rows, "rad"), (draft.columns, "kolumn")):
@@ -307,12 +332,14 @@ def _formula_errors(part, words, labels, earlier=None):
     return errors
 
 
-def _column_value(part, used):
-    """A column as the plan file keeps it: a plain label, unless it has more to say."""
+def _column_value(part, used, printing):
+    """A column as the plan file keeps it: a plain label, unless it has more to say.
+    ``printing``: how it prints (``width``, ``merge_repeats``), last, as a plan file has
+    them; a column that says nothing else keeps no key."""
     plain = (part.kind == "values" and not part.group and part.decimals is None
              and not part.suffix and (part.auto_key and part.key not in used))
     if plain:
-        return part.label
+        return {"label": part.label, **printing} if printing else part.label
     out = {"key": part.key, "label": part.label}
     if part.group:
         out["group"] = part.group
@@ -322,24 +349,71 @@ def _column_value(part, used):
         out["decimals"] = part.decimals
     if part.suffix:
         out["suffix"] = part.suffix
+    out.update(printing)
     return out
 
 
-# How a column prints (FORMAT.md 2.1), which the editor does not change: kept through
-# a save with the column they belong to.
-PRINT_KEYS = ("width", "merge_repeats")
+def _printing(draft, old_columns):
+    """([how each column prints: {"width", "merge_repeats"} where set], faults in words).
+    A width is a whole per cent of the table's width, 1–100, the columns' together at most
+    100; what a column had and still has is kept as it was (22.0 stays 22.0, and so does
+    a width the editor would not take), in the order the plan file gave them."""
+    out, errors, changed = [], [], False
+    for j, part in enumerate(draft.columns):
+        source = part.source
+        old = old_columns[source] if source is not None and 0 <= source < len(old_columns) else None
+        old = old if isinstance(old, dict) else {}
+        keys, name = {}, part.label or f"Kolumn {j + 1}"
+        try:
+            width = parse_number(part.width)
+        except ValueError:
+            width, ok = None, False
+        else:
+            ok = True
+        old_width = old.get("width")
+        if ok and width is not None and old_width is not None \
+                and not isinstance(old_width, bool) and Decimal(str(old_width)) == width:
+            keys["width"] = old_width
+        elif not ok or (width is not None and width != width.to_integral_value()):
+            errors.append(f"Kolumnen ”{name}”: skriv bredden som ett heltal mellan 1 och 100 "
+                          "(procent av tabellens bredd), eller lämna rutan tom.")
+        elif width is not None:
+            changed = True
+            if not 1 <= width <= 100:
+                errors.append(f"Kolumnen ”{name}”: bredden ska vara mellan 1 och 100 procent "
+                              "av tabellens bredd.")
+            else:
+                keys["width"] = int(width)
+        elif old_width is not None:
+            changed = True
+        if part.merge_repeats:
+            keys["merge_repeats"] = True
+        elif old.get("merge_repeats") is False:
+            keys["merge_repeats"] = False  # as the plan file said it
+        order = list(old)
+        out.append(dict(sorted(keys.items(), key=lambda kv: order.index(kv[0])
+                               if kv[0] in order else len(order))))
+    total = sum(Decimal(str(k["width"])) for k in out if "width" in k)
+    if changed and not errors and total > 100:
+        errors.append(f"Kolumnernas bredder blir tillsammans {width_text(total)} procent av "
+                      "tabellens bredd. De får vara högst 100 procent tillsammans; minska "
+                      "någon av dem.")
+    return out, errors
 
 
-def _kept_print_keys(value, old_columns, source):
-    old = old_columns[source] if source is not None and 0 <= source < len(old_columns) else None
-    kept = {k: old[k] for k in PRINT_KEYS if isinstance(old, dict) and k in old}
-    if not kept:
-        return value
-    out = {"key": value["key"], "label": value["label"]} if isinstance(value, dict) else \
-        {"label": value}
-    out.update(value if isinstance(value, dict) else {})
-    out.update(kept)
-    return out
+def _corner(draft, table):
+    """(unit_label, show_title) as stored: blank is the unit, a ticked box the default
+    (None); what the table had and still has stays as it was."""
+    label = single_line(draft.unit_label).strip() or None
+    old = table.unit_label if table is not None else None
+    if old is not None and old.strip() == (label or ""):
+        label = old  # also "" from a plan file: an empty corner
+    old_show = table.show_title if table is not None else None
+    if draft.show_title:
+        show = True if old_show is True else None
+    else:
+        show = False
+    return label, show
 
 
 def _remap(values, sources, n):
@@ -357,7 +431,9 @@ def save_definition(user, plan, table, draft):
     if table is not None:
         require_unlocked(table)
         check_version(table, draft.version)
-    errors = _check(draft)
+    old_columns = list(table.columns or []) if table is not None else []
+    printing, print_errors = _printing(draft, old_columns)
+    errors = _check(draft) + print_errors
     if errors:
         raise Invalid(" ".join(errors))
     title = inputs.text(draft.title, "Titeln", required=True)
@@ -369,11 +445,10 @@ def save_definition(user, plan, table, draft):
                             rows=[], columns=[])
         db.session.add(table)
     before = content(table)
+    corner_before = (table.unit_label, table.show_title)
     used_columns = set().union(*(c.chain.keys() for c in draft.columns if c.kind == "formula"))
     used_rows = set().union(*(r.chain.keys() for r in draft.rows if r.kind == "formula"))
-    old_columns = list(table.columns or [])
-    columns = [_kept_print_keys(_column_value(c, used_columns), old_columns, c.source)
-               for c in draft.columns]
+    columns = [_column_value(c, used_columns, keys) for c, keys in zip(draft.columns, printing)]
     sources = [c.source for c in draft.columns]
     n = len(columns)
     old_rows = {r.id: r for r in table.rows}
@@ -402,10 +477,11 @@ def save_definition(user, plan, table, draft):
             setattr(row, name, value)
         rows.append(row)
     table.title, table.unit, table.chart, table.columns = title, unit, draft.chart or None, columns
+    table.unit_label, table.show_title = _corner(draft, table)
     table.rows = rows
     if created:
         first_revision(table, user, "definition")
-    elif content(table) != before:
+    elif content(table) != before or (table.unit_label, table.show_title) != corner_before:
         record_change(table, user, "definition", before)
     commit_change(table)
     return table

@@ -167,7 +167,7 @@ def define(plan_key, key=None):
     else:
         # Titles and labels are one line each: a line break in a title reached e-mail.
         draft = definitions.draft_from_form(one_line_fields(
-            request.form, ("title", "unit"), ("-label", "-group", "-suffix")))
+            request.form, ("title", "unit", "unit_label"), ("-label", "-group", "-suffix")))
         action = request.form.get("action", "save")
         if action != "save":
             definitions.apply_action(draft, action)
