@@ -474,6 +474,12 @@ def _layout_spec(key, label, spec, stored):
     if spec is None:
         return None
     display = spec.get("display")
+    if not display:
+        # As the default rules say: what only a chosen display prints cannot be kept.
+        if (spec.get("caption") or "").strip() or (spec.get("prefix") or "").strip():
+            raise Invalid(f"{label}: välj hur de visas för att ge dem en rubrik före den "
+                          "första eller en text före titeln.")
+        return None
     if display not in DISPLAYS:
         raise Invalid(f"Välj hur {label.lower()} visas.")
     out = copy.deepcopy(stored)

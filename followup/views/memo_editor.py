@@ -743,7 +743,7 @@ def layout(plan_key, phase_key, appendix_id):
         specs = {}
         for (key, _), entry in zip(entries, form.entries):
             f = entry.form
-            specs[key] = None if f.display.data == DEFAULT else {
+            specs[key] = {
                 "display": f.display.data, "level": f.level.data, "lead": f.lead.data,
                 "prefix": f.title_prefix.data, "prefix_position": f.prefix_position.data,
                 "caption": f.caption.data, "heading": f.heading.data, "intro": f.intro.data,

@@ -1,7 +1,9 @@
 """The compiler sets how a plan appendix prints, in Chromium, and sees the page."""
 
+import io
 import re
 
+import pypdf
 from sqlalchemy import select
 
 from followup.extensions import db
@@ -32,3 +34,33 @@ def test_the_layout_editor_in_chromium_shows_the_page_it_prints(open_page, axe):
     check.find("Nämnden arbetar med:")
     assert check.missing == []
 
+
+def test_a_caption_and_a_running_line_set_in_chromium_are_in_the_pdf(open_page, axe):
+    page = open_page("sara")
+    appendix = db.session.scalar(select(Appendix).where(Appendix.kind == "plan"))
+    page.goto(f"{EDIT}/bilagor/{appendix.id}/utseende")
+    entry = page.get_by_role("group", name="Uppdrag", exact=True)
+    entry.get_by_label("Visas som", exact=True).select_option(label="Rad i en tabell")
+    entry.get_by_label("Rubrik före den första").fill("UPPDRAGEN I PLANEN")
+    page.get_by_role("button", name="Spara utseendet").click()
+    assert "Utseendet är sparat." in page.content()
+
+    page.goto(f"{EDIT}/bilagor/{appendix.id}")
+    form = page.get_by_role("form", name="Hur bilagan skrivs ut")
+    form.get_by_label("Rader under sidhuvudet på varje sida").fill("Rapportperiod: {period_end}")
+    form.get_by_label("Annan:").first.check()
+    form.get_by_label("Annan avsändare").fill("Socialnämnden i Ekbacka")
+    page.get_by_role("button", name="Spara utskriften").click()
+    assert "Utskriften är sparad." in page.content()
+    image = page.get_by_role("img", name="Bilagans första sida")
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 300",
+                           arg=image.element_handle())
+    assert axe(page) == []
+
+    response = page.request.get(f"{MEMO}/pdf/bilaga/{appendix.number}")
+    assert response.ok, response.status
+    text = " ".join(" ".join(p.extract_text().split())
+                    for p in pypdf.PdfReader(io.BytesIO(response.body())).pages)
+    assert "UPPDRAGEN I PLANEN" in text
+    assert "Rapportperiod: 2026-08-31" in text and "Socialnämnden i Ekbacka" in text
