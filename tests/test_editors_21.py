@@ -52,7 +52,7 @@ def plan_appendix_text(number=1):
 def test_a_nodes_own_prefix_is_edited_exported_and_printed(as_user, cli):
     sara = as_user("sara")
     page = sara.get(f"{STRUCTURE}/?redigera=u1").text
-    assert "Text före titeln för just den här punkten" in page
+    assert "Inledande text för just den här punkten" in page
     fields = form_fields(page, "redigera-punkt")
     assert fields["title_prefix"] == ""
     # A line break (pasted from Word) becomes a space, as in a title.
@@ -66,7 +66,7 @@ def test_a_nodes_own_prefix_is_edited_exported_and_printed(as_user, cli):
     assert node("u1").prefix == "KS-BESLUT: "
     # Shown at the item in the tree, and in its form again.
     page = sara.get(f"{STRUCTURE}/?punkt=u1").text
-    assert "Text före titeln" in page and "KS-BESLUT:" in page
+    assert "Inledande text" in page and "KS-BESLUT:" in page
     assert form_fields(sara.get(f"{STRUCTURE}/?redigera=u1").text,
                        "redigera-punkt")["title_prefix"] == "KS-BESLUT:"
     data = json.loads(exported(cli), parse_float=Decimal)
@@ -109,7 +109,7 @@ def test_a_prefix_too_long_is_refused_in_place_and_changes_nothing(as_user):
     fields["title_prefix"] = "K" * 81
     response = sara.post(f"{STRUCTURE}/noder/u1", fields)
     assert response.status_code == 422
-    assert "Texten före titeln får ha högst 80 tecken." in response.text
+    assert "Den inledande texten får ha högst 80 tecken." in response.text
     assert node("u1").prefix is None
 
 

@@ -66,7 +66,8 @@ def _prefix(value, before=None):
     """A node's own text before its title ("KS-BESLUT: "), one line like a title, or None
     (blank: the appendix layout's for its type). It is printed right before the title, so
     it keeps a space after it; a prefix saved again as it was stays as it was."""
-    text = inputs.text(single_line(value), "Texten före titeln", PREFIX_MAX, field="prefix")
+    text = inputs.text(single_line(value), "Den inledande texten", PREFIX_MAX,
+                       field="prefix")
     if text is not None and not visible(text):
         text = None
     if before is not None and before.strip() == (text or ""):

@@ -19,9 +19,9 @@ class ItemForm(NodeForm):
     """A node's form, with its own text before the title (plan file 2.1: a node's
     ``prefix``). Not named "prefix": that is WTForms' own argument to a form."""
 
-    title_prefix = StringField("Text före titeln för just den här punkten", filters=[one_line],
+    title_prefix = StringField("Inledande text för just den här punkten", filters=[one_line],
                                validators=[Length(max=structure.PREFIX_MAX, message=(
-                                   "Texten före titeln får ha högst "
+                                   "Den inledande texten får ha högst "
                                    f"{structure.PREFIX_MAX} tecken."))])
 
 
