@@ -49,7 +49,7 @@ def with_21_keys():
         "inriktningsmal": {"display": "section", "caption": "KOMMUNENS MÅL"},
         "namndmal": {"display": "section", "prefix": "NM: ", "caption": "NÄMNDMÅL"},
         "uppdrag": {"display": "row", "prefix": "KF-BESLUT: ", "prefix_position": "before_text",
-                    "columns": [{"field": "number_title", "header": "Uppdrag", "width": 40},
+                    "columns": [{"field": "number_title", "header": "Uppdrag", "width": 37.5},
                                 {"field": "level", "header": "Status"},
                                 {"field": "comment", "header": ""}]},
     }
@@ -62,7 +62,7 @@ def with_21_keys():
     table = data["tables"][0]
     table["unit_label"] = "Belopp i tusental kronor"
     table["show_title"] = False
-    table["columns"][0]["width"] = 20
+    table["columns"][0]["width"] = 22.5  # a share need not be whole
     table["columns"][1]["merge_repeats"] = True
     node = data["nodes"][0]["children"][0]["children"][0]
     items = list(node.items())

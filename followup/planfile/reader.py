@@ -1,12 +1,27 @@
 """A validated plan file (see ``validate``) → new, unsaved model objects."""
 
 from datetime import date
+from decimal import Decimal
 
 from ..models import (
     Appendix, ControlPoint, ControlResult, FigureRow, FigureTable, Followup,
     FollowupRevision, FollowupState, InternalControl, Level, Memo, Node, NodeType, Phase,
     Plan, Scale, Section, Unit,
 )
+
+
+def _json(value):
+    """A part of the file kept as JSON (a layout, columns): its numbers as JSON numbers.
+    The file is read with exact decimals for the tables' figures; a column's width of
+    22.5 is a plain number, which a JSON column can store."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and "." not in str(value) \
+            else float(value)
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    return value
 
 
 def plan_key(data):
@@ -126,7 +141,7 @@ def _table(t, position):
     table = FigureTable(
         position=position, key=t["key"], title=t["title"], unit=t.get("unit"),
         unit_label=t.get("unit_label"), show_title=t.get("show_title"),
-        columns=list(t["columns"]), comment=t.get("comment"), chart=t.get("chart"),
+        columns=_json(list(t["columns"])), comment=t.get("comment"), chart=t.get("chart"),
         rows=[_row(r, i) for i, r in enumerate(t["rows"])],
     )
     table.start_history(None, "import")
@@ -156,8 +171,8 @@ def _part(a, position, memo):
     return Appendix(
         memo=memo, position=position, title=a["title"], kind=a["kind"], intro=a.get("intro"),
         node_types=list(a.get("node_types") or []), tables=list(a.get("tables") or []),
-        sections=_sections(a.get("sections")), layout=a.get("layout"),
-        columns=a.get("columns"), phases=a.get("phases"), new_page=a.get("new_page"),
+        sections=_sections(a.get("sections")), layout=_json(a.get("layout")),
+        columns=_json(a.get("columns")), phases=a.get("phases"), new_page=a.get("new_page"),
         orientation=a.get("orientation"), level_chart=a.get("level_chart"),
     )
 
