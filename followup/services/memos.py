@@ -32,7 +32,7 @@ NODE_FIELDS = {"number_title": "Nummer och titel", "title": "Titel", "number": "
 KEPT_FIELDS = {"boards": "Nämndernas nivåer"}
 # The words the documents print (FORMAT.md 2.1 "wording"), as the editor names them.
 WORD_LABELS = {
-    "not_reported": "Ej rapporterad", "carried_over": "Kvar från tidigare år",
+    "not_reported": "Där inget är rapporterat", "carried_over": "Kvar från tidigare år",
     "mandatory_control": "Obligatoriskt kontrollmoment", "comment_header": "Rubrik för kommentaren",
     "proposals_heading": "Rubrik över förslagen", "contents_heading": "Rubrik över innehållsförteckningen",
     "appendix_item": "Bilagans rad i tjänsteskrivelsens lista",

@@ -525,8 +525,8 @@ def _print_form(memo, part, posted=False):
     form.orientation.choices = choices([
         (k, f"{v} (standard för den här sortens innehåll)" if v.lower() == default else v)
         for k, v in memos.ORIENTATIONS.items()])
-    _heading_choices(form, memo.plan, "Bilagans egna: Dokumenttyp, Datum, Diarienummer, "
-                     "Handläggare (ovan)")
+    _heading_choices(form, memo.plan, "Bilagans egna: Datum, Diarienummer, Handläggare "
+                     "(ovan)")
     if not posted:
         form.orientation.data = part.orientation or memos.default_orientation(part)
         form.level_chart.data = bool(part.level_chart)
