@@ -93,7 +93,7 @@ SCHEMAS = {
     "NodeCreate": {
         "type": "object", "required": ["type", "title"],
         "properties": {k: {"type": ["string", "null"]} for k in
-                       ("parent", "type", "title", "number", "unit", "since")},
+                       ("parent", "type", "title", "number", "unit", "since", "prefix")},
         "additionalProperties": False,
     },
     "Node": {

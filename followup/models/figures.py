@@ -75,6 +75,7 @@ class FigureTable(PlanPart, db.Model):
         """What a revision keeps: the whole table, its figures as exact strings."""
         return {
             "title": self.title, "unit": self.unit, "chart": self.chart,
+            "unit_label": self.unit_label, "show_title": self.show_title,
             "columns": list(self.columns or []),
             "rows": [{"key": r.key, "label": r.label, "formula": r.formula,
                       "values": None if r.values is None
