@@ -10,8 +10,6 @@ workers and their PDF worker pool, on the test database, spoken to over HTTP.
 import io
 import os
 import re
-import subprocess
-import sys
 import time
 
 import pypdf
@@ -20,9 +18,10 @@ import pytest
 from followup.extensions import db
 
 from .conftest import snapshot
+from .servers import gunicorn
 from .test_excel_bombs import BOMBS
 from .test_html import nested_list
-from .test_signoff_race import ROOT, _free_port, _hidden, _login
+from .test_signoff_race import _hidden, _login
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"
 EDIT = "/plans/SOC-2026/phases/augusti/nodes/u1"
@@ -32,36 +31,10 @@ GRID = "/plans/SOC-2026/tabeller/nyckeltal-hvb"
 @pytest.fixture
 def server(app, demo, database_url, tmp_path):
     """gunicorn with two workers and, as in production, their PDF worker processes."""
-    import requests
-
     db.session.commit()
     db.session.remove()
-    env = dict(os.environ, FOLLOWUP_INSTANCE_PATH=str(tmp_path / "instance"),
-               FOLLOWUP_DATABASE_URL=database_url, FOLLOWUP_SECRET_KEY="hostile-test",
-               FOLLOWUP_SESSION_COOKIE_SECURE="false")
-    env.pop("FOLLOWUP_PDF_WORKERS", None)
-    port = _free_port()
-    log = open(tmp_path / "gunicorn.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "120",
-         "--bind", f"127.0.0.1:{port}", "app:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(base + "/healthz", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "gunicorn started not within 30 s"
-            time.sleep(0.1)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(20)
-        log.close()
+    with gunicorn(database_url, tmp_path, 2, SECRET_KEY="hostile-test", PDF_WORKERS=None) as running:
+        yield running
 
 
 def _tree_rss_mb(pid):

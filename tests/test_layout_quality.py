@@ -294,25 +294,19 @@ def test_hyphenated_line_ends_are_counted():
     assert check(rendered("<p>Inga avstavningar här.</p>")).hyphenated == 0
 
 
-def test_a_paragraph_never_leaves_fewer_than_four_lines_alone_on_the_last_page():
-    """Wherever a document's last paragraph breaks, the last page holds four lines at
-    least: 2023 bilaga 3 ended with a page of two ("behandlingsmålen, … / hög.")."""
-    paragraph = "<p>" + "Nämnden följer upp sin plan tre gånger om året. " * 18 + "</p>"
+@pytest.mark.parametrize("ending, heights", [
+    # Wherever a document's last paragraph breaks (2023 bilaga 3 ended with a page of
+    # two lines: "behandlingsmålen, … / hög.").
+    ("<p>" + "Nämnden följer upp sin plan tre gånger om året. " * 18 + "</p>", range(200, 246, 3)),
+    # A heading and one line alone: the paragraph before them goes along.
+    ("<p>" + "Nämnden följer upp sin plan tre gånger om året. " * 5 + "</p>"
+     "<h2>Rubrik</h2><p>En rad.</p>", range(205, 246, 4)),
+], ids=["paragraph", "heading"])
+def test_the_last_page_holds_four_lines_at_least_wherever_the_text_breaks(ending, heights):
     short = []
-    for height in range(200, 246, 3):
+    for height in heights:
         report = check(rendered(f'<div style="height: {height}mm; border: 1px solid #000">'
-                                f"</div>{paragraph}"))
-        if report.pages > 1 and report.counts()["short_last_pages"]:
-            short.append((height, report.faults["short_last_pages"]))
-    assert short == []
-
-
-def test_a_heading_and_a_line_alone_on_the_last_page_take_the_paragraph_before_along():
-    lines = "<p>" + "Nämnden följer upp sin plan tre gånger om året. " * 5 + "</p>"
-    short = []
-    for height in range(205, 246, 4):
-        report = check(rendered(f'<div style="height: {height}mm; border: 1px solid #000">'
-                                f"</div>{lines}<h2>Rubrik</h2><p>En rad.</p>"))
+                                f"</div>{ending}"))
         if report.pages > 1 and report.counts()["short_last_pages"]:
             short.append((height, report.faults["short_last_pages"]))
     assert short == []

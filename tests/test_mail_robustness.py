@@ -7,14 +7,13 @@ from email import message_from_bytes, policy
 from email.header import decode_header
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
-from followup.extensions import db, mail
+from followup.extensions import db
 from followup.models import Node, Notification, User
 from followup.services import notifications
 
-from .test_notifications import BASE_URL, EDIT, MAIL_SETTINGS, free_port, submit
+from .test_notifications import EDIT, serving_mail, submit
 
 INTRUDER = "inkraktare@example.com"
 
@@ -47,18 +46,8 @@ class Sink:
 
 @pytest.fixture
 def sink(app):
-    box = Sink()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    saved = {k: app.config.get(k) for k in MAIL_SETTINGS}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
-                      MAIL_DEFAULT_SENDER="Planuppföljning <planer@ekbacka.example>",
-                      MAIL_SUPPRESS_SEND=False, BASE_URL=BASE_URL)
-    mail.init_app(app)
-    yield box
-    controller.stop()
-    app.config.update(saved)
-    mail.init_app(app)
+    with serving_mail(app, Sink()) as box:
+        yield box
 
 
 def send(cli):

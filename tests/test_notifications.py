@@ -2,6 +2,7 @@
 over SMTP to a real server started here (aiosmtpd), read back and followed."""
 
 import socket
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from urllib.parse import urlsplit
 
@@ -41,20 +42,29 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+@contextmanager
+def serving_mail(app, handler):
+    """A real SMTP server (aiosmtpd) on loopback with ``handler``, and the app set to
+    send to it, for the duration."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     saved = {k: app.config.get(k) for k in MAIL_SETTINGS}
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
                       MAIL_DEFAULT_SENDER="Planuppföljning <planer@ekbacka.example>",
                       MAIL_SUPPRESS_SEND=False, BASE_URL=BASE_URL)
     mail.init_app(app)
-    yield inbox
-    controller.stop()
-    app.config.update(saved)
-    mail.init_app(app)
+    try:
+        yield handler
+    finally:
+        controller.stop()
+        app.config.update(saved)
+        mail.init_app(app)
+
+
+@pytest.fixture
+def smtp(app):
+    with serving_mail(app, Inbox()) as inbox:
+        yield inbox
 
 
 def parts(message):
@@ -346,20 +356,8 @@ def test_a_notice_recorded_by_a_server_without_mail_settings_is_emailed_by_notif
                        mail_state="pending", created_at=utcnow() - timedelta(days=30))
     db.session.add(old)
     db.session.commit()
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    saved = {k: app.config.get(k) for k in MAIL_SETTINGS}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
-                      MAIL_DEFAULT_SENDER="planer@ekbacka.example", MAIL_SUPPRESS_SEND=False,
-                      BASE_URL=BASE_URL)
-    mail.init_app(app)
-    try:
+    with serving_mail(app, Inbox()) as inbox:
         result = send(cli)
-    finally:
-        controller.stop()
-        app.config.update(saved)
-        mail.init_app(app)
     assert result.exit_code == 0, result.output
     [message] = inbox.to("anna@ekbacka.example")
     assert message["Subject"].startswith("Återremitterad")

@@ -15,11 +15,7 @@ snapshot field by field.
 
 import io
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
 
@@ -33,52 +29,21 @@ from followup.services import followups as fu
 from followup.services import plans, tokens
 
 from .conftest import PASSWORD
+from .servers import gunicorn
 
 PLAN, PHASE = "SOC-2026", "augusti"
 TABLE = "resultat-augusti"
 POINT = "IK1"
 MEMO = f"/plans/{PLAN}/phases/{PHASE}/tjansteskrivelse"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def server(app, demo, database_url, tmp_path):
     """gunicorn with four workers on the test database, the demo loaded."""
-    import requests
-
     db.session.commit()
     db.session.remove()
-    env = dict(os.environ, FOLLOWUP_INSTANCE_PATH=str(tmp_path / "instance"),
-               FOLLOWUP_DATABASE_URL=database_url, FOLLOWUP_SECRET_KEY="race-test",
-               FOLLOWUP_SESSION_COOKIE_SECURE="false", FOLLOWUP_PDF_WORKERS="0")
-    port = _free_port()
-    log = open(tmp_path / "gunicorn.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "4", "--timeout", "120",
-         "--bind", f"127.0.0.1:{port}", "app:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(base + "/healthz", timeout=2).ok:
-                    break
-            except requests.RequestException:
-                pass
-            assert time.monotonic() < deadline, "gunicorn started not within 30 s"
-            time.sleep(0.1)
+    with gunicorn(database_url, tmp_path, 4, SECRET_KEY="race-test", PDF_WORKERS="0") as (base, _):
         yield base
-    finally:
-        process.terminate()
-        process.wait(20)
-        log.close()
 
 
 TOKEN = re.compile(r'name="(?:[\w-]*-)?csrf_token"[^>]*value="([^"]+)"')
