@@ -127,16 +127,22 @@ class HeaderLineForm(Form):
     value = StringField("Värde")
 
 
-class MemoPrintForm(PageForm):
-    """How the memo's head prints (plan file 2.1): type, sender, header block, lines."""
+class HeadingForm(PageForm):
+    """What a document's head says (plan file 2.1): sender, header block, lines under
+    the running head; the memo and an appendix each add their own fields."""
 
-    document_type_choice = RadioField("Dokumenttyp", validate_choice=False)
-    document_type = StringField("Egen dokumenttyp")
     issuer_choice = RadioField("Avsändare", validate_choice=False)
     issuer = StringField("Annan avsändare")
     header_choice = RadioField("Uppgifterna i sidhuvudet", validate_choice=False)
     header = FieldList(FormField(HeaderLineForm))
     running_lines = TextAreaField("Rader under sidhuvudet på varje sida (en per rad)")
+
+
+class MemoPrintForm(HeadingForm):
+    """How the memo's head prints: its type besides what every document's head says."""
+
+    document_type_choice = RadioField("Dokumenttyp", validate_choice=False)
+    document_type = StringField("Egen dokumenttyp")
 
 
 class WordForm(Form):
@@ -151,14 +157,9 @@ def words_form(keys, labels):
 
 
 def appendix_print_form(keys, labels):
-    class AppendixPrintForm(PageForm):
+    class AppendixPrintForm(HeadingForm):
         orientation = RadioField("Sidorna", validate_choice=False)
         level_chart = BooleanField("Diagram över nivåerna")
-        issuer_choice = RadioField("Avsändare", validate_choice=False)
-        issuer = StringField("Annan avsändare")
-        header_choice = RadioField("Uppgifterna i sidhuvudet", validate_choice=False)
-        header = FieldList(FormField(HeaderLineForm))
-        running_lines = TextAreaField("Rader under sidhuvudet på varje sida (en per rad)")
         words = FormField(words_form(keys, labels))
     return AppendixPrintForm
 
