@@ -208,7 +208,7 @@ def _stacked_svg(title, bars, levels):
     left = [0] * len(bars)
     legend = []
 
-    def segment(counts, start_colour, text_colour, **style):
+    def segment(counts, text_colour, **style):
         nonlocal left
         ax.barh(labels, counts, left=left, height=0.6, **style)
         for i, (n, start) in enumerate(zip(counts, left)):
@@ -227,15 +227,15 @@ def _stacked_svg(title, bars, levels):
             continue
         legend.append(Patch(facecolor=colour, edgecolor="white", label=level.label))
         if any(approved):
-            segment(approved, colour, text_on(colour), color=colour,
+            segment(approved, text_on(colour), color=colour,
                     edgecolor="white")
         if any(pending):
             any_pending = True
-            segment(pending, colour, DARK_TEXT, color=_lighter(colour), edgecolor="white",
+            segment(pending, DARK_TEXT, color=_lighter(colour), edgecolor="white",
                     hatch="///", hatchcolor=colour, linewidth=0.5)
     unreported = [bar.unreported for bar in bars]
     if any(unreported):
-        segment(unreported, UNREPORTED_COLOUR, "#1d2430", color=UNREPORTED_COLOUR,
+        segment(unreported, "#1d2430", color=UNREPORTED_COLOUR,
                 edgecolor=UNREPORTED_EDGE, linewidth=[0.8 if n else 0 for n in unreported],
                 linestyle="--")
     if any_pending:

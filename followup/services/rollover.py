@@ -32,7 +32,6 @@ class Decision:
     depth: int
     outcome: str  # COMES, CARRIED or STAYS
     reason: str
-    latest_level: Level | None = None
 
 
 def next_key(plan):
@@ -64,17 +63,17 @@ def preview(plan):
             level = latest.get(node.id)
             scale = node.type.scale
             if parent_stays:
-                decision = Decision(node, depth, STAYS, "under en punkt som stannar", level)
+                decision = Decision(node, depth, STAYS, "under en punkt som stannar")
             elif scale is not None and scale.has_done_level:
                 if level is not None and level.done:
                     decision = Decision(node, depth, STAYS,
-                                        f"{in_sentence(level.label)}: stannar i {plan.year}", level)
+                                        f"{in_sentence(level.label)}: stannar i {plan.year}")
                 else:
                     shown = in_sentence(level.label) if level else "ej rapporterad"
                     decision = Decision(node, depth, CARRIED,
-                                        f"{shown}: följer med som KVAR FRÅN {plan.year}", level)
+                                        f"{shown}: följer med som KVAR FRÅN {plan.year}")
             else:
-                decision = Decision(node, depth, COMES, "följer med", level)
+                decision = Decision(node, depth, COMES, "följer med")
             out.append(decision)
             walk(node.children, depth + 1, decision.outcome == STAYS)
 

@@ -29,7 +29,6 @@ from .tables import (
 )
 
 MAX_ROWS, MAX_COLUMNS, MAX_TERMS = 200, 30, 12
-DECIMALS = range(0, 5)
 ROW_KINDS = {"values": "Värden som fylls i", "sum": "Summa av raderna ovan",
              "formula": "Beräknas med en formel"}
 COLUMN_KINDS = {"values": "Värden som fylls i", "formula": "Beräknas med en formel"}
