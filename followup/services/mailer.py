@@ -13,12 +13,13 @@ two words ("bed ömningsmall")."""
 import base64
 import logging
 import smtplib
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_mail import BadHeaderError, Message
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from .. import links
@@ -36,19 +37,98 @@ def is_configured():
 
 
 def pending():
-    """What waits to be e-mailed. A notification older than MAIL_MAX_AGE_DAYS is no
-    longer news: it stays in the app and is not e-mailed (where mail was set up long
-    after the notifications began, they would all arrive at once)."""
-    cutoff = utcnow() - timedelta(days=current_app.config.get("MAIL_MAX_AGE_DAYS", 7))
-    stale = db.session.scalars(select(Notification).where(
-        Notification.mail_state.in_(RETRIED), Notification.created_at < cutoff)).all()
-    for n in stale:
-        n.mail_state = "off"
-    if stale:
-        db.session.commit()
+    """What waits to be e-mailed (for ``--dry-run``: reads, changes nothing). A
+    notification older than MAIL_MAX_AGE_DAYS is no longer news: it stays in the app and
+    is not e-mailed (where mail was set up long after the notifications began, they
+    would all arrive at once)."""
+    now = utcnow()
     return db.session.scalars(
-        select(Notification).where(Notification.mail_state.in_(RETRIED))
+        select(Notification).where(_claimable(now), Notification.created_at >= _cutoff(now))
         .options(joinedload(Notification.user)).order_by(Notification.id)).all()
+
+
+def _cutoff(now):
+    return now - timedelta(days=current_app.config.get("MAIL_MAX_AGE_DAYS", 7))
+
+
+def _retire_old():
+    """Notifications too old to e-mail are kept for the app alone (``off``)."""
+    db.session.execute(update(Notification).where(
+        Notification.mail_state.in_(RETRIED), Notification.created_at < _cutoff(utcnow()))
+        .values(mail_state="off"))
+    db.session.commit()
+
+
+# --- taking notifications to send: each by one run only ----------------------------------------
+#
+# ``notify send`` may run on several servers at once (a timer on each). A run takes a
+# notification before sending it: it marks it ``sending``, with the moment in
+# ``mailed_at``, in the same transaction that finds it, so no other run takes it too.
+# On PostgreSQL the rows are found with SELECT … FOR UPDATE SKIP LOCKED in small
+# batches (another run's batch is skipped, not waited for); SQLite has no row locks, so
+# each row is taken by an UPDATE … WHERE id = ? AND (still waiting) that only one
+# process wins (rowcount 1). A run that dies between taking and sending leaves the
+# notification ``sending``; once that claim is CLAIM_SECONDS old a later run takes it
+# again (a message the server had already accepted just before may then arrive twice:
+# at least once, never lost).
+
+BATCH = 20
+CLAIM_SECONDS = 15 * 60  # far longer than a batch takes, even with SMTP_TIMEOUT per message
+
+
+def _claimable(now):
+    return or_(Notification.mail_state.in_(RETRIED),
+               and_(Notification.mail_state == "sending",
+                    Notification.mailed_at < now - timedelta(seconds=CLAIM_SECONDS)))
+
+
+def claim(after, limit=BATCH):
+    """Take up to ``limit`` notifications waiting to be e-mailed whose id is above
+    ``after``, oldest first, each marked ``sending`` and committed; returns them with
+    their users. Rows another run holds or has taken are left to it."""
+    now = utcnow()
+    waiting = (select(Notification.id)
+               .where(Notification.id > after, _claimable(now),
+                      Notification.created_at >= _cutoff(now))
+               .order_by(Notification.id).limit(limit))
+    taken = []
+    try:
+        if db.session.get_bind().dialect.name == "postgresql":
+            taken = db.session.scalars(waiting.with_for_update(skip_locked=True)).all()
+            if taken:
+                db.session.execute(update(Notification).where(Notification.id.in_(taken))
+                                   .values(mail_state="sending", mailed_at=now))
+        else:
+            for nid in db.session.scalars(waiting).all():
+                won = db.session.execute(
+                    update(Notification).where(Notification.id == nid, _claimable(now))
+                    .values(mail_state="sending", mailed_at=now)
+                    .execution_options(synchronize_session=False))
+                if won.rowcount == 1:
+                    taken.append(nid)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    if not taken:
+        return []
+    return db.session.scalars(
+        select(Notification).where(Notification.id.in_(taken))
+        .options(joinedload(Notification.user)).order_by(Notification.id)
+        .execution_options(populate_existing=True)).unique().all()
+
+
+def _release(rows):
+    """Give back what this run took and did not send (the connection was lost): the
+    next run takes it at once, not only when the claim has aged."""
+    ids = [n.id for n in rows]
+    if ids:
+        db.session.rollback()
+        db.session.execute(update(Notification).where(
+            Notification.id.in_(ids), Notification.mail_state == "sending")
+            .values(mail_state="pending", mailed_at=None)
+            .execution_options(synchronize_session=False))
+        db.session.commit()
 
 
 def compose(notification):
@@ -69,42 +149,54 @@ class Failure:
 
 def deliver():
     """E-mail every pending notification over one connection; returns (sent, failures),
-    failures a list of Failure.
+    failures a list of Failure. Each is taken first (``claim``), so that runs on other
+    servers at the same time send none of them again.
 
     A message that cannot be made or that the server refuses is marked failed, logged,
     and tried again on the next run; the others are sent all the same. A server that
     cannot be reached, or that drops the connection, raises (OSError, SMTPException) and
     leaves what is not yet sent pending.
     """
-    rows = pending()
+    _retire_old()
     sent, failures = 0, []
-    if not rows:
-        return sent, failures
-    with current_app.extensions["mail"].connect() as connection:
-        for n in rows:
-            if not n.user.active:
-                n.mail_state = "off"
-            else:
+    after = 0
+    with ExitStack() as stack:
+        connection = None
+        while rows := claim(after):
+            after = rows[-1].id
+            for i, n in enumerate(rows):
+                if not n.user.active:
+                    n.mail_state, n.mailed_at = "off", None
+                    db.session.commit()
+                    continue
+                if connection is None:  # only once there is something to send
+                    try:
+                        connection = stack.enter_context(
+                            current_app.extensions["mail"].connect())
+                    except BaseException:
+                        _release(rows[i:])
+                        raise
                 try:
                     connection.send(compose(n))
-                except smtplib.SMTPServerDisconnected:
+                except (smtplib.SMTPServerDisconnected, OSError):
+                    # the connection is gone: the rest stay pending
+                    _release(rows[i:])
                     raise
                 except smtplib.SMTPException as e:  # this message refused by the server
                     failures.append(_failed(n, e))
-                except OSError:  # the connection is gone: the rest stay pending
-                    raise
                 except Exception as e:  # noqa: BLE001 - this message, not the run
                     failures.append(_failed(n, e))
                 else:
                     n.mail_state, n.mailed_at, n.mail_error = "sent", utcnow(), None
                     sent += 1
-            db.session.commit()  # what was sent stays recorded if a later one fails
+                db.session.commit()  # what was sent stays recorded if a later one fails
     return sent, failures
 
 
 def _failed(notification, error):
     reason = _reason(error)
     notification.mail_state, notification.mail_error = "failed", reason[:2000]
+    notification.mailed_at = None
     log.warning("mail.failed notification=%d user=%d kind=%s error=%r", notification.id,
                 notification.user_id, notification.kind, reason[:500])
     return Failure(notification, reason)
