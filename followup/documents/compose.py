@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import formatting, html
 from ..extensions import db
@@ -75,6 +76,7 @@ def load_memo(memo_id):
                 selectinload(Appendix.chapters).selectinload(Appendix.sections)),
             selectinload(Memo.plan).options(
                 selectinload(Plan.phases),
+                selectinload(Plan.units),
                 selectinload(Plan.node_types).selectinload(NodeType.scale)
                 .selectinload(Scale.levels),
                 selectinload(Plan.tables).selectinload(FigureTable.rows),
@@ -85,11 +87,29 @@ def load_memo(memo_id):
             ),
         )
     )
-    db.session.scalars(
-        select(Node).where(Node.plan_id == memo.plan_id).options(
-            selectinload(Node.children), selectinload(Node.unit))
-    ).all()
+    if memo is not None:
+        _load_tree(memo.plan)
     return memo
+
+
+def _load_tree(plan):
+    """Every node of the plan in one query, each with its children, its parent and the
+    plan's roots set from that one result: the templates walk the tree without a query
+    a node. The plan holds its roots and each node its children, so the loaded tree
+    lives as long as the memo does (the session alone would forget it). A node's type,
+    unit and since/until phase are the plan's, already loaded and held by it."""
+    nodes = db.session.scalars(
+        select(Node).where(Node.plan_id == plan.id).order_by(Node.position, Node.id)).all()
+    by_id = {n.id: n for n in nodes}
+    children = {n.id: [] for n in nodes}
+    roots = []
+    for node in nodes:
+        parent = by_id.get(node.parent_id) if node.parent_id is not None else None
+        (children[parent.id] if parent is not None else roots).append(node)
+        set_committed_value(node, "parent", parent)
+    for node in nodes:
+        set_committed_value(node, "children", children[node.id])
+    set_committed_value(plan, "root_nodes", [n for n in roots if n.parent_id is None])
 
 
 def appendix_title(appendix, words=None):
