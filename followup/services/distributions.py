@@ -18,17 +18,51 @@ def level_counts(plan, phase, node_type):
 
 def level_states(plan, phase, node_type):
     """(number of nodes of the type in the phase, {level id: [approved, not yet approved]})."""
-    in_phase = {n.id for n in db.session.scalars(select(Node).where(Node.plan_id == plan.id))
-                if timeline.in_phase(n, phase)}
-    nodes = [i for i in db.session.scalars(select(Node.id).where(
-        Node.plan_id == plan.id, Node.type_id == node_type.id)) if i in in_phase]
-    counts = {}
-    if nodes:
-        for level_id, state in db.session.execute(select(Followup.level_id, Followup.state).where(
-                Followup.phase_id == phase.id, Followup.node_id.in_(nodes),
-                Followup.level_id.is_not(None))):
-            _add(counts, level_id, state)
-    return len(nodes), counts
+    return _states_by_type(plan, phase, [node_type.id])[node_type.id]
+
+
+def _states_by_type(plan, phase, type_ids):
+    """{type id: (nodes of the type in the phase, {level id: [approved, not yet
+    approved]})} for each of ``type_ids``: two queries whatever the size of the plan
+    (the nodes' columns, the phase's follow-ups), not one a node or a type."""
+    members = _in_phase(plan, phase)
+    wanted = set(type_ids)
+    of_type = {i: t for i, t in members.items() if t in wanted}
+    out = {t: [0, {}] for t in type_ids}
+    for type_id in of_type.values():
+        out[type_id][0] += 1
+    if of_type:
+        for node_id, level_id, state in db.session.execute(
+                select(Followup.node_id, Followup.level_id, Followup.state).where(
+                    Followup.phase_id == phase.id, Followup.level_id.is_not(None))):
+            if node_id in of_type:
+                _add(out[of_type[node_id]][1], level_id, state)
+    return {t: (total, counts) for t, (total, counts) in out.items()}
+
+
+def _in_phase(plan, phase):
+    """{node id: type id} of the plan's nodes that are part of the phase, they and every
+    node above them (timeline.in_phase), from one query of their columns."""
+    rows = {r.id: r for r in db.session.execute(select(
+        Node.id, Node.parent_id, Node.type_id, Node.archived, Node.since_id, Node.until_id)
+        .where(Node.plan_id == plan.id))}
+    member = timeline.Membership(plan, phase)
+    known = {}
+
+    def inside(node_id):
+        path = []
+        while node_id is not None and node_id not in known:
+            path.append(node_id)
+            row = rows.get(node_id)
+            node_id = row.parent_id if row is not None else None
+        result = known.get(node_id, True)
+        for i in reversed(path):
+            row = rows.get(i)
+            result = result and row is not None and member(row)
+            known[i] = result
+        return result
+
+    return {i: r.type_id for i, r in rows.items() if inside(i)}
 
 
 def _add(counts, level_id, state):
@@ -77,10 +111,12 @@ def level_charts(plan, phase, type_keys=None, chart_prefix="fordelning"):
     for node_type in plan.node_types:
         if node_type.scale is not None and (type_keys is None or node_type.key in type_keys):
             by_scale.setdefault(node_type.scale.id, (node_type.scale, []))[1].append(node_type)
+    states = _states_by_type(plan, phase, [t.id for _, types in by_scale.values()
+                                           for t in types]) if by_scale else {}
     for scale, types in by_scale.values():
         rows = []
         for t in types:
-            total, counts = level_states(plan, phase, t)
+            total, counts = states[t.id]
             if total:
                 reported = sum(sum(pair) for pair in counts.values())
                 rows.append(_row(f"{t.plural or t.label} ({total})", scale.levels, counts,
