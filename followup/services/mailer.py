@@ -178,12 +178,14 @@ def deliver():
                         raise
                 try:
                     connection.send(compose(n))
-                except (smtplib.SMTPServerDisconnected, OSError):
-                    # the connection is gone: the rest stay pending
+                except smtplib.SMTPServerDisconnected:  # the connection is gone
                     _release(rows[i:])
                     raise
                 except smtplib.SMTPException as e:  # this message refused by the server
                     failures.append(_failed(n, e))
+                except OSError:  # (SMTPException is one too) the connection is gone
+                    _release(rows[i:])
+                    raise
                 except Exception as e:  # noqa: BLE001 - this message, not the run
                     failures.append(_failed(n, e))
                 else:
