@@ -24,6 +24,12 @@ def create_app(test_config=None, instance_path=None):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    # JSON log lines with a request id and an access line a request; first, so that the
+    # request id is there for every other hook. Warns under gunicorn when each server
+    # would make a secret key of its own.
+    from . import logs
+
+    logs.init_app(app)
 
     db.init_app(app)
     from . import models  # noqa: F401  (registers the tables on the metadata)

@@ -55,6 +55,9 @@ class Defaults:
     # Seconds one document's layout may take in a PDF worker; past it the worker is killed
     # and the user told which document it was (a case's documents take a few seconds).
     PDF_RENDER_TIMEOUT = 120
+    # The server's log on standard error: "json" (one object a line, with the request
+    # id) or "text" (followup/logs.py).
+    LOG_FORMAT = "json"
 
 
 def load(app, overrides=None):

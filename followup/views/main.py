@@ -1,11 +1,14 @@
 """Start page (by role: the approver's and the reader's are here), the plan list, and
 the health check."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+import logging
+
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import FollowupState, Role
 from ..planfile import PlanFileError
 from ..services import permissions, plans, todo
@@ -13,6 +16,7 @@ from ..services.errors import Invalid
 from .forms import EmptyForm
 
 bp = Blueprint("main", __name__)
+log = logging.getLogger("followup.health")
 
 
 @bp.get("/")
@@ -77,6 +81,28 @@ def export_plan(plan_key):
 
 
 @bp.get("/healthz")
+@limiter.exempt
 def health():
-    db.session.execute(text("SELECT 1"))
+    """For load balancers and monitoring: 200 {"status": "ok"} when the database and,
+    where the login limits are counted in one (RATELIMIT_STORAGE_URI redis://…), Redis
+    answer; else 503 {"status": "unavailable", "down": [what does not answer]}. Always
+    JSON, never an error page; what failed is logged, not shown."""
+    down = []
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any fault of the database is "down"
+        log.exception("healthz: the database does not answer")
+        db.session.rollback()
+        down.append("database")
+    uri = str(current_app.config.get("RATELIMIT_STORAGE_URI") or "")
+    if uri.split(":", 1)[0].startswith("redis"):
+        try:
+            ok = limiter.storage.check()
+        except Exception:  # noqa: BLE001
+            ok = False
+        if not ok:
+            log.error("healthz: Redis (RATELIMIT_STORAGE_URI) does not answer")
+            down.append("redis")
+    if down:
+        return {"status": "unavailable", "down": down}, 503
     return {"status": "ok"}
