@@ -99,6 +99,21 @@ def _record_with_request_id(*args, **kwargs):
     return record
 
 
+class _StandardError(logging.StreamHandler):
+    """To whatever ``sys.stderr`` is when a line is written (as Flask's own handler)."""
+
+    def __init__(self):
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
 def setup(app):
     """One handler on the ``followup`` logger (Flask's own logger for the app, parent of
     followup.security, followup.mail, followup.access …) to standard error, made once
@@ -109,7 +124,7 @@ def setup(app):
     formatter = TextFormatter() if fmt == "text" else JSONFormatter()
     handler = next((h for h in log.handlers if getattr(h, "_followup", False)), None)
     if handler is None:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StandardError()
         handler._followup = True
         log.addHandler(handler)
     handler.setFormatter(formatter)

@@ -1,5 +1,7 @@
 """``flask --app app notify send``: reminders that have fallen due, and pending e-mail.
-Meant for cron or a systemd timer; running it twice sends nothing twice. A message that
+Meant for cron or a systemd timer; running it twice sends nothing twice, also when two
+runs (on two servers) overlap: each notification is taken by one run before it is sent
+(``mailer.claim``). A message that
 cannot be sent is named on standard error and tried again on the next run; the others
 are sent all the same."""
 
