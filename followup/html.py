@@ -226,18 +226,21 @@ _BOLD_BLOCK = re.compile(r"<(p|li)>(\s*<strong>(?:(?!</?(?:p|li|ul|ol|strong)>).
 _LEAD_IN = re.compile(r"<p>((?:(?!</?p>).)*:\s*</p>\s*<[uo]l>)", re.S)
 
 
-def print_ready(html_text, below=None):
+def print_ready(html_text, below=None, names=False):
     """Sanitised HTML as the print documents set it: the paragraphs and list items that
     act as headings get class="lead", which keeps them with the lines that follow.
     ``below``: the level of the document's heading the text stands under; the text's
     own headings (h3, h4) are renumbered to follow it, so that the document's outline
-    never skips a level (an h4 in a comment under an H2)."""
+    never skips a level (an h4 in a comment under an H2). ``names``: mark the names, so
+    that a document that hyphenates never breaks one."""
     if not html_text:
         return Markup("")
     # Texts saved before the allowlist limited nesting are limited here.
     html_text = limit_nesting(html_text)
     if below is not None:
         html_text = _headings_below(html_text, below)
+    if names:
+        html_text = _names_marked(html_text)
     marked = _BOLD_BLOCK.sub(r'<\1 class="lead">\2', html_text)
     return Markup(_LEAD_IN.sub(r'<p class="lead">\1', marked))
 
@@ -252,3 +255,19 @@ def _headings_below(html_text, below):
     shift = {level: min(below + 1 + i, 6) for i, level in enumerate(levels)}
     return _USER_HEADING.sub(lambda m: f"<{m.group(1)}h{shift[int(m.group(2))]}{m.group(3)}",
                              html_text)
+
+
+# A word with a capital first letter, eight letters or more: a name (of a municipality,
+# a board, a unit, a place) as Swedish writes them, or a sentence's first word. Marked
+# so that print.css never hyphenates it, even where the plan file asks for hyphenation
+# (FORMAT.md 2.1: "Upp-salas" broke the town's name).
+_NAME = re.compile(r"(?<![\w&#-])([A-ZÅÄÖÉÜ][\w-]{7,})")
+_ANY_TAG = re.compile(r"(<[^>]*>)")
+
+
+def _names_marked(html_text):
+    parts = _ANY_TAG.split(html_text)
+    for i in range(0, len(parts), 2):  # the text between tags
+        parts[i] = _NAME.sub(r'<span class="name">\1</span>', parts[i])
+    return "".join(parts)
+

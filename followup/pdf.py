@@ -448,9 +448,16 @@ _SPACE_BEFORE_INLINE = re.compile(
 LAST_PAGE_LINES = 4
 
 
+# White space at the end of a block ("region\n\n</td>"), removed. WeasyPrint 70 measures
+# a block's last line with it where it only fits without it, and then breaks the line
+# before too early ("samordnat stöd / från kommun och region" with room for "från").
+_SPACE_BEFORE_BLOCK_END = re.compile(r"[ \t\r\n]+(</(?:td|th|p|li|div|dd|dt|h[1-6])>)")
+
+
 def _layout(html):
     weasyprint, fonts, css = _weasy()
     html = _SPACE_BEFORE_INLINE.sub(r"\1 ", html)
+    html = _SPACE_BEFORE_BLOCK_END.sub(r"\1", html)
     source = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent))
     document = source.render(stylesheets=[css], font_config=fonts)
     lines = _lines_on(document.pages[-1]) if len(document.pages) > 1 else []

@@ -310,3 +310,15 @@ def test_the_last_page_holds_four_lines_at_least_wherever_the_text_breaks(ending
         if report.pages > 1 and report.counts()["short_last_pages"]:
             short.append((height, report.faults["short_last_pages"]))
     assert short == []
+
+
+def test_white_space_at_a_cells_end_does_not_break_its_last_line_early():
+    """WeasyPrint measured a cell's last line with the white space before </td> and broke
+    the line before it after its first word ("samordnat stöd / från kommun och region")."""
+    html = ('<table class="plan"><colgroup><col style="width: 26.14%"><col style="width: 12.35%">'
+            '<col style="width: 61.51%"></colgroup><thead><tr><th>Nämndmål</th><th>Bedömning</th>'
+            '<th>Kommentar</th></tr></thead><tbody><tr class="keep"><td class="f-number_title">'
+            "\n\n<strong>2.1</strong> Fler personer med missbruk ska få samordnat stöd från kommun "
+            "och region\n\n\n</td><td>I hög grad uppfyllt</td><td><p>Antalet personer.</p></td>"
+            "</tr></tbody></table>")
+    assert check(rendered(html)).faults["early_breaks"] == []

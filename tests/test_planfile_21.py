@@ -209,3 +209,22 @@ def test_rounding_is_half_away_from_zero():
     assert number(2012.75, 1) == "2\N{NO-BREAK SPACE}012,8"
     assert number(-0.45, 1) == "-0,5"
     assert number(0.5) == "1" and number(-0.5) == "-1" and number(-0.4) == "0"
+
+
+def test_names_are_never_hyphenated_even_where_the_plan_asks_for_hyphenation(cli, ctx, tmp_path):
+    import pdfplumber
+
+    data = demo()
+    data["print"] = {"hyphenate": True}
+    names = ("Socialförvaltningens Gottsunda-Valsätraområdet Västerbottensgatan "
+             "Ekbackaförvaltningen ")
+    words = "arbetsmarknadsförvaltningens utvecklingsarbete samverkansöverenskommelsen "
+    node = data["nodes"][0]["children"][0]["children"][0]
+    node["followups"]["augusti"]["comment"] = "<p>" + (names + words) * 12 + "</p>"
+    pages = import_and_render(cli, tmp_path, data, "--appendix", "1")
+    assert pages
+    with pdfplumber.open(tmp_path / "case.pdf") as pdf:
+        ends = [w["text"] for page in pdf.pages
+                for w in page.extract_words(use_text_flow=True) if w["text"].endswith("\N{HYPHEN}")]
+    assert ends, "nothing hyphenated: the plan asks for it"
+    assert not [w for w in ends if w[0].isupper()], ends

@@ -2,6 +2,7 @@
 of its own (own header block, own page numbering), in order."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from flask import current_app, has_request_context, render_template, url_for
 from sqlalchemy import select
@@ -146,7 +147,8 @@ def iter_documents(memo, preview=False, stamp=None):
     common = dict(plan=plan, phase=phase, memo=memo, tables=tables, preview=preview,
                   signatures=signatures(memo), stamp=stamp,
                   stylesheet=_static_url("print.css"), icon=_static_url("favicon.svg"),
-                  print_ready=html.print_ready, hyphenate=hyphenates(plan))
+                  print_ready=partial(html.print_ready, names=hyphenates(plan)),
+                  hyphenate=hyphenates(plan))
     yield PrintDocument("memo", memo.title, render_template(
         "print/memo.html", header=memo_header, title=memo.title, words=wording.for_plan(plan),
         **common))

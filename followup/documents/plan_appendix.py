@@ -21,6 +21,7 @@ from .wording import Wording
 SECTION, ROW, LIST, HIDDEN = "section", "row", "list", "hidden"
 # Columns that print a label, a number or a name: never hyphenated, as narrow as they allow.
 FIT_FIELDS = {"number", "level", "unit", "responsible_boards"}
+TITLE_FIELDS = {"number_title", "title"}
 
 
 @dataclass(frozen=True)
@@ -356,9 +357,11 @@ def _typeset(tables, words, hyphenate, orientation):
         alike.setdefault(tuple(table.columns), []).append(table)
     for group in alike.values():
         own = [_columns(t, words) for t in group]
+        # Titles never hyphenate (print.css): their column fits their longest word.
         shared = [typeset.Column(column.header, [c for cols in own for c in cols[i].cells],
-                                 fit=column.fit, hyphenates=hyphenate)
-                  for i, column in enumerate(own[0])]
+                                 fit=column.fit,
+                                 hyphenates=hyphenate and name not in TITLE_FIELDS)
+                  for i, (column, (name, _)) in enumerate(zip(own[0], group[0].columns))]
         given = [(group[0].given or {}).get(name) for name, _ in group[0].columns]
         widths = typeset.given_widths(typeset.widths(shared, orientation), given)
         for table, columns in zip(group, own):
