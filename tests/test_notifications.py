@@ -198,7 +198,8 @@ def test_a_user_turns_a_kind_off_on_her_page(as_user, cli, smtp):
     assert "Sista dag" not in anna.get("/aviseringar").text  # nor in the app
 
 
-def test_opening_a_phase_tells_the_reporters_with_something_in_it(as_user, cli, smtp, demo):
+def open_december(as_user, cli):
+    """December closed, then opened by Sara on the review board, and notify send run."""
     db.session.execute(update(Phase).values(is_open=False))
     db.session.commit()
     sara = as_user("sara")
@@ -207,6 +208,10 @@ def test_opening_a_phase_tells_the_reporters_with_something_in_it(as_user, cli, 
         "december-label": "Årsbokslut", "december-deadline": "2027-01-15",
         "december-is_open": "y"})
     send(cli)
+
+
+def test_opening_a_phase_tells_the_reporters_with_something_in_it(as_user, cli, smtp, demo):
+    open_december(as_user, cli)
     [message] = smtp.to("anna@ekbacka.example")
     assert message["Subject"] == "Årsbokslut är öppen för rapportering"
     text, _ = parts(message)
@@ -322,14 +327,7 @@ def test_a_reporter_with_two_units_hears_of_her_units_and_each_sort_counted_apar
 
 def test_opening_a_phase_counts_each_sort_for_a_reporter_with_two_units(
         as_user, cli, smtp, demo):
-    db.session.execute(update(Phase).values(is_open=False))
-    db.session.commit()
-    sara = as_user("sara")
-    sara.get("/granskning/SOC-2026/december")
-    sara.post("/granskning/SOC-2026/faser/december", {
-        "december-label": "Årsbokslut", "december-deadline": "2027-01-15",
-        "december-is_open": "y"})
-    send(cli)
+    open_december(as_user, cli)
     [message] = smtp.to("omar@ekbacka.example")
     text, _ = parts(message)
     assert "Dina enheter har " in text and " kontrollresultat att rapportera" in text
