@@ -82,7 +82,8 @@ class Client(threading.Thread):
         super().__init__(daemon=True)
         self.port, self.token, self.nodes = port, token, nodes
         self.seconds, self.number, self.trivial = seconds, number, trivial
-        self.reads, self.saves = [], []
+        self.reads, self.saves = [], []  # latencies of successful answers
+        self.refused, self.failed = [], []  # of 409s, and of other failures
         self.conflicts = self.errors = 0
         self.acked = []  # (node, version, comment) of every 200 on a save
         self.rng = random.Random(number)
@@ -106,26 +107,30 @@ class Client(threading.Thread):
             try:
                 if self.trivial:
                     status, _, t = self.request(conn, "GET", "/ping")
-                    self.reads.append(t)
+                    (self.reads if status == 200 else self.failed).append(t)
                     status, _, t = self.request(conn, "PUT", "/ping", {"comment": "x", "version": n})
-                    self.saves.append(t)
+                    (self.saves if status == 200 else self.failed).append(t)
                     continue
                 url = f"/api/plans/{PLAN}/phases/{PHASE}/followups/{node}"
                 status, data, t = self.request(conn, "GET", url)
-                self.reads.append(t)
                 if status != 200:
+                    self.failed.append(t)
                     self.errors += 1
                     continue
+                self.reads.append(t)
                 current = json.loads(data)
                 comment = f"<p>Klient {self.number}, skrivning {n}.</p>"
                 status, data, t = self.request(conn, "PUT", url, {
                     "level": current["level"], "comment": comment, "version": current["version"]})
-                self.saves.append(t)
+                # Only successful saves count as served: a 409 is a refusal, counted apart.
                 if status == 200:
+                    self.saves.append(t)
                     self.acked.append((node, json.loads(data)["version"], comment))
                 elif status == 409:
+                    self.refused.append(t)
                     self.conflicts += 1
                 else:
+                    self.failed.append(t)
                     self.errors += 1
             except (OSError, http.client.HTTPException):
                 self.errors += 1
@@ -148,7 +153,10 @@ def load(port, token, nodes, clients, seconds, trivial=False):
         "clients": clients,
         "seconds": round(elapsed, 1),
         "requests": len(reads) + len(saves),
+        # Successful answers only; refusals (409) and failures are reported apart.
         "requests_per_s": round((len(reads) + len(saves)) / elapsed, 1),
+        "refused_409_per_s": round(sum(len(t.refused) for t in threads) / elapsed, 1),
+        "failed_requests": sum(len(t.failed) for t in threads),
         "read_ms": {"p50": percentile(reads, 50), "p95": percentile(reads, 95),
                     "p99": percentile(reads, 99)},
         "save_ms": {"p50": percentile(saves, 50), "p95": percentile(saves, 95),
