@@ -120,10 +120,16 @@ def appendix_title(appendix, words=None):
                       title=appendix.heading or appendix.title) or appendix.heading or appendix.title
 
 
+def one_line(title):
+    """A title of several lines ("Bilaga 2" over its title) as one, for the PDF's outline
+    and metadata."""
+    return " ".join(title.split())
+
+
 def document_titles(memo):
     """(key, title) of the memo's documents in order, without rendering any."""
     return [("memo", memo.title)] + [
-        (f"bilaga-{a.number}", " ".join(appendix_title(a).split()))
+        (f"bilaga-{a.number}", one_line(appendix_title(a)))
         for a in sorted(memo.appendices, key=lambda a: a.position)]
 
 
@@ -142,13 +148,14 @@ def iter_documents(memo, preview=False, stamp=None):
         select(Followup).where(Followup.phase_id == phase.id)
         .options(selectinload(Followup.level)))}
     tables = {t.key: figures.printed_table(t) for t in plan.tables}
+    hyphenate = hyphenates(plan)
     memo_header = _header(plan, phase, memo, _memo_type(memo),
                           _facts(memo.date, memo.diarienummer, memo.handlaggare))
     common = dict(plan=plan, phase=phase, memo=memo, tables=tables, preview=preview,
                   signatures=signatures(memo), stamp=stamp,
                   stylesheet=_static_url("print.css"), icon=_static_url("favicon.svg"),
-                  print_ready=partial(html.print_ready, names=hyphenates(plan)),
-                  hyphenate=hyphenates(plan))
+                  print_ready=partial(html.print_ready, names=hyphenate),
+                  hyphenate=hyphenate)
     yield PrintDocument("memo", memo.title, render_template(
         "print/memo.html", header=memo_header, title=memo.title, words=wording.for_plan(plan),
         **common))
@@ -159,7 +166,7 @@ def iter_documents(memo, preview=False, stamp=None):
                          else DEFAULT_APPENDIX_TYPE)
         header = _header(plan, phase, appendix, document_type,
                          _facts(appendix.date, appendix.diarienummer, appendix.handlaggare))
-        options = dict(words=words, hyphenate=hyphenates(plan))
+        options = dict(words=words, hyphenate=hyphenate)
         parts = [Part(appendix, _content(appendix, plan, phase, followups,
                                          f"bilaga-{appendix.number}", **options),
                       orientation=orientation(appendix))]
@@ -173,7 +180,7 @@ def iter_documents(memo, preview=False, stamp=None):
                 headings=[(f"{anchor}-avsnitt-{s.position}", s.heading)
                           for s in sorted(chapter.sections, key=lambda s: s.position)
                           if (s.level or 1) == 1]))
-        yield PrintDocument(f"bilaga-{appendix.number}", " ".join(title.split()), render_template(
+        yield PrintDocument(f"bilaga-{appendix.number}", one_line(title), render_template(
             "print/appendix.html", header=header, title=title, appendix=appendix,
             parts=parts, words=words, contents_depth=contents_depth(appendix), **common))
 
