@@ -22,9 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
-from followup import create_app, planfile  # noqa: E402
+from followup import create_app
+from followup.plans import planfile  # noqa: E402
 from followup.demo import PLAN_FILE as DEMO_PLAN  # noqa: E402
-from followup.services import plans  # noqa: E402
+from followup.plans import plans  # noqa: E402
 
 
 def default_file():

@@ -57,7 +57,7 @@ def setup(tmp, path):
     from flask_migrate import upgrade
 
     from followup import create_app
-    from followup.services import plans
+    from followup.plans import plans
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench"},
                      instance_path=tmp)
@@ -80,7 +80,7 @@ def best(fn, repeat):
 def cpu_seconds():
     """CPU time of this process and its render workers so far: a figure that other
     work on a shared machine changes far less than the wall clock."""
-    from followup import pdf
+    from followup.core import pdf
 
     total = time.process_time()
     pool = pdf._pool_instance
@@ -160,10 +160,11 @@ def main():
     import pypdf
     from sqlalchemy import select
 
-    from followup import pdf
-    from followup.extensions import db
-    from followup.models import Followup, Node
-    from followup.services import reports, signoff
+    from followup.core import pdf
+    from followup.core.extensions import db
+    from followup.followups.models.followup import Followup
+    from followup.plans.models.node import Node
+    from followup.memos import reports, signoff
 
     with tempfile.TemporaryDirectory() as tmp:
         app, key, phase = setup(tmp, args.file)

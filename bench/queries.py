@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 
 from followup import create_app  # noqa: E402
-from followup.extensions import db  # noqa: E402
-from tests.test_document_queries import build_html, count_nodes, import_scaled  # noqa: E402
+from followup.core.extensions import db  # noqa: E402
+from followup.documents.tests.test_document_queries import build_html, count_nodes, import_scaled  # noqa: E402
 
 
 def main():

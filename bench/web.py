@@ -175,7 +175,7 @@ def lost_updates(env, acked):
     code = """
 import json, sys
 from app import app
-from followup.extensions import db
+from followup.core.extensions import db
 from followup.models import Followup, FollowupRevision, Node, Phase
 from sqlalchemy import select
 with app.app_context():
@@ -213,7 +213,7 @@ def main():
         env["FOLLOWUP_DATABASE_URL"] = args.database_url or f"sqlite:///{tmp}/bench.sqlite"
         env["FOLLOWUP_SECRET_KEY"] = "bench"
         if args.database_url:  # start from an empty server database
-            subprocess.run([PYTHON, "-c", "from app import app\nfrom followup.extensions import db\n"
+            subprocess.run([PYTHON, "-c", "from app import app\nfrom followup.core.extensions import db\n"
                             "from sqlalchemy import text\nwith app.app_context():\n"
                             "    db.session.execute(text('DROP SCHEMA public CASCADE'))\n"
                             "    db.session.execute(text('CREATE SCHEMA public'))\n"
@@ -223,7 +223,7 @@ def main():
         token = flask(env, "user", "token", "sara.lind@ekbacka.example", "--name", "bench").strip()
         nodes = json.loads(subprocess.run(
             [PYTHON, "-c", "import json\nfrom app import app\n"
-             "from followup.services import followups as fu\nwith app.app_context():\n"
+             "from followup.followups import followups as fu\nwith app.app_context():\n"
              f"    plan = fu.find_plan('{PLAN}')\n"
              f"    print(json.dumps([c.node.key for c in fu.phase_overview(plan, plan.phase('{PHASE}'))]))"],
             cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout)

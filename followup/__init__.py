@@ -4,17 +4,17 @@ import os
 
 
 def create_app(test_config=None, instance_path=None):
-    # Imported here, not with the package: the PDF workers import followup.pdf alone.
+    # Imported here, not with the package: the PDF workers import followup.core.pdf alone.
     from flask import Flask
 
-    from . import config
-    from .extensions import csrf, db, limiter, login_manager, mail, migrate
+    from followup.core import config
+    from followup.core.extensions import csrf, db, limiter, login_manager, mail, migrate
 
     app = Flask(
         __name__,
         instance_path=instance_path or os.environ.get("FOLLOWUP_INSTANCE_PATH"),
         instance_relative_config=True,
-        template_folder=os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"),
+        template_folder="templates",
     )
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
@@ -27,12 +27,12 @@ def create_app(test_config=None, instance_path=None):
     # JSON log lines with a request id and an access line a request; first, so that the
     # request id is there for every other hook. Warns under gunicorn when each server
     # would make a secret key of its own.
-    from . import logs
+    from followup.core import logs
 
     logs.init_app(app)
 
     db.init_app(app)
-    from . import models  # noqa: F401  (registers the tables on the metadata)
+    from followup import models  # noqa: F401  (registers the tables on the metadata)
 
     migrations = os.path.join(os.path.dirname(__file__), "migrations")
     migrate.init_app(app, db, directory=migrations)
@@ -41,18 +41,18 @@ def create_app(test_config=None, instance_path=None):
     login_manager.init_app(app)
     mail.init_app(app)
 
-    from . import headers, request_input, security_log
+    from followup.core import headers, request_input, security_log
 
     headers.init_app(app)
     request_input.init_app(app)
     security_log.init_app(app)
 
-    from .views import filters
+    from followup import filters
 
     filters.register(app)
 
-    from .cli import register_commands
-    from .views import register_blueprints
+    from followup.commands import register_commands
+    from followup.web import register_blueprints
 
     register_commands(app)
     register_blueprints(app)

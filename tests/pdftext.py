@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import pdfplumber
 
-from followup.services.history import paragraphs
+from followup.followups.history import paragraphs
 
 _SPACE = re.compile(r"\s+")
 _AFTER_BREAK = re.compile(r"([/–])\s+")  # a line may break after these: "barn/ ungdom"

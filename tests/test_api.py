@@ -2,9 +2,9 @@
 
 import pytest
 
-from followup.services import tokens
+from followup.people import tokens
 
-from .conftest import snapshot
+from tests.fixtures import snapshot
 
 BASE = "/api/plans/SOC-2026/phases/december/followups"
 
@@ -195,8 +195,8 @@ def test_token_command_prints_a_token_that_works(cli, client, demo):
     assert client.get(BASE, headers={"Authorization": f"Bearer {token}"}).status_code == 200
     from sqlalchemy import select
 
-    from followup.extensions import db
-    from followup.models import ApiToken
+    from followup.core.extensions import db
+    from followup.people.models import ApiToken
     assert token not in db.session.scalar(select(ApiToken.token_hash))
     assert cli.invoke(args=["user", "token", "nobody@x.se", "--name", "X"]).exit_code == 1
 
@@ -218,8 +218,9 @@ def test_browser_routes_keep_csrf_protection(as_user):
 def test_a_signed_memo_freezes_its_phase_for_the_api_too(client, demo, auth):
     from sqlalchemy import select
 
-    from followup.extensions import db
-    from followup.models import Memo, MemoState, Phase
+    from followup.core.extensions import db
+    from followup.memos.models import Memo, MemoState
+    from followup.plans.models.plan import Phase
 
     memo = db.session.scalar(select(Memo))
     memo.state = MemoState.signed

@@ -22,8 +22,8 @@ from schemathesis.specs.openapi.checks import (content_type_conformance,
                                                response_schema_conformance,
                                                status_code_conformance)
 
-from followup import openapi
-from followup.services import tokens
+from followup.core import openapi
+from followup.people import tokens
 
 EXAMPLES = int(os.environ.get("FOLLOWUP_FUZZ_EXAMPLES", "100"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -90,7 +90,7 @@ def test_the_route_check_fails_for_an_undescribed_route(app):
     """The check above can fail: a route without @describe is found."""
     from flask import Flask
 
-    from followup.views.api import bp
+    from followup.followups.api import bp
 
     other = Flask(__name__)
     other.register_blueprint(bp)

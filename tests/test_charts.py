@@ -7,13 +7,14 @@ import pypdf
 import pytest
 from sqlalchemy import select
 
-from followup.extensions import db
-from followup.models import Followup, FollowupState, Node
-from followup.services import distributions
+from followup.core.extensions import db
+from followup.followups.models.followup import Followup, FollowupState
+from followup.plans.models.node import Node
+from followup.followups import distributions
 
-from .html_forms import form_fields
-from .pdfstructure import check_pdf
-from .pdftext import reading_order
+from tests.html_forms import form_fields
+from tests.pdfstructure import check_pdf
+from tests.pdftext import reading_order
 
 
 def test_level_charts_count_per_node_type_and_say_so_in_words(demo):
@@ -122,7 +123,7 @@ def test_a_table_chosen_as_a_bar_chart_is_drawn_on_the_page_and_in_the_pdf(as_us
 def test_levels_that_share_a_tone_are_drawn_in_shades_of_it(demo):
     """"Helt uppfyllt" and "I hög grad uppfyllt" are both good: the charts and the level
     marks on the pages tell them apart all the same."""
-    from followup import charts
+    from followup.core import charts
 
     for scale in demo.plan.scales:
         colours = charts.level_colours(scale.levels)
@@ -146,8 +147,8 @@ def test_charts_colour_their_shapes_without_css_and_weasyprint_lays_them_out_sil
     one as an unknown property, some 200 lines in the log for each case rendered."""
     import logging
 
-    from followup import charts, pdf
-    from followup.services import reports
+    from followup.core import charts, pdf
+    from followup.memos import reports
 
     [chart, *_] = distributions.level_charts(demo.plan, demo.plan.phase("augusti"))
     svg = str(chart.svg)
@@ -165,7 +166,7 @@ def test_charts_colour_their_shapes_without_css_and_weasyprint_lays_them_out_sil
 
 def test_a_table_charts_text_gives_the_figures_as_the_table_prints_them():
     """It gave "12 500,4" beside a table that prints 12 500, and "60,0" for "60 %"."""
-    from followup import charts
+    from followup.core import charts
 
     chart = charts.table_chart("Kostnader", "tkr", ["2025", "Andel"],
                                [("Placeringar", [12500.4, 60.0], ["12 500", "60 %"])],
@@ -176,8 +177,8 @@ def test_a_table_charts_text_gives_the_figures_as_the_table_prints_them():
 def test_a_chart_is_drawn_once_for_the_same_data_and_anew_for_other_data(demo):
     """Drawing was most of what writing an unchanged case's HTML cost; the same data
     gives the same chart, so it is drawn once. Other data draws anew."""
-    from followup import charts
-    from followup.services import followups as fu
+    from followup.core import charts
+    from followup.followups import followups as fu
 
     august = demo.plan.phase("augusti")
     [first, *_] = distributions.level_charts(demo.plan, august)
@@ -203,7 +204,7 @@ def test_a_table_charts_axis_prints_figures_the_swedish_way():
     """The axis said "50000" beside a table that prints 50 000."""
     import re
 
-    from followup import charts
+    from followup.core import charts
 
     chart = charts.table_chart("Kostnader", "tkr", ["2025", "2026"],
                                [("Placeringar", [52000, 61000], ["52 000", "61 000"])],
@@ -220,7 +221,7 @@ def test_a_table_charts_axis_prints_figures_the_swedish_way():
 def test_a_table_without_figures_draws_no_chart_and_says_nothing_empty():
     """An empty table was drawn with an axis of 0.04 … −0.02 and the text "Försörjningsstöd:
     ; Introduktionsersättning: ."."""
-    from followup import charts
+    from followup.core import charts
 
     assert charts.table_chart("Ekonomiskt bistånd", "tkr", ["Jan", "Feb"],
                               [("Försörjningsstöd", [None, None], ["", ""]),
@@ -236,7 +237,7 @@ def test_a_table_without_figures_draws_no_chart_and_says_nothing_empty():
 
 
 def test_an_empty_tables_grid_page_shows_no_chart(as_user, demo):
-    from followup.models import FigureRow
+    from followup.tables.models import FigureRow
 
     table = next(t for t in demo.plan.tables if t.key == "nyckeltal-hvb")
     table.chart = "bar"

@@ -4,8 +4,11 @@ import os
 
 from sqlalchemy import func, select
 
-from followup.extensions import db
-from followup.models import Followup, FollowupState, Node, Plan, Role, User
+from followup.core.extensions import db
+from followup.followups.models.followup import Followup, FollowupState
+from followup.plans.models.node import Node
+from followup.plans.models.plan import Plan
+from followup.people.models import Role, User
 
 
 def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, app):
@@ -45,12 +48,12 @@ def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, ap
 
     # April and augusti are reviewed: the demo's director has a memo ready to sign, and
     # its documents show no answer as not yet approved.
-    from followup.services import controls, followups
+    from followup.followups import controls, followups
     for key in ("april", "augusti"):
         states = {c.state for c in followups.phase_overview(plan, plan.phase(key))} | {
             c.state for c in controls.phase_results(plan, plan.phase(key))}
         assert states == {FollowupState.approved}, key
-    from followup.services import todo
+    from followup.start import todo
     ready, _, _ = todo.approver()
     assert [s.memo.phase.key for s in ready] == ["augusti"]
 

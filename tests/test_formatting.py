@@ -4,8 +4,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from followup import formatting
-from followup.formatting import days_left, iso_date, local_time, number
+from followup.core import formatting
+from followup.core.formatting import days_left, iso_date, local_time, number
 
 NBSP = "\N{NO-BREAK SPACE}"
 

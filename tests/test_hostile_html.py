@@ -15,15 +15,20 @@ import time
 import pytest
 from sqlalchemy import select
 
-from followup import pdf
+from followup.core import pdf
 from followup.demo import PLAN_FILE
-from followup.extensions import db
-from followup.models import Followup, Memo, MemoState, Node, Phase, Role
-from followup.services import plans, tokens, users
+from followup.core.extensions import db
+from followup.followups.models.followup import Followup
+from followup.memos.models import Memo, MemoState
+from followup.plans.models.node import Node
+from followup.plans.models.plan import Phase
+from followup.people.models import Role
+from followup.plans import plans
+from followup.people import tokens, users
 
-from .conftest import PASSWORD, Browser, snapshot
-from .pdftext import reading_order
-from .test_html import nested_list, nesting
+from tests.fixtures import PASSWORD, Browser, snapshot
+from tests.pdftext import reading_order
+from tests.test_html import nested_list, nesting
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"
 API = "/api/plans/SOC-2026/phases/{}/followups/{}"

@@ -15,13 +15,13 @@ import time
 import pypdf
 import pytest
 
-from followup.extensions import db
+from followup.core.extensions import db
 
-from .conftest import snapshot
-from .servers import gunicorn
-from .test_excel_bombs import BOMBS
-from .test_html import nested_list
-from .test_signoff_race import _hidden, _login
+from tests.fixtures import snapshot
+from tests.servers import gunicorn
+from followup.tables.tests.test_excel_bombs import BOMBS
+from tests.test_html import nested_list
+from followup.memos.tests.test_signoff_race import _hidden, _login
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"
 EDIT = "/plans/SOC-2026/phases/augusti/nodes/u1"
@@ -65,8 +65,8 @@ def _words(pdf_bytes):
 
 
 def _current(node_key, phase_key):
-    from followup.services import followups as fu
-    from followup.services import plans
+    from followup.followups import followups as fu
+    from followup.plans import plans
 
     db.session.remove()
     plan = plans.get_plan("SOC-2026")
@@ -76,7 +76,7 @@ def _current(node_key, phase_key):
 def test_a_deeply_nested_comment_prints_from_a_real_server(server, demo):
     import requests
 
-    from followup.services import tokens
+    from followup.people import tokens
 
     base, _ = server
     sara = _login(base, "sara")
@@ -117,7 +117,7 @@ def test_excel_bombs_are_refused_by_a_real_server_with_bounded_memory(server):
     sara = _login(base, "sara")
     # A first upload of a plain file warms the workers up: what grows after it is the
     # bombs' doing.
-    from .test_excel_bombs import plain_workbook
+    from followup.tables.tests.test_excel_bombs import plain_workbook
 
     page = sara.get(base + GRID).text
     token = TOKEN_OF(page)

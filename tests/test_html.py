@@ -8,8 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from followup.html import (
-    ALLOWED_TAGS, MAX_DEPTH, MAX_LENGTH, TextTooLong, limit_nesting, print_ready, sanitize,
+from followup.core.html import (
+    ALLOWED_TAGS,
+    MAX_DEPTH,
+    MAX_LENGTH,
+    TextTooLong,
+    limit_nesting,
+    print_ready,
+    sanitize,
 )
 
 

@@ -16,13 +16,16 @@ import pytest
 from sqlalchemy import event, select
 
 from followup import demo as demo_data
-from followup.extensions import db
-from followup.models import Memo, MemoState, Node, Phase
-from followup.planfile.texts import TITLE_MAX
-from followup.services import tables, tokens
+from followup.core.extensions import db
+from followup.memos.models import Memo, MemoState
+from followup.plans.models.node import Node
+from followup.plans.models.plan import Phase
+from followup.core.texts import TITLE_MAX
+from followup.tables import tables
+from followup.people import tokens
 
-from .conftest import snapshot
-from .html_forms import form_fields
+from tests.fixtures import snapshot
+from tests.html_forms import form_fields
 
 FOLLOWUPS = "/api/plans/SOC-2026/phases/december/followups"
 NODES = "/api/plans/SOC-2026/nodes"
@@ -212,7 +215,7 @@ def test_a_table_title_that_shows_nothing_is_refused_in_the_browser(as_user):
 
 
 def tables_named(key):
-    from followup.models import FigureTable
+    from followup.tables.models import FigureTable
 
     db.session.expire_all()
     return db.session.scalar(select(FigureTable).where(FigureTable.key == key))
@@ -342,7 +345,7 @@ def test_swedish_separators_are_still_numbers():
 
 
 def test_a_stored_figure_text_is_ascii_only():
-    from followup import exact
+    from followup.tables import exact
 
     assert exact.to_decimal("1234.5") == tables.parse_number("1 234,5")
     for text in ("١٢٣", "１２３", "12\u0663"):

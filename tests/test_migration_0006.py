@@ -5,7 +5,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from followup import create_app
-from followup.extensions import db
+from followup.core.extensions import db
 
 
 def _values(conn):

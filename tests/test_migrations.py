@@ -6,7 +6,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from followup import create_app
-from followup.extensions import db
+from followup.core.extensions import db
 
 
 def _schema_differences():

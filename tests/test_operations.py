@@ -18,13 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from followup import create_app
-from followup.extensions import db
-from followup.logs import JSONFormatter
-from followup.models import Memo
+from followup.core.extensions import db
+from followup.core.logs import JSONFormatter
+from followup.memos.models import Memo
 
-from .conftest import PASSWORD
-from .servers import gunicorn
-from .test_login_limits_redis import redis_url  # noqa: F401 (a fixture)
+from tests.fixtures import PASSWORD
+from tests.servers import gunicorn
+from followup.people.tests.test_login_limits_redis import redis_url  # noqa: F401 (a fixture)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -101,7 +101,7 @@ def test_a_gunicorn_server_logs_json_lines_and_healthz_names_redis_when_it_goes(
 # --- backup and restore ---------------------------------------------------------------------
 
 def _sign_august(demo):
-    from followup.services import signoff
+    from followup.memos import signoff
 
     signoff.sign(demo.lena, db.session.scalar(select(Memo)), confirm=True,
                  reason="Två uppdrag rapporteras muntligt på sammanträdet.")

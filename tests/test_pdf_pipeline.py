@@ -9,10 +9,10 @@ from types import SimpleNamespace
 
 import pikepdf
 
-from followup import pdf
-from followup.services import reports
+from followup.core import pdf
+from followup.memos import reports
 
-from .test_documents import render
+from followup.documents.tests.test_documents import render
 
 PLAN = Path(__file__).parent / "plans" / "lindvik-kfn-2025.json"  # an appendix with contents
 

@@ -13,13 +13,13 @@ import re
 import pytest
 from sqlalchemy import select
 
-from followup import pdf as pipeline
-from followup.extensions import db
-from followup.models import Memo
-from followup.services import reports
+from followup.core import pdf as pipeline
+from followup.core.extensions import db
+from followup.memos.models import Memo
+from followup.memos import reports
 
-from .conftest import fixture_params, load_json
-from .pdfstructure import check_part, check_pdf, Report
+from tests.fixtures import fixture_params, load_json
+from tests.pdfstructure import check_part, check_pdf, Report
 
 VALIDATOR_STILL_CHECKS = """\
 A validator must still check (veraPDF for PDF/A-2a and PDF/UA-1, or PAC): the fonts'

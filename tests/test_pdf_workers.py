@@ -13,7 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from followup import pdf
+from followup.core import pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 SLOW = ("<html lang=\"sv\"><body>"
@@ -78,7 +78,7 @@ def test_the_workers_die_with_a_process_killed_with_sigkill():
         "import os, time\n"
         "os.environ['FOLLOWUP_PDF_WORKERS'] = '2'\n"
         "from types import SimpleNamespace\n"
-        "from followup import pdf\n"
+        "from followup.core import pdf\n"
         "docs = [SimpleNamespace(html=f'<html lang=sv><p>Dokument {i}</p>', title=str(i))\n"
         "        for i in range(3)]\n"
         "pdf.render_documents(docs)\n"

@@ -2,9 +2,9 @@
 
 import pytest
 
-from followup.services import followups as fu
-from followup.services import phases
-from followup.services.errors import Forbidden
+from followup.followups import followups as fu
+from followup.plans import phases
+from followup.core.errors import Forbidden
 
 OK = "ok"
 # action: (what it does, {role: OK or a fragment of the refusal})
@@ -41,7 +41,7 @@ def act(demo, user, action):
     elif action == "open phase":
         phases.set_open(user, august, True)
     elif action == "read":
-        from followup.services import permissions
+        from followup.people import permissions
         permissions.require_read(user)
 
 
@@ -92,7 +92,7 @@ USER_MATRIX = {
 
 
 def act_on_users(demo, actor, action):
-    from followup.services import users
+    from followup.people import users
 
     verb, _, rest = action.partition(" ")
     if verb == "create":
@@ -115,7 +115,7 @@ def act_on_users(demo, actor, action):
 @pytest.mark.parametrize("action, role", [(a, r) for a, roles in USER_MATRIX.items()
                                           for r in roles])
 def test_user_matrix(demo, action, role):
-    from followup.services.users import UserError
+    from followup.people.users import UserError
 
     expected = USER_MATRIX[action][role]
     actor = getattr(demo, role)
@@ -139,7 +139,7 @@ def test_a_compiler_sees_only_reporter_and_reader_to_choose_and_cannot_open_an_a
     response = sara.post(f"/anvandare/{demo.lena.id}", {
         "name": "Lena", "role": "approver", "active": "y", "password": NEW_PASSWORD})
     assert response.status_code == 403
-    from followup.extensions import db
-    from followup.models import User
+    from followup.core.extensions import db
+    from followup.people.models import User
 
     assert not db.session.get(User, demo.lena.id).check_password(NEW_PASSWORD)

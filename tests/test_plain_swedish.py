@@ -114,7 +114,7 @@ def test_every_page_speaks_plain_swedish_and_has_a_way_back(as_user, who):
 
 def test_the_crawl_finds_a_developer_word(as_user, demo):
     """The check above can fail: a node named with a developer word is found."""
-    from followup.extensions import db
+    from followup.core.extensions import db
 
     node = next(n for n in demo.plan.root_nodes)
     node.title = "Noden utan titel"

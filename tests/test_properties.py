@@ -15,10 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from followup import demo as demo_data
-from followup import formatting, formulas, jsonin, planfile
-from followup.extensions import db
-from followup.services import plans
-from followup.services.tables import parse_number
+from followup.core import formatting, jsonin
+from followup.tables import formulas
+from followup.plans import planfile
+from followup.core.extensions import db
+from followup.plans import plans
+from followup.tables.tables import parse_number
 
 EXAMPLES = int(os.environ.get("FOLLOWUP_HYPOTHESIS_EXAMPLES", "300"))
 FAST = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None)
@@ -180,7 +182,7 @@ def test_digits_of_other_scripts_are_never_a_figure(text):
 @FAST
 @given(st.text(st.characters(codec=None, exclude_categories=("Cs",)), max_size=120))
 def test_a_single_line_text_has_no_control_characters_left(text):
-    from followup.planfile.texts import single_line
+    from followup.core.texts import single_line
 
     line = single_line(text)
     assert not any(ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f or ch in "\u2028\u2029"
@@ -194,8 +196,8 @@ def test_any_subject_is_encoded_on_lines_that_read_back_whole(text):
     """Folded between words within 78 characters a line, read back word for word."""
     from email import message_from_string, policy
 
-    from followup.planfile.texts import single_line
-    from followup.services.mailer import encode_subject
+    from followup.core.texts import single_line
+    from followup.notify.mailer import encode_subject
 
     encoded = encode_subject(text)
     assert encoded.isascii()

@@ -5,12 +5,14 @@ the memo prints, and reminders and charts say what is so."""
 import pytest
 from sqlalchemy import select
 
-from followup.extensions import db
-from followup.models import Memo, MemoState, Node
-from followup.services import plans, tokens
+from followup.core.extensions import db
+from followup.memos.models import Memo, MemoState
+from followup.plans.models.node import Node
+from followup.plans import plans
+from followup.people import tokens
 
-from .conftest import snapshot
-from .html_forms import form_fields
+from tests.fixtures import snapshot
+from tests.html_forms import form_fields
 
 STRUCTURE = "/plans/SOC-2026/struktur"
 
@@ -139,8 +141,8 @@ def test_replacing_a_plan_may_not_change_a_signed_phase(cli, demo, tmp_path):
 # --- Item 4: the history says what the grid and the database keep -----------------
 
 def test_a_figure_retyped_with_a_decimal_is_kept_as_typed_or_not_recorded(demo):
-    from followup.models import FigureRow
-    from followup.services import tables
+    from followup.tables.models import FigureRow
+    from followup.tables import tables
 
     table = next(t for t in demo.plan.tables if t.key == "nyckeltal-hvb")
     tables.save_values(demo.sara, table, {(0, 0): "52 000"})
@@ -176,7 +178,8 @@ def with_a_table_no_memo_prints():
 
 
 def test_warnings_name_only_the_tables_the_memo_prints(as_user, demo):
-    from followup.services import reports, todo
+    from followup.memos import reports
+    from followup.start import todo
 
     table = with_a_table_no_memo_prints()
     assert any("Ekonomiskt bistånd 2026" in w for w in plans.table_warnings(table.plan))

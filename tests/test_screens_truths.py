@@ -8,14 +8,14 @@ shared fixtures' cases are skipped where ../shared is absent, not dropped unseen
 
 import re
 
-from followup.extensions import db
-from followup.models import FollowupState
-from followup.services import controls
-from followup.services import followups as fu
+from followup.core.extensions import db
+from followup.followups.models.followup import FollowupState
+from followup.followups import controls
+from followup.followups import followups as fu
 
-from . import conftest
-from .conftest import snapshot
-from .pdftext import InOrder, WordList
+from tests import fixtures as conftest
+from tests.fixtures import snapshot
+from tests.pdftext import InOrder, WordList
 
 PHASE = "/plans/SOC-2026/phases/december"
 
@@ -209,14 +209,15 @@ def test_taking_my_text_back_after_yet_another_save_compares_again(as_user):
 def as_user_obj(name):
     from sqlalchemy import select
 
-    from followup.models import User
+    from followup.people.models import User
     return db.session.scalar(select(User).where(User.email == f"{name}@ekbacka.example"))
 
 
 # 8. The reporter's start page tells the truth, and a submit leads on ---------------------
 
 def send_in_everything(user, phase_key="december"):
-    from followup.services import lifecycle, progress, todo
+    from followup.followups import lifecycle, progress
+    from followup.start import todo
     plan = omar_plan()
     phase = plan.phase(phase_key)
     for entry in todo.owned(user, progress.entries(plan, phase)):
@@ -286,7 +287,8 @@ def test_the_compiler_is_not_shown_the_reporters_way_on(as_user, demo):
 
 def test_a_control_result_sent_in_leads_on_too(as_user, demo):
     send_in_everything(demo.anna)
-    from followup.services import progress, todo
+    from followup.followups import progress
+    from followup.start import todo
 
     plan = omar_plan()
     point = next(e for e in todo.owned(demo.anna, progress.entries(plan, plan.phase("december")))

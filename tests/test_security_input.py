@@ -7,9 +7,9 @@ import json
 import pytest
 
 from followup import demo as demo_data
-from followup.services import tokens
+from followup.people import tokens
 
-from .conftest import snapshot
+from tests.fixtures import snapshot
 
 BASE = "/api/plans/SOC-2026/phases/december/followups"
 
@@ -122,7 +122,7 @@ def test_a_query_parameter_named_like_the_route_does_not_crash_bulk_approval(as_
 
 
 def test_math_text_in_a_table_label_is_drawn_as_text(demo):
-    from followup import charts
+    from followup.core import charts
 
     chart = charts.table_chart("Kostnad $\\frac{$", "mnkr", ["2024", "2025"],
                                [("Rad $\\frac{ b $", [1, 2])], "bar", "t")

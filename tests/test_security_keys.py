@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import snapshot
+from tests.fixtures import snapshot
 
 STRUCTURE = "/plans/SOC-2026/struktur"
 BAD_KEYS = ['g" onload="alert(1)', "a/b", "../x", "-a", ".a", "a b", "å", "x" * 81, ""]
@@ -41,9 +41,9 @@ def test_a_level_key_outside_the_pattern_is_refused(as_user, key):
 @pytest.mark.parametrize("title", ['g" onload="alert(1)', "../x", "å ä ö", "-", "x" * 200])
 def test_a_new_tables_key_is_made_from_its_title_within_the_pattern(as_user, title):
     """Table keys are not typed: the editor makes them from the title."""
-    from followup.extensions import db
-    from followup.models import FigureTable
-    from followup.planfile.schema import KEY_PATTERN
+    from followup.core.extensions import db
+    from followup.tables.models import FigureTable
+    from followup.plans.planfile.schema import KEY_PATTERN
     from tests.html_forms import form_fields
 
     sara = as_user("sara")
@@ -92,9 +92,9 @@ def test_keys_the_pattern_allows_are_taken(as_user):
 
 
 def test_a_node_number_never_makes_a_key_outside_the_pattern(as_user):
-    from followup.extensions import db
-    from followup.models import Node
-    from followup.planfile.schema import KEY_PATTERN
+    from followup.core.extensions import db
+    from followup.plans.models.node import Node
+    from followup.plans.planfile.schema import KEY_PATTERN
 
     sara = as_user("sara")
     sara.get(STRUCTURE + "/")

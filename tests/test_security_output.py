@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from followup.extensions import db
-from followup.models import Level, Scale
-from followup.services import tokens
+from followup.core.extensions import db
+from followup.plans.models.plan import Level, Scale
+from followup.people import tokens
 
 HOSTILE = "g\" onload=\"alert('x')"
 
@@ -119,7 +119,7 @@ def test_chart_ids_are_unique_on_the_board_and_the_memo_preview(as_user):
 
 
 def test_the_same_chart_twice_on_a_page_gets_two_ids(app, demo):
-    from followup.services import distributions
+    from followup.followups import distributions
 
     with app.test_request_context("/"):
         first = str(distributions.control_chart(demo.plan, demo.plan.phase("augusti")).svg)
@@ -143,7 +143,7 @@ def test_each_request_draws_the_same_svg_again(as_user):
 
 
 def test_a_hostile_level_label_is_escaped_in_the_chart(app, demo):
-    from followup.services import distributions
+    from followup.followups import distributions
 
     level = db.session.scalars(db.select(Level).where(Level.key == "paborjad")).first()
     level.label = "</title><script>alert(1)</script>"
@@ -156,7 +156,7 @@ def test_a_hostile_level_label_is_escaped_in_the_chart(app, demo):
 def test_an_appendix_with_several_charts_has_no_anchor_defined_twice(as_user, caplog):
     import logging
 
-    from followup import pdf
+    from followup.core import pdf
 
     pdf.forget_rendered()
     caplog.set_level(logging.WARNING, logger="weasyprint")

@@ -7,10 +7,10 @@ import time
 import pytest
 from flask.sessions import SecureCookieSessionInterface
 
-from followup.extensions import db
-from followup.models import User
+from followup.core.extensions import db
+from followup.people.models import User
 
-from .conftest import PASSWORD, Browser
+from tests.fixtures import PASSWORD, Browser
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/u1"
 COOKIE = "followup_session"

@@ -5,10 +5,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from followup.extensions import db
-from followup.models import Followup, FollowupState, Node
+from followup.core.extensions import db
+from followup.followups.models.followup import Followup, FollowupState
+from followup.plans.models.node import Node
 
-from .conftest import PASSWORD
+from tests.fixtures import PASSWORD
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/{}"
 
@@ -133,7 +134,7 @@ def test_copy_previous_phase_prefills_without_saving(as_user):
 
 
 def demo_phase_id(_):
-    from followup.models import Phase
+    from followup.plans.models.plan import Phase
     return db.session.scalar(select(Phase.id).where(Phase.key == "december"))
 
 
@@ -175,7 +176,7 @@ def test_a_far_too_long_comment_is_refused_on_the_form_and_kept_in_it(as_user, l
     """Pasted text far over the limit (600 000 letters å is over a megabyte) is refused
     with the limit under the field and stays in the form to be shortened: the post was
     refused whole, with a bare error page, and the text was gone. Autosave says the same."""
-    from followup.models import Followup
+    from followup.followups.models.followup import Followup
 
     anna = as_user("anna")
     stored = db.session.scalar(select(func.count(Followup.id)))
@@ -249,8 +250,8 @@ def test_autosave_returns_json_and_the_new_version(as_user):
                                 headers={"X-CSRFToken": anna.token})
     assert response.status_code == 200
     # The time of the save in Swedish time, as the history gives it.
-    from followup.formatting import local_time
-    from followup.models import Followup
+    from followup.core.formatting import local_time
+    from followup.followups.models.followup import Followup
     saved = db.session.scalar(select(Followup).where(Followup.version == 1))
     assert response.json == {"version": 1, "state": "draft",
                              "saved_at": local_time(saved.updated_at)[-5:]}
@@ -313,7 +314,7 @@ def test_behind_a_proxy_each_client_has_its_own_address_limit(demo, database_url
     proxy forwards, not the proxy's own: one user's typing errors lock out no one else."""
     from followup import create_app
 
-    from .conftest import Browser
+    from tests.fixtures import Browser
 
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url,
                       "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "PROXY_COUNT": 1,

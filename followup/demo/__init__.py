@@ -6,9 +6,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ..extensions import db
-from ..models import FollowupState, Plan, Role, User
-from ..services import controls, followups, plans, users
+from followup.core.extensions import db
+from followup.followups.models.followup import FollowupState
+from followup.plans.models.plan import Plan
+from followup.people.models import Role, User
+from followup.followups import controls, followups
+from followup.plans import plans
+from followup.people import users
 
 PLAN_FILE = Path(__file__).with_name("demo-plan.json")
 OPEN_PHASE = "december"

@@ -9,16 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import formatting, html
-from ..extensions import db
-from ..formatting import in_sentence
-from ..models import (
-    Appendix, ControlPoint, ControlResult, FigureTable, Followup, InternalControl, Memo, Node,
-    NodeType, Plan, Scale,
-)
-from ..services import distributions
-from ..services.history import paragraphs
-from . import figures, plan_appendix, typeset, wording
+from followup.core import formatting, html
+from followup.core.extensions import db
+from followup.core.formatting import in_sentence
+from followup.memos.models import Appendix, Memo
+from followup.followups.models.internal_control import ControlPoint, ControlResult, InternalControl
+from followup.tables.models import FigureTable
+from followup.followups.models.followup import Followup
+from followup.plans.models.node import Node
+from followup.plans.models.plan import NodeType, Plan, Scale
+from followup.followups import distributions
+from followup.followups.history import paragraphs
+from followup.tables import figures
+from followup.documents import plan_appendix, typeset, wording
 
 DEFAULT_APPENDIX_TYPE = "Bilaga till tjänsteskrivelse"
 
@@ -354,7 +357,7 @@ def _merge_repeats(rows, fields):
 
 def _set_control_table(content, words, hyphenate, page):
     """The control table's column widths (a column per phase for the results) and which
-    rows stay whole: templates/print/appendix.html, control_table."""
+    rows stay whole: documents/templates/print/appendix.html, control_table."""
     columns, given = [], []
     mandatory = f"{words.mandatory_control} " if words.mandatory_control else ""
     for (name, header), width in zip(content.columns, content.given):

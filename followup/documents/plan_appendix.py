@@ -14,9 +14,9 @@ the phase ends up in a block, and ``build`` says which nodes it printed.
 
 from dataclasses import dataclass, field
 
-from ..services.history import paragraphs
-from . import typeset
-from .wording import Wording
+from followup.followups.history import paragraphs
+from followup.documents import typeset
+from followup.documents.wording import Wording
 
 SECTION, ROW, LIST, HIDDEN = "section", "row", "list", "hidden"
 # Columns that print a label, a number or a name: never hyphenated, as narrow as they allow.
@@ -377,7 +377,7 @@ def _columns(table, words):
 
 
 def _cell_text(name, row, table, words):
-    """The paragraphs a row's cell prints (templates/print/_plan.html, row_cell), as
+    """The paragraphs a row's cell prints (documents/templates/print/_plan.html, row_cell), as
     plain text: what its column's width and the row's height are estimated from."""
     node = row.node
     unreported = [words.not_reported] if not row.reported and node.type.scale is not None \

@@ -3,7 +3,7 @@ violation anywhere is caught (the open_page fixture fails the test on one)."""
 
 from playwright.sync_api import expect
 
-from .conftest import csp_violations
+from tests.e2e.conftest import csp_violations
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/u1"
 

@@ -9,10 +9,13 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select, update
 
-from followup.extensions import db
-from followup.models import ControlResult, Followup, FollowupState, Phase, User
-from followup.services import controls
-from followup.services import followups as fu
+from followup.core.extensions import db
+from followup.followups.models.internal_control import ControlResult
+from followup.followups.models.followup import Followup, FollowupState
+from followup.plans.models.plan import Phase
+from followup.people.models import User
+from followup.followups import controls
+from followup.followups import followups as fu
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/{}"
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse/"

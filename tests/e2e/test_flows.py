@@ -6,8 +6,10 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from followup.extensions import db
-from followup.models import Followup, FollowupState, Node, Phase
+from followup.core.extensions import db
+from followup.followups.models.followup import Followup, FollowupState
+from followup.plans.models.node import Node
+from followup.plans.models.plan import Phase
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/{}"
 
@@ -132,7 +134,7 @@ def test_autosave_keeps_a_draft_and_leaving_with_unsaved_text_warns(open_page):
     expect(page.locator("#autosave-status")).to_contain_text("sparades automatiskt")
     assert stored("u4").comment == "<p>Halvfärdig text</p>"
     # Swedish time, as the history shows it, whatever the device's clock is set to.
-    from followup.formatting import local_time
+    from followup.core.formatting import local_time
     expect(page.locator("#autosave-status")).to_have_text(
         f"Utkastet sparades automatiskt {local_time(stored('u4').updated_at)[-5:]}.")
     assert page.locator("input[name=version]").input_value() == "1"

@@ -6,10 +6,10 @@ import re
 import pypdf
 from sqlalchemy import select
 
-from followup.extensions import db
-from followup.models import Appendix
+from followup.core.extensions import db
+from followup.memos.models import Appendix
 
-from ..pdftext import InOrder, words
+from tests.pdftext import InOrder, words
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"
 EDIT = MEMO + "/redigera"

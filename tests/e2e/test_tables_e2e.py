@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from followup.extensions import db
-from followup.models import FigureTable
+from followup.core.extensions import db
+from followup.tables.models import FigureTable
 
 GRID = "/plans/SOC-2026/tabeller/nyckeltal-hvb"
 SHOTS = os.environ.get("FOLLOWUP_SCREENSHOTS")  # a folder: screenshots at 1366 and 390 px

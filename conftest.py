@@ -1,0 +1,3 @@
+"""The fixtures of every test, in the feature packages and in tests/."""
+
+pytest_plugins = ["tests.fixtures"]

@@ -1,0 +1,644 @@
+"""The PDF pipeline: the only module that calls WeasyPrint.
+
+A case (a memo and its appendices) is a list of HTML documents. Each is laid out
+on its own, so each has its own "Sida X (Y)"; the case is their pages in order,
+joined with their structure trees (``pdf_join``). Every PDF is tagged (headings,
+tables, lists, figures with their text; running headers and footers are
+artifacts), and the archival variant is PDF/A-2a: archival and accessible in one.
+
+Speed: rendered documents are kept by the hash of their HTML and variant, and the
+joined case by those of its documents, so rendering a case again lays out only the
+documents that changed. WeasyPrint is single-threaded: documents that need laying
+out go to a pool of worker processes, one a core, forked from a server process
+that has WeasyPrint and the stylesheet loaded already (``prestart`` starts it
+early). One layout writes every variant asked for: signing needs both.
+
+Safety: no document may hold up the others or a request. Each layout in a worker has
+a time limit (``PDF_RENDER_TIMEOUT``, 120 s); a worker over it is killed and the next
+job gets a new one, and the caller gets ``RenderFailed``, a Swedish message naming the
+document (and the place in it, where the nesting of its HTML gives it away); so does
+a layout that fails. A worker dies with the process that started it, even one killed
+with SIGKILL: the forkserver and multiprocessing's resource tracker then end too,
+since they only wait for the workers.
+"""
+
+import hashlib
+import io
+import logging
+import multiprocessing
+import os
+import re
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from followup.core.config import Defaults
+from followup.core.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+ORDINARY = "tagged"
+ARCHIVAL_VARIANT = "pdf/a-2a"
+STYLESHEET = Path(__file__).parents[1] / "static" / "print.css"
+_CACHE_SIZE = 128
+
+
+@cache
+def _weasy():
+    # Imported on first use: WeasyPrint loads Pango, which the web pages never need.
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    css = weasyprint.CSS(filename=str(STYLESHEET), font_config=fonts)
+    return weasyprint, fonts, css
+
+
+class _Cache:
+    """Bytes by key, the least recently used dropped first."""
+
+    def __init__(self, size):
+        self.size = size
+        self.items = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key, value):
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+
+
+_documents = _Cache(_CACHE_SIZE)
+_cases = _Cache(_CACHE_SIZE // 8)
+
+
+def forget_rendered():
+    """Empty the caches of rendered documents and cases (benchmarks measure a full render)."""
+    _documents.clear()
+    _cases.clear()
+
+
+def _hash(*parts):
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _variant(archival):
+    return ARCHIVAL_VARIANT if archival else ORDINARY
+
+
+# --- worker processes -------------------------------------------------------------
+
+class RenderFailed(ServiceError):
+    """A document that could not be made into a PDF: ``message`` names it, and where it
+    can the place in it, in Swedish."""
+
+    status = 503
+
+
+class _Stopped(Exception):
+    """A job that a worker ended without a result: over its time limit ("timeout"), the
+    worker gone ("died") or the layout failed ("error", with the exception's name)."""
+
+    def __init__(self, kind, limit=None, detail=None):
+        super().__init__(kind, detail)
+        self.kind, self.limit, self.detail = kind, limit, detail
+
+
+_pool_lock = threading.Lock()
+_pool_instance = None
+_starting = None  # the thread that prestart() started
+
+
+def workers():
+    """Worker processes for rendering: FOLLOWUP_PDF_WORKERS, else one a core (0: none,
+    every layout in the calling process, without a time limit)."""
+    configured = os.environ.get("FOLLOWUP_PDF_WORKERS")
+    return int(configured) if configured is not None else (os.cpu_count() or 1)
+
+
+def time_limit():
+    """Seconds one layout may take in a worker: the app's PDF_RENDER_TIMEOUT
+    (FOLLOWUP_PDF_RENDER_TIMEOUT), outside the app that variable, else the default."""
+    value = None
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        value = current_app.config.get("PDF_RENDER_TIMEOUT")
+    if value is None:
+        value = os.environ.get("FOLLOWUP_PDF_RENDER_TIMEOUT")
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return Defaults.PDF_RENDER_TIMEOUT
+    return value if value > 0 else Defaults.PDF_RENDER_TIMEOUT
+
+
+def _context():
+    # "forkserver": workers are forked from a clean server process, never from a
+    # threaded web server with open database connections; the server imports
+    # WeasyPrint and reads the stylesheet once (followup.core.pdf_worker), and each worker
+    # starts as a copy of it instead of importing everything again.
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["followup.core.pdf_worker"])
+    return context
+
+
+def _die_with_parent():
+    """End this worker as soon as the process that started it ends, however it ends.
+
+    A worker's parent is the forkserver, which waits for its workers, so the parent's
+    death signal (PR_SET_PDEATHSIG) would never come; the starting process is watched
+    instead: multiprocessing keeps the write end of a pipe to each worker in it alone,
+    and the read end shows the end of the file once that process is gone. A worker
+    killed with its web server stayed blocked on its job queue for good, and kept the
+    forkserver and the resource tracker alive with it."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch():
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="pdf-parent-watch", daemon=True).start()
+
+
+def _serve(conn):
+    """A worker: jobs (function, arguments) in, ("ok", result) or ("error", name,
+    text) out, until the pipe closes or None comes."""
+    _die_with_parent()
+    _weasy()
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        fn, args = job
+        try:
+            reply = ("ok", fn(*args))
+        except Exception as e:  # RecursionError, MemoryError …: reported, not raised
+            reply = ("error", type(e).__name__, str(e)[:500])
+        try:
+            conn.send(reply)
+        except OSError:
+            return
+
+
+class _Worker:
+    """One worker process and the pipe to it; one job at a time."""
+
+    def __init__(self, context):
+        self.conn, child_end = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child_end,), name="pdf-worker",
+                                       daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def run(self, fn, args, limit):
+        try:
+            self.conn.send((fn, args))
+            if not wait([self.conn], timeout=limit):
+                raise _Stopped("timeout", limit)
+            reply = self.conn.recv()
+        except (EOFError, OSError):
+            raise _Stopped("died", limit, self.process.exitcode) from None
+        if reply[0] == "ok":
+            return reply[1]
+        raise _Stopped("error", limit, reply[1:])
+
+    def end(self, kill=False):
+        if not kill:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+            self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+class _Pool:
+    """``size`` worker processes, each used by one thread of a thread pool: a job waits
+    in the thread pool's queue for a free worker, and its time limit runs while a worker
+    has it. A worker over the limit is killed alone (the others' jobs go on) and its
+    thread starts a new one for its next job; so after a failed layout."""
+
+    def __init__(self, size, context):
+        self.context = context
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.running = set()
+        self.threads = ThreadPoolExecutor(max_workers=size, thread_name_prefix="pdf-render")
+
+    @property
+    def _processes(self):
+        """{pid: process} of the workers running (bench/pdf.py counts their CPU time)."""
+        with self.lock:
+            return {w.process.pid: w.process for w in self.running}
+
+    def submit(self, fn, *args):
+        """``fn(*args)`` in a worker: a future of its result; the time limit is the
+        caller's (the app's configuration is only there)."""
+        return self.threads.submit(self._run, fn, args, time_limit())
+
+    def _run(self, fn, args, limit):
+        worker = getattr(self.local, "worker", None)
+        if worker is not None and not worker.process.is_alive():
+            self._end(worker)  # ended while it waited (killed from outside): not this job's doing
+            worker = None
+        if worker is None:
+            try:
+                worker = _Worker(self.context)
+            except OSError as e:
+                raise _Stopped("died", limit, f"could not start: {e}") from None
+            self.local.worker = worker
+            with self.lock:
+                self.running.add(worker)
+        try:
+            return worker.run(fn, args, limit)
+        except _Stopped as stopped:
+            self._end(worker)
+            log.warning("PDF worker %s ended: %s %s", worker.process.pid, stopped.kind,
+                        stopped.detail or "")
+            raise
+
+    def _end(self, worker):
+        self.local.worker = None
+        with self.lock:
+            self.running.discard(worker)
+        worker.end(kill=True)
+
+    def shutdown(self):
+        self.threads.shutdown(wait=True, cancel_futures=True)
+        with self.lock:
+            running, self.running = self.running, set()
+        for worker in running:
+            worker.end()
+
+
+def _pool():
+    global _pool_instance
+    with _pool_lock:
+        if _pool_instance is None:
+            _pool_instance = _Pool(max(workers(), 1), _context())
+        return _pool_instance
+
+
+def prestart():
+    """Start the workers now, in the background, so that they are ready (WeasyPrint
+    loaded) by the time the documents are: the command line calls this before it
+    reads the database and writes the HTML."""
+    global _starting
+    if workers() > 1:
+        # From a thread: starting a worker waits until the server has loaded WeasyPrint.
+        _starting = threading.Thread(target=_start_workers, daemon=True)
+        _starting.start()
+
+
+def _start_workers():
+    pool = _pool()
+    for _ in range(workers()):
+        pool.submit(os.getpid)
+
+
+def stop_workers():
+    """Stop the workers, and wait for those still starting: a process that ends while
+    they start leaves them a traceback on its way out."""
+    global _pool_instance
+    if _starting is not None:
+        _starting.join()
+    with _pool_lock:
+        pool, _pool_instance = _pool_instance, None
+    if pool is not None:
+        pool.shutdown()
+
+
+# --- when a layout fails --------------------------------------------------------------
+
+# Elements inside one another beyond which a document's HTML is suspect: the templates
+# and a text at the allowlist's limits stay far below it.
+_SUSPECT_DEPTH = 40
+_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "source", "track", "wbr"})
+_SPACES = re.compile(r"\s+")
+
+
+def _plain(html_text, limit=90):
+    text = _SPACES.sub(" ", re.sub(r"<[^>]*>", " ", html_text)).strip()
+    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _suspect(html_text):
+    """Where a document's HTML nests deepest, if that is deeper than any document
+    should: (the first cell of its table row, or the heading before it; the depth)."""
+    depth, deepest, at = 0, 0, None
+    heading = cell = None
+    opened = []  # (tag, where its content starts)
+    cells_in_row = 0
+    for match in _ANY_TAG.finditer(html_text):
+        closing, tag = match.group(1), match.group(2).lower()
+        if tag in _VOID:
+            continue
+        if not closing:
+            opened.append((tag, match.end()))
+            depth += 1
+            if tag == "tr":
+                cells_in_row, cell = 0, None
+            elif tag in ("td", "th"):
+                cells_in_row += 1
+            if depth > deepest:
+                deepest = depth
+                in_row = any(t == "tr" for t, _ in opened)
+                at = (cell if in_row and cell else None) or heading
+            continue
+        while opened:
+            name, start = opened.pop()
+            depth -= 1
+            if name == tag:
+                text = html_text[start:match.start()]
+                if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                    heading = _plain(text)
+                elif tag in ("td", "th") and cells_in_row == 1:
+                    cell = _plain(text)
+                break
+    if deepest <= _SUSPECT_DEPTH:
+        return None
+    return at, deepest
+
+
+def _seconds(limit):
+    text = f"{limit:g}".replace(".", ",")
+    return f"{text} sekund" if text == "1" else f"{text} sekunder"
+
+
+def _failure(stopped, html_text, what, made="göras till PDF"):
+    """RenderFailed for a job that ``stopped``: ``what`` is the document ("Dokumentet
+    ”Bilaga 1 – …”"), the message says why, and where, if the HTML shows it."""
+    if stopped.kind == "timeout":
+        why = (f"det tog längre än {_seconds(stopped.limit)}, och arbetet avbröts så att "
+               "det inte skulle hindra annat")
+    elif stopped.kind == "died":
+        why = "arbetet avbröts oväntat"
+    else:
+        why = "ett fel uppstod när sidorna sattes"
+    message = f"{what} kunde inte {made}: {why}."
+    suspect = _suspect(html_text)
+    if suspect:
+        place, depth = suspect
+        where = f"i texten vid ”{place}”" if place else "i en av texterna"
+        message += (f" Felet sitter troligen {where}: den har listor eller stycken i "
+                    f"{depth} nivåer inuti varandra. Gör texten plattare och försök igen.")
+    else:
+        message += " Försök igen om en stund, och kontakta IT om felet står kvar."
+    log.warning("PDF not made (%s, %s): %s", stopped.kind, stopped.detail or "", what)
+    return RenderFailed(message)
+
+
+def _document(label):
+    return f"Dokumentet ”{label}”" if label else "Ett av dokumenten"
+
+
+# --- laying out -----------------------------------------------------------------------
+
+def _write(document, variant, prefix):
+    from followup.core.pdf_finish import finisher
+
+    return document.write_pdf(pdf_variant=None if variant == ORDINARY else variant,
+                              pdf_tags=True, finisher=finisher(prefix))
+
+
+# A space between a word and an inline element that follows it ("lagen <span>(KS)",
+# "text <strong>"), moved into the element. WeasyPrint 70 measures a text that ends in
+# a space with the space, and Pango without it: when only the space is too wide for the
+# line, WeasyPrint takes the text for one word too long and ends the line after its
+# first word ("effek- / terna / av den nya …"). A space at the start of the element
+# sets the same line and breaks where it should. Not into links and other elements that
+# draw under or behind their text: that would show on the space.
+_SPACE_BEFORE_INLINE = re.compile(
+    r"(?<=[^\s>])[ \t\r\n]+(<(?:abbr|b|cite|em|i|q|small|span|strong|sub|sup)"
+    r"(?:\s[^<>]*)?>)")
+
+
+# A document's last page holds this many lines at least, unless it has one page: a
+# paragraph whose last lines would stand alone there takes more of its lines along.
+LAST_PAGE_LINES = 4
+
+
+# White space at the end of a block ("region\n\n</td>"), removed. WeasyPrint 70 measures
+# a block's last line with it where it only fits without it, and then breaks the line
+# before too early ("samordnat stöd / från kommun och region" with room for "från").
+_SPACE_BEFORE_BLOCK_END = re.compile(r"[ \t\r\n]+(</(?:td|th|p|li|div|dd|dt|h[1-6])>)")
+
+
+def _layout(html):
+    weasyprint, fonts, css = _weasy()
+    html = _SPACE_BEFORE_INLINE.sub(r"\1 ", html)
+    html = _SPACE_BEFORE_BLOCK_END.sub(r"\1", html)
+    source = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent))
+    document = source.render(stylesheets=[css], font_config=fonts)
+    lines = _lines_on(document.pages[-1]) if len(document.pages) > 1 else []
+    if 0 < len(lines) < LAST_PAGE_LINES:
+        # Laid out again only where the last page came out short.
+        fix = _fuller_last_page(lines, _lines_on(document.pages[-2]))
+        if fix is not None:
+            element, rule = fix
+            style = element.get("style")
+            element.set("style", (f"{style}; " if style else "") + rule)
+            fuller = source.render(stylesheets=[css], font_config=fonts)
+            if len(fuller.pages) == len(document.pages) \
+                    and len(_lines_on(fuller.pages[-1])) >= LAST_PAGE_LINES:
+                document = fuller
+    return document
+
+
+def _fuller_last_page(last, before):
+    """(element, CSS) that brings more lines to a short last page: the paragraph that
+    ends there keeps more of its lines together (widows); else, where the last page
+    begins with a heading, the paragraph before it goes along to the last page."""
+    first = getattr(last[0], "element", None)
+    if first is not None and first.tag in ("p", "li"):
+        return first, f"widows: {LAST_PAGE_LINES}"
+    paragraphs = [getattr(b, "element", None) for b in before]
+    if paragraphs and paragraphs[-1] is not None and paragraphs[-1].tag in ("p", "li"):
+        own = sum(1 for e in paragraphs if e is paragraphs[-1])
+        if own <= 2 * LAST_PAGE_LINES:
+            return paragraphs[-1], "break-before: page"
+    return None
+
+
+def _lines_on(page):
+    """The line boxes of a laid-out page's body, in order (the margin boxes not counted)."""
+    from weasyprint.formatting_structure import boxes
+
+    found, stack = [], [page._page_box]
+    while stack:
+        box = stack.pop()
+        # The running head and foot, a document's own running lines (fixed on every
+        # page) and a table's repeated header are no lines of the page's own.
+        if isinstance(box, boxes.MarginBox) or getattr(box, "is_header", False) or (
+                getattr(box, "style", None) is not None and box.style["position"] == "fixed"):
+            continue
+        if isinstance(box, boxes.LineBox):
+            found.append(box)
+            continue
+        stack.extend(reversed(getattr(box, "children", [])))
+    return found
+
+
+def _render_uncached(html, variants, prefix):
+    """One layout of the HTML, written as each variant: {variant: PDF bytes}."""
+    document = _layout(html)
+    # The ordinary variant first: the archival one adds an output intent to the document.
+    return {v: _write(document, v, prefix) for v in sorted(variants, key=lambda v: v != ORDINARY)}
+
+
+def _render_here(html, variants, prefix, label):
+    """The layout in this process (no workers): a failure named as a worker's is."""
+    try:
+        return _render_uncached(html, variants, prefix)
+    except Exception as e:
+        raise _failure(_Stopped("error", detail=(type(e).__name__, str(e)[:500])), html,
+                       _document(label)) from e
+
+
+def _render_all(documents, variants):
+    """[{variant: PDF bytes}] for each document ((HTML, title) pairs): from the cache,
+    else laid out by the workers, in parallel (in this process if there are none).
+
+    ``documents`` may be a list or an iterator. From an iterator each document goes to a
+    worker as soon as it is written, so the first are laid out while the rest are
+    still being written; a list is handed out longest first, so the biggest document
+    does not start last. A document that cannot be laid out raises RenderFailed,
+    naming it; the first in the case's order if more than one."""
+    streaming = not isinstance(documents, (list, tuple))
+    pooled = workers() > 0
+    keys, results, todo, titles, jobs = [], [], {}, {}, {}
+
+    for html, title in documents:
+        key = _hash(html)
+        result = {v: _documents.get(_hash(key, v)) for v in variants}
+        keys.append(key)
+        results.append(result)
+        missing = {v for v, pdf in result.items() if pdf is None}
+        if missing and key not in todo:
+            todo[key] = (html, missing)
+            titles[key] = title
+            if streaming and pooled:
+                jobs[key] = _pool().submit(_render_uncached, html, missing, key[:12])
+    if pooled:
+        for key in sorted(todo, key=lambda k: -len(todo[k][0])):
+            if key not in jobs:
+                jobs[key] = _pool().submit(_render_uncached, *todo[key], key[:12])
+    done = {}
+    try:
+        for key, (html, missing) in todo.items():
+            if key not in jobs:
+                done[key] = _render_here(html, missing, key[:12], titles[key])
+                continue
+            try:
+                done[key] = jobs[key].result()
+            except _Stopped as stopped:
+                raise _failure(stopped, html, _document(titles[key])) from None
+    finally:
+        for job in jobs.values():
+            job.cancel()  # those not started yet: the case will not be made
+    for key, result in zip(keys, results):
+        for variant, pdf in done.get(key, {}).items():
+            _documents.put(_hash(key, variant), pdf)
+            result[variant] = pdf
+    return results
+
+
+def _titled(documents):
+    """(HTML, title) of each document (objects with ``html`` and perhaps ``title``): a
+    list for a list, else an iterator that asks for each document in turn."""
+    pairs = ((doc.html, getattr(doc, "title", None)) for doc in documents)
+    return list(pairs) if isinstance(documents, (list, tuple)) else pairs
+
+
+def render_documents(documents, archival=False):
+    """Each document's own PDF (objects with ``html``), in order."""
+    variant = _variant(archival)
+    return [r[variant] for r in _render_all(_titled(documents), [variant])]
+
+
+def render_variants(documents):
+    """Each document's own PDF in both variants, from one layout each:
+    [(ordinary, archival)]."""
+    return [(r[ORDINARY], r[ARCHIVAL_VARIANT])
+            for r in _render_all(_titled(documents), [ORDINARY, ARCHIVAL_VARIANT])]
+
+
+def render_case(documents, title, author, archival=False):
+    """Documents (objects with ``html``; a list, or an iterator that writes each when
+    asked) → one PDF: their own PDFs joined, tagged, and PDF/A-2a when ``archival``."""
+    variant = _variant(archival)
+    pdfs = [r[variant] for r in _render_all(_titled(documents), [variant])]
+    key = _hash(variant, title, author, *(hashlib.sha256(p).hexdigest() for p in pdfs))
+    case = _cases.get(key)
+    if case is None:
+        case = join(pdfs, title, author)
+        _cases.put(key, case)
+    return case
+
+
+def join(pdfs, title, author):
+    """Documents' PDFs as one, with their structure, outlines, the case's title, author
+    and language."""
+    from followup.core.pdf_join import join as join_tagged
+
+    return join_tagged(pdfs, title, author)
+
+
+def first_page_png(html, anchor=None, scale=1.0):
+    """The page of a document where ``anchor`` (an element id) is, or its first page,
+    as a PNG: the layout editor's preview. Laid out by a worker, within its time limit."""
+    what, made = "Sidan", "förhandsvisas"
+    if workers() > 0:
+        try:
+            return _pool().submit(_page_png, html, anchor, scale).result()
+        except _Stopped as stopped:
+            raise _failure(stopped, html, what, made) from None
+    try:
+        return _page_png(html, anchor, scale)
+    except Exception as e:
+        raise _failure(_Stopped("error", detail=(type(e).__name__, str(e)[:500])), html,
+                       what, made) from e
+
+
+def _page_png(html, anchor, scale):
+    import pypdfium2
+
+    document = _layout(html)
+    index = next((i for i, page in enumerate(document.pages) if anchor in page.anchors), 0) \
+        if anchor else 0
+    page_pdf = document.copy(document.pages[index:index + 1]).write_pdf()
+    page = pypdfium2.PdfDocument(page_pdf)[0]
+    image = page.render(scale=scale).to_pil()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

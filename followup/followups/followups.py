@@ -1,0 +1,238 @@
+"""The follow-up of a node in a phase: finding it, the review cycle (the rules are
+in ``lifecycle``, shared with control results), and the views of a phase."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from followup.core.extensions import db
+from followup.core.formatting import in_sentence
+from followup.followups.models.followup import Followup, FollowupRevision, FollowupState
+from followup.plans.models.node import Node
+from followup.plans.models.plan import NodeType, Phase, Plan, Scale
+from followup.followups import lifecycle
+from followup.people import permissions
+from followup.plans import timeline
+from followup.core.errors import Conflict, Invalid, NotFound
+
+
+@dataclass
+class Current(lifecycle.Entry):
+    """What a follow-up is now, also for a node not yet reported (state empty, version 0)."""
+
+    node: Node
+    phase: Phase
+    followup: Followup | None
+
+    @property
+    def row(self):
+        return self.followup
+
+    @property
+    def subject(self):
+        return self.node
+
+    @property
+    def scale(self):
+        return self.node.type.scale
+
+    @property
+    def what(self):
+        return self.node.type.label
+
+    @property
+    def heading(self):
+        return self.node.type.label, self.node.number, self.node.title
+
+    @property
+    def link(self):
+        return "followups.edit", dict(plan_key=self.phase.plan.key, phase_key=self.phase.key,
+                                      node_key=self.node.key)
+
+    def new_row(self):
+        return Followup(node=self.node, phase=self.phase, state=FollowupState.draft)
+
+    def new_revision(self, row, **fields):
+        return FollowupRevision(followup=row, **fields)
+
+    def reload(self):
+        return current(self.node, self.phase)
+
+    def with_row(self, row):
+        return Current(self.node, self.phase, row)
+
+
+def find_plan(plan_key):
+    plan = db.session.scalar(select(Plan).where(Plan.key == plan_key))
+    if plan is None:
+        raise NotFound(f"Planen {plan_key} finns inte.")
+    return plan
+
+
+def find_phase(plan, phase_key):
+    phase = plan.phase(phase_key)
+    if phase is None:
+        raise NotFound(f"Fasen {phase_key} finns inte i planen {plan.key}.")
+    return phase
+
+
+def find_node(plan, node_key):
+    # The type, its scale with its levels, and the unit come along: every page and
+    # API answer about a node needs them.
+    node = db.session.scalar(
+        select(Node).where(Node.plan_id == plan.id, Node.key == node_key)
+        .options(joinedload(Node.type).joinedload(NodeType.scale).selectinload(Scale.levels),
+                 joinedload(Node.unit))
+    )
+    if node is None:
+        raise NotFound(f"Punkten {node_key} finns inte i planen {plan.key}.")
+    return node
+
+
+def locate(plan_key, phase_key, node_key=None):
+    """(plan, phase, node or None) from their keys, in two queries, or NotFound."""
+    phase = db.session.scalar(
+        select(Phase).join(Phase.plan).where(Plan.key == plan_key, Phase.key == phase_key)
+        .options(contains_eager(Phase.plan))
+    )
+    if phase is None:
+        find_plan(plan_key)  # says which of the two is missing
+        raise NotFound(f"Fasen {phase_key} finns inte i planen {plan_key}.")
+    plan = phase.plan
+    return plan, phase, (find_node(plan, node_key) if node_key else None)
+
+
+def current(node, phase):
+    if not timeline.in_phase(node, phase):
+        raise NotFound(f"{node.type.label} {node.number or node.key} ingår inte i planen i "
+                       f"{in_sentence(phase.label)}.")
+    followup = db.session.scalar(
+        select(Followup).where(Followup.node_id == node.id, Followup.phase_id == phase.id)
+        .options(joinedload(Followup.level))
+    )
+    return Current(node, phase, followup)
+
+
+def is_followed_up(node, comment_node_ids=frozenset()):
+    """A node is followed up when its type has a scale, or it has a comment in some phase."""
+    return node.type.scale_id is not None or node.id in comment_node_ids
+
+
+def save(user, node, phase, *, level_key, comment, version, source="web", submit=False):
+    """Save a level and a comment based on ``version``; with ``submit``, also send it
+    for review in the same change. A reporter's save makes the follow-up a draft."""
+    return lifecycle.save(user, current(node, phase), level_key=level_key, comment=comment,
+                          version=version, source=source, submit=submit)
+
+
+def submit(user, node, phase, version=None, source="web"):
+    return lifecycle.submit(user, current(node, phase), version, source)
+
+
+def return_for_changes(user, node, phase, remark, version=None, source="web"):
+    """The compiler sends a follow-up back to its reporter with a remark."""
+    return lifecycle.return_for_changes(user, current(node, phase), remark, version, source)
+
+
+def approve(user, node, phase, version=None, source="web"):
+    return lifecycle.approve(user, current(node, phase), version, source)
+
+
+def approve_many(user, phase, node_keys):
+    """Approve several follow-ups; returns (approved keys, {key: reason} for the rest)."""
+    permissions.require_compiler(user)
+    approved, refused = [], {}
+    for key in node_keys:
+        try:
+            node = find_node(phase.plan, key)
+            approve(user, node, phase)
+            approved.append(key)
+        except (Invalid, NotFound, Conflict) as e:
+            refused[key] = e.message
+    return approved, refused
+
+
+def phase_overview(plan, phase):
+    """Every followed-up node of the plan in tree order, with its follow-up in ``phase``.
+
+    Three queries whatever the size of the plan: nodes, the phase's follow-ups, and
+    which nodes have a comment in any phase.
+    """
+    nodes = db.session.scalars(
+        select(Node).where(Node.plan_id == plan.id, Node.archived.is_(False))
+        .options(selectinload(Node.type), selectinload(Node.unit))
+        .order_by(Node.position)
+    ).all()
+    by_node = {f.node_id: f for f in db.session.scalars(
+        select(Followup).where(Followup.phase_id == phase.id)
+        .options(selectinload(Followup.level))
+    )}
+    commented = set(db.session.scalars(
+        select(Followup.node_id).join(Node).where(Node.plan_id == plan.id,
+                                                   Followup.comment.is_not(None))
+    ))
+    children = {}
+    for n in nodes:
+        children.setdefault(n.parent_id, []).append(n)
+    result = []
+    member = timeline.Membership(plan, phase)
+
+    def walk(parent_id):
+        for n in children.get(parent_id, ()):
+            if not member(n):
+                continue  # not in the plan in this phase, nor what is below it
+            if is_followed_up(n, commented):
+                result.append(Current(n, phase, by_node.get(n.id)))
+            walk(n.id)
+
+    walk(None)
+    return result
+
+
+def root_of(node):
+    while node.parent is not None:
+        node = node.parent
+    return node
+
+
+def ancestors(node):
+    """The node's ancestors, root first."""
+    chain = []
+    while node.parent is not None:
+        node = node.parent
+        chain.append(node)
+    return list(reversed(chain))
+
+
+def grouped_by_goal(items):
+    """[(root goal, [Current …])] in tree order; a root that is itself followed up
+    comes first in its own group."""
+    groups = {}
+    for cur in items:
+        groups.setdefault(root_of(cur.node).id, (root_of(cur.node), []))[1].append(cur)
+    return list(groups.values())
+
+
+def mine(user, items):
+    unit_ids = {m.unit_id for m in user.memberships}
+    return [c for c in items if c.node.unit_id in unit_ids]
+
+
+def previous_phase(phase):
+    earlier = [p for p in phase.plan.phases if p.position < phase.position]
+    return earlier[-1] if earlier else None
+
+
+def open_phases_for(user):
+    """(plan, phase) pairs that are open and in which the user's units own something."""
+    plans = {m.unit.plan for m in user.memberships}
+    return [(plan, phase) for plan in sorted(plans, key=lambda p: p.key)
+            for phase in plan.phases if phase.is_open]
+
+
+def state_counts(items):
+    counts = {state: 0 for state in FollowupState}
+    for cur in items:
+        counts[cur.state] += 1
+    return counts

@@ -1,0 +1,273 @@
+"""The review cycle shared by follow-ups and control results.
+
+An entry (a node's follow-up or a control point's result, in one phase) is saved,
+submitted, returned with a remark, approved. Every change bumps the version and
+writes a revision; a change based on an older version than the stored one raises
+Conflict with what is stored now, so nobody's text is silently overwritten.
+"""
+
+import logging
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from followup.core import html
+from followup.core.extensions import db
+from followup.core.formatting import in_sentence
+from followup.followups.models.followup import FollowupState
+from followup.plans.models.plan import Plan
+from followup.people.models import Role
+from followup.core.types import utcnow
+from followup.notify import notifications
+from followup.people import permissions
+from followup.core.errors import Conflict, Invalid, ServiceError
+
+log = logging.getLogger("followup.lock")
+
+# The workflow's own words: never a level's (a scale may well have "Ej påbörjad").
+STATE_LABELS = {
+    FollowupState.empty: "Ej rapporterad",
+    FollowupState.draft: "Utkast",
+    FollowupState.submitted: "Inskickad",
+    FollowupState.returned: "Återremitterad",
+    FollowupState.approved: "Godkänd",
+}
+
+CONFLICT_MESSAGE = ("Någon annan har ändrat uppföljningen efter att du öppnade den. "
+                    "Jämför texterna och spara igen.")
+
+
+class Busy(ServiceError):
+    """The plan's lock was not free in time: a signing (or a long change) is under way.
+    Nothing was changed."""
+
+    status = 503
+
+
+BUSY_MESSAGE = ("Planen håller på att ändras eller tjänsteskrivelsen fastställs just nu. "
+                "Inget sparades. Vänta en stund och försök igen.")
+# How long a change waits for the plan's lock on PostgreSQL (SQLite waits its busy_timeout).
+LOCK_WAIT = "30s"
+
+
+def lock_plan(plan_id):
+    """Take the plan's write lock, held until the transaction ends (commit or rollback).
+
+    Signing takes it first and keeps it until the signed version is stored; every change
+    to the plan's follow-ups, control results, tables, structure and memos takes it before
+    it checks whether the phase is frozen. So a change either lands before the snapshot
+    is read, or waits, sees the signed memo and is refused. On PostgreSQL a row lock
+    (SELECT … FOR UPDATE on the plan's row); on SQLite the database's write lock, taken by
+    a write to the plan's row (SQLite has one writer at a time). A change that waits
+    longer than the database lets it raises Busy (503) and changes nothing."""
+    connection = db.session.connection()
+    plan = Plan.__table__
+    try:
+        if connection.dialect.name == "sqlite":
+            # Plain SQL: the model's onupdate would stamp the plan's updated_at.
+            connection.execute(text("UPDATE plan SET key = key WHERE id = :id"),
+                               {"id": plan_id})
+        else:
+            connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
+            connection.execute(select(plan.c.id).where(plan.c.id == plan_id).with_for_update())
+    except OperationalError as e:
+        db.session.rollback()
+        log.warning("lock.busy plan=%s error=%r", plan_id, str(e)[:300])
+        raise Busy(BUSY_MESSAGE) from None
+
+
+class Entry:
+    """What an entry is now. Subclasses give ``row`` (None before the first save),
+    ``subject`` (what owns it: has ``unit_id``), ``phase``, ``scale``, ``what`` (its
+    name in messages), ``heading`` (kind, number, title), ``link`` (endpoint and
+    values of its page), make new rows and revisions, and read themselves again
+    (``reload``) or with another row (``with_row``)."""
+
+    @property
+    def state(self):
+        return self.row.state if self.row else FollowupState.empty
+
+    @property
+    def version(self):
+        return self.row.version if self.row else 0
+
+    @property
+    def level(self):
+        return self.row.level if self.row else None
+
+    @property
+    def comment(self):
+        return self.row.comment if self.row else None
+
+    @property
+    def remark(self):
+        return self.row.remark if self.row else None
+
+
+def clean_comment(comment):
+    """Sanitise a comment; an editor's empty document counts as no comment."""
+    if comment is None:
+        return None
+    if not isinstance(comment, str):
+        raise Invalid("Kommentaren ska vara text.", "comment")
+    try:
+        comment = html.sanitize(comment)
+    except html.TextTooLong as e:
+        raise Invalid(f"Kommentaren är för lång: {e}.", "comment") from None
+    if not html.has_text(comment):
+        return None
+    return comment
+
+
+def resolve_level(entry, level_key):
+    if level_key in (None, ""):
+        return None
+    if not isinstance(level_key, str):
+        raise Invalid("Nivån ska anges med sin nyckel, som text.", "level")
+    scale = entry.scale
+    if scale is None:
+        raise Invalid(f"{entry.what} följs upp med text; den har ingen skala att välja nivå i.",
+                      "level")
+    level = scale.level(level_key)
+    if level is None:
+        choices = ", ".join(f"{lv.key} ({lv.label})" for lv in scale.levels)
+        raise Invalid(f'"{level_key}" är ingen nivå i skalan {scale.label}. Välj en av: {choices}.',
+                      "level")
+    return level
+
+
+def check_version(entry, version):
+    if version is None:
+        return
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise Invalid("Versionen ska vara ett heltal.")
+    if version != entry.version:
+        raise Conflict(CONFLICT_MESSAGE, entry)
+
+
+def _require_content(entry, level, comment, act="skickas in"):
+    """An entry is sent in (or approved: ``act``) only with what it must say."""
+    if entry.scale is not None and level is None:
+        raise Invalid(f"Välj {in_sentence(entry.scale.label)} innan uppföljningen {act}.", "level")
+    if entry.scale is None and comment is None:
+        raise Invalid(f"Skriv en kommentar innan uppföljningen {act}.", "comment")
+
+
+def commit_change(entry, user, source, change):
+    """Apply ``change`` to the entry's row (made if missing), write its revision, commit.
+
+    Turns a concurrent change (stale version, or a duplicate first save) into Conflict.
+    """
+    user_id = user.id
+    try:
+        row = entry.row
+        if row is None:
+            row = entry.new_row()
+            db.session.add(row)
+        change(row)
+        row.updated_at = utcnow()
+        row.updated_by_id = user_id
+        db.session.flush()
+        db.session.add(entry.new_revision(
+            row, version=row.version, level=row.level, comment=row.comment, state=row.state,
+            remark=row.remark, author_id=user_id, source=source))
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        raise Conflict(CONFLICT_MESSAGE, entry.reload()) from None
+    return entry.with_row(row)
+
+
+def _lock(entry):
+    """The plan's lock, then the entry's row as it is now: the checks that follow see
+    every change that landed before, and a signing that started first."""
+    lock_plan(entry.phase.plan_id)
+    if entry.row is not None:
+        db.session.refresh(entry.row)
+
+
+def _require_edit(user, entry):
+    permissions.require_edit(user, entry.subject, entry.phase, entry.state)
+
+
+def save(user, entry, *, level_key, comment, version, source="web", submit=False):
+    """A save always says which version it is based on: without it, a write could
+    overwrite another's text unseen."""
+    _lock(entry)
+    _require_edit(user, entry)
+    if version is None:
+        raise Invalid("Ange vilken version ändringen bygger på (version, ett heltal; 0 för "
+                      "en uppföljning som inte har sparats än).", "version")
+    check_version(entry, version)
+    level = resolve_level(entry, level_key)
+    comment = clean_comment(comment)
+    if submit:
+        _require_content(entry, level, comment)
+
+    def change(row):
+        row.level = level
+        row.comment = comment
+        if submit:
+            row.state = FollowupState.submitted
+            row.remark = None
+        elif user.role is Role.reporter or row.state is FollowupState.returned:
+            row.state = FollowupState.draft
+
+    saved = commit_change(entry, user, source, change)
+    if submit:
+        notifications.returned_answered(saved)
+    return saved
+
+
+def _set_state(entry, user, source, state, remark=None):
+    def change(row):
+        row.state = state
+        row.remark = remark
+
+    return commit_change(entry, user, source, change)
+
+
+def submit(user, entry, version=None, source="web"):
+    _lock(entry)
+    _require_edit(user, entry)
+    check_version(entry, version)
+    if entry.state is FollowupState.submitted:
+        raise Invalid("Uppföljningen är redan inskickad.")
+    _require_content(entry, entry.level, entry.comment)
+    sent = _set_state(entry, user, source, FollowupState.submitted)
+    notifications.returned_answered(sent)
+    return sent
+
+
+def return_for_changes(user, entry, remark, version=None, source="web"):
+    """The compiler sends an entry back to its reporter with a remark."""
+    permissions.require_compiler(user)
+    _lock(entry)
+    _require_edit(user, entry)
+    check_version(entry, version)
+    if remark is not None and not isinstance(remark, str):
+        raise Invalid("Anmärkningen ska vara text.")
+    remark = (remark or "").strip()
+    if not remark:
+        raise Invalid("Skriv en anmärkning så att handläggaren vet vad som ska ändras.")
+    if len(remark) > 10_000:
+        raise Invalid("Anmärkningen får vara högst 10 000 tecken.")
+    if entry.state not in (FollowupState.submitted, FollowupState.approved):
+        raise Invalid("Bara en inskickad eller godkänd uppföljning kan återremitteras.")
+    returned = _set_state(entry, user, source, FollowupState.returned, remark)
+    notifications.entry_returned(returned, user)
+    return returned
+
+
+def approve(user, entry, version=None, source="web"):
+    permissions.require_compiler(user)
+    _lock(entry)
+    _require_edit(user, entry)
+    check_version(entry, version)
+    if entry.state is FollowupState.approved:
+        raise Invalid("Uppföljningen är redan godkänd.")
+    _require_content(entry, entry.level, entry.comment, "godkänns")
+    approved = _set_state(entry, user, source, FollowupState.approved)
+    notifications.ready_to_sign(entry.phase)
+    return approved

@@ -1,0 +1,92 @@
+"""Rendering a phase's memo and appendices: HTML for the preview, PDF to download."""
+
+from sqlalchemy import select
+
+from followup.core import pdf
+from followup.documents import compose
+from followup.tables import figures
+from followup.core.extensions import db
+from followup.memos.models import Memo
+from followup.tables import tables
+from followup.core.errors import NotFound
+from followup.followups.followups import locate
+
+
+def find_memo(plan_key, phase_key):
+    plan, phase, _ = locate(plan_key, phase_key)
+    memo = db.session.scalar(select(Memo).where(Memo.phase_id == phase.id))
+    if memo is None:
+        raise NotFound(f"{phase.label} i planen {plan.key} har ingen tjänsteskrivelse.")
+    return compose.load_memo(memo.id)
+
+
+def memo_state(phase):
+    """The state of the phase's memo, or None where it has none: one small query, where
+    the memo itself (find_memo) is not needed."""
+    return db.session.scalar(select(Memo.state).where(Memo.phase_id == phase.id))
+
+
+def load(memo_id):
+    """A memo with everything its documents print."""
+    return compose.load_memo(memo_id)
+
+
+def documents(memo, appendix=None, preview=False):
+    """The memo's print documents; with ``appendix`` (a number) only that one."""
+    if appendix is None:
+        return compose.documents(memo, preview=preview)
+    return [_appendix(memo, appendix, preview)]
+
+
+def _appendix(memo, number, preview=False):
+    # Written up to the one asked for, not every appendix after it.
+    chosen = next((d for d in compose.iter_documents(memo, preview=preview)
+                   if d.key == f"bilaga-{number}"), None)
+    if chosen is None:
+        raise NotFound(f"Tjänsteskrivelsen har ingen bilaga {number}.")
+    return chosen
+
+
+def render_pdf(memo, appendix=None, archival=False):
+    """The case (memo and appendices) or one appendix as one PDF. The case's documents
+    are laid out as they are written, each while the next is being written."""
+    if appendix is not None:
+        doc = _appendix(memo, appendix)
+        return pdf.render_case([doc], title=doc.title, author=memo.plan.administration,
+                               archival=archival)
+    return pdf.render_case(compose.iter_documents(memo), title=memo.title,
+                           author=memo.plan.administration, archival=archival)
+
+
+def first_page_image(memo, part):
+    """PNG of the first page of an appendix as it prints, or of the page where one of
+    its chapters begins."""
+    report = part.parent or part
+    doc = documents(memo, report.number)[0]
+    anchor = f"kapitel-{part.position + 1}" if part.parent is not None else None
+    return pdf.first_page_png(doc.html, anchor)
+
+
+def file_name(memo, appendix=None, archival=False):
+    base = f"{memo.plan.key}-{memo.phase.key}"
+    if appendix is not None:
+        base += f"-bilaga-{appendix}"
+    return base + ("-arkiv" if archival else "") + ".pdf"
+
+
+def table_warnings(memo):
+    """The warnings of the tables the memo's documents print (named by its sections, its
+    appendices, their chapters and their sections), in the plan's order: a table no
+    document prints is no concern of the memo."""
+    shown = tables.tables_named_by(memo)
+    return [w for t in memo.plan.tables if t.key in shown
+            for w in figures.printed_table(t).warnings]
+
+
+def signer_names(memo):
+    from followup.people.models import User
+
+    ids = {i for s in memo.signoffs for i in (s.signed_by_id, s.reopened_by_id) if i}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

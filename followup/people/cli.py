@@ -1,0 +1,93 @@
+"""``flask --app app user create|list``."""
+
+import sys
+
+import click
+from followup.core.cli import CommandGroup
+
+from followup.core import formatting
+from followup.people.models import ROLE_LABELS
+from followup.people import tokens, users
+from followup.core.errors import ServiceError
+
+user_cli = CommandGroup("user", help="Hantera användare.")
+
+
+@user_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Namnet som visas.")
+@click.option("--role", required=True, help="reporter, compiler, approver, reader eller admin.")
+@click.option("--unit", "units", multiple=True, metavar="PLAN:ENHET",
+              help="En enhet användaren rapporterar för; får upprepas.")
+def create_command(email, name, role, units):
+    """Skapa en användare. Lösenordet läses från standard in (en rad), aldrig från argumenten."""
+    if sys.stdin.isatty():
+        password = click.prompt("Lösenord", hide_input=True, confirmation_prompt="Upprepa lösenordet")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = users.create_user(email, name, role, password, units)
+    except users.UserError as e:
+        click.echo(f"Fel: {e}.", err=True)
+        sys.exit(1)
+    click.echo(f"Skapade {user.email} ({ROLE_LABELS[user.role]}).")
+
+
+@user_cli.command("list")
+def list_command():
+    """Lista användarna med roll och enheter."""
+    for user in users.list_users():
+        units = ", ".join(f"{m.unit.plan.key}:{m.unit.key}" for m in user.memberships)
+        state = "" if user.active else " (inaktiv)"
+        click.echo(f"{user.email}\t{user.name}\t{user.role.value}{state}\t{units}")
+
+
+def _user(email):
+    user = users.find_user(email)
+    if user is None:
+        click.echo(f"Fel: det finns ingen användare med e-postadressen {email}.", err=True)
+        sys.exit(1)
+    return user
+
+
+@user_cli.command("token")
+@click.argument("email")
+@click.option("--name", required=True, help="Vad nyckeln används till, t.ex. \"Ekonomisystemet\".")
+@click.option("--expires", metavar="ÅÅÅÅ-MM-DD",
+              help=f"Sista giltighetsdag (högst {tokens.MAX_DAYS} dagar fram; "
+                   f"utan: om {tokens.DEFAULT_DAYS} dagar).")
+def token_command(email, name, expires):
+    """Skapa en API-nyckel (bearer token) för användaren och skriv ut den. Den visas bara nu."""
+    user = _user(email)
+    try:
+        click.echo(tokens.create_token(user, name, expires))
+    except ServiceError as e:
+        click.echo(f"Fel: {e.message}", err=True)
+        sys.exit(1)
+
+
+@user_cli.command("tokens")
+@click.argument("email")
+def tokens_command(email):
+    """Lista användarens API-nycklar: nummer, namn, skapad, sista dag, senast använd, läge."""
+    rows = tokens.list_tokens(_user(email))
+    if not rows:
+        click.echo("Inga API-nycklar.")
+    for row in rows:
+        click.echo("\t".join([str(row.id), row.name, formatting.local_time(row.created_at),
+                              formatting.iso_date(row.expires_at) if row.expires_at else "–",
+                              formatting.local_time(row.last_used_at) if row.last_used_at
+                              else "aldrig använd", tokens.state(row)]))
+
+
+@user_cli.command("revoke-token")
+@click.argument("email")
+@click.argument("number", type=int)
+def revoke_token_command(email, number):
+    """Återkalla användarens API-nyckel med numret NUMBER (se user tokens)."""
+    try:
+        row = tokens.revoke_token(_user(email), number)
+    except ServiceError as e:
+        click.echo(f"Fel: {e.message}", err=True)
+        sys.exit(1)
+    click.echo(f"API-nyckeln {row.id} ({row.name}) är återkallad.")

@@ -1,1 +1,0 @@
-"""Business rules as plain functions: no request objects, unit-tested directly."""

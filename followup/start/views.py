@@ -1,0 +1,111 @@
+"""Start page (by role: the approver's and the reader's are here), the plan list, and
+the health check."""
+
+import logging
+
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from followup.core.extensions import db, limiter
+from followup.followups.models.followup import FollowupState
+from followup.people.models import Role
+from followup.plans.planfile import PlanFileError
+from followup.people import permissions
+from followup.plans import plans
+from followup.start import todo
+from followup.core.errors import Invalid
+from followup.core.forms import EmptyForm
+
+bp = Blueprint("main", __name__, template_folder="templates")
+log = logging.getLogger("followup.health")
+
+
+@bp.get("/")
+@login_required
+def index():
+    if current_user.role is Role.reporter:
+        return redirect(url_for("followups.mine"))
+    if current_user.role is Role.admin:
+        return redirect(url_for("users.index"))
+    if current_user.role is Role.compiler:
+        return redirect(url_for("review.index"))
+    permissions.require_read(current_user)
+    if current_user.role is Role.approver:
+        ready, waiting, signed = todo.approver()
+        return render_template("start/approver.html", ready=ready, waiting=waiting,
+                               signed=signed, approved=FollowupState.approved)
+    return render_template("start/reader.html", signoffs=todo.latest_signed())
+
+
+@bp.get("/planer")
+@login_required
+def plan_list():
+    permissions.require_read(current_user)
+    return _plan_list()
+
+
+def _plan_list(faults=(), error=None, status=200):
+    return render_template("index.html", plans=plans.list_plans(),
+                           may_import=permissions.is_compiler(current_user),
+                           form=EmptyForm(), faults=faults, error=error), status
+
+
+@bp.post("/planer")
+@login_required
+def import_plan():
+    """A plan file from the browser: imported whole, or not at all with every fault."""
+    permissions.require_read(current_user)  # the page it answers with lists the plans
+    if not EmptyForm().validate():
+        return _plan_list(error="Formuläret hade gått ut. Ladda om sidan och försök igen.",
+                          status=400)
+    upload = request.files.get("planfil")
+    if upload is None or not upload.filename:
+        return _plan_list(error="Välj en planfil att importera.", status=422)
+    try:
+        plan = plans.upload(current_user, upload.read())
+    except PlanFileError as e:
+        db.session.rollback()
+        return _plan_list(faults=e.faults, status=422)
+    except Invalid as e:
+        db.session.rollback()
+        return _plan_list(error=e.message, status=422)
+    flash(f"Planen {plan.key} är importerad: {plan.board_name} {plan.year}.", "success")
+    return redirect(url_for(".plan_list"))
+
+
+@bp.get("/planer/<plan_key>/planfil")
+@login_required
+def export_plan(plan_key):
+    text = plans.download(current_user, plan_key)
+    return Response(text, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{plan_key}.json"'})
+
+
+@bp.get("/healthz")
+@limiter.exempt
+def health():
+    """For load balancers and monitoring: 200 {"status": "ok"} when the database and,
+    where the login limits are counted in one (RATELIMIT_STORAGE_URI redis://…), Redis
+    answer; else 503 {"status": "unavailable", "down": [what does not answer]}. Always
+    JSON, never an error page; what failed is logged, not shown."""
+    down = []
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any fault of the database is "down"
+        log.exception("healthz: the database does not answer")
+        db.session.rollback()
+        down.append("database")
+    uri = str(current_app.config.get("RATELIMIT_STORAGE_URI") or "")
+    if uri.split(":", 1)[0].startswith("redis"):
+        try:
+            ok = limiter.storage.check()
+        except Exception:  # noqa: BLE001
+            ok = False
+        if not ok:
+            log.error("healthz: Redis (RATELIMIT_STORAGE_URI) does not answer")
+            down.append("redis")
+    if down:
+        return {"status": "unavailable", "down": down}, 503
+    return {"status": "ok"}
