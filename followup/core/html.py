@@ -117,94 +117,138 @@ def limit_nesting(html_text):
     """
     if not html_text or "<" not in html_text or _within_limits(html_text):
         return html_text
-    out, stack, opened = [], [], []  # opened: per start tag of the input, its element or None
-    changed = False
-
-    def write_text(text):
-        if text.strip():
-            open_item()
-            for element in stack:
-                element.text = True
-        out.append(text)
-
-    def open_item():
-        # Text that followed a deeper list in its item: an item of its own.
-        nonlocal changed
-        if stack and stack[-1].tag in _LISTS and stack[-1].flattened:
-            stack.append(_Element("li", len(out), removable=True))
-            out.append("<li>")
-            changed = True
-
-    def close_top():
-        nonlocal changed
-        element = stack.pop()
-        if element.removable and not element.text:
-            del out[element.start:]
-            changed = True
-        else:
-            out.append(f"</{element.tag}>")
-
-    def close_to_list():
-        # Up to the deepest list open: where the items of a deeper list go.
-        while stack and stack[-1].tag not in _LISTS:
-            stack[-1].removable = True
-            close_top()
-
+    rewrite = _Rewrite()
     position = 0
     for match in _TAG.finditer(html_text):
         if match.start() > position:
-            write_text(html_text[position:match.start()])
+            rewrite.text(html_text[position:match.start()])
         position = match.end()
-        closing, tag = match.group(1), match.group(2).lower()
+        rewrite.tag(match.group(1), match.group(2).lower(), match.group(0))
+    if position < len(html_text):
+        rewrite.text(html_text[position:])
+    return rewrite.result() if rewrite.changed else html_text
+
+
+class _Rewrite:
+    """The text ``limit_nesting`` writes, tag by tag and text by text of its input.
+
+    ``out``: what is written so far; ``stack``: the elements open in it; ``opened``: per
+    start tag of the input still open there, (its tag, its element), the element None
+    where the tag was dropped; ``changed``: whether the output differs from the input."""
+
+    def __init__(self):
+        self.out, self.stack, self.opened = [], [], []
+        self.changed = False
+
+    def result(self):
+        while self.stack:
+            self._close_top()
+        return "".join(self.out)
+
+    def text(self, text):
+        if text.strip():
+            self._open_item()
+            for element in self.stack:
+                element.text = True
+        self.out.append(text)
+
+    def tag(self, closing, tag, source):
+        """``source``, a tag of the input (``tag`` its name in lower case)."""
         if closing:
-            k = next((i for i in range(len(opened) - 1, -1, -1) if opened[i][0] == tag), None)
-            if k is None:
-                changed = True  # an end tag that ends nothing
-                continue
-            for _, element in reversed(opened[k:]):
-                if element is not None and element in stack:
-                    while stack[-1] is not element:
-                        close_top()
-                    close_top()
-            del opened[k:]
-            continue
-        if tag in _VOID:
-            open_item()
-            out.append(match.group(0))
-            continue
-        lists = sum(1 for e in stack if e.tag in _LISTS)
-        parent_dropped = bool(opened) and opened[-1][1] is None and opened[-1][0] in _LISTS
-        if (tag in _LISTS and lists >= MAX_LIST_DEPTH) or len(stack) >= MAX_DEPTH or (
-                tag in _ONCE and any(e.tag == tag for e in stack)):
-            if tag in _LISTS and lists:
-                close_to_list()
-                stack[-1].flattened = True
-            opened.append((tag, None))
-            changed = True
-            continue
+            self._end_tag(tag)
+        elif tag in _VOID:
+            self._open_item()
+            self.out.append(source)
+        else:
+            self._start_tag(tag, source)
+
+    def _end_tag(self, tag):
+        """Closes the latest element of the input named ``tag`` and those opened in it."""
+        k = next((i for i in range(len(self.opened) - 1, -1, -1) if self.opened[i][0] == tag),
+                 None)
+        if k is None:
+            self.changed = True  # an end tag that ends nothing
+            return
+        for _, element in reversed(self.opened[k:]):
+            if element is not None and element in self.stack:
+                self._close_through(element)
+        del self.opened[k:]
+
+    def _start_tag(self, tag, source):
+        lists = sum(1 for e in self.stack if e.tag in _LISTS)
+        parent_dropped = bool(self.opened) and self.opened[-1][1] is None \
+            and self.opened[-1][0] in _LISTS
+        if self._beyond_limits(tag, lists):
+            self._drop(tag, lists)
+            return
+        self._make_room(tag, lists, parent_dropped)
+        element = _Element(tag, len(self.out), removable=tag == "li" and parent_dropped)
+        self.stack.append(element)
+        self.opened.append((tag, element))
+        self.out.append(source)
+
+    def _beyond_limits(self, tag, lists):
+        """Whether an element ``tag`` opened here would be too deep, or inside itself
+        where that changes nothing."""
+        return (tag in _LISTS and lists >= MAX_LIST_DEPTH) or len(self.stack) >= MAX_DEPTH or (
+            tag in _ONCE and any(e.tag == tag for e in self.stack))
+
+    def _drop(self, tag, lists):
+        """Leaves out a start tag (its content stays); a list's items go to the deepest
+        list open."""
+        if tag in _LISTS and lists:
+            self._close_to_list()
+            self.stack[-1].flattened = True
+        self.opened.append((tag, None))
+        self.changed = True
+
+    def _make_room(self, tag, lists, parent_dropped):
+        """Closes what an element ``tag`` cannot stand in, and opens the item that text
+        outside any item needs."""
         if tag == "li" and lists:
-            # An item of a flattened list, or one that would stand inside another item
-            # (as a parser reads it, that ends the other item): an item of the list.
-            in_list = max(i for i, e in enumerate(stack) if e.tag in _LISTS)
-            if parent_dropped or any(e.tag == "li" for e in stack[in_list + 1:]):
-                close_to_list()
+            self._end_item_before_item(parent_dropped)
         elif tag in _LISTS:
             # A list stands in an item of the text's own, not in one made here.
-            while stack and stack[-1].removable and stack[-1].tag == "li" and lists:
-                close_top()
+            self._close_made_items(lists)
         elif tag != "li":
-            open_item()
-        element = _Element(tag, len(out), removable=tag == "li" and parent_dropped)
-        stack.append(element)
-        opened.append((tag, element))
-        out.append(match.group(0))
-    if position < len(html_text):
-        write_text(html_text[position:])
-    if not changed:
-        return html_text
-    while stack:
-        close_top()
-    return "".join(out)
+            self._open_item()
+
+    def _end_item_before_item(self, parent_dropped):
+        # An item of a flattened list, or one that would stand inside another item
+        # (as a parser reads it, that ends the other item): an item of the list.
+        in_list = max(i for i, e in enumerate(self.stack) if e.tag in _LISTS)
+        if parent_dropped or any(e.tag == "li" for e in self.stack[in_list + 1:]):
+            self._close_to_list()
+
+    def _close_made_items(self, lists):
+        while self.stack and self.stack[-1].removable and self.stack[-1].tag == "li" and lists:
+            self._close_top()
+
+    def _open_item(self):
+        # Text that followed a deeper list in its item: an item of its own.
+        if self.stack and self.stack[-1].tag in _LISTS and self.stack[-1].flattened:
+            self.stack.append(_Element("li", len(self.out), removable=True))
+            self.out.append("<li>")
+            self.changed = True
+
+    def _close_top(self):
+        element = self.stack.pop()
+        if element.removable and not element.text:
+            del self.out[element.start:]
+            self.changed = True
+        else:
+            self.out.append(f"</{element.tag}>")
+
+    def _close_through(self, element):
+        while self.stack[-1] is not element:
+            self._close_top()
+        self._close_top()
+
+    def _close_to_list(self):
+        # Up to the deepest list open: where the items of a deeper list go.
+        while self.stack and self.stack[-1].tag not in _LISTS:
+            self.stack[-1].removable = True
+            self._close_top()
 
 
 def has_text(html_text):

@@ -355,39 +355,56 @@ def _plain(html_text, limit=90):
 def _suspect(html_text):
     """Where a document's HTML nests deepest, if that is deeper than any document
     should: (the first cell of its table row, or the heading before it; the depth)."""
-    depth, deepest, at = 0, 0, None
-    heading = cell = None
-    opened = []  # (tag, where its content starts)
-    cells_in_row = 0
+    walk = _DeepestPlace(html_text)
     for match in _ANY_TAG.finditer(html_text):
         closing, tag = match.group(1), match.group(2).lower()
         if tag in _VOID:
             continue
-        if not closing:
-            opened.append((tag, match.end()))
-            depth += 1
-            if tag == "tr":
-                cells_in_row, cell = 0, None
-            elif tag in ("td", "th"):
-                cells_in_row += 1
-            if depth > deepest:
-                deepest = depth
-                in_row = any(t == "tr" for t, _ in opened)
-                at = (cell if in_row and cell else None) or heading
-            continue
-        while opened:
-            name, start = opened.pop()
-            depth -= 1
-            if name == tag:
-                text = html_text[start:match.start()]
-                if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                    heading = _plain(text)
-                elif tag in ("td", "th") and cells_in_row == 1:
-                    cell = _plain(text)
-                break
-    if deepest <= _SUSPECT_DEPTH:
+        if closing:
+            walk.end(tag, match.start())
+        else:
+            walk.start(tag, match.end())
+    if walk.deepest <= _SUSPECT_DEPTH:
         return None
-    return at, deepest
+    return walk.at, walk.deepest
+
+
+class _DeepestPlace:
+    """A walk through a document's HTML, tag by tag: how deep it has nested at most, and
+    what names the place where it first did (``at``)."""
+
+    def __init__(self, html_text):
+        self.html_text = html_text
+        self.deepest, self.at = 0, None
+        self.heading = self.cell = None  # the last heading, the current row's first cell
+        self.opened = []  # (tag, where its content starts)
+        self.cells_in_row = 0
+
+    def start(self, tag, content_start):
+        self.opened.append((tag, content_start))
+        if tag == "tr":
+            self.cells_in_row, self.cell = 0, None
+        elif tag in ("td", "th"):
+            self.cells_in_row += 1
+        if len(self.opened) > self.deepest:
+            self.deepest = len(self.opened)
+            in_row = any(t == "tr" for t, _ in self.opened)
+            self.at = (self.cell if in_row and self.cell else None) or self.heading
+
+    def end(self, tag, content_end):
+        """Closes the latest element named ``tag`` and those open in it."""
+        while self.opened:
+            name, content_start = self.opened.pop()
+            if name == tag:
+                self._note(tag, self.html_text[content_start:content_end])
+                break
+
+    def _note(self, tag, content):
+        """Keeps the text of a heading, or of a row's first cell."""
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.heading = _plain(content)
+        elif tag in ("td", "th") and self.cells_in_row == 1:
+            self.cell = _plain(content)
 
 
 def _seconds(limit):
@@ -540,7 +557,7 @@ def _render_all(documents, variants):
 
     for html, title in documents:
         key = _hash(html)
-        result = {v: _documents.get(_hash(key, v)) for v in variants}
+        result = _cached(key, variants)
         keys.append(key)
         results.append(result)
         missing = {v for v, pdf in result.items() if pdf is None}
@@ -548,29 +565,60 @@ def _render_all(documents, variants):
             todo[key] = (html, missing)
             titles[key] = title
             if streaming and pooled:
-                jobs[key] = _pool().submit(_render_uncached, html, missing, key[:12])
+                jobs[key] = _submit(key, html, missing)
     if pooled:
-        for key in sorted(todo, key=lambda k: -len(todo[k][0])):
-            if key not in jobs:
-                jobs[key] = _pool().submit(_render_uncached, *todo[key], key[:12])
+        _submit_longest_first(todo, jobs)
+    done = _rendered(todo, titles, jobs)
+    _store(keys, results, done)
+    return results
+
+
+def _cached(key, variants):
+    """{variant: PDF bytes, or None} of the document whose HTML hashes to ``key``."""
+    return {v: _documents.get(_hash(key, v)) for v in variants}
+
+
+def _submit(key, html, variants):
+    return _pool().submit(_render_uncached, html, variants, key[:12])
+
+
+def _submit_longest_first(todo, jobs):
+    """A job for each document of ``todo`` that has none yet, the longest HTML first."""
+    for key in sorted(todo, key=lambda k: -len(todo[k][0])):
+        if key not in jobs:
+            jobs[key] = _submit(key, *todo[key])
+
+
+def _rendered(todo, titles, jobs):
+    """{key: {variant: PDF bytes}} of each document of ``todo``, in its order: its
+    worker's, or laid out here if it has no job. The first that fails raises, and the
+    jobs not started yet are cancelled."""
     done = {}
     try:
         for key, (html, missing) in todo.items():
-            if key not in jobs:
+            if key in jobs:
+                done[key] = _job_result(jobs[key], html, titles[key])
+            else:
                 done[key] = _render_here(html, missing, key[:12], titles[key])
-                continue
-            try:
-                done[key] = jobs[key].result()
-            except _Stopped as stopped:
-                raise _failure(stopped, html, _document(titles[key])) from None
     finally:
         for job in jobs.values():
             job.cancel()  # those not started yet: the case will not be made
+    return done
+
+
+def _job_result(job, html, title):
+    try:
+        return job.result()
+    except _Stopped as stopped:
+        raise _failure(stopped, html, _document(title)) from None
+
+
+def _store(keys, results, done):
+    """The new PDFs into the cache and into the results of the documents they are of."""
     for key, result in zip(keys, results):
         for variant, pdf in done.get(key, {}).items():
             _documents.put(_hash(key, variant), pdf)
             result[variant] = pdf
-    return results
 
 
 def _titled(documents):

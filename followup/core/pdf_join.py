@@ -22,61 +22,86 @@ def join(pdfs, title, author, lang="sv"):
     for data in pdfs:
         source = pikepdf.open(io.BytesIO(data))
         sources.append(source)
-        start = len(out.pages)
-        # With their named destinations (renamed where two documents use one name) and
-        # their outline.
-        out.add_pages_from(source)
-        keys = {}
-        for page in out.pages[start:]:
-            next_key = _renumber(page.obj, "/StructParents", keys, next_key)
-            for annotation in page.obj.get("/Annots", []):
-                next_key = _renumber(annotation, "/StructParent", keys, next_key)
-        root = source.Root
-        if "/StructTreeRoot" in root:
-            tree = _copy(out, root.StructTreeRoot)
-            part = tree.K[0] if isinstance(tree.K, Array) else tree.K
-            part.S, part.P = Name.Part, document
-            document.K.append(part)
-            nums = tree.ParentTree.Nums
-            parent_tree += [(keys[int(nums[i])], nums[i + 1]) for i in range(0, len(nums), 2)
-                            if int(nums[i]) in keys]
+        keys, next_key = _add_pages(out, source, next_key)
+        if "/StructTreeRoot" in source.Root:
+            parent_tree += _add_part(out, source.Root.StructTreeRoot, document, keys)
         else:
             tagged = False
 
     catalog = out.Root
     if tagged and pdfs:
-        tree = out.make_indirect(Dictionary(
-            Type=Name.StructTreeRoot, K=Array([document]),
-            ParentTree=out.make_indirect(Dictionary(Nums=Array(
-                [x for key, value in sorted(parent_tree, key=lambda kv: kv[0])
-                 for x in (key, value)]))),
-            ParentTreeNextKey=next_key))
-        document.P = tree
-        catalog.StructTreeRoot = tree
-        catalog.MarkInfo = Dictionary(Marked=True)
+        _set_structure_tree(out, catalog, document, parent_tree, next_key)
     catalog.Lang = String(lang)
     catalog.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     if "/Outlines" in catalog:
         catalog.PageMode = Name.UseOutlines
-
-    first = sources[0] if sources else None
-    if first is not None:
-        if "/OutputIntents" in first.Root:
-            catalog.OutputIntents = _copy(out, first.Root.OutputIntents)
-        if "/Metadata" in first.Root:
-            catalog.Metadata = _copy(out, first.Root.Metadata)
-        for key, value in first.docinfo.items():
-            out.docinfo[key] = _copy(out, value)
-    with out.open_metadata(set_pikepdf_as_editor=False) as meta:
-        meta["dc:title"] = title
-        meta["dc:creator"] = [author]
-        meta["xmp:CreatorTool"] = "followup"
-        meta["pdf:Producer"] = "followup (WeasyPrint)"
+    if sources:
+        _copy_identification(out, catalog, sources[0])
+    _set_metadata(out, title, author)
     version = max((s.pdf_version for s in sources), default="1.7")
     buffer = io.BytesIO()
     out.save(buffer, deterministic_id=True, min_version=version,
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return buffer.getvalue()
+
+
+def _add_pages(out, source, next_key):
+    """``source``'s pages added to ``out``, their parent-tree keys renumbered from
+    ``next_key``: ({old key: new key}, the next key free)."""
+    start = len(out.pages)
+    # With their named destinations (renamed where two documents use one name) and
+    # their outline.
+    out.add_pages_from(source)
+    keys = {}
+    for page in out.pages[start:]:
+        next_key = _renumber(page.obj, "/StructParents", keys, next_key)
+        for annotation in page.obj.get("/Annots", []):
+            next_key = _renumber(annotation, "/StructParent", keys, next_key)
+    return keys, next_key
+
+
+def _add_part(out, tree_root, document, keys):
+    """A document's structure tree (``tree_root``, of its own file) as a ``Part`` of the
+    case's ``document``: its parent-tree entries, [(new key, value)]."""
+    tree = _copy(out, tree_root)
+    part = tree.K[0] if isinstance(tree.K, Array) else tree.K
+    part.S, part.P = Name.Part, document
+    document.K.append(part)
+    nums = tree.ParentTree.Nums
+    return [(keys[int(nums[i])], nums[i + 1]) for i in range(0, len(nums), 2)
+            if int(nums[i]) in keys]
+
+
+def _set_structure_tree(out, catalog, document, parent_tree, next_key):
+    """The case's structure tree: its ``document``, and the parent tree of its parts."""
+    tree = out.make_indirect(Dictionary(
+        Type=Name.StructTreeRoot, K=Array([document]),
+        ParentTree=out.make_indirect(Dictionary(Nums=Array(
+            [x for key, value in sorted(parent_tree, key=lambda kv: kv[0])
+             for x in (key, value)]))),
+        ParentTreeNextKey=next_key))
+    document.P = tree
+    catalog.StructTreeRoot = tree
+    catalog.MarkInfo = Dictionary(Marked=True)
+
+
+def _copy_identification(out, catalog, first):
+    """The first document's output intent, metadata (its PDF/A identification) and
+    document information."""
+    if "/OutputIntents" in first.Root:
+        catalog.OutputIntents = _copy(out, first.Root.OutputIntents)
+    if "/Metadata" in first.Root:
+        catalog.Metadata = _copy(out, first.Root.Metadata)
+    for key, value in first.docinfo.items():
+        out.docinfo[key] = _copy(out, value)
+
+
+def _set_metadata(out, title, author):
+    with out.open_metadata(set_pikepdf_as_editor=False) as meta:
+        meta["dc:title"] = title
+        meta["dc:creator"] = [author]
+        meta["xmp:CreatorTool"] = "followup"
+        meta["pdf:Producer"] = "followup (WeasyPrint)"
 
 
 def _copy(out, obj):

@@ -59,51 +59,72 @@ def sanitized(data):
     nothing) found on the way."""
     data = copy.deepcopy(data)
     faults = []
+    _clean_nodes(data.get("nodes") or [], ("nodes",), faults)
+    _clean_internal_control(data, faults)
+    _clean_tables(data, faults)
+    _clean_documents(data, faults)
+    faults += _single_lines(data)
+    return data, faults
 
-    def clean(container, key, parts):
-        try:
-            container[key] = html.sanitize(container.get(key))
-        except html.TextTooLong as e:
-            faults.append(Fault(json_path(parts + (key,)), str(e)))
 
-    def nodes(items, parts):
-        for i, node in enumerate(items):
-            for phase, followup in (node.get("followups") or {}).items():
-                if "comment" in followup:
-                    clean(followup, "comment", parts + (i, "followups", phase))
-            nodes(node.get("children") or [], parts + (i, "children"))
+# --- HTML texts ----------------------------------------------------------------------------
 
-    def sections(items, parts):
-        for i, section in enumerate(items or []):
-            clean(section, "body", parts + (i,))
-            if "body_after" in section:
-                clean(section, "body_after", parts + (i,))
+def _clean(container, key, parts, faults):
+    """Sanitises ``container[key]``; a text over the length limit is a fault at ``parts``."""
+    try:
+        container[key] = html.sanitize(container.get(key))
+    except html.TextTooLong as e:
+        faults.append(Fault(json_path(parts + (key,)), str(e)))
 
-    def appendix(item, parts):
-        """An appendix or a chapter: its intro, its layout's intros, its sections."""
-        if "intro" in item:
-            clean(item, "intro", parts)
-        for key, layout in (item.get("layout") or {}).items():
-            if "intro" in layout:
-                clean(layout, "intro", parts + ("layout", key))
-        sections(item.get("sections"), parts + ("sections",))
-        for k, chapter in enumerate(item.get("chapters") or []):
-            appendix(chapter, parts + ("chapters", k))
 
-    nodes(data.get("nodes") or [], ("nodes",))
+def _clean_nodes(items, parts, faults):
+    """The comments of the nodes' follow-ups, and of their children's."""
+    for i, node in enumerate(items):
+        for phase, followup in (node.get("followups") or {}).items():
+            if "comment" in followup:
+                _clean(followup, "comment", parts + (i, "followups", phase), faults)
+        _clean_nodes(node.get("children") or [], parts + (i, "children"), faults)
+
+
+def _clean_internal_control(data, faults):
+    """The comments of the internal control's points."""
     for i, point in enumerate((data.get("internal_control") or {}).get("points") or []):
         comments = point.get("comments") or {}
         for phase in comments:
-            clean(comments, phase, ("internal_control", "points", i, "comments"))
+            _clean(comments, phase, ("internal_control", "points", i, "comments"), faults)
+
+
+def _clean_tables(data, faults):
     for i, table in enumerate(data.get("tables") or []):
         if "comment" in table:
-            clean(table, "comment", ("tables", i))
+            _clean(table, "comment", ("tables", i), faults)
+
+
+def _clean_documents(data, faults):
+    """The documents' sections and appendices."""
     for i, doc in enumerate(data.get("documents") or []):
-        sections(doc.get("sections"), ("documents", i, "sections"))
+        _clean_sections(doc.get("sections"), ("documents", i, "sections"), faults)
         for j, item in enumerate(doc.get("appendices") or []):
-            appendix(item, ("documents", i, "appendices", j))
-    faults += _single_lines(data)
-    return data, faults
+            _clean_appendix(item, ("documents", i, "appendices", j), faults)
+
+
+def _clean_sections(items, parts, faults):
+    for i, section in enumerate(items or []):
+        _clean(section, "body", parts + (i,), faults)
+        if "body_after" in section:
+            _clean(section, "body_after", parts + (i,), faults)
+
+
+def _clean_appendix(item, parts, faults):
+    """An appendix or a chapter: its intro, its layout's intros, its sections."""
+    if "intro" in item:
+        _clean(item, "intro", parts, faults)
+    for key, layout in (item.get("layout") or {}).items():
+        if "intro" in layout:
+            _clean(layout, "intro", parts + ("layout", key), faults)
+    _clean_sections(item.get("sections"), parts + ("sections",), faults)
+    for k, chapter in enumerate(item.get("chapters") or []):
+        _clean_appendix(chapter, parts + ("chapters", k), faults)
 
 
 # --- single-line texts ---------------------------------------------------------------------
@@ -112,86 +133,115 @@ def _single_lines(data):
     """Puts every title, name and label of ``data`` (changed in place) on one line; the
     faults of node and table titles."""
     faults = []
-
-    def line(container, *keys):
-        if isinstance(container, dict):
-            for key in keys:
-                if key in container:
-                    container[key] = single_line(container[key])
-
-    def lines(container, key):
-        if isinstance(container, dict) and isinstance(container.get(key), list):
-            container[key] = [single_line(x) for x in container[key]]
-
-    def title(container, parts, what):
-        if isinstance(container, dict) and isinstance(container.get("title"), str):
-            container["title"] = single_line(container["title"])
-            fault = title_fault(container["title"], what)
-            if fault:
-                faults.append(Fault(json_path(parts + ("title",)), fault))
-
-    def each(items):
-        """(key or index, item) of a list or an object of objects."""
-        if isinstance(items, dict):
-            return list(items.items())
-        return list(enumerate(items)) if isinstance(items, list) else []
-
-    def nodes(items, parts):
-        for i, node in each(items):
-            title(node, parts + (i,), "titeln")
-            line(node, "number", "responsible_boards", "prefix")
-            lines(node, "notes")
-            nodes((node or {}).get("children"), parts + (i, "children"))
-
-    def people(items):
-        for _, person in each(items):
-            line(person, "name", "title")
-
-    def headings(items):
-        for _, section in each(items):
-            line(section, "heading")
-
-    def appendix(item):
-        line(item, "title", "heading", "document_type", "issuer", "diarienummer")
-        lines(item, "handlaggare")
-        line((item or {}).get("cover"), "title", "subtitle")
-        headings((item or {}).get("sections"))
-        for _, chapter in each((item or {}).get("chapters")):
-            appendix(chapter)
-
-    organisation = data.get("organisation")
-    line(organisation, "municipality", "administration", "board", "board_id")
-    line((organisation or {}).get("director"), "name", "title")
-    for _, phase in each(data.get("phases")):
-        line(phase, "label")
-    for _, scale in each(data.get("scales")):
-        line(scale, "label")
-        for _, level in each((scale or {}).get("levels")):
-            line(level, "label")
-    for _, node_type in each(data.get("node_types")):
-        line(node_type, "label", "plural")
-    for _, unit in each(data.get("units")):
-        line(unit, "name")
-    nodes(data.get("nodes"), ("nodes",))
-    for _, point in each((data.get("internal_control") or {}).get("points")):
-        line(point, "area", "process")
-    for i, table in each(data.get("tables")):
-        title(table, ("tables", i), "tabellens titel")
-        line(table, "unit", "unit_label")
-        for _, row in each((table or {}).get("rows")):
-            line(row, "label")
-        columns = (table or {}).get("columns")
-        for j, column in each(columns):
-            if isinstance(column, str):
-                columns[j] = single_line(column)
-            else:
-                line(column, "label", "group")
-    for _, doc in each(data.get("documents")):
-        line(doc, "title", "document_type", "issuer", "recipient", "diarienummer",
-             "proposals_intro", "appendices_heading")
-        lines(doc, "handlaggare")
-        people((doc or {}).get("signatures"))
-        headings((doc or {}).get("sections"))
-        for _, item in each((doc or {}).get("appendices")):
-            appendix(item)
+    _organisation_lines(data)
+    _label_lines(data)
+    _node_lines(data.get("nodes"), ("nodes",), faults)
+    for _, point in _each((data.get("internal_control") or {}).get("points")):
+        _one_line(point, "area", "process")
+    _table_lines(data, faults)
+    _document_lines(data)
     return faults
+
+
+def _one_line(container, *keys):
+    """Each text of ``container`` (if an object) under ``keys`` on one line."""
+    if isinstance(container, dict):
+        for key in keys:
+            if key in container:
+                container[key] = single_line(container[key])
+
+
+def _each_on_one_line(container, key):
+    """Each text of the list ``container[key]`` on one line."""
+    if isinstance(container, dict) and isinstance(container.get(key), list):
+        container[key] = [single_line(x) for x in container[key]]
+
+
+def _title_on_one_line(container, parts, what, faults):
+    """The title of ``container`` on one line; a fault at ``parts`` if it cannot be one."""
+    if isinstance(container, dict) and isinstance(container.get("title"), str):
+        container["title"] = single_line(container["title"])
+        fault = title_fault(container["title"], what)
+        if fault:
+            faults.append(Fault(json_path(parts + ("title",)), fault))
+
+
+def _each(items):
+    """(key or index, item) of a list or an object of objects."""
+    if isinstance(items, dict):
+        return list(items.items())
+    return list(enumerate(items)) if isinstance(items, list) else []
+
+
+def _organisation_lines(data):
+    organisation = data.get("organisation")
+    _one_line(organisation, "municipality", "administration", "board", "board_id")
+    _one_line((organisation or {}).get("director"), "name", "title")
+
+
+def _label_lines(data):
+    """The labels of the phases, the scales and their levels, and the node types; the
+    units' names."""
+    for _, phase in _each(data.get("phases")):
+        _one_line(phase, "label")
+    for _, scale in _each(data.get("scales")):
+        _one_line(scale, "label")
+        for _, level in _each((scale or {}).get("levels")):
+            _one_line(level, "label")
+    for _, node_type in _each(data.get("node_types")):
+        _one_line(node_type, "label", "plural")
+    for _, unit in _each(data.get("units")):
+        _one_line(unit, "name")
+
+
+def _node_lines(items, parts, faults):
+    for i, node in _each(items):
+        _title_on_one_line(node, parts + (i,), "titeln", faults)
+        _one_line(node, "number", "responsible_boards", "prefix")
+        _each_on_one_line(node, "notes")
+        _node_lines((node or {}).get("children"), parts + (i, "children"), faults)
+
+
+def _table_lines(data, faults):
+    for i, table in _each(data.get("tables")):
+        _title_on_one_line(table, ("tables", i), "tabellens titel", faults)
+        _one_line(table, "unit", "unit_label")
+        for _, row in _each((table or {}).get("rows")):
+            _one_line(row, "label")
+        _column_lines((table or {}).get("columns"))
+
+
+def _column_lines(columns):
+    """A table's columns: each a label, or an object with a label and a group."""
+    for j, column in _each(columns):
+        if isinstance(column, str):
+            columns[j] = single_line(column)
+        else:
+            _one_line(column, "label", "group")
+
+
+def _document_lines(data):
+    for _, doc in _each(data.get("documents")):
+        _one_line(doc, "title", "document_type", "issuer", "recipient", "diarienummer",
+                  "proposals_intro", "appendices_heading")
+        _each_on_one_line(doc, "handlaggare")
+        for _, person in _each((doc or {}).get("signatures")):
+            _one_line(person, "name", "title")
+        _heading_lines((doc or {}).get("sections"))
+        for _, item in _each((doc or {}).get("appendices")):
+            _appendix_lines(item)
+
+
+def _heading_lines(sections):
+    for _, section in _each(sections):
+        _one_line(section, "heading")
+
+
+def _appendix_lines(item):
+    """An appendix or a chapter, and its chapters."""
+    _one_line(item, "title", "heading", "document_type", "issuer", "diarienummer")
+    _each_on_one_line(item, "handlaggare")
+    _one_line((item or {}).get("cover"), "title", "subtitle")
+    _heading_lines((item or {}).get("sections"))
+    for _, chapter in _each((item or {}).get("chapters")):
+        _appendix_lines(chapter)
