@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
+from followup import planfile  # noqa: E402
 from followup import create_app
-from followup.plans import planfile  # noqa: E402
 from followup.demo import PLAN_FILE as DEMO_PLAN  # noqa: E402
-from followup.plans import plans  # noqa: E402
+from followup.planfile import transfer  # noqa: E402
 
 
 def default_file():
@@ -55,15 +55,15 @@ def main():
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"}, instance_path=tmp)
         with app.app_context():
             upgrade()
-            key = plans.import_plan(raw, replace=True).key  # warm up
+            key = transfer.import_plan(raw, replace=True).key  # warm up
             result = {
                 "file": args.file.name,
                 "bytes": len(raw),
                 "database": url.split(":", 1)[0],
                 "repeat": args.repeat,
                 "parse_validate_s": timed(lambda: planfile.validate(planfile.parse(raw)), args.repeat),
-                "import_s": timed(lambda: plans.import_plan(raw, replace=True), args.repeat),
-                "export_s": timed(lambda: plans.export_plan(key), args.repeat),
+                "import_s": timed(lambda: transfer.import_plan(raw, replace=True), args.repeat),
+                "export_s": timed(lambda: transfer.export_plan(key), args.repeat),
             }
     result["validate_share_of_import"] = round(
         result["parse_validate_s"]["median"] / result["import_s"]["median"], 3)

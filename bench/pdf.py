@@ -57,13 +57,13 @@ def setup(tmp, path):
     from flask_migrate import upgrade
 
     from followup import create_app
-    from followup.plans import plans
+    from followup.planfile import transfer
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite", "SECRET_KEY": "bench"},
                      instance_path=tmp)
     with app.app_context():
         upgrade()
-        plan = plans.import_plan(path.read_bytes())
+        plan = transfer.import_plan(path.read_bytes())
         data = json.loads(path.read_text(encoding="utf-8"))
         return app, plan.key, data["documents"][0]["phase"]
 
@@ -163,8 +163,8 @@ def main():
     from followup.core import pdf
     from followup.core.extensions import db
     from followup.followups.models.followup import Followup
-    from followup.plans.models.node import Node
     from followup.memos import reports, signoff
+    from followup.plans.models.node import Node
 
     with tempfile.TemporaryDirectory() as tmp:
         app, key, phase = setup(tmp, args.file)

@@ -23,7 +23,9 @@ from flask_migrate import upgrade  # noqa: E402
 
 from followup import create_app  # noqa: E402
 from followup.core.extensions import db  # noqa: E402
-from followup.documents.tests.test_document_queries import build_html, count_nodes, import_scaled  # noqa: E402
+from followup.documents.tests.test_document_queries import (  # noqa: E402
+    build_html, count_nodes, import_scaled,
+)
 
 
 def main():

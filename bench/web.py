@@ -22,7 +22,6 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -223,8 +222,9 @@ def main():
         token = flask(env, "user", "token", "sara.lind@ekbacka.example", "--name", "bench").strip()
         nodes = json.loads(subprocess.run(
             [PYTHON, "-c", "import json\nfrom app import app\n"
-             "from followup.followups import followups as fu\nwith app.app_context():\n"
-             f"    plan = fu.find_plan('{PLAN}')\n"
+             "from followup.followups import followups as fu\nfrom followup.plans import lookup\n"
+             "with app.app_context():\n"
+             f"    plan = lookup.find_plan('{PLAN}')\n"
              f"    print(json.dumps([c.node.key for c in fu.phase_overview(plan, plan.phase('{PHASE}'))]))"],
             cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout)
 

@@ -33,6 +33,7 @@ def create_app(test_config=None, instance_path=None):
 
     db.init_app(app)
     from followup import models  # noqa: F401  (registers the tables on the metadata)
+    from followup.notify import subscriptions  # noqa: F401  (the notifications listen)
 
     migrations = os.path.join(os.path.dirname(__file__), "migrations")
     migrate.init_app(app, db, directory=migrations)

@@ -4,10 +4,10 @@ each group from its feature package."""
 
 def register_commands(app):
     from followup.demo.cli import demo_cli
-    from followup.notify.cli import notify_cli
-    from followup.plans.cli import plan_cli
     from followup.memos.cli import report_cli
+    from followup.notify.cli import notify_cli
     from followup.people.cli import user_cli
+    from followup.planfile.cli import plan_cli
 
     app.cli.add_command(plan_cli)
     app.cli.add_command(user_cli)

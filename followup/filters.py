@@ -3,8 +3,8 @@
 from flask_wtf.csrf import generate_csrf
 
 from followup.core import formatting
-from followup.people.models import ROLE_LABELS
 from followup.followups.lifecycle import STATE_LABELS
+from followup.people.models import ROLE_LABELS
 
 PRODUCT_NAME = "Planuppföljning"
 

@@ -4,10 +4,10 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from followup.core.extensions import csrf
-from followup.people.models import Role
-from followup.notify import notifications
 from followup.core.errors import ServiceError
+from followup.core.extensions import csrf
+from followup.notify import notifications
+from followup.people.models import Role
 
 API_ERRORS = {
     400: "Felaktig begäran.",
@@ -55,22 +55,24 @@ def _back():
 
 
 def register_blueprints(app):
-    from followup.memos import api as api_record  # noqa: F401  (routes on the API blueprint)
-    from followup.tables import api as api_tables  # noqa: F401  (its routes are on the API blueprint)
-    from followup.people.views.account import bp as account_bp
     from followup.followups.api import bp as api_bp
     from followup.followups.api import error
-    from followup.people.views.auth import bp as auth_bp
     from followup.followups.views.controls import bp as controls_bp
     from followup.followups.views.followups import bp as followups_bp
-    from followup.start.views import bp as main_bp
+    from followup.followups.views.review import bp as review_bp
+    from followup.memos import api as api_record  # noqa: F401  (routes on the API blueprint)
     from followup.memos.views.memo_editor import bp as memo_editor_bp
     from followup.memos.views.memos import bp as memos_bp
     from followup.notify.views import bp as notices_bp
-    from followup.followups.views.review import bp as review_bp
-    from followup.plans.views import bp as structure_bp
-    from followup.tables.views.tables import bp as tables_bp
+    from followup.people.views.account import bp as account_bp
+    from followup.people.views.auth import bp as auth_bp
     from followup.people.views.users import bp as users_bp
+    from followup.plans.views import bp as structure_bp
+    from followup.start.views import bp as main_bp
+    from followup.tables import (  # noqa: F401  (its routes are on the API blueprint)
+        api as api_tables,
+    )
+    from followup.tables.views.tables import bp as tables_bp
 
     # The print templates belong to the documents package, which has no pages of its own.
     app.register_blueprint(Blueprint("documents", "followup.documents", template_folder="templates"))

@@ -168,11 +168,11 @@ def demo(ctx):
     from types import SimpleNamespace
 
     from followup import demo as demo_data
-    from followup.people.models import Role
-    from followup.plans import plans
     from followup.people import users
+    from followup.people.models import Role
+    from followup.planfile import transfer
 
-    plan = plans.import_plan(demo_data.PLAN_FILE.read_bytes())
+    plan = transfer.import_plan(demo_data.PLAN_FILE.read_bytes())
     december = plan.phase(demo_data.OPEN_PHASE)
     december.is_open = True
     december.deadline = demo_data.OPEN_PHASE_DEADLINE

@@ -3,7 +3,6 @@
 import pytest
 
 from followup.people import tokens
-
 from tests.fixtures import snapshot
 
 BASE = "/api/plans/SOC-2026/phases/december/followups"

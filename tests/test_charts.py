@@ -3,15 +3,14 @@
 import io
 
 import pypdf
-
 import pytest
 from sqlalchemy import select
 
 from followup.core.extensions import db
-from followup.followups.models.followup import Followup, FollowupState
-from followup.plans.models.node import Node
 from followup.followups import distributions
-
+from followup.followups.models.followup import Followup, FollowupState
+from followup.plans import lookup
+from followup.plans.models.node import Node
 from tests.html_forms import form_fields
 from tests.pdfstructure import check_pdf
 from tests.pdftext import reading_order
@@ -186,7 +185,7 @@ def test_a_chart_is_drawn_once_for_the_same_data_and_anew_for_other_data(demo):
     [again, *_] = distributions.level_charts(demo.plan, august)
     assert charts._stacked_svg.cache_info().hits > hits
     assert _bars(again.svg) == _bars(first.svg) and again.alt == first.alt
-    followup = fu.current(fu.find_node(demo.plan, "im1"), august)
+    followup = fu.current(lookup.find_node(demo.plan, "im1"), august)
     fu.save(demo.sara, followup.node, august, level_key="ej", comment=None,
             version=followup.version)
     [changed, *_] = distributions.level_charts(demo.plan, august)

@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from followup.core.extensions import db
 from followup.followups.models.followup import Followup, FollowupState
+from followup.people.models import Role, User
 from followup.plans.models.node import Node
 from followup.plans.models.plan import Plan
-from followup.people.models import Role, User
 
 
 def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, app):
@@ -53,8 +53,8 @@ def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, ap
         states = {c.state for c in followups.phase_overview(plan, plan.phase(key))} | {
             c.state for c in controls.phase_results(plan, plan.phase(key))}
         assert states == {FollowupState.approved}, key
-    from followup.start import todo
-    ready, _, _ = todo.approver()
+    from followup.memos import overview
+    ready, _, _ = overview.approver()
     assert [s.memo.phase.key for s in ready] == ["augusti"]
 
 

@@ -16,16 +16,15 @@ import pytest
 from sqlalchemy import select
 
 from followup.core import pdf
-from followup.demo import PLAN_FILE
 from followup.core.extensions import db
+from followup.demo import PLAN_FILE
 from followup.followups.models.followup import Followup
 from followup.memos.models import Memo, MemoState
+from followup.people import tokens, users
+from followup.people.models import Role
+from followup.planfile import transfer
 from followup.plans.models.node import Node
 from followup.plans.models.plan import Phase
-from followup.people.models import Role
-from followup.plans import plans
-from followup.people import tokens, users
-
 from tests.fixtures import PASSWORD, Browser, snapshot
 from tests.pdftext import reading_order
 from tests.test_html import nested_list, nesting
@@ -117,7 +116,7 @@ def test_deep_lists_in_an_imported_plan_file_are_flattened_and_print(ctx, client
 
     node("u1")["followups"]["augusti"]["comment"] = nested_list(120)
     node("u2")["followups"]["augusti"]["comment"] = nested_list(5000, items=False)
-    plans.import_plan(json.dumps(data, ensure_ascii=False))
+    transfer.import_plan(json.dumps(data, ensure_ascii=False))
     users.create_user("per@ekbacka.example", "Per", Role.reader, PASSWORD, [])
     per = Browser(client)
     assert per.login("per@ekbacka.example").status_code == 302

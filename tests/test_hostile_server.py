@@ -16,12 +16,12 @@ import pypdf
 import pytest
 
 from followup.core.extensions import db
-
+from followup.memos.tests.test_signoff_race import _hidden, _login
+from followup.plans import lookup
+from followup.tables.tests.test_excel_bombs import BOMBS
 from tests.fixtures import snapshot
 from tests.servers import gunicorn
-from followup.tables.tests.test_excel_bombs import BOMBS
 from tests.test_html import nested_list
-from followup.memos.tests.test_signoff_race import _hidden, _login
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"
 EDIT = "/plans/SOC-2026/phases/augusti/nodes/u1"
@@ -66,11 +66,11 @@ def _words(pdf_bytes):
 
 def _current(node_key, phase_key):
     from followup.followups import followups as fu
-    from followup.plans import plans
+    from followup.planfile import transfer
 
     db.session.remove()
-    plan = plans.get_plan("SOC-2026")
-    return fu.current(fu.find_node(plan, node_key), plan.phase(phase_key))
+    plan = transfer.get_plan("SOC-2026")
+    return fu.current(lookup.find_node(plan, node_key), plan.phase(phase_key))
 
 
 def test_a_deeply_nested_comment_prints_from_a_real_server(server, demo):

@@ -9,13 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from followup.core.html import (
-    ALLOWED_TAGS,
-    MAX_DEPTH,
-    MAX_LENGTH,
-    TextTooLong,
-    limit_nesting,
-    print_ready,
-    sanitize,
+    ALLOWED_TAGS, MAX_DEPTH, MAX_LENGTH, TextTooLong, limit_nesting, print_ready, sanitize,
 )
 
 

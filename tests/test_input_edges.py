@@ -17,13 +17,12 @@ from sqlalchemy import event, select
 
 from followup import demo as demo_data
 from followup.core.extensions import db
+from followup.core.texts import TITLE_MAX
 from followup.memos.models import Memo, MemoState
+from followup.people import tokens
 from followup.plans.models.node import Node
 from followup.plans.models.plan import Phase
-from followup.core.texts import TITLE_MAX
 from followup.tables import tables
-from followup.people import tokens
-
 from tests.fixtures import snapshot
 from tests.html_forms import form_fields
 

@@ -21,10 +21,9 @@ from followup import create_app
 from followup.core.extensions import db
 from followup.core.logs import JSONFormatter
 from followup.memos.models import Memo
-
+from followup.people.tests.test_login_limits_redis import redis_url  # noqa: F401 (a fixture)
 from tests.fixtures import PASSWORD
 from tests.servers import gunicorn
-from followup.people.tests.test_login_limits_redis import redis_url  # noqa: F401 (a fixture)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -10,9 +10,8 @@ from types import SimpleNamespace
 import pikepdf
 
 from followup.core import pdf
-from followup.memos import reports
-
 from followup.documents.tests.test_documents import render
+from followup.memos import reports
 
 PLAN = Path(__file__).parent / "plans" / "lindvik-kfn-2025.json"  # an appendix with contents
 

@@ -15,11 +15,10 @@ from sqlalchemy import select
 
 from followup.core import pdf as pipeline
 from followup.core.extensions import db
-from followup.memos.models import Memo
 from followup.memos import reports
-
+from followup.memos.models import Memo
 from tests.fixtures import fixture_params, load_json
-from tests.pdfstructure import check_part, check_pdf, Report
+from tests.pdfstructure import Report, check_part, check_pdf
 
 VALIDATOR_STILL_CHECKS = """\
 A validator must still check (veraPDF for PDF/A-2a and PDF/UA-1, or PAC): the fonts'

@@ -2,9 +2,9 @@
 
 import pytest
 
-from followup.followups import followups as fu
-from followup.plans import phases
 from followup.core.errors import Forbidden
+from followup.followups import followups as fu
+from followup.plans import lookup, phases
 
 OK = "ok"
 # action: (what it does, {role: OK or a fragment of the refusal})
@@ -26,7 +26,7 @@ MATRIX = {
 def act(demo, user, action):
     plan = demo.plan
     december, august = plan.phase("december"), plan.phase("augusti")
-    u1, u5 = fu.find_node(plan, "u1"), fu.find_node(plan, "u5")
+    u1, u5 = lookup.find_node(plan, "u1"), lookup.find_node(plan, "u5")
     if action == "save own unit, open phase":
         fu.save(user, u1, december, level_key="paborjad", comment=None, version=0)
     elif action == "save other unit":

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from followup import demo as demo_data
+from followup import planfile
 from followup.core import formatting, jsonin
-from followup.tables import formulas
-from followup.plans import planfile
 from followup.core.extensions import db
-from followup.plans import plans
+from followup.planfile import transfer
+from followup.tables import formulas
 from followup.tables.tables import parse_number
 
 EXAMPLES = int(os.environ.get("FOLLOWUP_HYPOTHESIS_EXAMPLES", "300"))
@@ -105,16 +105,16 @@ def test_a_plan_with_any_one_value_changed_imports_whole_or_not_at_all(ctx, path
     with faults and leaves the database empty."""
     data = _replaced(path, new)
     try:
-        plan = plans.import_plan(json.dumps(data).encode())
+        plan = transfer.import_plan(json.dumps(data).encode())
     except planfile.PlanFileError as e:
         assert e.faults
         assert db.session.scalar(db.select(db.func.count()).select_from(
             db.metadata.tables["plan"])) == 0
         return
     try:
-        exported = plans.export_plan(plan.key)
-        json.loads(plans.dump(exported))  # valid JSON: no NaN or Infinity written
-        assert planfile.validate(planfile.parse(plans.dump(exported)))
+        exported = transfer.export_plan(plan.key)
+        json.loads(transfer.dump(exported))  # valid JSON: no NaN or Infinity written
+        assert planfile.validate(planfile.parse(transfer.dump(exported)))
     finally:
         db.session.rollback()
         with db.engine.begin() as conn:

@@ -2,15 +2,13 @@
 through the structure, history tells the truth about figures, warnings name only what
 the memo prints, and reminders and charts say what is so."""
 
-import pytest
 from sqlalchemy import select
 
 from followup.core.extensions import db
 from followup.memos.models import Memo, MemoState
-from followup.plans.models.node import Node
-from followup.plans import plans
 from followup.people import tokens
-
+from followup.planfile import transfer
+from followup.plans.models.node import Node
 from tests.fixtures import snapshot
 from tests.html_forms import form_fields
 
@@ -116,12 +114,12 @@ def test_the_api_refuses_a_new_node_in_a_signed_phase_with_422_json(client, demo
 
 def test_replacing_a_plan_may_not_change_a_signed_phase(cli, demo, tmp_path):
     sign_augusti()
-    data = plans.export_plan("SOC-2026")
+    data = transfer.export_plan("SOC-2026")
     data["nodes"][0]["children"][0]["children"].append(
         {"key": "u-ny", "type": "uppdrag", "title": "Nytt uppdrag", "since": "augusti"})
     data["nodes"][1]["children"][0]["children"][0]["until"] = "april"
     path = tmp_path / "plan.json"
-    path.write_text(plans.dump(data), encoding="utf-8")
+    path.write_text(transfer.dump(data), encoding="utf-8")
     before = snapshot()
     result = cli.invoke(args=["plan", "import", "--replace", str(path)])
     assert result.exit_code == 1
@@ -133,7 +131,7 @@ def test_replacing_a_plan_may_not_change_a_signed_phase(cli, demo, tmp_path):
     # The same node from december on changes nothing signed.
     data["nodes"][0]["children"][0]["children"][-1]["since"] = "december"
     data["nodes"][1]["children"][0]["children"][0].pop("until")
-    path.write_text(plans.dump(data), encoding="utf-8")
+    path.write_text(transfer.dump(data), encoding="utf-8")
     result = cli.invoke(args=["plan", "import", "--replace", str(path)])
     assert result.exit_code == 0, result.stderr
 
@@ -141,8 +139,8 @@ def test_replacing_a_plan_may_not_change_a_signed_phase(cli, demo, tmp_path):
 # --- Item 4: the history says what the grid and the database keep -----------------
 
 def test_a_figure_retyped_with_a_decimal_is_kept_as_typed_or_not_recorded(demo):
-    from followup.tables.models import FigureRow
     from followup.tables import tables
+    from followup.tables.models import FigureRow
 
     table = next(t for t in demo.plan.tables if t.key == "nyckeltal-hvb")
     tables.save_values(demo.sara, table, {(0, 0): "52 000"})
@@ -166,23 +164,22 @@ def test_a_figure_retyped_with_a_decimal_is_kept_as_typed_or_not_recorded(demo):
 def with_a_table_no_memo_prints():
     """The demo plan with "Ekonomiskt bistånd 2026", whose reported total (99) is not the
     sum of its rows (30), a table that no memo names."""
-    data = plans.export_plan("SOC-2026")
+    data = transfer.export_plan("SOC-2026")
     data["tables"].append({
         "key": "ekbist", "title": "Ekonomiskt bistånd 2026", "unit": "mnkr",
         "columns": ["Utfall"],
         "rows": [{"key": "a", "label": "Försörjningsstöd", "values": [10]},
                  {"key": "b", "label": "Introduktionsersättning", "values": [20]},
                  {"key": "tot", "label": "Totalt", "formula": "sum", "values": [99]}]})
-    plans.import_plan(plans.dump(data), replace=True)
-    return next(t for t in plans.get_plan("SOC-2026").tables if t.key == "ekbist")
+    transfer.import_plan(transfer.dump(data), replace=True)
+    return next(t for t in transfer.get_plan("SOC-2026").tables if t.key == "ekbist")
 
 
 def test_warnings_name_only_the_tables_the_memo_prints(as_user, demo):
     from followup.memos import reports
-    from followup.start import todo
 
     table = with_a_table_no_memo_prints()
-    assert any("Ekonomiskt bistånd 2026" in w for w in plans.table_warnings(table.plan))
+    assert any("Ekonomiskt bistånd 2026" in w for w in transfer.table_warnings(table.plan))
     memo = db.session.scalar(select(Memo).where(Memo.phase.has(key="augusti")))
     assert not any("Ekonomiskt bistånd" in w for w in reports.table_warnings(memo))
     url = "/plans/SOC-2026/phases/augusti/tjansteskrivelse/"

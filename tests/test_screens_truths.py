@@ -9,10 +9,10 @@ shared fixtures' cases are skipped where ../shared is absent, not dropped unseen
 import re
 
 from followup.core.extensions import db
-from followup.followups.models.followup import FollowupState
 from followup.followups import controls
 from followup.followups import followups as fu
-
+from followup.followups.models.followup import FollowupState
+from followup.plans import lookup
 from tests import fixtures as conftest
 from tests.fixtures import snapshot
 from tests.pdftext import InOrder, WordList
@@ -86,7 +86,7 @@ def test_the_board_lists_control_results_to_approve_with_the_follow_ups(as_user,
 
 def test_bulk_approval_approves_a_control_result_through_the_control_service(
         as_user, demo, monkeypatch):
-    fu.save(demo.anna, fu.find_node(demo.plan, "u1"), demo.plan.phase("december"),
+    fu.save(demo.anna, lookup.find_node(demo.plan, "u1"), demo.plan.phase("december"),
             level_key="paborjad", comment="<p>Text</p>", version=0, submit=True)
     submit_control(demo)
     called = []
@@ -106,7 +106,7 @@ def test_bulk_approval_approves_a_control_result_through_the_control_service(
     assert done.status_code == 302
     assert called == ["IK1"]
     assert control_state(demo) is FollowupState.approved
-    assert fu.current(fu.find_node(demo.plan, "u1"), demo.plan.phase("december")).state \
+    assert fu.current(lookup.find_node(demo.plan, "u1"), demo.plan.phase("december")).state \
         is FollowupState.approved
     assert "1 uppföljning och 1 kontrollresultat godkändes." in sara.get(BOARD).text
 
@@ -177,13 +177,13 @@ def test_taking_my_text_back_opens_the_editor_with_it_on_the_saved_version(as_us
     saved = omar.post(EDIT.format("u5"), {"level": "fardig", "comment": MINE, "version": "1",
                                           "action": "save"})
     assert saved.status_code == 302
-    assert fu.current(fu.find_node(omar_plan(), "u5"), omar_plan().phase("december")).comment \
+    assert fu.current(lookup.find_node(omar_plan(), "u5"), omar_plan().phase("december")).comment \
         == MINE
 
 
 def omar_plan():
     """The demo plan, read in the test's own session."""
-    return fu.find_plan("SOC-2026")
+    return lookup.find_plan("SOC-2026")
 
 
 def test_taking_my_text_back_needs_the_form_token_and_changes_nothing(as_user):
@@ -199,7 +199,7 @@ def test_taking_my_text_back_needs_the_form_token_and_changes_nothing(as_user):
 
 def test_taking_my_text_back_after_yet_another_save_compares_again(as_user):
     omar, _ = conflict(as_user)
-    fu.save(as_user_obj("sara"), fu.find_node(omar_plan(), "u5"), omar_plan().phase("december"),
+    fu.save(as_user_obj("sara"), lookup.find_node(omar_plan(), "u5"), omar_plan().phase("december"),
             level_key="paborjad", comment="<p>Tredje.</p>", version=1)
     again = omar.post(EDIT.format("u5") + "/min-text",
                       {"level": "fardig", "comment": MINE, "version": "1"})
@@ -216,8 +216,7 @@ def as_user_obj(name):
 # 8. The reporter's start page tells the truth, and a submit leads on ---------------------
 
 def send_in_everything(user, phase_key="december"):
-    from followup.followups import lifecycle, progress
-    from followup.start import todo
+    from followup.followups import lifecycle, progress, todo
     plan = omar_plan()
     phase = plan.phase(phase_key)
     for entry in todo.owned(user, progress.entries(plan, phase)):
@@ -228,7 +227,7 @@ def send_in_everything(user, phase_key="december"):
 def test_a_returned_item_is_not_all_sent_in(as_user, demo):
     send_in_everything(demo.anna)
     december = demo.plan.phase("december")
-    u2 = fu.find_node(demo.plan, "u2")
+    u2 = lookup.find_node(demo.plan, "u2")
     fu.return_for_changes(demo.sara, u2, december, "Ange antalet familjehem.")
     page = as_user("anna").get("/mina").text
     assert "Återremitterade till dig (1)" in page and "Ange antalet familjehem." in page
@@ -257,12 +256,12 @@ def test_after_submitting_the_reporter_is_led_to_the_next_to_write(as_user):
 def test_a_returned_item_comes_first_and_a_control_result_is_reached_too(as_user, demo):
     december = demo.plan.phase("december")
     send_in_everything(demo.anna)
-    fu.return_for_changes(demo.sara, fu.find_node(demo.plan, "nm1-1"), december, "Mer.")
+    fu.return_for_changes(demo.sara, lookup.find_node(demo.plan, "nm1-1"), december, "Mer.")
     page = as_user("anna").get(EDIT.format("u4")).text
     onward = page.split('aria-label="Nästa att skriva"')[1].split("</nav>")[0]
     assert f'href="{EDIT.format("nm1-1")}"' in onward and "återremitterad" in onward
     # The control result is the last one left: the link leads to it.
-    goal = fu.current(fu.find_node(demo.plan, "nm1-1"), december)
+    goal = fu.current(lookup.find_node(demo.plan, "nm1-1"), december)
     fu.save(demo.anna, goal.node, december, level_key=goal.scale.levels[0].key,
             comment="<p>Mer text.</p>", version=goal.version, submit=True)
     point = controls.find_point(demo.plan, "IK2")
@@ -287,8 +286,7 @@ def test_the_compiler_is_not_shown_the_reporters_way_on(as_user, demo):
 
 def test_a_control_result_sent_in_leads_on_too(as_user, demo):
     send_in_everything(demo.anna)
-    from followup.followups import progress
-    from followup.start import todo
+    from followup.followups import progress, todo
 
     plan = omar_plan()
     point = next(e for e in todo.owned(demo.anna, progress.entries(plan, plan.phase("december")))

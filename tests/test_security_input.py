@@ -8,7 +8,6 @@ import pytest
 
 from followup import demo as demo_data
 from followup.people import tokens
-
 from tests.fixtures import snapshot
 
 BASE = "/api/plans/SOC-2026/phases/december/followups"

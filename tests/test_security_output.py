@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 
 from followup.core.extensions import db
-from followup.plans.models.plan import Level, Scale
 from followup.people import tokens
+from followup.plans.models.plan import Level, Scale
 
 HOSTILE = "g\" onload=\"alert('x')"
 

@@ -9,7 +9,6 @@ from flask.sessions import SecureCookieSessionInterface
 
 from followup.core.extensions import db
 from followup.people.models import User
-
 from tests.fixtures import PASSWORD, Browser
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/u1"

@@ -15,11 +15,10 @@ from sqlalchemy import select
 
 from followup.core.extensions import db
 from followup.followups.models.followup import Followup
+from followup.people.tests.test_login_limits_redis import redis_url  # noqa: F401 (a fixture)
 from followup.plans.models.node import Node
-
 from tests.fixtures import PASSWORD
 from tests.servers import gunicorn
-from followup.people.tests.test_login_limits_redis import redis_url  # noqa: F401 (a fixture)
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/u2"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from followup.core.extensions import db
 from followup.followups.models.followup import Followup, FollowupState
 from followup.plans.models.node import Node
-
 from tests.fixtures import PASSWORD
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/{}"
@@ -313,7 +312,6 @@ def test_behind_a_proxy_each_client_has_its_own_address_limit(demo, database_url
     """With PROXY_COUNT set, the failed-login limit per address counts the address the
     proxy forwards, not the proxy's own: one user's typing errors lock out no one else."""
     from followup import create_app
-
     from tests.fixtures import Browser
 
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url,

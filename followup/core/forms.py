@@ -2,12 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, IntegerField, PasswordField, RadioField,
-    SelectField, SelectMultipleField, StringField, TextAreaField,
+    BooleanField, DateField, IntegerField, PasswordField, RadioField, SelectField,
+    SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.meta import DefaultMeta
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput, TextInput
 
 from followup.core.html import MAX_LENGTH, format_count

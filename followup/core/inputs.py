@@ -5,21 +5,28 @@ with a Swedish message that names the field."""
 import re
 from datetime import date
 
-from followup.plans.planfile.schema import KEY_PATTERN
 from followup.core.errors import Invalid
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A key as the plan file allows it ($defs.key of followup-plan.schema.json, held to it by
+# followup/planfile/tests/test_planfile.py): keys become parts of addresses and element
+# ids, so nothing else gets in.
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+KEY_MAX = 80
 KEY_RULE = ("får bara innehålla bokstäver a–z och A–Z, siffror och - _ . och ska börja "
             "med en bokstav eller siffra (högst 80 tecken)")
 
 
+def is_key(value):
+    return isinstance(value, str) and len(value) <= KEY_MAX and KEY_PATTERN.match(value) is not None
+
+
 def key(value, what):
-    """A key as the plan file allows it (``^[A-Za-z0-9][A-Za-z0-9_.-]*$``, at most 80):
-    keys become parts of addresses and element ids, so nothing else gets in."""
+    """A key typed into a form, trimmed, or Invalid with the rule."""
     value = (value or "").strip()
     if not value:
         raise Invalid(f"{what} får inte vara tom.")
-    if len(value) > 80 or not KEY_PATTERN.match(value):
+    if not is_key(value):
         raise Invalid(f"{what} ”{value[:80]}” {KEY_RULE}.")
     return value
 

@@ -7,12 +7,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from followup.core.extensions import db
-from followup.followups.models.followup import FollowupState
-from followup.plans.models.plan import Plan
-from followup.people.models import Role, User
 from followup.followups import controls, followups
-from followup.plans import plans
+from followup.followups.models.followup import FollowupState
 from followup.people import users
+from followup.people.models import Role, User
+from followup.planfile import transfer
+from followup.plans.models.plan import Plan
 
 PLAN_FILE = Path(__file__).with_name("demo-plan.json")
 OPEN_PHASE = "december"
@@ -42,7 +42,7 @@ def load():
     Returns ``[(email, name, role, password)]``; the passwords are random and
     exist nowhere else in clear text.
     """
-    plan = plans.import_plan(PLAN_FILE.read_bytes())
+    plan = transfer.import_plan(PLAN_FILE.read_bytes())
     phase = plan.phase(OPEN_PHASE)
     phase.is_open = True
     phase.deadline = OPEN_PHASE_DEADLINE

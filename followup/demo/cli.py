@@ -5,9 +5,9 @@ import sys
 
 import click
 from flask import current_app
-from followup.core.cli import CommandGroup
 
 from followup import demo
+from followup.core.cli import CommandGroup
 from followup.people.models import ROLE_LABELS
 
 demo_cli = CommandGroup("demo", help="Demodata.")

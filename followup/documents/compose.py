@@ -9,19 +9,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from followup.core import formatting, html
+from followup.core import formatting, html, typeset
 from followup.core.extensions import db
 from followup.core.formatting import in_sentence
-from followup.memos.models import Appendix, Memo
-from followup.followups.models.internal_control import ControlPoint, ControlResult, InternalControl
-from followup.tables.models import FigureTable
-from followup.followups.models.followup import Followup
-from followup.plans.models.node import Node
-from followup.plans.models.plan import NodeType, Plan, Scale
+from followup.documents import plan_appendix, wording
 from followup.followups import distributions
 from followup.followups.history import paragraphs
+from followup.followups.models.followup import Followup
+from followup.followups.models.internal_control import ControlPoint, ControlResult, InternalControl
+from followup.memos.models import Appendix, Memo
+from followup.plans.models.node import Node
+from followup.plans.models.plan import NodeType, Plan, Scale
 from followup.tables import figures
-from followup.documents import plan_appendix, typeset, wording
+from followup.tables.models import FigureTable
 
 DEFAULT_APPENDIX_TYPE = "Bilaga till tjänsteskrivelse"
 

@@ -14,9 +14,9 @@ the phase ends up in a block, and ``build`` says which nodes it printed.
 
 from dataclasses import dataclass, field
 
-from followup.followups.history import paragraphs
-from followup.documents import typeset
+from followup.core import typeset
 from followup.documents.wording import Wording
+from followup.followups.history import paragraphs
 
 SECTION, ROW, LIST, HIDDEN = "section", "row", "list", "hidden"
 # Columns that print a label, a number or a name: never hyphenated, as narrow as they allow.

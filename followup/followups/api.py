@@ -5,12 +5,12 @@ import logging
 from flask import Blueprint, current_app, g, jsonify, request
 
 from followup.core import openapi
+from followup.core.errors import Conflict, Invalid, ServiceError
 from followup.core.openapi import describe
 from followup.core.security_log import event
 from followup.followups import followups as fu
 from followup.people import permissions, tokens
-from followup.plans import phases
-from followup.core.errors import Conflict, Invalid, ServiceError
+from followup.plans import lookup, phases
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -87,7 +87,7 @@ def optional_body(allowed):
 
 def locate(plan_key, phase_key, node_key=None):
     permissions.require_read(g.api_user)
-    return fu.locate(plan_key, phase_key, node_key)
+    return lookup.locate(plan_key, phase_key, node_key)
 
 
 PHASE = "/plans/<plan_key>/phases/<phase_key>"

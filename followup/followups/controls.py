@@ -8,18 +8,17 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from followup.core.extensions import db
-from followup.followups.models.internal_control import (
-    ControlPoint,
-    ControlResult,
-    ControlResultRevision,
-)
-from followup.followups.models.followup import FollowupState
-from followup.plans.models.plan import Phase
 from followup.core import inputs
-from followup.followups import lifecycle
-from followup.people import permissions
 from followup.core.errors import Invalid, NotFound
+from followup.core.extensions import db
+from followup.followups import lifecycle
+from followup.followups.models.followup import FollowupState
+from followup.followups.models.internal_control import (
+    ControlPoint, ControlResult, ControlResultRevision,
+)
+from followup.people import permissions
+from followup.plans import lock
+from followup.plans.models.plan import Phase
 
 
 @dataclass
@@ -132,7 +131,7 @@ def _point_fields(plan, area, process, risk, control, method, mandatory, unit_ke
 
 def add_point(user, plan, *, key, **fields):
     permissions.require_compiler(user)
-    lifecycle.lock_plan(plan.id)
+    lock.lock_plan(plan.id)
     ic = plan.internal_control
     if ic is None:
         raise Invalid("Planen har ingen internkontrollplan (ingen kontrollskala).")
@@ -147,7 +146,7 @@ def add_point(user, plan, *, key, **fields):
 
 def update_point(user, plan, point, **fields):
     permissions.require_compiler(user)
-    lifecycle.lock_plan(plan.id)
+    lock.lock_plan(plan.id)
     for name, value in _point_fields(plan, **fields).items():
         setattr(point, name, value)
     db.session.commit()
@@ -156,6 +155,6 @@ def update_point(user, plan, point, **fields):
 
 def move_point(user, plan, point, offset):
     permissions.require_compiler(user)
-    lifecycle.lock_plan(plan.id)
+    lock.lock_plan(plan.id)
     inputs.reorder(plan.internal_control.points, point, offset)
     db.session.commit()

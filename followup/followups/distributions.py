@@ -4,10 +4,10 @@ the summaries' words and the charts both show."""
 from sqlalchemy import select
 
 from followup.core import charts
-from followup.plans import timeline
 from followup.core.extensions import db
 from followup.core.formatting import in_sentence
 from followup.followups.models.followup import Followup, FollowupState
+from followup.plans import timeline
 from followup.plans.models.node import Node
 
 

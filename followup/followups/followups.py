@@ -4,17 +4,17 @@ in ``lifecycle``, shared with control results), and the views of a phase."""
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from followup.core.errors import Conflict, Invalid, NotFound
 from followup.core.extensions import db
 from followup.core.formatting import in_sentence
-from followup.followups.models.followup import Followup, FollowupRevision, FollowupState
-from followup.plans.models.node import Node
-from followup.plans.models.plan import NodeType, Phase, Plan, Scale
 from followup.followups import lifecycle
+from followup.followups.models.followup import Followup, FollowupRevision, FollowupState
 from followup.people import permissions
-from followup.plans import timeline
-from followup.core.errors import Conflict, Invalid, NotFound
+from followup.plans import lookup, timeline
+from followup.plans.models.node import Node
+from followup.plans.models.plan import Phase
 
 
 @dataclass
@@ -63,46 +63,6 @@ class Current(lifecycle.Entry):
         return Current(self.node, self.phase, row)
 
 
-def find_plan(plan_key):
-    plan = db.session.scalar(select(Plan).where(Plan.key == plan_key))
-    if plan is None:
-        raise NotFound(f"Planen {plan_key} finns inte.")
-    return plan
-
-
-def find_phase(plan, phase_key):
-    phase = plan.phase(phase_key)
-    if phase is None:
-        raise NotFound(f"Fasen {phase_key} finns inte i planen {plan.key}.")
-    return phase
-
-
-def find_node(plan, node_key):
-    # The type, its scale with its levels, and the unit come along: every page and
-    # API answer about a node needs them.
-    node = db.session.scalar(
-        select(Node).where(Node.plan_id == plan.id, Node.key == node_key)
-        .options(joinedload(Node.type).joinedload(NodeType.scale).selectinload(Scale.levels),
-                 joinedload(Node.unit))
-    )
-    if node is None:
-        raise NotFound(f"Punkten {node_key} finns inte i planen {plan.key}.")
-    return node
-
-
-def locate(plan_key, phase_key, node_key=None):
-    """(plan, phase, node or None) from their keys, in two queries, or NotFound."""
-    phase = db.session.scalar(
-        select(Phase).join(Phase.plan).where(Plan.key == plan_key, Phase.key == phase_key)
-        .options(contains_eager(Phase.plan))
-    )
-    if phase is None:
-        find_plan(plan_key)  # says which of the two is missing
-        raise NotFound(f"Fasen {phase_key} finns inte i planen {plan_key}.")
-    plan = phase.plan
-    return plan, phase, (find_node(plan, node_key) if node_key else None)
-
-
 def current(node, phase):
     if not timeline.in_phase(node, phase):
         raise NotFound(f"{node.type.label} {node.number or node.key} ingår inte i planen i "
@@ -145,7 +105,7 @@ def approve_many(user, phase, node_keys):
     approved, refused = [], {}
     for key in node_keys:
         try:
-            node = find_node(phase.plan, key)
+            node = lookup.find_node(phase.plan, key)
             approve(user, node, phase)
             approved.append(key)
         except (Invalid, NotFound, Conflict) as e:

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from followup.core.extensions import db
+from followup.followups import followups as fu
 from followup.followups.models.followup import Followup, FollowupRevision
 from followup.people.models import User
-from followup.followups import followups as fu
 
 _BLOCK = re.compile(r"</?(?:p|li|h3|h4|ul|ol)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")

@@ -6,24 +6,19 @@ writes a revision; a change based on an older version than the stored one raises
 Conflict with what is stored now, so nobody's text is silently overwritten.
 """
 
-import logging
 
-from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from followup.core import html
+from followup.core import html, signals
+from followup.core.errors import Conflict, Invalid
 from followup.core.extensions import db
 from followup.core.formatting import in_sentence
-from followup.followups.models.followup import FollowupState
-from followup.plans.models.plan import Plan
-from followup.people.models import Role
 from followup.core.types import utcnow
-from followup.notify import notifications
+from followup.followups.models.followup import FollowupState
 from followup.people import permissions
-from followup.core.errors import Conflict, Invalid, ServiceError
-
-log = logging.getLogger("followup.lock")
+from followup.people.models import Role
+from followup.plans import lock
 
 # The workflow's own words: never a level's (a scale may well have "Ej påbörjad").
 STATE_LABELS = {
@@ -36,45 +31,6 @@ STATE_LABELS = {
 
 CONFLICT_MESSAGE = ("Någon annan har ändrat uppföljningen efter att du öppnade den. "
                     "Jämför texterna och spara igen.")
-
-
-class Busy(ServiceError):
-    """The plan's lock was not free in time: a signing (or a long change) is under way.
-    Nothing was changed."""
-
-    status = 503
-
-
-BUSY_MESSAGE = ("Planen håller på att ändras eller tjänsteskrivelsen fastställs just nu. "
-                "Inget sparades. Vänta en stund och försök igen.")
-# How long a change waits for the plan's lock on PostgreSQL (SQLite waits its busy_timeout).
-LOCK_WAIT = "30s"
-
-
-def lock_plan(plan_id):
-    """Take the plan's write lock, held until the transaction ends (commit or rollback).
-
-    Signing takes it first and keeps it until the signed version is stored; every change
-    to the plan's follow-ups, control results, tables, structure and memos takes it before
-    it checks whether the phase is frozen. So a change either lands before the snapshot
-    is read, or waits, sees the signed memo and is refused. On PostgreSQL a row lock
-    (SELECT … FOR UPDATE on the plan's row); on SQLite the database's write lock, taken by
-    a write to the plan's row (SQLite has one writer at a time). A change that waits
-    longer than the database lets it raises Busy (503) and changes nothing."""
-    connection = db.session.connection()
-    plan = Plan.__table__
-    try:
-        if connection.dialect.name == "sqlite":
-            # Plain SQL: the model's onupdate would stamp the plan's updated_at.
-            connection.execute(text("UPDATE plan SET key = key WHERE id = :id"),
-                               {"id": plan_id})
-        else:
-            connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
-            connection.execute(select(plan.c.id).where(plan.c.id == plan_id).with_for_update())
-    except OperationalError as e:
-        db.session.rollback()
-        log.warning("lock.busy plan=%s error=%r", plan_id, str(e)[:300])
-        raise Busy(BUSY_MESSAGE) from None
 
 
 class Entry:
@@ -182,7 +138,7 @@ def commit_change(entry, user, source, change):
 def _lock(entry):
     """The plan's lock, then the entry's row as it is now: the checks that follow see
     every change that landed before, and a signing that started first."""
-    lock_plan(entry.phase.plan_id)
+    lock.lock_plan(entry.phase.plan_id)
     if entry.row is not None:
         db.session.refresh(entry.row)
 
@@ -216,7 +172,7 @@ def save(user, entry, *, level_key, comment, version, source="web", submit=False
 
     saved = commit_change(entry, user, source, change)
     if submit:
-        notifications.returned_answered(saved)
+        signals.entry_sent_in.send(saved)
     return saved
 
 
@@ -236,7 +192,7 @@ def submit(user, entry, version=None, source="web"):
         raise Invalid("Uppföljningen är redan inskickad.")
     _require_content(entry, entry.level, entry.comment)
     sent = _set_state(entry, user, source, FollowupState.submitted)
-    notifications.returned_answered(sent)
+    signals.entry_sent_in.send(sent)
     return sent
 
 
@@ -256,7 +212,7 @@ def return_for_changes(user, entry, remark, version=None, source="web"):
     if entry.state not in (FollowupState.submitted, FollowupState.approved):
         raise Invalid("Bara en inskickad eller godkänd uppföljning kan återremitteras.")
     returned = _set_state(entry, user, source, FollowupState.returned, remark)
-    notifications.entry_returned(returned, user)
+    signals.entry_returned.send(returned, by=user)
     return returned
 
 
@@ -269,5 +225,5 @@ def approve(user, entry, version=None, source="web"):
         raise Invalid("Uppföljningen är redan godkänd.")
     _require_content(entry, entry.level, entry.comment, "godkänns")
     approved = _set_state(entry, user, source, FollowupState.approved)
-    notifications.ready_to_sign(entry.phase)
+    signals.entry_approved.send(approved)
     return approved

@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from followup.followups.models.followup import FollowupState
 from followup.followups import controls
 from followup.followups import followups as fu
+from followup.followups.models.followup import FollowupState
 from followup.plans.phases import is_overdue
 
 NO_UNIT = "Ingen enhet"

@@ -3,13 +3,12 @@
 
 from flask import Response, g, jsonify, request
 
-from followup.core.openapi import describe
-from followup.followups import followups as fu
-from followup.people import permissions
-from followup.memos import reports, signoff
-from followup.plans import structure
 from followup.core.errors import Invalid
+from followup.core.openapi import describe
 from followup.followups.api import PHASE, body, bp
+from followup.memos import reports, signoff
+from followup.people import permissions
+from followup.plans import lookup, structure
 
 MEMO = PHASE + "/memo"
 
@@ -81,12 +80,12 @@ def memo_pdf(plan_key, phase_key):
           status="201")
 def add_node(plan_key):
     permissions.require_read(g.api_user)
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     fields = ("parent", "type", "title", "number", "unit", "since", "prefix")
     data = body(fields, required=("type", "title"))
     for key in fields:
         _text(data, key, required=key in ("type", "title"))
-    parent = fu.find_node(plan, data["parent"]) if data.get("parent") else None
+    parent = lookup.find_node(plan, data["parent"]) if data.get("parent") else None
     node = structure.add_node(g.api_user, plan, parent=parent, type_key=data["type"],
                               number=data.get("number"), title=data["title"],
                               unit_key=data.get("unit"), since_key=data.get("since"),

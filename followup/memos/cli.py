@@ -3,16 +3,15 @@
 import sys
 
 import click
-from followup.core.cli import CommandGroup
-
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from followup.core import pdf
-from followup.core.extensions import db
-from followup.memos.models import Memo, MemoSignoff
-from followup.memos import reports, signoff
+from followup.core.cli import CommandGroup
 from followup.core.errors import ServiceError
+from followup.core.extensions import db
+from followup.memos import reports, signoff
+from followup.memos.models import Memo, MemoSignoff
 
 report_cli = CommandGroup("report", help="Tjänsteskrivelser och bilagor som PDF.")
 

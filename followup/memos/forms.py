@@ -5,10 +5,11 @@ from wtforms import (
     BooleanField, FieldList, Form, FormField, IntegerField, RadioField, SelectField,
     SelectMultipleField, StringField, TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from followup.core.forms import Form as PageForm, choices  # with the CSRF token, Swedish messages
+from followup.core.forms import Form as PageForm  # with the CSRF token, Swedish messages
+from followup.core.forms import choices
 
 
 class CheckboxesField(SelectMultipleField):

@@ -8,14 +8,13 @@ from string import Formatter
 
 from sqlalchemy import select
 
-from followup.core import html, pdf
-from followup.documents import compose, wording
-from followup.core.extensions import db
-from followup.memos.models import Appendix, Memo, MemoState, Section
-from followup.core import inputs
-from followup.followups import lifecycle
-from followup.people import permissions
+from followup.core import html, inputs, pdf
 from followup.core.errors import Frozen, Invalid
+from followup.core.extensions import db
+from followup.documents import compose, wording
+from followup.memos.models import Appendix, Memo, MemoState, Section
+from followup.people import permissions
+from followup.plans import lock
 
 KINDS = {"plan": "Uppföljning av målen", "internal_control": "Internkontroll",
          "text": "Text", "tables": "Tabeller"}
@@ -48,10 +47,10 @@ CONTROL_FIELDS = {"area": "Kontrollområde", "process": "Process", "risk": "Risk
 
 def require_editable(user, memo):
     """Only the compiler, and only while the memo is not signed. Takes the plan's lock
-    first (``lifecycle.lock_plan``) and reads the memo's state under it: an edit made
+    first (``lock.lock_plan``) and reads the memo's state under it: an edit made
     while the memo is being signed waits for the signing and is then refused."""
     permissions.require_compiler(user)
-    lifecycle.lock_plan(memo.plan_id)
+    lock.lock_plan(memo.plan_id)
     db.session.refresh(memo, ["state"])
     if memo.state is MemoState.signed:
         raise Frozen("Tjänsteskrivelsen är fastställd och kan inte ändras. "

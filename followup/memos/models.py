@@ -4,7 +4,8 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, CheckConstraint, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, text,
+    JSON, CheckConstraint, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint,
+    select, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -61,6 +62,13 @@ class Memo(db.Model):
     signoffs: Mapped[list["MemoSignoff"]] = relationship(
         back_populates="memo", order_by="MemoSignoff.version", cascade="all, delete-orphan"
     )
+
+
+    @staticmethod
+    def state_in(phase):
+        """The state of the phase's memo, or None where it has none: one small query, for
+        pages that need to know it and not the memo (the follow-ups' overview, the editor)."""
+        return db.session.scalar(select(Memo.state).where(Memo.phase_id == phase.id))
 
 
 class Appendix(db.Model):

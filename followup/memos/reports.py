@@ -3,13 +3,12 @@
 from sqlalchemy import select
 
 from followup.core import pdf
-from followup.documents import compose
-from followup.tables import figures
-from followup.core.extensions import db
-from followup.memos.models import Memo
-from followup.tables import tables
 from followup.core.errors import NotFound
-from followup.followups.followups import locate
+from followup.core.extensions import db
+from followup.documents import compose
+from followup.memos.models import Memo
+from followup.plans.lookup import locate
+from followup.tables import figures, tables
 
 
 def find_memo(plan_key, phase_key):
@@ -18,12 +17,6 @@ def find_memo(plan_key, phase_key):
     if memo is None:
         raise NotFound(f"{phase.label} i planen {plan.key} har ingen tjänsteskrivelse.")
     return compose.load_memo(memo.id)
-
-
-def memo_state(phase):
-    """The state of the phase's memo, or None where it has none: one small query, where
-    the memo itself (find_memo) is not needed."""
-    return db.session.scalar(select(Memo.state).where(Memo.phase_id == phase.id))
 
 
 def load(memo_id):

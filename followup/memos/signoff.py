@@ -19,26 +19,20 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from followup.core import pdf
-from followup.documents import compose
+from followup.core import pdf, signals
+from followup.core.errors import (
+    Damaged, Forbidden, Frozen, Invalid, NotFound, ServiceError, Unavailable,
+)
 from followup.core.extensions import db
+from followup.core.types import utcnow
+from followup.documents import compose
+from followup.followups import controls, followups
 from followup.followups.models.followup import FollowupState
+from followup.memos import reports
 from followup.memos.models import MemoSignoff, MemoState, SignedFile
 from followup.people.models import Role
-from followup.core.types import utcnow
-from followup.followups import controls, followups, lifecycle
-from followup.notify import notifications
-from followup.plans import plans
-from followup.memos import reports
-from followup.core.errors import (
-    Damaged,
-    Forbidden,
-    Frozen,
-    Invalid,
-    NotFound,
-    ServiceError,
-    Unavailable,
-)
+from followup.planfile import transfer
+from followup.plans import lock
 
 MEMO_STATE_LABELS = {MemoState.draft: "Utkast", MemoState.signed: "Fastställd",
                      MemoState.reopened: "Återöppnad"}
@@ -150,7 +144,7 @@ def sign(user, memo, *, confirm, reason=None):
     # The plan's lock first, held until the signed version is stored: every change to
     # the plan landed before the readiness and the snapshot are read, or waits and is
     # then refused (the phase is frozen). What was loaded before is read again.
-    lifecycle.lock_plan(memo.plan_id)
+    lock.lock_plan(memo.plan_id)
     db.session.expire_all()
     try:
         return _sign_locked(user, memo, confirm, reason)
@@ -173,7 +167,7 @@ def _sign_locked(user, memo, confirm, reason):
     if reason is not None and len(reason) > 2000:
         raise Invalid("Skälet får ha högst 2 000 tecken.", "reason")
 
-    snapshot = plans.dump(plans.export_plan(memo.plan.key))
+    snapshot = transfer.dump(transfer.export_plan(memo.plan.key))
     snapshot_sha256 = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
     now = utcnow()
     stamp = Stamp(user.name, signer_title(user, memo), now, snapshot_sha256)
@@ -215,7 +209,7 @@ def _sign_locked(user, memo, confirm, reason):
         _refuse_if_full(e, memo)
         raise
     try:
-        notifications.memo_signed(memo, signoff, user)
+        signals.memo_signed.send(memo, signoff=signoff, by=user)
     except (OSError, DBAPIError) as e:
         if not disk_full(e):
             raise
@@ -387,7 +381,7 @@ def reopen(user, memo, reason):
     latest.reopen_reason = reason[:2000]
     memo.state = MemoState.reopened
     db.session.commit()
-    notifications.memo_reopened(memo, latest, user)
+    signals.memo_reopened.send(memo, signoff=latest, by=user)
     return latest
 
 

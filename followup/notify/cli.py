@@ -5,8 +5,8 @@ runs (on two servers) overlap: each notification is taken by one run before it i
 cannot be sent is named on standard error and tried again on the next run; the others
 are sent all the same."""
 
-import socket
 import smtplib
+import socket
 import sys
 from datetime import date
 

@@ -24,9 +24,9 @@ from sqlalchemy.orm import joinedload
 
 from followup.core import links
 from followup.core.extensions import db
-from followup.notify.models import Notification
-from followup.core.types import utcnow
 from followup.core.texts import single_line
+from followup.core.types import utcnow
+from followup.notify.models import Notification
 
 RETRIED = ("pending", "failed")
 log = logging.getLogger("followup.mail")

@@ -15,14 +15,14 @@ from sqlalchemy.exc import IntegrityError
 
 from followup.core import links
 from followup.core.extensions import db
-from followup.core.formatting import count, days_left, iso_date, in_sentence
+from followup.core.formatting import count, days_left, in_sentence, iso_date
+from followup.core.types import utcnow
+from followup.followups import progress
 from followup.followups.models.followup import FollowupState
 from followup.memos.models import Memo, MemoState
 from followup.notify.models import Notification, NotificationOptOut
+from followup.people.models import Role, UnitMembership, User
 from followup.plans.models.plan import Phase
-from followup.people.models import Role, User
-from followup.core.types import utcnow
-from followup.people.models import UnitMembership
 
 # kind → (who gets it, what the settings page calls it)
 KINDS = {
@@ -182,8 +182,6 @@ def returned_answered(entry):
 
 def phase_opened(phase):
     """To the reporters whose units have something to report in the phase."""
-    from followup.followups import progress  # progress reads the entries whose lifecycle calls us
-
     by_unit = {}
     for entry in progress.entries(phase.plan, phase):
         if entry.subject.unit_id is not None:
@@ -207,8 +205,6 @@ def phase_opened(phase):
 def _count(entries):
     """"3 uppföljningar och 2 kontrollresultat", "1 uppföljning", "1 kontrollresultat":
     the follow-ups and the control results counted apart, each in its own word."""
-    from followup.followups import progress
-
     followups = sum(1 for e in entries if progress.is_followup(e))
     controls = len(entries) - followups
     parts = []
@@ -230,8 +226,6 @@ def _not_sent_in(entries, yours):
     "En uppföljning från din enhet är inte inskickad än"."""
     if len(entries) > 1:
         return f"{_count(entries)} från {yours} är inte inskickade än"
-    from followup.followups import progress
-
     if progress.is_followup(entries[0]):
         return f"En uppföljning från {yours} är inte inskickad än"
     return f"Ett kontrollresultat från {yours} är inte inskickat än"
@@ -240,8 +234,6 @@ def _not_sent_in(entries, yours):
 def deadline_reminders(today, days):
     """(user, message) for every reporter with something not yet sent in, in every open
     phase whose deadline is within ``days`` days or has passed."""
-    from followup.followups import progress
-
     pairs = []
     for phase in db.session.scalars(select(Phase).where(Phase.is_open.is_(True),
                                                         Phase.deadline.is_not(None))):
@@ -286,8 +278,6 @@ def ready_reminders():
 
 
 def _ready_messages(memos):
-    from followup.followups import progress
-
     pairs = []
     for memo in memos:
         if memo.state is MemoState.signed:

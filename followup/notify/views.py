@@ -4,8 +4,8 @@ where each user turns the kinds they do not want off."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from followup.notify import mailer, notifications
 from followup.core.forms import EmptyForm
+from followup.notify import mailer, notifications
 
 bp = Blueprint("notices", __name__, template_folder="templates")
 

@@ -3,12 +3,12 @@
 import sys
 
 import click
-from followup.core.cli import CommandGroup
 
 from followup.core import formatting
-from followup.people.models import ROLE_LABELS
-from followup.people import tokens, users
+from followup.core.cli import CommandGroup
 from followup.core.errors import ServiceError
+from followup.people import tokens, users
+from followup.people.models import ROLE_LABELS
 
 user_cli = CommandGroup("user", help="Hantera användare.")
 

@@ -3,10 +3,10 @@ hiding a button in a template is a courtesy, not the rule."""
 
 from sqlalchemy import select
 
+from followup.core.errors import Forbidden, Frozen
 from followup.core.extensions import db
 from followup.memos.models import Memo, MemoState
 from followup.people.models import Role
-from followup.core.errors import Forbidden, Frozen
 
 # Everyone who works with the plan reads all of it; IT administrators manage
 # accounts and do not read the follow-ups.

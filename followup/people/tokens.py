@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from followup.core.extensions import db
-from followup.people.models import ApiToken, User
-from followup.core.types import utcnow
-from followup.core.security_log import event
 from followup.core.errors import Invalid, NotFound
+from followup.core.extensions import db
+from followup.core.security_log import event
+from followup.core.types import utcnow
+from followup.people.models import ApiToken, User
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 DEFAULT_DAYS = 90

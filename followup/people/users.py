@@ -4,15 +4,13 @@ import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-
 from werkzeug.security import check_password_hash
 
 from followup.core.extensions import db
-from followup.plans.models.plan import Plan, Unit
-from followup.people.models import Role, UnitMembership, User
-from followup.people.models import ROLE_LABELS
 from followup.core.security_log import event
 from followup.people import passwords, tokens
+from followup.people.models import ROLE_LABELS, Role, UnitMembership, User
+from followup.plans.models.plan import Plan, Unit
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

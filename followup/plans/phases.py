@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from followup.core.extensions import db
-from followup.notify import notifications
-from followup.people import permissions
+from followup.core import signals
 from followup.core.errors import Frozen, Invalid
+from followup.core.extensions import db
+from followup.people import permissions
 
 
 def _require_may_open(phase, is_open):
@@ -48,7 +48,7 @@ def _commit(phase, was_open):
     """Save; a phase that has just opened tells the reporters who have something in it."""
     db.session.commit()
     if phase.is_open and not was_open:
-        notifications.phase_opened(phase)
+        signals.phase_opened.send(phase)
     return phase
 
 

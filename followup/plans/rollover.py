@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from followup.core.errors import Invalid
 from followup.core.extensions import db
 from followup.core.formatting import in_sentence
-from followup.followups.models.internal_control import ControlPoint, InternalControl
-from followup.tables.models import FigureRow, FigureTable
 from followup.followups.models.followup import Followup
-from followup.plans.models.plan import Level, NodeType, Phase, Plan, Scale, Unit
-from followup.plans.models.node import Node
-from followup.people.models import UnitMembership
+from followup.followups.models.internal_control import ControlPoint, InternalControl
 from followup.people import permissions
-from followup.core.errors import Invalid
+from followup.people.models import UnitMembership
+from followup.plans.models.node import Node
+from followup.plans.models.plan import Level, NodeType, Phase, Plan, Scale, Unit
+from followup.tables.models import FigureRow, FigureTable
 
 COMES = "comes"
 CARRIED = "carried"

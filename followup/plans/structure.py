@@ -6,17 +6,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from followup.core import formatting
-from followup.core.extensions import db
-from followup.plans.models.plan import Level, Unit
-from followup.memos.models import Memo, MemoState
-from followup.plans.models.node import Node
-from followup.core.texts import TITLE_MAX, single_line, visible
-from followup.core import inputs
-from followup.followups import lifecycle
-from followup.people import permissions
-from followup.plans import timeline
+from followup.core import formatting, inputs
 from followup.core.errors import Invalid
+from followup.core.extensions import db
+from followup.core.texts import TITLE_MAX, single_line, visible
+from followup.memos.models import Memo, MemoState
+from followup.people import permissions
+from followup.plans import lock, timeline
+from followup.plans.models.node import Node
+from followup.plans.models.plan import Level, Unit
 
 KEEP = object()  # an argument not given: what is stored stays
 TONES = {"good": "Bra", "partial": "Delvis", "bad": "Dåligt", "neutral": "Neutral",
@@ -143,7 +141,7 @@ def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key
     never from a phase that is signed or comes before a signed one. ``prefix``: its own
     text before the title, if any."""
     permissions.require_compiler(user)
-    lifecycle.lock_plan(plan.id)
+    lock.lock_plan(plan.id)
     node_type = next((t for t in plan.node_types if t.key == type_key), None)
     if node_type is None:
         raise Invalid("Välj vad det är för sorts punkt.")
@@ -181,7 +179,7 @@ def update_node(user, node, *, number, title, unit_key, notes, group, responsibl
     """Change a node; ``prefix`` (its own text before the title; blank: its type's) is left
     as it is where not given."""
     permissions.require_compiler(user)
-    lifecycle.lock_plan(node.plan_id)
+    lock.lock_plan(node.plan_id)
     plan = node.plan
     subtree = list(node.walk())
     before = _signed_membership(plan, subtree)
@@ -249,7 +247,7 @@ def _reparent(node, new_parent):
 def move(user, node, offset):
     """Move a node up (-1) or down (+1) among its siblings."""
     permissions.require_compiler(user)
-    lifecycle.lock_plan(node.plan_id)
+    lock.lock_plan(node.plan_id)
     inputs.reorder(_siblings(node.plan, node.parent), node, offset)
     db.session.commit()
     return node
@@ -260,7 +258,7 @@ def take_out(user, node):
     stays in the earlier phases. Taken out before it was ever followed up, it is archived:
     it appears in no phase, and its history stays."""
     permissions.require_compiler(user)
-    lifecycle.lock_plan(node.plan_id)
+    lock.lock_plan(node.plan_id)
     plan = node.plan
     subtree = list(node.walk())
     before = _signed_membership(plan, subtree)
@@ -279,7 +277,7 @@ def put_back(user, node):
     """Undo ``take_out``: the node and its subtree are in the plan to the end again
     (refused where that would bring them back into a signed phase they were not in)."""
     permissions.require_compiler(user)
-    lifecycle.lock_plan(node.plan_id)
+    lock.lock_plan(node.plan_id)
     subtree = list(node.walk())
     before = _signed_membership(node.plan, subtree)
     for n in subtree:
@@ -292,7 +290,7 @@ def put_back(user, node):
 
 def add_unit(user, plan, *, key, name):
     permissions.require_compiler(user)
-    lifecycle.lock_plan(plan.id)
+    lock.lock_plan(plan.id)
     key = inputs.key(key, "Enhetens beteckning")
     if any(u.key == key for u in plan.units):
         raise Invalid(f'Enheten "{key}" finns redan.')
@@ -305,7 +303,7 @@ def add_unit(user, plan, *, key, name):
 
 def rename_unit(user, unit, name):
     permissions.require_compiler(user)
-    lifecycle.lock_plan(unit.plan_id)
+    lock.lock_plan(unit.plan_id)
     unit.name = _line(name, "Namnet", 200, required=True)
     db.session.commit()
     return unit
@@ -320,7 +318,7 @@ def _level_fields(label, text, tone):
 
 def update_level(user, level, *, label, text, tone, done):
     permissions.require_compiler(user)
-    lifecycle.lock_plan(level.scale.plan_id)
+    lock.lock_plan(level.scale.plan_id)
     level.label, level.text, level.tone = _level_fields(label, text, tone)
     level.done = bool(done)
     db.session.commit()
@@ -329,7 +327,7 @@ def update_level(user, level, *, label, text, tone, done):
 
 def add_level(user, scale, *, key, label, text, tone, done):
     permissions.require_compiler(user)
-    lifecycle.lock_plan(scale.plan_id)
+    lock.lock_plan(scale.plan_id)
     key = inputs.key(key, "Nivåns beteckning")
     if scale.level(key) is not None:
         raise Invalid(f'Nivån "{key}" finns redan i skalan.')

@@ -5,13 +5,12 @@ from flask_login import current_user, login_required
 from wtforms import StringField
 from wtforms.validators import Length
 
-from followup.core.extensions import db
-from followup.plans.models.plan import Level, Unit
-from followup.followups import followups as fu
-from followup.people import permissions
-from followup.plans import rollover, structure, timeline
 from followup.core.errors import Invalid
+from followup.core.extensions import db
 from followup.core.forms import EmptyForm, LevelForm, NodeForm, UnitForm, choices, one_line
+from followup.people import permissions
+from followup.plans import lookup, rollover, structure, timeline
+from followup.plans.models.plan import Level, Unit
 
 bp = Blueprint("structure", __name__, template_folder="templates",
                url_prefix="/plans/<plan_key>/struktur")
@@ -125,7 +124,7 @@ def _back(plan, node=None, section=None):
 
 @bp.get("/")
 def index(plan_key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     args = request.args
     editing = adding = None
     edited = structure.find_node(plan, args.get("redigera"))
@@ -143,7 +142,7 @@ def index(plan_key):
 
 @bp.post("/noder")
 def add_node(plan_key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     parent = structure.find_node(plan, request.form.get("parent"))
     form = _new_node_form(plan, parent, formdata=request.form)
     if form.validate():
@@ -179,16 +178,16 @@ def _tell_namesakes(node):
 @bp.get("/noder/<node_key>")
 def edit_node_form(plan_key, node_key):
     """The node's form, in place in the tree (the address of the former edit page)."""
-    plan = fu.find_plan(plan_key)
-    node = fu.find_node(plan, node_key)
+    plan = lookup.find_plan(plan_key)
+    node = lookup.find_node(plan, node_key)
     return redirect(url_for(".index", plan_key=plan.key, redigera=node.key)
                     + f"#punkt-{node.key}")
 
 
 @bp.post("/noder/<node_key>")
 def edit_node(plan_key, node_key):
-    plan = fu.find_plan(plan_key)
-    node = fu.find_node(plan, node_key)
+    plan = lookup.find_plan(plan_key)
+    node = lookup.find_node(plan, node_key)
     form = _node_form(plan, node, formdata=request.form)
     if form.validate():
         try:
@@ -215,8 +214,8 @@ def _lower_first(text):
 
 @bp.post("/noder/<node_key>/<action>")
 def node_action(plan_key, node_key, action):
-    plan = fu.find_plan(plan_key)
-    node = fu.find_node(plan, node_key)
+    plan = lookup.find_plan(plan_key)
+    node = lookup.find_node(plan, node_key)
     if not EmptyForm().validate():
         return _back(plan, node)
     name = structure.name(node)
@@ -254,7 +253,7 @@ def _node_action(plan, node, name, action):
 
 @bp.post("/enheter")
 def add_unit(plan_key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     form = UnitForm()
     if form.validate():
         try:
@@ -269,7 +268,7 @@ def add_unit(plan_key):
 
 @bp.post("/enheter/<int:unit_id>")
 def rename_unit(plan_key, unit_id):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     unit = db.get_or_404(Unit, unit_id)
     if unit.plan_id != plan.id:
         return _back(plan)
@@ -284,7 +283,7 @@ def rename_unit(plan_key, unit_id):
 
 @bp.post("/skalor/<scale_key>")
 def add_level(plan_key, scale_key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     scale = structure.find_scale(plan, scale_key)
     if scale is None:
         return _back(plan)
@@ -304,7 +303,7 @@ def add_level(plan_key, scale_key):
 
 @bp.post("/nivaer/<int:level_id>")
 def update_level(plan_key, level_id):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     level = db.get_or_404(Level, level_id)
     if level.scale.plan_id != plan.id:
         return _back(plan)
@@ -324,14 +323,14 @@ def update_level(plan_key, level_id):
 
 @bp.get("/nasta-ar")
 def next_year(plan_key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     return render_template("structure/next_year.html", plan=plan, new_key=rollover.next_key(plan),
                            decisions=rollover.preview(plan), form=EmptyForm())
 
 
 @bp.post("/nasta-ar")
 def create_next_year(plan_key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     if not EmptyForm().validate():
         return redirect(url_for(".next_year", plan_key=plan.key))
     chosen = set(request.form.getlist("med"))

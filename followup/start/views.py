@@ -3,20 +3,20 @@ the health check."""
 
 import logging
 
-from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint, Response, current_app, flash, redirect, render_template, request, url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from followup.core.extensions import db, limiter
-from followup.followups.models.followup import FollowupState
-from followup.people.models import Role
-from followup.plans.planfile import PlanFileError
-from followup.people import permissions
-from followup.plans import plans
-from followup.start import todo
 from followup.core.errors import Invalid
+from followup.core.extensions import db, limiter
 from followup.core.forms import EmptyForm
+from followup.followups.models.followup import FollowupState
+from followup.memos import overview
+from followup.people import permissions
+from followup.people.models import Role
+from followup.planfile import PlanFileError, transfer
 
 bp = Blueprint("main", __name__, template_folder="templates")
 log = logging.getLogger("followup.health")
@@ -33,10 +33,10 @@ def index():
         return redirect(url_for("review.index"))
     permissions.require_read(current_user)
     if current_user.role is Role.approver:
-        ready, waiting, signed = todo.approver()
+        ready, waiting, signed = overview.approver()
         return render_template("start/approver.html", ready=ready, waiting=waiting,
                                signed=signed, approved=FollowupState.approved)
-    return render_template("start/reader.html", signoffs=todo.latest_signed())
+    return render_template("start/reader.html", signoffs=overview.latest_signed())
 
 
 @bp.get("/planer")
@@ -47,7 +47,7 @@ def plan_list():
 
 
 def _plan_list(faults=(), error=None, status=200):
-    return render_template("index.html", plans=plans.list_plans(),
+    return render_template("index.html", plans=transfer.list_plans(),
                            may_import=permissions.is_compiler(current_user),
                            form=EmptyForm(), faults=faults, error=error), status
 
@@ -64,7 +64,7 @@ def import_plan():
     if upload is None or not upload.filename:
         return _plan_list(error="Välj en planfil att importera.", status=422)
     try:
-        plan = plans.upload(current_user, upload.read())
+        plan = transfer.upload(current_user, upload.read())
     except PlanFileError as e:
         db.session.rollback()
         return _plan_list(faults=e.faults, status=422)
@@ -78,7 +78,7 @@ def import_plan():
 @bp.get("/planer/<plan_key>/planfil")
 @login_required
 def export_plan(plan_key):
-    text = plans.download(current_user, plan_key)
+    text = transfer.download(current_user, plan_key)
     return Response(text, mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="{plan_key}.json"'})
 

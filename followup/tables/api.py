@@ -11,14 +11,14 @@ import simplejson
 from flask import Response, g, request
 
 from followup.core import jsonin
+from followup.core.errors import Invalid, NotFound
+from followup.core.faults import json_path
 from followup.core.formatting import count
 from followup.core.openapi import describe
-from followup.core.faults import json_path
-from followup.followups import followups as fu
-from followup.people import permissions
-from followup.tables import tables
-from followup.core.errors import Invalid, NotFound
 from followup.followups.api import bp
+from followup.people import permissions
+from followup.plans import lookup
+from followup.tables import tables
 
 TABLE = "/plans/<plan_key>/tables/<table_key>"
 
@@ -30,7 +30,7 @@ def _json(data, status=200):
 
 def _find(plan_key, table_key):
     permissions.require_read(g.api_user)
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     table = next((t for t in plan.tables if t.key == table_key), None)
     if table is None:
         raise NotFound(f"Tabellen {table_key} finns inte i planen {plan.key}.")

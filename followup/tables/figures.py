@@ -5,10 +5,9 @@ decimals, and warnings for the compiler."""
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from followup.core import charts, formatting
-from followup.tables import columns as table_columns, formulas
-from followup.documents import typeset
-
+from followup.core import charts, formatting, typeset
+from followup.tables import columns as table_columns
+from followup.tables import formulas
 
 TITLE_DASHES = (" – ", " — ", " - ")
 

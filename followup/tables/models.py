@@ -15,10 +15,10 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from followup.tables.exact import to_decimal
 from followup.core.extensions import db
 from followup.core.types import UTCDateTime, utcnow
 from followup.plans.models.plan import KEY, Plan, PlanPart
+from followup.tables.exact import to_decimal
 
 
 class Figures(TypeDecorator):

@@ -13,26 +13,19 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from followup.plans.planfile.schema import KEY_PATTERN
-from followup.core.texts import single_line
-from followup.tables import columns as table_columns, formulas
-from followup.core.charts import CHART_KINDS
-from followup.core.extensions import db
-from followup.tables.models import FigureRow, FigureTable
-from followup.tables.models import row_key
-from followup.tables.table_formulas import OPERATORS, Chain, Term, chain_of, in_words
 from followup.core import inputs
-from followup.people import permissions
+from followup.core.charts import CHART_KINDS
 from followup.core.errors import Invalid
+from followup.core.extensions import db
+from followup.core.texts import single_line
+from followup.people import permissions
+from followup.tables import columns as table_columns
+from followup.tables import formulas
+from followup.tables.models import FigureRow, FigureTable, row_key
+from followup.tables.table_formulas import OPERATORS, Chain, Term, chain_of, in_words
 from followup.tables.tables import (
-    check_version,
-    commit_change,
-    content,
-    first_revision,
-    ordered_rows,
-    parse_number,
-    record_change,
-    require_unlocked,
+    check_version, commit_change, content, first_revision, ordered_rows, parse_number,
+    record_change, require_unlocked,
 )
 
 MAX_ROWS, MAX_COLUMNS, MAX_TERMS = 200, 30, 12
@@ -282,7 +275,7 @@ def _check(draft):
         # formula names must also be a name in the formula.
         keys = [p.key for p in parts]
         if len(set(keys)) != len(keys) or not all(
-                not k or (KEY_PATTERN.match(k) and len(k) <= 80) for k in keys):
+                not k or inputs.is_key(k) for k in keys):
             errors.append(f"Tabellens {name}er kunde inte läsas; ladda om sidan.")
         named = set().union(*(p.chain.keys() for p in parts if p.kind == "formula"))
         for p in parts:

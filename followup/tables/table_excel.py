@@ -9,12 +9,13 @@ are matched by their labels where the block has them, else by position.
 import io
 from decimal import Decimal
 
-from followup.tables import columns as table_columns, exact
 from followup.core import formatting
-from followup.tables import figures as printed
-from followup.tables.table_formulas import in_words
-from followup.tables import xlsx_guard
 from followup.core.errors import Invalid
+from followup.tables import columns as table_columns
+from followup.tables import exact
+from followup.tables import figures as printed
+from followup.tables import xlsx_guard
+from followup.tables.table_formulas import in_words
 from followup.tables.tables import ordered_rows, parse_number, preview, takes_values, typed_text
 
 MAX_BYTES = 5 * 1024 * 1024

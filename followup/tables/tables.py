@@ -16,17 +16,19 @@ from types import SimpleNamespace
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from followup.tables import columns as table_columns, exact, formulas
 from followup.core import formatting
-from followup.tables import figures as printed
+from followup.core.errors import Forbidden, Invalid, ServiceError
 from followup.core.extensions import db
 from followup.core.html import TextTooLong, sanitize
-from followup.tables.models import FigureTableRevision
 from followup.memos.models import Memo, MemoState
-from followup.people.models import Role
-from followup.followups import lifecycle
 from followup.people import permissions
-from followup.core.errors import Forbidden, Invalid, ServiceError
+from followup.people.models import Role
+from followup.plans import lock
+from followup.tables import columns as table_columns
+from followup.tables import exact
+from followup.tables import figures as printed
+from followup.tables import formulas
+from followup.tables.models import FigureTableRevision
 
 # Digits are ASCII: re's \d (and int(), Decimal()) would also take "١٢٣" and "１２３".
 _GROUPED = re.compile(r"^-?[0-9]{1,3}( [0-9]{3})+(,[0-9]+)?$")
@@ -128,9 +130,9 @@ def signed_memos_showing(table):
 def require_unlocked(table):
     """TableLocked (409) when the table is shown in a signed memo: its values, comment
     and definition are then part of what the board received. Takes the plan's lock
-    first (``lifecycle.lock_plan``), so a signing under way is waited for, and reads the
+    first (``lock.lock_plan``), so a signing under way is waited for, and reads the
     table's version again under it."""
-    lifecycle.lock_plan(table.plan_id)
+    lock.lock_plan(table.plan_id)
     if table.id is not None:
         db.session.refresh(table, ["version"])
     memos = signed_memos_showing(table)

@@ -25,8 +25,8 @@ import zipfile
 import zlib
 from xml.parsers import expat
 
-from followup.core.formatting import number
 from followup.core.errors import Invalid
+from followup.core.formatting import number
 
 MAX_PARTS = 1000
 MAX_PART_BYTES = 20 * 1024 * 1024  # one part, unpacked

@@ -10,12 +10,13 @@ from playwright.sync_api import expect
 from sqlalchemy import select, update
 
 from followup.core.extensions import db
-from followup.followups.models.internal_control import ControlResult
-from followup.followups.models.followup import Followup, FollowupState
-from followup.plans.models.plan import Phase
-from followup.people.models import User
 from followup.followups import controls
 from followup.followups import followups as fu
+from followup.followups.models.followup import Followup, FollowupState
+from followup.followups.models.internal_control import ControlResult
+from followup.people.models import User
+from followup.plans import lookup
+from followup.plans.models.plan import Phase
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/{}"
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse/"
@@ -28,17 +29,17 @@ def user(name):
 
 def submitted(*pairs):
     """Send in follow-ups as their reporters would: [(reporter, node key)]."""
-    plan = fu.find_plan("SOC-2026")
+    plan = lookup.find_plan("SOC-2026")
     december = plan.phase("december")
     for name, key in pairs:
-        fu.save(user(name), fu.find_node(plan, key), december, level_key="paborjad",
+        fu.save(user(name), lookup.find_node(plan, key), december, level_key="paborjad",
                 comment=f"<p>Text om {key}.</p>", version=0, submit=True)
     return plan, december
 
 
 def returned(key, remark):
-    plan = fu.find_plan("SOC-2026")
-    fu.return_for_changes(user("sara"), fu.find_node(plan, key), plan.phase("december"),
+    plan = lookup.find_plan("SOC-2026")
+    fu.return_for_changes(user("sara"), lookup.find_node(plan, key), plan.phase("december"),
                           remark, 1)
 
 
@@ -97,7 +98,7 @@ def test_bulk_approval_selects_all_and_asks_first(open_page):
 
 
 def submitted_control(key, reporter):
-    plan = fu.find_plan("SOC-2026")
+    plan = lookup.find_plan("SOC-2026")
     december = plan.phase("december")
     point = controls.find_point(plan, key)
     controls.save(user(reporter), point, december,
@@ -131,8 +132,8 @@ def test_conflict_shows_my_text_formatted_and_takes_it_back_to_the_editor(open_p
     button puts it back into the editor beside the version saved meanwhile."""
     mine = open_page("omar")
     mine.goto(EDIT.format("u5"))
-    plan = fu.find_plan("SOC-2026")
-    fu.save(user("sara"), fu.find_node(plan, "u5"), plan.phase("december"),
+    plan = lookup.find_plan("SOC-2026")
+    fu.save(user("sara"), lookup.find_node(plan, "u5"), plan.phase("december"),
             level_key="paborjad", comment="<p>Strategens text.</p>", version=0)
     mine.get_by_label("Färdig", exact=True).check()
     editor = mine.locator(".ql-editor")
@@ -156,7 +157,7 @@ def test_conflict_shows_my_text_formatted_and_takes_it_back_to_the_editor(open_p
     mine.get_by_role("button", name="Spara utkast").click()
     expect(mine.get_by_text("Utkastet är sparat.")).to_be_visible()
     db.session.expire_all()
-    stored = fu.current(fu.find_node(plan, "u5"), plan.phase("december"))
+    stored = fu.current(lookup.find_node(plan, "u5"), plan.phase("december"))
     assert stored.comment == "<p>Mottagningsteamet <strong>startar</strong> i mars.</p>"
     assert stored.level.key == "fardig" and stored.version == 2
 
@@ -164,8 +165,8 @@ def test_conflict_shows_my_text_formatted_and_takes_it_back_to_the_editor(open_p
 def test_conflict_text_goes_back_to_the_editor_without_javascript(open_page):
     mine = open_page("omar", javascript=False)
     mine.goto(EDIT.format("u5"))
-    plan = fu.find_plan("SOC-2026")
-    fu.save(user("sara"), fu.find_node(plan, "u5"), plan.phase("december"),
+    plan = lookup.find_plan("SOC-2026")
+    fu.save(user("sara"), lookup.find_node(plan, "u5"), plan.phase("december"),
             level_key="paborjad", comment="<p>Strategens text.</p>", version=0)
     mine.get_by_label("Kommentar").fill("<p>Min <em>egen</em> text.</p>")
     mine.get_by_role("button", name="Spara utkast").click()
@@ -190,10 +191,10 @@ def test_reporter_is_led_on_after_submitting_and_the_start_page_tells_the_truth(
     onward.get_by_role("link", name=re.compile("Rekrytera fler familjehem")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rekrytera fler familjehem")
 
-    plan = fu.find_plan("SOC-2026")
+    plan = lookup.find_plan("SOC-2026")
     december = plan.phase("december")
     for key in ("nm1-1", "u2", "nm1-2", "u4"):
-        entry = fu.current(fu.find_node(plan, key), december)
+        entry = fu.current(lookup.find_node(plan, key), december)
         fu.save(user("anna"), entry.node, december, level_key=entry.scale.levels[0].key,
                 comment="<p>Text.</p>", version=entry.version, submit=True)
     submitted_control("IK2", "anna")

@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from followup.core.extensions import db
 from followup.memos.models import Appendix
-
 from tests.pdftext import InOrder, words
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"

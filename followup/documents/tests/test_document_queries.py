@@ -11,11 +11,11 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
-from followup.documents import compose
 from followup.core.extensions import db
-from followup.memos.models import Memo
-from followup.plans import plans
+from followup.documents import compose
 from followup.memos import reports
+from followup.memos.models import Memo
+from followup.planfile import transfer
 
 # Far above what the documents need (about 20), far below one query a node (41 in the
 # demo plan, 656 at ×16).
@@ -78,7 +78,7 @@ def import_scaled(factor):
     from followup.demo import PLAN_FILE
 
     data = scaled_plan(json.loads(PLAN_FILE.read_text(encoding="utf-8")), factor)
-    plan = plans.import_plan(json.dumps(data, ensure_ascii=False), replace=True)
+    plan = transfer.import_plan(json.dumps(data, ensure_ascii=False), replace=True)
     db.session.commit()
     memo_id = db.session.scalar(select(Memo.id).where(Memo.plan_id == plan.id))
     return data, memo_id

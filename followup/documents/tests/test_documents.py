@@ -2,21 +2,17 @@
 
 import io
 import re
-from pathlib import Path
 
 import pypdf
 import pytest
 from sqlalchemy import select
 
 from followup.core.extensions import db
-from followup.tables.models import FigureRow, FigureTable
 from followup.memos.models import Memo
-
-from tests.fixtures import FIXTURE_FILES, load_json, plan_params
+from followup.planfile.tests.test_planfile_versions import v1_params
+from followup.tables.models import FigureTable
+from tests.fixtures import FIXTURE_FILES, ROOT, load_json, plan_params
 from tests.pdftext import InOrder, reading_order
-from followup.plans.tests.test_planfile_versions import v1_params
-from tests.fixtures import ROOT
-
 
 # The words a document prints unless the plan file says otherwise (FORMAT.md 2.1).
 DEFAULT_WORDING = {

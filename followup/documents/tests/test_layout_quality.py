@@ -9,15 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from followup.core import pdf
-from followup.demo import PLAN_FILE as DEMO_PLAN
 from followup.core.extensions import db
-from followup.memos.models import Memo
-from followup.plans import plans
+from followup.demo import PLAN_FILE as DEMO_PLAN
 from followup.memos import reports
-
+from followup.memos.models import Memo
+from followup.planfile import transfer
+from followup.planfile.tests.test_planfile_versions import V1_FILES
 from tests.fixtures import FIXTURE_FILES, OWN_PLANS
 from tests.layout_quality import FAULTS, check
-from followup.plans.tests.test_planfile_versions import V1_FILES
 
 PLANS = [pytest.param(p, id=p.stem) for p in FIXTURE_FILES] + \
     [pytest.param(p, id=f"v1-{p.stem}") for p in V1_FILES] + \
@@ -31,7 +30,7 @@ UNDERFILLED_ALLOWED = 1
 
 def documents_of(path):
     """Each memo's documents of the plan file at ``path``, rendered one by one."""
-    plan = plans.import_plan(path.read_bytes(), replace=True)
+    plan = transfer.import_plan(path.read_bytes(), replace=True)
     out = []
     for memo in db.session.scalars(select(Memo).where(Memo.plan_id == plan.id)):
         docs = reports.documents(reports.load(memo.id))

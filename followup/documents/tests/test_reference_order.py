@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from followup.documents.tests.test_documents import render
 from tests.fixtures import FIXTURES, load_json
 from tests.pdftext import HYPHENATION, reading_order
-from followup.documents.tests.test_documents import render
 
 REFERENCE = FIXTURES.parent / "reference"
 # reference/README.md: which text is which fixture.

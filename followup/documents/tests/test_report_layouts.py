@@ -7,6 +7,7 @@ import re
 import pypdf
 import pytest
 
+from followup.plans import lookup
 from tests.fixtures import OWN_PLANS, load_json
 from tests.pdftext import InOrder, reading_order
 
@@ -186,10 +187,9 @@ def test_a_group_prints_after_every_goal_section_wherever_its_nodes_sit(demo):
     """FORMAT.md: a group prints after the appendix's goal sections. Its nodes under the
     first goal printed inside that goal's section, before the other goals."""
     from followup.core.extensions import db
-    from followup.followups import followups as fu
     from followup.memos import reports
 
-    extra, first = fu.find_node(demo.plan, "u12"), fu.find_node(demo.plan, "im1")
+    extra, first = lookup.find_node(demo.plan, "u12"), lookup.find_node(demo.plan, "im1")
     extra.parent = first
     db.session.commit()
     html = reports.documents(reports.find_memo(demo.plan.key, "augusti"), 1)[0].html

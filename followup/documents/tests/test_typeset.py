@@ -1,7 +1,7 @@
 """How a printed table is set (followup/documents/typeset.py): column widths from the
 content, and which rows stay whole."""
 
-from followup.documents import typeset
+from followup.core import typeset
 
 PAGE_WIDTH = typeset.PAGE["portrait"]["width"]
 TEXT = "Nämnden har under året arbetat med uppföljningen av sina uppdrag och åtgärder. "

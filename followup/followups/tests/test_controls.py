@@ -4,15 +4,13 @@ cycle, history and concurrency; the compiler maintains the control points."""
 import pytest
 from sqlalchemy import select
 
-from followup.core.extensions import db
-from followup.followups.models.internal_control import (
-    ControlPoint,
-    ControlResult,
-    ControlResultRevision,
-)
-from followup.followups.models.followup import FollowupState
-from followup.followups import controls
 from followup.core.errors import Conflict, Forbidden
+from followup.core.extensions import db
+from followup.followups import controls
+from followup.followups.models.followup import FollowupState
+from followup.followups.models.internal_control import (
+    ControlPoint, ControlResult, ControlResultRevision,
+)
 
 IK = "/plans/SOC-2026/phases/december/internkontroll"
 
@@ -138,7 +136,6 @@ def test_what_the_browser_records_round_trips_through_the_plan_file(demo, cli):
     import json
 
     from followup.tables import tables
-
     from tests.roundtrip import round_trip_differences
 
     december = demo.plan.phase("december")

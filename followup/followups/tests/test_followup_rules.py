@@ -3,20 +3,21 @@
 import pytest
 from sqlalchemy import select
 
+from followup.core.errors import Conflict, Forbidden, Frozen, Invalid
 from followup.core.extensions import db
-from followup.followups.models.followup import FollowupRevision, FollowupState
-from followup.memos.models import Memo, MemoState
 from followup.followups import followups as fu
 from followup.followups import lifecycle
-from followup.core.errors import Conflict, Forbidden, Frozen, Invalid
+from followup.followups.models.followup import FollowupRevision, FollowupState
+from followup.memos.models import Memo, MemoState
+from followup.plans import lookup
 
 
 def node(demo, key):
-    return fu.find_node(demo.plan, key)
+    return lookup.find_node(demo.plan, key)
 
 
 def phase(demo, key="december"):
-    return fu.find_phase(demo.plan, key)
+    return lookup.find_phase(demo.plan, key)
 
 
 def save(demo, user, key="u1", level="paborjad", comment="<p>Text</p>", version=0, **kw):
@@ -139,8 +140,8 @@ def test_the_database_refuses_a_concurrent_update_the_check_did_not_see(demo, ap
     save(demo, demo.anna, comment="<p>Först</p>")
     cur = fu.current(node(demo, "u1"), phase(demo))
     with app.app_context():  # another request, another session
-        other = fu.current(fu.find_node(fu.find_plan("SOC-2026"), "u1"),
-                           fu.find_phase(fu.find_plan("SOC-2026"), "december"))
+        other = fu.current(lookup.find_node(lookup.find_plan("SOC-2026"), "u1"),
+                           lookup.find_phase(lookup.find_plan("SOC-2026"), "december"))
         other.followup.comment = "<p>Annan</p>"
         db.session.commit()
         db.session.remove()

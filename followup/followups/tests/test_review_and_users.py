@@ -4,9 +4,9 @@ from sqlalchemy import select
 
 from followup.core.extensions import db
 from followup.followups.models.followup import Followup, FollowupState
+from followup.people.models import Role, User
 from followup.plans.models.node import Node
 from followup.plans.models.plan import Phase
-from followup.people.models import Role, User
 
 BOARD = "/granskning/SOC-2026/december"
 

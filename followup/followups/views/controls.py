@@ -3,22 +3,16 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from followup.core.extensions import db
-from followup.followups.models.followup import FollowupState
-from followup.people.models import Role
-from followup.followups import controls, history
-from followup.people import permissions
-from followup.start import todo
-from followup.followups import followups as fu
 from followup.core.errors import Conflict, Invalid
+from followup.core.extensions import db
 from followup.core.forms import (
-    ControlPointForm,
-    EmptyForm,
-    FollowupForm,
-    ReturnForm,
-    VersionForm,
-    choices,
+    ControlPointForm, EmptyForm, FollowupForm, ReturnForm, VersionForm, choices,
 )
+from followup.followups import controls, history, todo
+from followup.followups.models.followup import FollowupState
+from followup.people import permissions
+from followup.people.models import Role
+from followup.plans import lookup
 
 bp = Blueprint("controls", __name__, template_folder="../templates")
 
@@ -34,7 +28,7 @@ def require_reader():
 
 @bp.get(PHASE + "/")
 def index(plan_key, phase_key):
-    plan, phase, _ = fu.locate(plan_key, phase_key)
+    plan, phase, _ = lookup.locate(plan_key, phase_key)
     items = controls.phase_results(plan, phase)
     mine = {m.unit_id for m in current_user.memberships}
     return render_template("controls/index.html", plan=plan, phase=phase, items=items, mine=mine,
@@ -63,7 +57,7 @@ def _page(plan, phase, cur, form, status=200, theirs=None):
 
 @bp.get(PHASE + "/<key>")
 def edit(plan_key, phase_key, key):
-    plan, phase, _ = fu.locate(plan_key, phase_key)
+    plan, phase, _ = lookup.locate(plan_key, phase_key)
     cur = controls.current(controls.find_point(plan, key), phase)
     form = FollowupForm(formdata=None, version=cur.version,
                         level=cur.level.key if cur.level else "", comment=cur.comment or "")
@@ -72,7 +66,7 @@ def edit(plan_key, phase_key, key):
 
 @bp.post(PHASE + "/<key>")
 def save(plan_key, phase_key, key):
-    plan, phase, _ = fu.locate(plan_key, phase_key)
+    plan, phase, _ = lookup.locate(plan_key, phase_key)
     point = controls.find_point(plan, key)
     form = FollowupForm()
     if not form.validate():
@@ -109,7 +103,7 @@ REVIEW = {
 
 @bp.post(PHASE + "/<key>/<any(approve, submit, return):action>")
 def review(plan_key, phase_key, key, action):
-    plan, phase, _ = fu.locate(plan_key, phase_key)
+    plan, phase, _ = lookup.locate(plan_key, phase_key)
     point = controls.find_point(plan, key)
     try:
         if action == "return":
@@ -145,7 +139,7 @@ def _point_form(plan, point=None, prefix="ny"):
 @bp.get(POINTS + "/")
 def points(plan_key):
     permissions.require_compiler(current_user)
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     ic = plan.internal_control
     return render_template(
         "controls/points.html", plan=plan,
@@ -163,7 +157,7 @@ def _point_values(form):
 @bp.post(POINTS + "/<key>")
 def save_point(plan_key, key=None):
     permissions.require_compiler(current_user)
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     point = controls.find_point(plan, key) if key else None
     form = _point_form(plan, point, f"p{point.id}" if point else "ny")
     if not form.validate():
@@ -185,7 +179,7 @@ def save_point(plan_key, key=None):
 @bp.post(POINTS + "/<key>/<any(upp, ner):direction>")
 def move_point(plan_key, key, direction):
     permissions.require_compiler(current_user)
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     if EmptyForm().validate():
         controls.move_point(current_user, plan, controls.find_point(plan, key),
                             -1 if direction == "upp" else 1)

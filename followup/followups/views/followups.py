@@ -3,21 +3,20 @@ review actions, autosave and history."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-
 from markupsafe import Markup, escape
 
 from followup.core import html
-from followup.followups import followups as fu
-from followup.core.formatting import local_time
-from followup.followups.models.followup import FollowupState
-from followup.people.models import Role
-from followup.followups import history
-from followup.people import permissions
-from followup.memos import reports
-from followup.start import todo
-from followup.followups.lifecycle import STATE_LABELS
 from followup.core.errors import Conflict, Invalid, ServiceError
+from followup.core.formatting import local_time
 from followup.core.forms import FollowupForm, ReturnForm, VersionForm
+from followup.followups import followups as fu
+from followup.followups import history, todo
+from followup.followups.lifecycle import STATE_LABELS
+from followup.followups.models.followup import FollowupState
+from followup.memos.models import Memo
+from followup.people import permissions
+from followup.people.models import Role
+from followup.plans import lookup
 
 bp = Blueprint("followups", __name__, template_folder="../templates")
 
@@ -33,7 +32,7 @@ def require_login():
 
 def locate(plan_key, phase_key, node_key=None):
     permissions.require_read(current_user)
-    return fu.locate(plan_key, phase_key, node_key)
+    return lookup.locate(plan_key, phase_key, node_key)
 
 
 @bp.get("/mina")
@@ -51,7 +50,7 @@ def phase_view(plan_key, phase_key):
         items = fu.mine(current_user, items)
     return render_template("followups/phase.html", plan=plan, phase=phase, only_mine=only_mine,
                            groups=fu.grouped_by_goal(items), counts=fu.state_counts(items),
-                           has_memo=reports.memo_state(phase) is not None,
+                           has_memo=Memo.state_in(phase) is not None,
                            is_compiler=permissions.is_compiler(current_user))
 
 

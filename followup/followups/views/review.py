@@ -5,17 +5,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectMultipleField
 
-from followup.followups.models.followup import FollowupState
-from followup.followups import followups as fu
-from followup.followups import distributions
-from followup.people import permissions
-from followup.plans import phases
-from followup.start import todo
 from followup.core.errors import Frozen
-from followup.followups import progress as progress_service
-from followup.followups.progress import Filters, progress
 from followup.core.formatting import count
 from followup.core.forms import BulkApproveForm, PhaseForm
+from followup.followups import distributions
+from followup.followups import progress as progress_service
+from followup.followups import todo
+from followup.followups.models.followup import FollowupState
+from followup.followups.progress import Filters, progress
+from followup.people import permissions
+from followup.plans import lookup, phases
 
 bp = Blueprint("review", __name__, template_folder="../templates", url_prefix="/granskning")
 
@@ -43,7 +42,7 @@ def filter_args():
 
 @bp.get("/<plan_key>/<phase_key>")
 def board(plan_key, phase_key):
-    plan, phase, _ = fu.locate(plan_key, phase_key)
+    plan, phase, _ = lookup.locate(plan_key, phase_key)
     filters = Filters(
         unit=request.args.get("enhet") if request.args.get("enhet") not in (None, "*") else None,
         type=request.args.get("typ") or None,
@@ -82,7 +81,7 @@ def amount(followups, results):
 
 @bp.post("/<plan_key>/<phase_key>/godkann")
 def approve_many(plan_key, phase_key):
-    plan, phase, _ = fu.locate(plan_key, phase_key)
+    plan, phase, _ = lookup.locate(plan_key, phase_key)
     form = ReviewApproveForm()
     picked = bool(form.nodes.data or form.controls.data)
     if form.validate() and picked and not form.confirmed.data:
@@ -105,7 +104,7 @@ def approve_many(plan_key, phase_key):
 
 @bp.post("/<plan_key>/faser/<phase_key>")
 def update_phase(plan_key, phase_key):
-    plan, phase, _ = fu.locate(plan_key, phase_key)
+    plan, phase, _ = lookup.locate(plan_key, phase_key)
     form = PhaseForm(prefix=phase.key)
     if not form.validate():
         for errors in form.errors.values():

@@ -10,11 +10,10 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from followup.core.extensions import db
-from followup.tables.models import FigureTable
-from followup.plans.models.node import Node
 from followup.memos import reports
 from followup.people import tokens
-
+from followup.plans.models.node import Node
+from followup.tables.models import FigureTable
 from tests.html_forms import form_fields
 
 STRUCTURE = "/plans/SOC-2026/struktur"

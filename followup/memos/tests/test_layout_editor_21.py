@@ -13,9 +13,7 @@ from sqlalchemy import select
 
 from followup.core.extensions import db
 from followup.memos.models import Appendix, Memo, MemoState
-from followup.plans.models.plan import Plan
-
-from followup.plans.tests.test_planfile_21 import with_21_keys, write
+from followup.planfile.tests.test_planfile_21 import with_21_keys, write
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"
 EDIT = MEMO + "/redigera"

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from followup.core.extensions import db
 from followup.memos.models import Appendix, Memo, Section
-from followup.plans import plans
-
+from followup.planfile import transfer
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse"
 EDIT = MEMO + "/redigera"
@@ -24,17 +23,17 @@ def part(kind):
 
 
 def export():
-    return plans.export_plan("SOC-2026")
+    return transfer.export_plan("SOC-2026")
 
 
 def assert_round_trip(tmp_path, cli):
     """Export, import the export over the plan, export again: the same file."""
-    first = plans.dump(export())
+    first = transfer.dump(export())
     path = tmp_path / "again.json"
     path.write_text(first, encoding="utf-8")
     result = cli.invoke(args=["plan", "import", "--replace", str(path)])
     assert result.exit_code == 0, result.stderr
-    assert plans.dump(export()) == first
+    assert transfer.dump(export()) == first
     return json.loads(first)
 
 

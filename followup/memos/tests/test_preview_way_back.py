@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from followup.core.extensions import db
 from followup.memos.models import MemoSignoff
-
 from tests.pdftext import reading_order
 
 MEMO = "/plans/SOC-2026/phases/augusti/tjansteskrivelse/"

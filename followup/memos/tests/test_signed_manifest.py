@@ -15,9 +15,8 @@ from sqlalchemy import inspect, select, text
 
 from followup import create_app
 from followup.core.extensions import db
-from followup.memos.models import MemoSignoff, SignedFile
 from followup.memos import signoff
-
+from followup.memos.models import MemoSignoff, SignedFile
 from followup.memos.tests.test_signoff import MEMO, memo, sign
 
 API_PDF = "/api/plans/SOC-2026/phases/augusti/memo/pdf"
@@ -129,16 +128,16 @@ def test_report_verify_checks_every_sign_off_and_says_what_is_wrong(as_user, cli
 
 def test_migration_gives_existing_sign_offs_their_manifest_and_its_downgrade_keeps_rows(tmp_path):
     from followup import demo as demo_data
-    from followup.people.models import Role
-    from followup.plans import plans
     from followup.people import users
+    from followup.people.models import Role
+    from followup.planfile import transfer
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/m.sqlite", "SECRET_KEY": "x",
                       "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "PDF_WORKERS": 0},
                      instance_path=str(tmp_path))
     with app.app_context():
         upgrade()
-        plans.import_plan(demo_data.PLAN_FILE.read_bytes())
+        transfer.import_plan(demo_data.PLAN_FILE.read_bytes())
         lena = users.create_user("lena@ekbacka.example", "Lena", Role.approver,
                                  "ett-långt-testlösenord", [])
         signed = signoff.sign(lena, memo(), confirm=True, reason="Prov.")

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from followup.core.extensions import db
-from followup.memos.models import Memo, MemoSignoff, MemoState, SignedFile
-from followup.memos import signoff
 from followup.core.errors import Frozen, Invalid, ServiceError
-
+from followup.core.extensions import db
+from followup.memos import signoff
+from followup.memos.models import Memo, MemoSignoff, MemoState, SignedFile
+from followup.plans import lookup
 from tests.fixtures import snapshot
 from tests.pdftext import reading_order
 
@@ -231,16 +231,16 @@ def test_everything_downloaded_after_signing_stays_byte_for_byte(as_user, demo):
     plan, compiler = memo().plan, demo.sara
     changes = 0
     # The structure: a new uppdrag (from december), a new title, one taken out.
-    goal = followups.find_node(plan, "nm1-1")
+    goal = lookup.find_node(plan, "nm1-1")
     structure.add_node(compiler, plan, parent=goal, type_key="uppdrag", number="1.1.9",
                        title="Ett nytt uppdrag i december", unit_key="barn-unga")
     changes += 1
-    u2 = followups.find_node(plan, "u2")
+    u2 = lookup.find_node(plan, "u2")
     structure.update_node(compiler, u2, number="1.1.2", title="Ny lydelse efter fastställelsen",
                           unit_key="barn-unga", notes="", group="", responsible_boards="",
                           carried_over_from="", parent_key="nm1-1")
     changes += 1
-    structure.take_out(compiler, followups.find_node(plan, "u3"))
+    structure.take_out(compiler, lookup.find_node(plan, "u3"))
     changes += 1
     # A control point's wording and next phase's follow-ups.
     point = controls.find_point(plan, plan.internal_control.points[0].key)
@@ -249,7 +249,7 @@ def test_everything_downloaded_after_signing_stays_byte_for_byte(as_user, demo):
                           mandatory=point.mandatory, unit_key=None)
     changes += 1
     december = plan.phase("december")
-    followups.save(compiler, followups.find_node(plan, "u1"), december, level_key="fardig",
+    followups.save(compiler, lookup.find_node(plan, "u1"), december, level_key="fardig",
                    comment="<p>Klart i december.</p>", version=0)
     changes += 1
     # What the signed memo shows is refused: its tables, its memo, its phase.

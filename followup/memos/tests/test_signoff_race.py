@@ -24,11 +24,11 @@ import pytest
 from sqlalchemy import select
 
 from followup.core.extensions import db
-from followup.memos.models import Memo, MemoSignoff
 from followup.followups import followups as fu
-from followup.plans import plans
+from followup.memos.models import Memo, MemoSignoff
 from followup.people import tokens
-
+from followup.planfile import transfer
+from followup.plans import lookup
 from tests.fixtures import PASSWORD
 from tests.servers import gunicorn
 
@@ -189,7 +189,7 @@ def _pdf_text(data):
 
 def test_every_write_during_signing_lands_before_the_snapshot_or_is_refused(server, demo, app):
     with app.app_context():
-        plan = fu.find_plan(PLAN)
+        plan = lookup.find_plan(PLAN)
         phase = plan.phase(PHASE)
         nodes = [c.node.key for c in fu.phase_overview(plan, phase)
                  if c.followup is not None][:4]
@@ -199,7 +199,7 @@ def test_every_write_during_signing_lands_before_the_snapshot_or_is_refused(serv
                   "recipient": memo.recipient or "",
                   "meeting_date": memo.meeting_date.isoformat() if memo.meeting_date else ""}
         token = tokens.create_token(demo.sara, "race")
-        before = _frozen_parts(json.loads(plans.dump(plans.export_plan(PLAN))))
+        before = _frozen_parts(json.loads(transfer.dump(transfer.export_plan(PLAN))))
         db.session.remove()
     assert len(nodes) == 4
 
@@ -245,7 +245,7 @@ def test_every_write_during_signing_lands_before_the_snapshot_or_is_refused(serv
     with app.app_context():
         signoff = db.session.scalar(select(MemoSignoff))
         snapshot = _frozen_parts(json.loads(signoff.snapshot))
-        now = _frozen_parts(json.loads(plans.dump(plans.export_plan(PLAN))))
+        now = _frozen_parts(json.loads(transfer.dump(transfer.export_plan(PLAN))))
         case = next(f.content for f in signoff.files if (f.document, f.variant) == ("case", "pdf"))
     faults = [(k, snapshot.get(k), now.get(k)) for k in sorted(set(snapshot) | set(now), key=str)
               if snapshot.get(k) != now.get(k)]
@@ -275,7 +275,7 @@ def test_taking_the_lock_leaves_the_plan_row_as_it_was(demo):
     """The lock is a write to the plan's row on SQLite: it must not stamp updated_at."""
     from followup.plans.models.plan import Plan
 
-    plan = fu.find_plan(PLAN)
+    plan = lookup.find_plan(PLAN)
     stamp = db.session.scalar(select(Plan.updated_at))
     phase = plan.phase("december")
     cur = fu.phase_overview(plan, phase)[0]

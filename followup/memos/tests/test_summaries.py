@@ -6,7 +6,7 @@ import pytest
 
 from followup.followups import followups as fu
 from followup.memos import summaries
-
+from followup.plans import lookup
 from tests.fixtures import FIXTURE_FILES
 
 
@@ -51,7 +51,7 @@ def test_unassessed_goals_are_said(demo):
     goal_type = next(t for t in plan.node_types if t.key == "inriktningsmal")
     assert summaries.assessment_summary(plan, december, goal_type) == \
         "Inget av inriktningsmålen är bedömt än."
-    fu.save(demo.sara, fu.find_node(plan, "im1"), december, level_key="helt", comment=None,
+    fu.save(demo.sara, lookup.find_node(plan, "im1"), december, level_key="helt", comment=None,
             version=0)
     assert summaries.assessment_summary(plan, december, goal_type) == (
         "För ett av de tre inriktningsmålen är bedömningen ”helt uppfyllt”. "
@@ -62,7 +62,7 @@ def test_unassessed_goals_are_said(demo):
 def test_the_2023_report_figures_come_out_of_the_data(cli, ctx):
     path = next(p for p in FIXTURE_FILES if "2023" in p.name)
     cli.invoke(args=["plan", "import", str(path)])
-    plan = fu.find_plan("SCN-2023")
+    plan = lookup.find_plan("SCN-2023")
     # The report says: "Sammanlagt har 32 kontroller genomförts … 29 av 32 … utan anmärkning".
     assert summaries.control_summary(plan, plan.phase("december")) == (
         "Sammanlagt har 32 kontroller genomförts i 18 kontrollmoment. 29 av 32 gav resultatet "

@@ -5,29 +5,19 @@ with its own page, where also how it prints is set."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from followup.core.extensions import db
-from followup.memos.models import Appendix, Memo, MemoState, Section
-from followup.followups import followups as fu
-from followup.memos import memos, reports, summaries
-from followup.people import permissions
 from followup.core.errors import Invalid, NotFound
+from followup.core.extensions import db
 from followup.core.forms import EmptyForm, choices, show_invalid
 from followup.documents import compose, wording
+from followup.memos import memos, reports, summaries
 from followup.memos.forms import (
-    AppendixForm,
-    ControlColumnsForm,
-    HeaderForm,
-    InsertForm,
-    LayoutForm,
-    MemoPrintForm,
-    NewAppendixForm,
-    NewMemoForm,
-    ProposalsForm,
-    ReportForm,
-    SectionForm,
-    appendix_print_form,
+    AppendixForm, ControlColumnsForm, HeaderForm, InsertForm, LayoutForm, MemoPrintForm,
+    NewAppendixForm, NewMemoForm, ProposalsForm, ReportForm, SectionForm, appendix_print_form,
     plan_print_form,
 )
+from followup.memos.models import Appendix, Memo, MemoState, Section
+from followup.people import permissions
+from followup.plans import lookup
 
 bp = Blueprint("memo_editor", __name__, template_folder="../templates",
                url_prefix="/plans/<plan_key>/phases/<phase_key>/tjansteskrivelse/redigera")
@@ -48,10 +38,10 @@ def _away_from_a_signed_memo():
     saving be refused, what was typed lost. The memo page says what can be done."""
     args = request.view_args or {}
     try:
-        plan, phase, _ = reports.locate(args.get("plan_key"), args.get("phase_key"))
+        plan, phase, _ = lookup.locate(args.get("plan_key"), args.get("phase_key"))
     except NotFound:
         return None  # the page itself says what is missing
-    if reports.memo_state(phase) is MemoState.signed:
+    if Memo.state_in(phase) is MemoState.signed:
         flash("Tjänsteskrivelsen är fastställd och kan inte ändras. Direktören kan öppna "
               "den igen.", "error")
         return redirect(url_for("memos.show", plan_key=plan.key, phase_key=phase.key))
@@ -106,7 +96,7 @@ def _render(template, memo, status=200, **context):
 
 @bp.post("/skapa")
 def create(plan_key, phase_key):
-    plan, phase, _ = fu.locate(plan_key, phase_key)
+    plan, phase, _ = lookup.locate(plan_key, phase_key)
     form = NewMemoForm()
     if form.validate():
         source = None

@@ -2,21 +2,20 @@
 
 import os
 
-from flask import (
-    Blueprint, Response, flash, redirect, render_template, request, url_for,
-)
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from followup.core import pdf
-from followup.memos.models import MemoState
-from followup.people.models import Role
-from followup.documents import compose
-from followup.people import permissions
-from followup.memos import reports, signoff
 from followup.core.errors import Frozen, Invalid, NotFound
+from followup.core.forms import ReopenForm, choices
+from followup.documents import compose
 from followup.followups.lifecycle import STATE_LABELS
-from followup.core.forms import EmptyForm, ReopenForm, choices
+from followup.memos import reports, signoff
 from followup.memos.forms import NewMemoForm, SignForm
+from followup.memos.models import MemoState
+from followup.people import permissions
+from followup.people.models import Role
+from followup.plans import lookup
 
 bp = Blueprint("memos", __name__, template_folder="../templates",
                url_prefix="/plans/<plan_key>/phases/<phase_key>/tjansteskrivelse")
@@ -49,7 +48,7 @@ def show(plan_key, phase_key):
     except NotFound:
         if not permissions.is_compiler(current_user):
             raise
-        plan, phase, _ = reports.locate(plan_key, phase_key)
+        plan, phase, _ = lookup.locate(plan_key, phase_key)
         form = NewMemoForm(formdata=None)
         earlier = sorted((m for m in plan.memos if m.phase.position < phase.position),
                          key=lambda m: -m.phase.position)

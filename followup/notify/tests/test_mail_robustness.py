@@ -10,12 +10,11 @@ import pytest
 from sqlalchemy import select, update
 
 from followup.core.extensions import db
-from followup.plans.models.node import Node
-from followup.notify.models import Notification
-from followup.people.models import User
 from followup.notify import notifications
-
+from followup.notify.models import Notification
 from followup.notify.tests.test_notifications import EDIT, serving_mail, submit
+from followup.people.models import User
+from followup.plans.models.node import Node
 
 INTRUDER = "inkraktare@example.com"
 

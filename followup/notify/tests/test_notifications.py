@@ -11,11 +11,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from followup.core.extensions import db, mail
-from followup.followups.models.internal_control import ControlResult
 from followup.followups.models.followup import Followup, FollowupState
+from followup.followups.models.internal_control import ControlResult
 from followup.notify.models import Notification
 from followup.plans.models.plan import Phase
-
 from tests.fixtures import snapshot
 
 BASE_URL = "https://planer.ekbacka.example"

@@ -18,10 +18,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from followup.core.extensions import db
-from followup.notify.models import Notification
 from followup.core.types import utcnow
 from followup.notify import mailer
-
+from followup.notify.models import Notification
 from followup.notify.tests.test_notifications import Inbox, free_port
 from tests.fixtures import ROOT
 

@@ -9,7 +9,6 @@ address (LOGIN_ACCOUNT_LIMIT), and the address's own, far higher limit
 import pytest
 
 from followup.core.extensions import limiter
-
 from tests.fixtures import PASSWORD, Browser
 
 

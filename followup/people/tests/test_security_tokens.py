@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from followup.core.extensions import db
-from followup.people.models import ApiToken
-from followup.people import tokens
 from followup.core.errors import Invalid
+from followup.core.extensions import db
+from followup.people import tokens
+from followup.people.models import ApiToken
 from tests.fixtures import PASSWORD
 
 BASE = "/api/plans/SOC-2026/phases/december/followups"

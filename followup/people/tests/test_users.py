@@ -3,10 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from followup.demo import PLAN_FILE as DEMO_PLAN
 from followup.core.extensions import db
+from followup.demo import PLAN_FILE as DEMO_PLAN
 from followup.people.models import Role, User
-
 from tests.fixtures import snapshot
 
 PASSWORD = "korrekt-häst-batteri"

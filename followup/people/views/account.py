@@ -6,11 +6,11 @@ from flask_login import current_user, login_required, login_user
 from wtforms import DateField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from followup.core.extensions import db
-from followup.people.models import User
-from followup.people import tokens, users
 from followup.core.errors import Invalid
+from followup.core.extensions import db
 from followup.core.forms import EmptyForm, Form, show_user_error
+from followup.people import tokens, users
+from followup.people.models import User
 
 bp = Blueprint("account", __name__, template_folder="../templates", url_prefix="/konto")
 

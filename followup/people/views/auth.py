@@ -5,8 +5,9 @@ import math
 import time
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint, current_app, flash, redirect, render_template, request, session, url_for,
+)
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from limits import parse_many
@@ -14,10 +15,10 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from followup.core.extensions import db, limiter, login_manager
-from followup.people.models import User
+from followup.core.forms import Form
 from followup.core.security_log import event
 from followup.people import users
-from followup.core.forms import Form
+from followup.people.models import User
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 

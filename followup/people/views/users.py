@@ -3,12 +3,11 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from followup.core.extensions import db
-from followup.people.models import Role, User
-from followup.people.models import ROLE_LABELS
-from followup.people import permissions, users
 from followup.core.errors import Forbidden
+from followup.core.extensions import db
 from followup.core.forms import UserForm, choices, show_user_error
+from followup.people import permissions, users
+from followup.people.models import ROLE_LABELS, Role, User
 
 bp = Blueprint("users", __name__, template_folder="../templates", url_prefix="/anvandare")
 

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 
 from followup.core.extensions import db
 from followup.followups.models.followup import Followup
+from followup.planfile import transfer
+from followup.plans import rollover
 from followup.plans.models.node import Node
 from followup.plans.models.plan import Plan
-from followup.plans import plans, rollover
-
 from tests.fixtures import snapshot
 from tests.roundtrip import round_trip_differences
 
@@ -55,8 +55,8 @@ def test_create_copies_structure_without_follow_ups(demo):
     assert [r.values for r in table.rows if r.formula is None] == [[None, None]] * 3
     assert [r.formula for r in table.rows if r.formula] == ["kost - int", "netto / dygn"]
     # Reporters keep their units in the new plan.
-    from followup.plans.models.plan import Unit
     from followup.people.models import UnitMembership
+    from followup.plans.models.plan import Unit
     anna_units = db.session.execute(
         select(Plan.key, Unit.key).join(Unit.plan).join(UnitMembership, UnitMembership.unit_id == Unit.id)
         .where(UnitMembership.user_id == demo.anna.id)).all()
@@ -109,7 +109,7 @@ def test_only_the_compiler_creates_next_years_plan(as_user):
 def test_next_years_tables_keep_their_whole_definition_without_figures(demo):
     from followup.tables import tables
 
-    plan = plans.import_plan(ECONOMY_WITH_REPORTED)
+    plan = transfer.import_plan(ECONOMY_WITH_REPORTED)
     new = rollover.create(demo.sara, plan)
     table = new.tables[0]
     assert table.chart == "line" and table.comment is None and table.version == 1

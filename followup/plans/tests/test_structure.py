@@ -7,9 +7,8 @@ from html.parser import HTMLParser
 from sqlalchemy import select
 
 from followup.core.extensions import db
-from followup.plans.models.plan import Level, Unit
 from followup.plans.models.node import Node
-
+from followup.plans.models.plan import Level, Unit
 from tests.html_forms import form_fields
 
 STRUCTURE = "/plans/SOC-2026/struktur"
@@ -388,7 +387,6 @@ def test_only_the_compiler_edits_structure(as_user):
 def test_a_signed_phase_is_not_offered_to_a_new_item_and_an_edit_into_it_is_refused(as_user):
     """Issue 21.2: after August was signed, a new item could be followed up from August."""
     from followup.memos.models import Memo, MemoState
-
     from tests.fixtures import snapshot
 
     memo = db.session.scalar(select(Memo).where(Memo.phase.has(key="augusti")))

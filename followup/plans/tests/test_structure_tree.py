@@ -9,7 +9,6 @@ import re
 import pikepdf
 
 from followup.core.html import print_ready
-
 from tests.fixtures import OWN_PLANS
 from tests.pdfstructure import check_pdf
 

@@ -5,8 +5,8 @@ import re
 from sqlalchemy import select, update
 
 from followup.core.extensions import db
-from followup.followups.models.internal_control import ControlResult
 from followup.followups.models.followup import Followup, FollowupState
+from followup.followups.models.internal_control import ControlResult
 from followup.plans.models.node import Node
 
 EDIT = "/plans/SOC-2026/phases/december/nodes/{}"

@@ -17,10 +17,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from followup.tables import table_excel, xlsx_guard
 from followup.core.errors import Invalid
-from tests.fixtures import ROOT, snapshot
+from followup.tables import table_excel, xlsx_guard
 from followup.tables.tests.test_tables import GRID
+from tests.fixtures import ROOT, snapshot
 
 SHEET = "xl/worksheets/sheet1.xml"
 WORKBOOK = "xl/workbook.xml"

@@ -4,8 +4,8 @@ dygn; formula rows netto (kost − int) and per (netto / dygn)."""
 
 import pytest
 
-from followup.tables import table_excel
 from followup.core.errors import Invalid
+from followup.tables import table_excel
 from followup.tables.tests.test_tables import hvb
 
 Y26, Y25 = "Utfall jan–aug 2026", "Utfall jan–aug 2025"

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from followup.tables.figures import printed_table
 from followup.core.extensions import db
+from followup.tables.figures import printed_table
 from followup.tables.models import FigureTable
 from tests.fixtures import snapshot
 from tests.html_forms import form_fields

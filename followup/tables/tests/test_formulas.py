@@ -6,7 +6,6 @@ from types import SimpleNamespace as Row
 import pytest
 
 from followup.tables.formulas import DIVISION_BY_ZERO, FormulaError, check, compute
-
 from tests.fixtures import FIXTURE_FILES, load_json
 
 

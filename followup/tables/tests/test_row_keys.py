@@ -10,11 +10,10 @@ from sqlalchemy import select, text
 
 from followup import create_app
 from followup.core.extensions import db
-from followup.tables.models import FigureTable
-from followup.tables.models import row_key
-from followup.plans import plans
-from followup.tables import tables
 from followup.people import tokens
+from followup.planfile import transfer
+from followup.tables import tables
+from followup.tables.models import FigureTable, row_key
 from tests.html_forms import form_fields
 
 NEW = "/plans/SOC-2026/tabeller/ny"
@@ -67,7 +66,7 @@ def test_the_api_and_the_export_show_every_row_of_a_table_made_in_the_browser(as
     answer = app.test_client().get("/api/plans/SOC-2026/tables/volymer-pa-aret",
                                    headers=headers).get_json()
     assert answer["rows"] == {"barn_och_unga": [120], "vuxna": [38790.5], "vuxna_2": [7]}
-    exported = next(t for t in json.loads(plans.dump(plans.export_plan("SOC-2026")))["tables"]
+    exported = next(t for t in json.loads(transfer.dump(transfer.export_plan("SOC-2026")))["tables"]
                     if t["key"] == "volymer-pa-aret")
     assert [r["key"] for r in exported["rows"]] == ["barn_och_unga", "vuxna", "vuxna_2",
                                                     "totalt"]
@@ -79,8 +78,8 @@ def test_a_row_imported_without_a_key_gets_one(ctx):
     plan = json.loads(demo_data.PLAN_FILE.read_text(encoding="utf-8"))
     plan["tables"][0]["rows"][0].pop("key")
     label = plan["tables"][0]["rows"][0]["label"]
-    plans.import_plan(json.dumps(plan).encode())
-    exported = json.loads(plans.dump(plans.export_plan("SOC-2026")))
+    transfer.import_plan(json.dumps(plan).encode())
+    exported = json.loads(transfer.dump(transfer.export_plan("SOC-2026")))
     assert exported["tables"][0]["rows"][0]["key"] == row_key(label, set())
 
 

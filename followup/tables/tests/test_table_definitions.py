@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from followup.core.extensions import db
+from followup.planfile import transfer
 from followup.tables.models import FigureTable
-from followup.plans import plans
-from tests.html_forms import form_fields
 from followup.tables.tests.test_tables import ECONOMY_PLAN, GRID, hvb
+from tests.html_forms import form_fields
 
 DEFINITION = GRID + "/definition"
 
@@ -111,7 +111,7 @@ def test_a_new_table_gets_a_key_from_its_title(as_user):
 
 def test_columns_with_groups_formulas_decimals_and_suffixes_survive_editing_and_a_round_trip(
         as_user, cli, tmp_path):
-    plan = plans.import_plan(ECONOMY_PLAN)
+    plan = transfer.import_plan(ECONOMY_PLAN)
     sara = as_user("sara")
     url = f"/plans/{plan.key}/tabeller/ekonomi/definition"
     page, fields = editor(sara, url)
@@ -154,7 +154,7 @@ def test_columns_with_groups_formulas_decimals_and_suffixes_survive_editing_and_
 
 
 def test_columns_that_depend_on_each_other_are_refused_in_words(as_user):
-    plan = plans.import_plan(ECONOMY_PLAN)
+    plan = transfer.import_plan(ECONOMY_PLAN)
     sara = as_user("sara")
     url = f"/plans/{plan.key}/tabeller/ekonomi/definition"
     _, fields = editor(sara, url)
@@ -175,7 +175,7 @@ def test_every_shared_fixture_table_survives_an_untouched_save_of_its_definition
         result = cli.invoke(args=["plan", "import", "--replace", str(path)])
         key = result.stdout.strip()
         before = cli.invoke(args=["plan", "export", key]).stdout
-        plan = plans.get_plan(key)
+        plan = transfer.get_plan(key)
         for table in list(plan.tables):
             url = f"/plans/{key}/tabeller/{table.key}/definition"
             _, fields = editor(sara, url)

@@ -5,8 +5,8 @@ import io
 
 import openpyxl
 
-from tests.fixtures import snapshot
 from followup.tables.tests.test_tables import GRID, hvb
+from tests.fixtures import snapshot
 
 
 def workbook(rows):

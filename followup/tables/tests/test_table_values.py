@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from followup.core.extensions import db
-from followup.tables.models import FigureTable, FigureTableRevision
 from followup.memos.models import MemoState
 from followup.tables import tables
-from tests.fixtures import snapshot
+from followup.tables.models import FigureTableRevision
 from followup.tables.tests.test_tables import GRID, hvb
+from tests.fixtures import snapshot
 
 
 def rows_of(table):

@@ -7,14 +7,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from followup.demo import PLAN_FILE as DEMO_PLAN
-from followup.tables.figures import printed_table
 from followup.core.extensions import db
-from followup.tables.models import FigureRow, FigureTable
-from followup.memos.models import Memo
-from followup.plans import plans
+from followup.demo import PLAN_FILE as DEMO_PLAN
 from followup.memos import reports
-
+from followup.memos.models import Memo
+from followup.planfile import transfer
+from followup.tables.figures import printed_table
+from followup.tables.models import FigureRow, FigureTable
 from tests.fixtures import FIXTURE_FILES
 
 PLANS = [pytest.param(p, id=p.stem) for p in FIXTURE_FILES] + [pytest.param(DEMO_PLAN, id="demo")]
@@ -22,7 +21,7 @@ PLANS = [pytest.param(p, id=p.stem) for p in FIXTURE_FILES] + [pytest.param(DEMO
 
 @pytest.mark.parametrize("path", PLANS)
 def test_no_table_of_the_real_reports_or_the_demo_warns(ctx, path):
-    plan = plans.import_plan(path.read_bytes(), replace=True)
+    plan = transfer.import_plan(path.read_bytes(), replace=True)
     warnings = [w for memo in db.session.scalars(select(Memo).where(Memo.plan_id == plan.id))
                 for w in reports.table_warnings(memo)]
     assert warnings == []

@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from followup.core.extensions import db
-from followup.tables.models import FigureTable
-from followup.tables import table_definitions as definitions, tables
 from followup.core.errors import Forbidden, Invalid
+from followup.core.extensions import db
+from followup.tables import table_definitions as definitions
+from followup.tables import tables
+from followup.tables.models import FigureTable
 from tests.html_forms import form_fields
 
 GRID = "/plans/SOC-2026/tabeller/nyckeltal-hvb"
@@ -103,9 +104,9 @@ def test_grid_is_read_only_for_a_reader(as_user):
 
 
 def test_a_computed_column_of_a_version_2_table_shows_and_survives_a_redefinition(as_user):
-    from followup.plans import plans
+    from followup.planfile import transfer
 
-    plan = plans.import_plan(ECONOMY_PLAN)
+    plan = transfer.import_plan(ECONOMY_PLAN)
     sara = as_user("sara")
     url = f"/plans/{plan.key}/tabeller/ekonomi"
     page = sara.get(url).text

@@ -3,9 +3,8 @@ computed (from what is typed, live or refused), and the cell's message."""
 
 from types import SimpleNamespace
 
-from followup.tables import table_formulas
 from followup.tables import figures as printed_figures
-from followup.tables import tables
+from followup.tables import table_formulas, tables
 
 
 def grid_rows(table, typed=None, errors=None):

@@ -1,19 +1,18 @@
 """Tables of figures in the browser: the list, the grid, Excel in and out, the
 definition editor and the history."""
 
-from flask import (
-    Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for,
-)
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from followup.core.extensions import db
-from followup.followups import followups as fu
-from followup.people import permissions
-from followup.tables import table_definitions as definitions, table_excel, tables
-from followup.core.errors import Forbidden, Invalid, NotFound
 from followup.core.charts import CHART_KINDS
-from followup.core.texts import visible
+from followup.core.errors import Forbidden, Invalid, NotFound
+from followup.core.extensions import db
 from followup.core.forms import EmptyForm, one_line_fields
+from followup.core.texts import visible
+from followup.people import permissions
+from followup.plans import lookup
+from followup.tables import table_definitions as definitions
+from followup.tables import table_excel, tables
 from followup.tables.views.table_grid import grid_rows
 
 bp = Blueprint("tables", __name__, template_folder="../templates", url_prefix="/plans/<plan_key>/tabeller")
@@ -42,7 +41,7 @@ def _may_edit(plan):
 
 @bp.get("/")
 def index(plan_key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     return render_template("tables/index.html", plan=plan,
                            is_compiler=permissions.is_compiler(current_user))
 
@@ -63,13 +62,13 @@ def _grid_page(plan, table, typed=None, errors=None, status=200, imported=None, 
 
 @bp.get("/<key>")
 def grid(plan_key, key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     return _grid_page(plan, _table(plan, key))
 
 
 @bp.post("/<key>")
 def save(plan_key, key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     table = _table(plan, key)
     if not EmptyForm().validate():
         flash("Formuläret hade gått ut. Ladda om sidan och försök igen.", "error")
@@ -103,7 +102,7 @@ def save(plan_key, key):
 @bp.post("/<key>/berakna")
 def compute(plan_key, key):
     """Live figures while typing: the server's evaluator, nothing saved."""
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     table = _table(plan, key)
     computed, errors = tables.preview(table, tables.cells_from_form(request.form))
     return jsonify(computed=computed, errors=errors)
@@ -113,7 +112,7 @@ def compute(plan_key, key):
 def bring_in(plan_key, key):
     """Figures from an .xlsx file or cells pasted from Excel, shown in the grid for
     the user to check; saved only by the grid's own save button."""
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     table = _table(plan, key)
     if not EmptyForm().validate():
         flash("Formuläret hade gått ut. Ladda om sidan och försök igen.", "error")
@@ -138,7 +137,7 @@ def bring_in(plan_key, key):
 
 @bp.get("/<key>/excel")
 def export(plan_key, key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     table = _table(plan, key)
     return Response(table_excel.export_xlsx(table), mimetype=table_excel.XLSX, headers={
         "Content-Disposition": f'attachment; filename="{plan.key}-{table.key}.xlsx"'})
@@ -146,7 +145,7 @@ def export(plan_key, key):
 
 @bp.get("/<key>/historik")
 def history(plan_key, key):
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     table = _table(plan, key)
     return render_template("tables/history.html", plan=plan, table=table,
                            entries=tables.history(table))
@@ -156,7 +155,7 @@ def history(plan_key, key):
 @bp.route("/<key>/definition", methods=["GET", "POST"])
 def define(plan_key, key=None):
     permissions.require_compiler(current_user)
-    plan = fu.find_plan(plan_key)
+    plan = lookup.find_plan(plan_key)
     table = _table(plan, key) if key else None
     form = EmptyForm()
     status, errors = 200, []

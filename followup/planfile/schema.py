@@ -6,7 +6,6 @@ keys: keys end up in URLs and element ids, whatever the file's version.
 """
 
 import json
-import re
 from functools import cache
 from pathlib import Path
 
@@ -44,9 +43,6 @@ def validator(version=FORMAT):
 
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=FormatChecker())
-
-
-KEY_PATTERN = re.compile(_load(SCHEMA_PATH)["$defs"]["key"]["pattern"])
 
 
 def file_version(data):

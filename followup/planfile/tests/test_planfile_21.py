@@ -8,9 +8,8 @@ import re
 import pypdf
 import pytest
 
-from followup.demo import PLAN_FILE as DEMO_PLAN
 from followup.core.formatting import number
-
+from followup.demo import PLAN_FILE as DEMO_PLAN
 from tests.roundtrip import round_trip_differences
 
 

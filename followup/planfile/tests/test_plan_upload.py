@@ -7,11 +7,10 @@ import json
 
 from sqlalchemy import func, select
 
-from followup.demo import PLAN_FILE
 from followup.core.extensions import db
+from followup.demo import PLAN_FILE
 from followup.plans.models.node import Node
 from followup.plans.models.plan import Plan
-
 from tests.fixtures import Browser
 
 NEIGHBOUR = json.loads(PLAN_FILE.read_text(encoding="utf-8"))

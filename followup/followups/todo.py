@@ -6,16 +6,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from followup.core.extensions import db
-from followup.followups.models.followup import FollowupState
-from followup.memos.models import Memo, MemoSignoff, MemoState
-from followup.plans.models.plan import Plan
-from followup.people.models import User
-from followup.followups import controls, progress
-from followup.people import permissions
-from followup.memos import reports
-from followup.followups import followups as fu
 from followup.core.errors import Conflict, Invalid, NotFound
+from followup.core.extensions import db
+from followup.followups import controls
+from followup.followups import followups as fu
+from followup.followups import progress
+from followup.followups.models.followup import FollowupState
+from followup.people import permissions
+from followup.people.models import User
+from followup.plans.models.plan import Plan
 from followup.plans.phases import is_overdue
 
 DUE = (FollowupState.empty, FollowupState.draft)
@@ -212,38 +211,3 @@ def approve_chosen(user, plan, phase, node_keys, point_keys):
 def _heading(entry):
     kind, number, title = entry.heading
     return " ".join(f"{kind} {number or ''} {title}".split())
-
-
-# The approver and the reader -----------------------------------------------------------
-
-@dataclass
-class MemoStatus:
-    memo: object
-    readiness: progress.Readiness
-    warnings: list
-
-    @property
-    def ready(self):
-        return self.readiness.ready
-
-
-def approver():
-    """(ready to sign, not yet ready, signed): every memo with its readiness."""
-    ready, waiting, signed = [], [], []
-    for memo_id in db.session.scalars(select(Memo.id).order_by(Memo.plan_id, Memo.position)):
-        memo = reports.load(memo_id)
-        if memo.state is MemoState.signed:
-            signed.append(memo)
-            continue
-        status = MemoStatus(memo, progress.readiness(memo.plan, memo.phase),
-                            reports.table_warnings(memo))
-        (ready if status.ready else waiting).append(status)
-    return ready, waiting, signed
-
-
-def latest_signed(limit=20):
-    """The latest signed versions of memos, newest first."""
-    return db.session.scalars(
-        select(MemoSignoff).options(selectinload(MemoSignoff.memo).selectinload(Memo.plan),
-                                    selectinload(MemoSignoff.memo).selectinload(Memo.phase))
-        .order_by(MemoSignoff.signed_at.desc()).limit(limit)).all()

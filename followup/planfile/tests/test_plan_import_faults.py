@@ -9,10 +9,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from followup.demo import PLAN_FILE as DEMO_PLAN
 from followup.core.extensions import db
+from followup.demo import PLAN_FILE as DEMO_PLAN
 from followup.followups.models.followup import Followup
-
 from tests.fixtures import LARGER_FIXTURE, load_json, snapshot
 
 BASES = [pytest.param(DEMO_PLAN, id="demo")] + (

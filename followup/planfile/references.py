@@ -4,10 +4,10 @@ only look back, dates that are dates."""
 
 from datetime import date
 
-from followup.tables import formulas
-from followup.core.formatting import count
 from followup.core.faults import Fault, json_path
-from followup.plans.planfile.schema import KEY_PATTERN
+from followup.core.formatting import count
+from followup.core.inputs import is_key
+from followup.tables import formulas
 
 # The fields a column of a plan appendix's table, or of an internal control table, shows.
 NODE_FIELDS = {"number", "title", "number_title", "level", "level_text", "comment", "children",
@@ -71,7 +71,7 @@ class _Checker:
 
     def key(self, parts, key):
         """Keys named by an object's fields, which the schema cannot pattern-check."""
-        if not KEY_PATTERN.match(key) or len(key) > 80:
+        if not is_key(key):
             self.fault(parts, f'nyckeln "{key}" innehåller otillåtna tecken; använd bokstäver '
                               f'a–z, siffror och - _ . (högst 80 tecken, först en bokstav eller siffra)')
 
@@ -200,7 +200,6 @@ class _Checker:
             self.fault(parts, str(e))
 
     def documents(self, documents):
-        node_types = self.data["node_types"]
         seen_phases = {}
         for i, doc in enumerate(documents):
             here = ("documents", i)

@@ -1,16 +1,22 @@
 """The plan file's schema copy and the round-trip rule used by the import/export tests."""
 
 import json
-from pathlib import Path
 
 import pytest
 
-from followup.plans.planfile.schema import SCHEMA_PATH
-
+from followup.planfile.schema import SCHEMA_PATH
 from tests.fixtures import SHARED
 from tests.roundtrip import round_trip_differences
 
 SHARED_SCHEMA = SHARED / "followup-plan.schema.json"
+
+
+def test_the_key_rule_of_forms_is_the_schemas():
+    """Keys typed in the browser (core.inputs) follow the same rule as the plan file's."""
+    from followup.core.inputs import KEY_MAX, KEY_PATTERN
+
+    key = json.loads(SCHEMA_PATH.read_text())["$defs"]["key"]
+    assert (key["pattern"], key["maxLength"]) == (KEY_PATTERN.pattern, KEY_MAX)
 
 
 @pytest.mark.skipif(not SHARED_SCHEMA.exists(), reason="../shared saknas")

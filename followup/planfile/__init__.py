@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from followup.core import jsonin
 from followup.core.faults import Fault, PlanFileError, json_path
-from followup.plans.planfile.references import reference_faults
-from followup.plans.planfile.schema import schema_faults
 from followup.core.texts import sanitized
+from followup.planfile.references import reference_faults
+from followup.planfile.schema import schema_faults
 
 __all__ = ["Fault", "PlanFileError", "parse", "validate"]
 

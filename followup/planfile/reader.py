@@ -3,12 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
-from followup.memos.models import Appendix, Memo, Section
-from followup.followups.models.internal_control import ControlPoint, ControlResult, InternalControl
-from followup.tables.models import FigureRow, FigureTable
 from followup.followups.models.followup import Followup, FollowupRevision, FollowupState
-from followup.plans.models.plan import Level, NodeType, Phase, Plan, Scale, Unit
+from followup.followups.models.internal_control import ControlPoint, ControlResult, InternalControl
+from followup.memos.models import Appendix, Memo, Section
 from followup.plans.models.node import Node
+from followup.plans.models.plan import Level, NodeType, Phase, Plan, Scale, Unit
+from followup.tables.models import FigureRow, FigureTable
 
 
 def _json(value):

@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from followup.plans.planfile import validate
-
+from followup.planfile import validate
 from tests.fixtures import FIXTURES, load_json, snapshot
 from tests.roundtrip import round_trip_differences
 

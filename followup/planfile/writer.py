@@ -7,7 +7,7 @@ whose absence means something other than their empty default (``signatures``,
 where it gave none.
 """
 
-from followup.plans.planfile.schema import FORMAT
+from followup.planfile.schema import FORMAT
 
 
 def _iso(d):

@@ -5,13 +5,12 @@ import sys
 
 import click
 from flask import current_app
-from followup.core.cli import CommandGroup
 
+from followup.core.cli import CommandGroup
 from followup.core.config import Defaults
-from followup.core.formatting import number as format_number
-from followup.plans.planfile import Fault, PlanFileError
-from followup.plans import plans
 from followup.core.errors import ServiceError
+from followup.core.formatting import number as format_number
+from followup.planfile import Fault, PlanFileError, transfer
 
 plan_cli = CommandGroup("plan", help="Importera, exportera och lista planer.")
 
@@ -22,7 +21,7 @@ plan_cli = CommandGroup("plan", help="Importera, exportera och lista planer.")
 def import_command(file, replace):
     """Importera en planfil (followup-plan/2 eller /1). Skriver ut planens nyckel."""
     try:
-        plan = plans.import_plan(
+        plan = transfer.import_plan(
             _read_within_limit(file), replace=replace,
             archive_dir=os.path.join(current_app.instance_path, "replaced"),
         )
@@ -31,10 +30,10 @@ def import_command(file, replace):
             click.echo(str(fault), err=True)
         click.echo(f"Inget importerades: {len(e.faults)} fel i {file.name}.", err=True)
         sys.exit(1)
-    except plans.PlanExists as e:
+    except transfer.PlanExists as e:
         click.echo(f"Inget importerades: {e}.", err=True)
         sys.exit(1)
-    for warning in plans.table_warnings(plan):
+    for warning in transfer.table_warnings(plan):
         click.echo(f"Varning: {warning}", err=True)
     click.echo(plan.key)
 
@@ -58,8 +57,8 @@ def _read_within_limit(file):
 def export_command(key, file):
     """Skriv planen KEY som planfil, till FILE eller standard ut."""
     try:
-        text = plans.dump(plans.export_plan(key))
-    except plans.PlanNotFound as e:
+        text = transfer.dump(transfer.export_plan(key))
+    except transfer.PlanNotFound as e:
         click.echo(f"Fel: {e}.", err=True)
         sys.exit(1)
     if file is None:
@@ -72,7 +71,7 @@ def export_command(key, file):
 @plan_cli.command("list")
 def list_command():
     """Lista planerna: nyckel, nämnd, år och faser."""
-    rows = plans.list_plans()
+    rows = transfer.list_plans()
     if not rows:
         click.echo("Inga planer.")
         return
@@ -91,8 +90,8 @@ def rollover_command(key, dry_run):
     from followup.plans import rollover
 
     try:
-        plan = plans.get_plan(key)
-    except plans.PlanNotFound as e:
+        plan = transfer.get_plan(key)
+    except transfer.PlanNotFound as e:
         click.echo(f"Fel: {e}.", err=True)
         sys.exit(1)
     for d in rollover.preview(plan):

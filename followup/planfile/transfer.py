@@ -7,24 +7,24 @@ import simplejson
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
+from followup import planfile
 from followup.core import formatting
-from followup.plans import planfile
-from followup.tables import figures
+from followup.core.errors import Forbidden, Invalid, NotFound
 from followup.core.extensions import db
-from followup.memos.models import Appendix, Memo
-from followup.followups.models.internal_control import ControlPoint, ControlResult, InternalControl
-from followup.tables.models import FigureTable
+from followup.core.faults import json_path
 from followup.followups.models.followup import Followup
+from followup.followups.models.internal_control import ControlPoint, ControlResult, InternalControl
+from followup.memos.models import Appendix, Memo
+from followup.people import permissions
+from followup.people.models import UnitMembership
+from followup.planfile import Fault, PlanFileError
+from followup.planfile.reader import build_plan, plan_key
+from followup.planfile.writer import plan_file
+from followup.plans import structure, timeline
 from followup.plans.models.node import Node
 from followup.plans.models.plan import Plan, Scale, Unit
-from followup.people.models import UnitMembership
-from followup.plans.planfile import Fault, PlanFileError
-from followup.core.faults import json_path
-from followup.plans.planfile.reader import build_plan, plan_key
-from followup.plans.planfile.writer import plan_file
-from followup.people import permissions
-from followup.plans import structure, timeline
-from followup.core.errors import Forbidden, Invalid, NotFound
+from followup.tables import figures
+from followup.tables.models import FigureTable
 
 
 class PlanExists(Exception):

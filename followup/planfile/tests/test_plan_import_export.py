@@ -6,13 +6,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from followup.demo import PLAN_FILE as DEMO_PLAN
 from followup.core.extensions import db
+from followup.demo import PLAN_FILE as DEMO_PLAN
 from followup.followups.models.followup import Followup, FollowupRevision, FollowupState
+from followup.planfile import validate
 from followup.plans.models.node import Node
 from followup.plans.models.plan import Plan
-from followup.plans.planfile import validate
-
 from tests.fixtures import fixture_params, load_json, plan_params, snapshot
 from tests.roundtrip import round_trip_differences
 
