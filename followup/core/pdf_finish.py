@@ -141,7 +141,24 @@ def _children(pdf, element, tags=None):
 
 
 def _link_headers(pdf, table):
-    taken, cells, headers = set(), [], []
+    cells, headers = [], []
+    for group, cell, rows, columns in _placed_cells(pdf, table):
+        attributes = cell["A"]
+        if cell["S"] == "/TH":
+            attributes["Scope"] = "/Column" if group["S"] == "/THead" else "/Row"
+            headers.append((cell, rows, columns, attributes["Scope"]))
+        else:
+            cells.append((cell, rows, columns))
+    for cell, rows, columns in cells:
+        cell["A"]["Headers"] = pydyf.Array(
+            h["ID"] for h, h_rows, h_columns, scope in headers if "ID" in h and (
+                scope == "/Column" and h_columns & columns or scope == "/Row" and h_rows & rows))
+
+
+def _placed_cells(pdf, table):
+    """(row group, cell, its rows, its columns) for every cell of the table, placed on the
+    grid as a browser does: spanned places are taken, a cell goes to the next free one."""
+    taken = set()
     row = 0
     for group in _children(pdf, table, {"/THead", "/TBody", "/TFoot"}):
         for tr in _children(pdf, group, {"/TR"}):
@@ -153,17 +170,9 @@ def _link_headers(pdf, table):
                 rows = set(range(row, row + int(attributes.get("RowSpan", 1))))
                 columns = set(range(column, column + int(attributes.get("ColSpan", 1))))
                 taken.update((r, c) for r in rows for c in columns)
-                if cell["S"] == "/TH":
-                    attributes["Scope"] = "/Column" if group["S"] == "/THead" else "/Row"
-                    headers.append((cell, rows, columns, attributes["Scope"]))
-                else:
-                    cells.append((cell, rows, columns))
+                yield group, cell, rows, columns
                 column = max(columns) + 1
             row += 1
-    for cell, rows, columns in cells:
-        cell["A"]["Headers"] = pydyf.Array(
-            h["ID"] for h, h_rows, h_columns, scope in headers if "ID" in h and (
-                scope == "/Column" and h_columns & columns or scope == "/Row" and h_rows & rows))
 
 
 def _unwrap_rows(pdf, element):
