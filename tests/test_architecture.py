@@ -3,83 +3,21 @@ that imports it back, no feature package imports one above it (models aside: any
 may read any model), and only the application imports views. A new arrow upward fails
 here, with its modules named."""
 
-import ast
-
 import pytest
 
+from tests import codemap
 from tests.fixtures import ROOT
 
 # Lowest first: a package may import from itself and from the packages before it.
 LAYERS = ["core", "people", "plans", "followups", "tables", "planfile", "documents", "memos",
           "notify", "start", "demo"]
-TOP = {"followup", "followup.web", "followup.commands", "followup.filters", "followup.models"}
-
-
-def _modules():
-    for path in sorted((ROOT / "followup").rglob("*.py")):
-        parts = path.relative_to(ROOT).with_suffix("").parts
-        if "migrations" in parts or "tests" in parts:
-            continue
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        yield name, path
-
-
-MODULES = dict(_modules())
-
-
-def _imports(name, path):
-    """The followup modules ``name`` imports (a name from a package counts as the package)."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            for alias in node.names:
-                full = f"{node.module}.{alias.name}"
-                found.add(full if full in MODULES else node.module)
-        elif isinstance(node, ast.Import):
-            found.update(a.name for a in node.names)
-    return {m for m in found if m in MODULES and m != name}
-
-
-GRAPH = {name: _imports(name, path) for name, path in MODULES.items()}
-
-
-def package(module):
-    parts = module.split(".")
-    return parts[1] if len(parts) > 1 and module not in TOP else None
-
-
-def is_models(module):
-    return ".models" in module + "." and module != "followup.models"
+GRAPH = codemap.graph(ROOT)
+MODULES = set(GRAPH)
+package, is_models = codemap.package, codemap.is_models
 
 
 def test_no_module_imports_one_that_imports_it_back():
-    index, low, stack, on_stack, cycles = {}, {}, [], set(), []
-
-    def visit(v):  # Tarjan's strongly connected components
-        index[v] = low[v] = len(index)
-        stack.append(v)
-        on_stack.add(v)
-        for w in GRAPH[v]:
-            if w not in index:
-                visit(w)
-                low[v] = min(low[v], low[w])
-            elif w in on_stack:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            component = set()
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                component.add(w)
-                if w == v:
-                    break
-            if len(component) > 1:
-                cycles.append(sorted(component))
-
-    for v in GRAPH:
-        if v not in index:
-            visit(v)
-    assert cycles == []
+    assert codemap.cycles(GRAPH) == []
 
 
 def _arrows():
@@ -109,5 +47,5 @@ def test_models_import_only_models_core_and_their_own_package():
 
 def test_only_the_application_imports_views():
     wrong = [f"{s} → {t}" for s, t in _arrows()
-             if ".views" in t and s not in TOP and package(s) != package(t)]
+             if ".views" in t and s not in codemap.TOP and package(s) != package(t)]
     assert wrong == []
