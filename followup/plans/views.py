@@ -2,28 +2,17 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from wtforms import StringField
-from wtforms.validators import Length
 
 from followup.core.errors import Invalid
 from followup.core.extensions import db
-from followup.core.forms import EmptyForm, LevelForm, NodeForm, UnitForm, choices, one_line
+from followup.core.forms import EmptyForm, choices
 from followup.people import permissions
 from followup.plans import lookup, rollover, structure, timeline
+from followup.plans.forms import ItemForm, LevelForm, UnitForm
 from followup.plans.models.plan import Level, Unit
 
 bp = Blueprint("structure", __name__, template_folder="templates",
                url_prefix="/plans/<plan_key>/struktur")
-
-
-class ItemForm(NodeForm):
-    """A node's form, with its own text before the title (plan file 2.1: a node's
-    ``prefix``). Not named "prefix": that is WTForms' own argument to a form."""
-
-    title_prefix = StringField("Inledande text för just den här punkten", filters=[one_line],
-                               validators=[Length(max=structure.PREFIX_MAX, message=(
-                                   "Den inledande texten får ha högst "
-                                   f"{structure.PREFIX_MAX} tecken."))])
 
 
 @bp.before_request

@@ -5,10 +5,9 @@ from flask_login import current_user, login_required
 
 from followup.core.errors import Conflict, Invalid
 from followup.core.extensions import db
-from followup.core.forms import (
-    ControlPointForm, EmptyForm, FollowupForm, ReturnForm, VersionForm, choices,
-)
+from followup.core.forms import EmptyForm, choices
 from followup.followups import controls, history, todo
+from followup.followups.forms import ControlPointForm, FollowupForm, ReturnForm, VersionForm
 from followup.followups.models.followup import FollowupState
 from followup.people import permissions
 from followup.people.models import Role

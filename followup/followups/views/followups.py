@@ -8,9 +8,9 @@ from markupsafe import Markup, escape
 from followup.core import html
 from followup.core.errors import Conflict, Invalid, ServiceError
 from followup.core.formatting import local_time
-from followup.core.forms import FollowupForm, ReturnForm, VersionForm
 from followup.followups import followups as fu
 from followup.followups import history, todo
+from followup.followups.forms import FollowupForm, ReturnForm, VersionForm
 from followup.followups.lifecycle import STATE_LABELS
 from followup.followups.models.followup import FollowupState
 from followup.memos.models import Memo

@@ -7,14 +7,15 @@ from wtforms import SelectMultipleField
 
 from followup.core.errors import Frozen
 from followup.core.formatting import count
-from followup.core.forms import BulkApproveForm, PhaseForm
 from followup.followups import distributions
 from followup.followups import progress as progress_service
 from followup.followups import todo
+from followup.followups.forms import BulkApproveForm
 from followup.followups.models.followup import FollowupState
 from followup.followups.progress import Filters, progress
 from followup.people import permissions
 from followup.plans import lookup, phases
+from followup.plans.forms import PhaseForm
 
 bp = Blueprint("review", __name__, template_folder="../templates", url_prefix="/granskning")
 

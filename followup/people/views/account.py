@@ -8,8 +8,9 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from followup.core.errors import Invalid
 from followup.core.extensions import db
-from followup.core.forms import EmptyForm, Form, show_user_error
+from followup.core.forms import EmptyForm, Form
 from followup.people import tokens, users
+from followup.people.forms import show_user_error
 from followup.people.models import User
 
 bp = Blueprint("account", __name__, template_folder="../templates", url_prefix="/konto")

@@ -5,8 +5,9 @@ from flask_login import current_user, login_required
 
 from followup.core.errors import Forbidden
 from followup.core.extensions import db
-from followup.core.forms import UserForm, choices, show_user_error
+from followup.core.forms import choices
 from followup.people import permissions, users
+from followup.people.forms import UserForm, show_user_error
 from followup.people.models import ROLE_LABELS, Role, User
 
 bp = Blueprint("users", __name__, template_folder="../templates", url_prefix="/anvandare")
