@@ -11,6 +11,7 @@ import numbers
 import os
 from fractions import Fraction
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -156,12 +157,7 @@ def test_a_decimal_printed_the_swedish_way_reads_back(hundreds, decimals):
 @FAST
 @given(st.from_regex(r"\A-?\d{1,6}\.\d{1,3}\Z"))
 def test_a_decimal_point_is_refused_with_the_reason(text):
-    try:
-        parse_number(text)
-    except ValueError as e:
-        assert "decimalkomma" in str(e)
-    else:
-        raise AssertionError(f"{text} was read")
+    _refused(text, "decimalkomma")
 
 
 @FAST
@@ -169,12 +165,12 @@ def test_a_decimal_point_is_refused_with_the_reason(text):
        .filter(lambda t: not t.isascii()))
 def test_digits_of_other_scripts_are_never_a_figure(text):
     """re's \\d, int() and Decimal() read "١٢٣" and "１٢٣" as 123; a figure is 0–9 only."""
-    try:
+    _refused(text, "är inget tal")
+
+
+def _refused(text, reason):
+    with pytest.raises(ValueError, match=reason):
         parse_number(text)
-    except ValueError as e:
-        assert "är inget tal" in str(e)
-    else:
-        raise AssertionError(f"{text!r} was read")
 
 
 # One-line texts and e-mail subjects ----------------------------------------------------
