@@ -14,7 +14,6 @@ import json
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,27 +23,18 @@ from flask_migrate import upgrade  # noqa: E402
 
 from followup import planfile  # noqa: E402
 from followup import create_app
-from followup.demo import PLAN_FILE as DEMO_PLAN  # noqa: E402
 from followup.planfile import transfer  # noqa: E402
-
-
-def default_file():
-    fixtures = sorted((ROOT.parent / "shared" / "fixtures").glob("*.json"))
-    return max(fixtures, key=lambda p: p.stat().st_size) if fixtures else DEMO_PLAN
+from common import default_plan_file, durations  # noqa: E402  (bench/, the script's folder)
 
 
 def timed(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+    times = durations(fn, repeat)
     return {"min": round(min(times), 4), "median": round(statistics.median(times), 4)}
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("file", nargs="?", type=Path, default=default_file())
+    parser.add_argument("file", nargs="?", type=Path, default=default_plan_file())
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--database-url")
     args = parser.parse_args()

@@ -42,15 +42,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from common import default_plan_file, durations  # noqa: E402  (bench/, the script's folder)
+
 CHROMIUM = os.environ.get("FOLLOWUP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def default_file():
-    fixtures = sorted((ROOT.parent / "shared" / "fixtures").glob("*.json"))
-    return max(fixtures, key=lambda p: p.stat().st_size) if fixtures else \
-        ROOT / "followup" / "demo" / "demo-plan.json"
 
 
 def setup(tmp, path):
@@ -69,12 +65,7 @@ def setup(tmp, path):
 
 
 def best(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    return min(durations(fn, repeat))
 
 
 def cpu_seconds():
@@ -152,7 +143,7 @@ def chromium(docs, repeat):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("file", nargs="?", type=Path, default=default_file())
+    parser.add_argument("file", nargs="?", type=Path, default=default_plan_file())
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     repeat = args.repeat
