@@ -12,6 +12,7 @@ from flask import Response, g, request
 
 from followup.core import jsonin
 from followup.core.errors import Invalid, NotFound
+from followup.core.extensions import db
 from followup.core.faults import json_path
 from followup.core.formatting import count
 from followup.core.openapi import describe
@@ -117,4 +118,5 @@ def put_table(plan_key, table_key):
         tables.apply_figures(g.api_user, table, figures, version=version, source="api")
     except tables.StaleTable as e:
         return _json({"error": e.message, "current": table_json(e.table)}, 409)
+    db.session.commit()
     return _json(table_json(table))

@@ -122,27 +122,8 @@ def printed_table(table):
     computed = formulas.compute(rows, n, cols)
     out, warnings = [], []
     for row, cells in zip(rows, computed):
-        printed = []
-        for i, (cell, column) in enumerate(zip(cells, cols)):
-            decimals = table_columns.decimals(row, i, column)
-            suffix = (column.suffix or "").replace(" ", "\N{NO-BREAK SPACE}")
-            is_computed = row.formula is not None or column.formula is not None
-            reported = row.values[i] if is_computed and row.values and i < len(row.values) else None
-            if reported is not None:
-                printed.append(PrintedCell(formatting.number(reported, decimals) + suffix))
-                tolerance = _tolerance(row, rows, decimals, column)
-                if cell.value is not None and abs(cell.value - reported) > tolerance:
-                    warnings.append(
-                        f"{table.title}: raden \"{row.label}\", kolumnen \"{column.label}\": "
-                        f"redovisat {formatting.number(reported, decimals)}, beräknat "
-                        f"{formatting.number(cell.value, max(decimals, 1))}")
-            elif cell.value is None:
-                printed.append(PrintedCell("", cell.note))
-                if cell.note:
-                    warnings.append(f"{table.title}: raden \"{row.label}\", kolumnen "
-                                    f"\"{column.label}\": {cell.note}")
-            else:
-                printed.append(PrintedCell(formatting.number(cell.value, decimals) + suffix))
+        printed = [_printed_cell(table.title, row, rows, i, cell, column, warnings)
+                   for i, (cell, column) in enumerate(zip(cells, cols))]
         out.append(PrintedRow(row.label, printed, row.strong, row.formula is not None))
     # The chart shows the value rows: totals would dwarf their parts.
     series = [(row.label, [None if c.value is None else float(c.value) for c in cells],
@@ -152,6 +133,28 @@ def printed_table(table):
     return PrintedTable(table.key, table.title, table.unit, cols, out,
                         table.comment, warnings, table.chart, series,
                         unit_label=table.unit_label, show_title=table.show_title is not False)
+
+
+def _printed_cell(title, row, rows, i, cell, column, warnings):
+    """The ``i``th cell of ``row`` as it prints: the reported figure where a computed cell
+    has one, else the computed or typed one. What the compiler should know about it (a
+    reported figure far from the computed one, a division by zero) goes in ``warnings``."""
+    decimals = table_columns.decimals(row, i, column)
+    suffix = (column.suffix or "").replace(" ", "\N{NO-BREAK SPACE}")
+    is_computed = row.formula is not None or column.formula is not None
+    reported = row.values[i] if is_computed and row.values and i < len(row.values) else None
+    where = f"{title}: raden \"{row.label}\", kolumnen \"{column.label}\""
+    if reported is not None:
+        tolerance = _tolerance(row, rows, decimals, column)
+        if cell.value is not None and abs(cell.value - reported) > tolerance:
+            warnings.append(f"{where}: redovisat {formatting.number(reported, decimals)}, "
+                            f"beräknat {formatting.number(cell.value, max(decimals, 1))}")
+        return PrintedCell(formatting.number(reported, decimals) + suffix)
+    if cell.value is None:
+        if cell.note:
+            warnings.append(f"{where}: {cell.note}")
+        return PrintedCell("", cell.note)
+    return PrintedCell(formatting.number(cell.value, decimals) + suffix)
 
 
 def _merge_repeats(rows, cols):

@@ -72,6 +72,20 @@ def check(formula, earlier_keys, later_keys=(), what="rad"):
     except (SyntaxError, ValueError, RecursionError, MemoryError, simpleeval.InvalidExpression):
         # Empty, not Python, NUL, or nested deeper than the parser goes.
         raise FormulaError(f'"{formula}" är ingen giltig formel') from None
+    _check_names(formula, parsed, earlier_keys, later_keys, what, shapes)
+    try:
+        evaluator.eval(formula, previously_parsed=parsed)
+    except (ZeroDivisionError, InvalidOperation):
+        pass  # the check uses 1 for every key; real figures decide
+    except simpleeval.InvalidExpression:
+        raise FormulaError(shapes) from None
+    except (TypeError, ValueError, RecursionError, MemoryError):
+        raise FormulaError(f'"{formula}" är ingen giltig formel') from None
+
+
+def _check_names(formula, parsed, earlier_keys, later_keys, what, shapes):
+    """FormulaError (``shapes`` its message) unless every node of ``parsed`` is a number,
+    + - * / or a key in ``earlier_keys``."""
     for node in ast.walk(parsed):
         if not isinstance(node, _ALLOWED_NODES) or (
             isinstance(node, ast.Constant) and type(node.value) not in (int, float)
@@ -84,14 +98,6 @@ def check(formula, earlier_keys, later_keys=(), what="rad"):
                 )
             raise FormulaError(
                 f'formeln "{formula}" använder "{node.id}", som inte är en {what} i tabellen')
-    try:
-        evaluator.eval(formula, previously_parsed=parsed)
-    except (ZeroDivisionError, InvalidOperation):
-        pass  # the check uses 1 for every key; real figures decide
-    except simpleeval.InvalidExpression:
-        raise FormulaError(shapes) from None
-    except (TypeError, ValueError, RecursionError, MemoryError):
-        raise FormulaError(f'"{formula}" är ingen giltig formel') from None
 
 
 def names_of(formula):
@@ -163,35 +169,49 @@ def compute(rows, n_columns, columns=()):
     formula meet, the column formula wins (a total's percentage is not a sum).
     """
     by_key = {c.key: j for j, c in enumerate(columns) if c.key}
-    computed_columns = {c.key: c.formula for c in columns if c.key and c.formula}
-    order = [by_key[k] for k in column_order(computed_columns)] if computed_columns else []
+    order = _formula_columns(columns, by_key)
     printed = {}  # row key → list of numbers/None, what each row prints
     block = []  # value rows since the previous formula row
     result = []
     for row in rows:
-        if row.formula is None:
-            cells = [Cell(_column(row.values, i)) for i in range(n_columns)]
-            block.append(row)
-        elif row.formula.strip() == SUM:
-            cells = [Cell(_sum(_column(r.values, i) for r in block)) for i in range(n_columns)]
-            block = []
-        else:
-            cells = [
-                evaluate(row.formula, {k: v[i] for k, v in printed.items()})
-                for i in range(n_columns)
-            ]
-            block = []
+        cells = _row_cells(row, n_columns, block, printed)
+        block = block + [row] if row.formula is None else []
         shown = [c.value for c in cells]
         if row.formula is not None and row.values:
             shown = [_column(row.values, i) for i in range(n_columns)]
-        for j in order:
-            cells[j] = evaluate(columns[j].formula, {k: shown[i] for k, i in by_key.items()})
-            reported = _column(row.values, j)
-            shown[j] = reported if reported is not None else cells[j].value
+        _apply_column_formulas(row, cells, shown, [(j, columns[j].formula) for j in order],
+                               by_key)
         result.append(cells)
         if row.key:
             printed[row.key] = shown
     return result
+
+
+def _formula_columns(columns, by_key):
+    """The indexes of the formula columns, each after the formula columns it uses."""
+    computed_columns = {c.key: c.formula for c in columns if c.key and c.formula}
+    return [by_key[k] for k in column_order(computed_columns)] if computed_columns else []
+
+
+def _apply_column_formulas(row, cells, shown, formula_columns, by_key):
+    """Compute ``row``'s formula columns ((index, formula), in order) into ``cells``, and
+    into ``shown`` where the row reports no figure of its own."""
+    for j, formula in formula_columns:
+        cells[j] = evaluate(formula, {k: shown[i] for k, i in by_key.items()})
+        reported = _column(row.values, j)
+        shown[j] = reported if reported is not None else cells[j].value
+
+
+def _row_cells(row, n_columns, block, printed):
+    """A row's cells before the formula columns: its values, the sum of ``block`` (the
+    value rows since the previous formula row), or its formula over what the rows above
+    print (``printed``)."""
+    if row.formula is None:
+        return [Cell(_column(row.values, i)) for i in range(n_columns)]
+    if row.formula.strip() == SUM:
+        return [Cell(_sum(_column(r.values, i) for r in block)) for i in range(n_columns)]
+    return [evaluate(row.formula, {k: v[i] for k, v in printed.items()})
+            for i in range(n_columns)]
 
 
 def _column(values, i):

@@ -1,9 +1,9 @@
 """Defining a table without syntax: rows and columns with labels, formulas picked
 from the other rows or columns, decimals, bold, groups and suffixes.
 
-The editor works on a ``Draft``: read from the table, or from the posted form,
-changed by an action (add, move, remove a row or column) and shown again, and
-saved only when the compiler says so. Keys are never shown: a new row or column
+The editor works on a ``Draft``: read from the table, or from the posted form
+(``followup.tables.forms``), changed by an action (add, move, remove a row or
+column) and shown again, and saved only when the compiler says so. Keys are never shown: a new row or column
 gets one made up, and a plain column label that nothing refers to stays a plain
 label, so a plan file's definition exports as it came in.
 """
@@ -22,10 +22,10 @@ from followup.people import permissions
 from followup.tables import columns as table_columns
 from followup.tables import formulas
 from followup.tables.models import FigureRow, FigureTable, row_key
-from followup.tables.table_formulas import OPERATORS, Chain, Term, chain_of, in_words
+from followup.tables.table_formulas import Chain, chain_of, in_words
 from followup.tables.tables import (
-    check_version, commit_change, content, first_revision, ordered_rows, parse_number,
-    record_change, require_unlocked,
+    check_version, content, first_revision, ordered_rows, parse_number, record_change,
+    require_unlocked,
 )
 
 MAX_ROWS, MAX_COLUMNS, MAX_TERMS = 200, 30, 12
@@ -106,36 +106,56 @@ def draft_from_table(table):
     draft = Draft(title=table.title, unit=table.unit or "", chart=table.chart or "",
                   unit_label=(table.unit_label or "").strip(),
                   show_title=table.show_title is not False, version=table.version)
+    draft.rows = _row_parts(table)
+    draft.columns = _column_parts(table)
+    return draft
+
+
+def _key_or_made_up(key, prefix, taken):
+    """(key, whether it was made up): a part without a key gets one not in ``taken``."""
+    if key:
+        return key, False
+    key = _free_key(prefix, taken)
+    taken.add(key)
+    return key, True
+
+
+def _row_kind(row):
+    if row.formula is None:
+        return "values"
+    return "sum" if row.formula.strip() == formulas.SUM else "formula"
+
+
+def _row_parts(table):
+    parts = []
     taken = {r.key for r in table.rows if r.key}
     for row in ordered_rows(table):
-        key, auto = row.key, False
-        if not key:
-            key, auto = _free_key("rad", taken), True
-            taken.add(key)
-        kind = "values" if row.formula is None else (
-            "sum" if row.formula.strip() == formulas.SUM else "formula")
-        draft.rows.append(Part(
+        key, auto = _key_or_made_up(row.key, "rad", taken)
+        kind = _row_kind(row)
+        parts.append(Part(
             key=key, auto_key=auto, label=row.label, kind=kind,
             chain=chain_of(row.formula) if kind == "formula" else Chain(),
             decimals=CELLS if row.cell_decimals is not None else row.decimals,
             source=row.id, strong=row.strong,
             reported=row.formula is not None and row.values is not None))
+    return parts
+
+
+def _column_parts(table):
+    parts = []
     columns = table_columns.columns_of(table)
     stored = list(table.columns or [])
     taken = {c.key for c in columns if c.key}
     for j, column in enumerate(columns):
-        key, auto = column.key, False
-        if not key:
-            key, auto = _free_key("kol", taken), True
-            taken.add(key)
-        draft.columns.append(Part(
+        key, auto = _key_or_made_up(column.key, "kol", taken)
+        parts.append(Part(
             key=key, auto_key=auto, label=column.label,
             kind="formula" if column.formula else "values",
             chain=chain_of(column.formula), decimals=column.decimals, source=j,
             group=column.group or "", suffix=column.suffix or "",
             width=width_text(stored[j].get("width") if isinstance(stored[j], dict) else None),
             merge_repeats=column.merge_repeats))
-    return draft
+    return parts
 
 
 def width_text(width):
@@ -147,88 +167,6 @@ def width_text(width):
 
 def new_draft():
     return Draft(rows=[Part(key="rad1", auto_key=True)], columns=[Part(key="kol1", auto_key=True)])
-
-
-# Reading the form. Names: r-<i>-<field> for rows, c-<j>-<field> for columns; a
-# formula's terms are <prefix>-t-<k> (a key, or "#" for a number in <prefix>-n-<k>)
-# joined by <prefix>-op-<k>.
-
-def _int(value, low=None, high=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    if (low is not None and number < low) or (high is not None and number > high):
-        return None
-    return number
-
-
-def _count(form, prefix, limit):
-    indexes = {int(m.group(1)) for name in form
-               if (m := re.match(rf"^{prefix}-(\d{{1,4}})-key$", name))}
-    return min(len(indexes), limit) if indexes == set(range(len(indexes))) else 0
-
-
-def _chain(form, prefix, errors, what):
-    if form.get(f"{prefix}-kept") and not form.get(f"{prefix}-rebuild"):
-        return Chain(kept=form[f"{prefix}-kept"])
-    terms, ops = [], []
-    for k in range(MAX_TERMS):
-        choice = form.get(f"{prefix}-t-{k}", "")
-        if choice == "#":
-            try:
-                number = parse_number(form.get(f"{prefix}-n-{k}", ""))
-            except ValueError as e:
-                errors.append(f"{what}: talet i formeln {e}.")
-                number = None
-            term = Term(number=number, pending=number is None)
-        else:
-            term = Term(key=choice or None)
-        if term.empty:
-            continue
-        if terms:
-            op = form.get(f"{prefix}-op-{k - 1}", "+")
-            ops.append(op if op in OPERATORS else "+")
-        terms.append(term)
-    return Chain(terms, ops)
-
-
-def _decimals(value):
-    if value == CELLS:
-        return CELLS
-    return _int(value, 0, 4)
-
-
-def _part(form, p, kinds, what, errors, **extra):
-    """One row or column of the posted editor; ``extra`` names its own fields."""
-    label = form.get(f"{p}-label", "").strip()
-    kind = form.get(f"{p}-kind", "values")
-    return Part(
-        key=form.get(f"{p}-key", ""), auto_key=bool(form.get(f"{p}-auto")), label=label,
-        kind=kind if kind in kinds else "values",
-        chain=_chain(form, p, errors, f"{what} ”{label}”"),
-        decimals=_decimals(form.get(f"{p}-decimals")), source=_int(form.get(f"{p}-source")),
-        **extra)
-
-
-def draft_from_form(form):
-    """The posted editor → Draft; faults in reading are kept in ``errors``."""
-    draft = Draft(title=form.get("title", ""), unit=form.get("unit", ""),
-                  chart=form.get("chart", ""), version=_int(form.get("version")),
-                  unit_label=form.get("unit_label", "").strip(),
-                  # A form without the box (not the editor's) leaves the title printed.
-                  show_title=bool(form.get("show_title")) or not form.get("show_title-shown"))
-    for i in range(_count(form, "r", MAX_ROWS)):
-        draft.rows.append(_part(
-            form, f"r-{i}", ROW_KINDS, "Raden", draft.errors,
-            strong=bool(form.get(f"r-{i}-strong")), reported=bool(form.get(f"r-{i}-reported"))))
-    for j in range(_count(form, "c", MAX_COLUMNS)):
-        draft.columns.append(_part(
-            form, f"c-{j}", COLUMN_KINDS, "Kolumnen", draft.errors,
-            group=form.get(f"c-{j}-group", "").strip(), suffix=form.get(f"c-{j}-suffix", ""),
-            width=form.get(f"c-{j}-width", "").strip(),
-            merge_repeats=bool(form.get(f"c-{j}-merge"))))
-    return draft
 
 
 def apply_action(draft, action):
@@ -259,7 +197,17 @@ def apply_action(draft, action):
 
 def _check(draft):
     """Every fault of a draft, in words."""
-    errors = list(draft.errors)
+    errors = list(draft.errors) + _table_faults(draft)
+    for parts, name in ((draft.rows, "rad"), (draft.columns, "kolumn")):
+        errors += _key_faults(parts, name)
+    errors += _row_faults(draft) + _column_faults(draft)
+    if not errors:
+        errors += _ring_faults(draft)
+    return errors
+
+
+def _table_faults(draft):
+    errors = []
     if not draft.title.strip():
         errors.append("Tabellen behöver en titel.")
     if not draft.rows:
@@ -270,18 +218,31 @@ def _check(draft):
         errors.append(f"Texten i hörnrutan får ha högst {UNIT_LABEL_MAX} tecken.")
     if draft.chart not in ("", *CHART_KINDS):
         errors.append("Välj stapeldiagram, linjediagram eller inget diagram.")
-    for parts, name in ((draft.rows, "rad"), (draft.columns, "kolumn")):
-        # Keys are the plan file's (they end up in element ids and URLs); one that a
-        # formula names must also be a name in the formula.
-        keys = [p.key for p in parts]
-        if len(set(keys)) != len(keys) or not all(
-                not k or inputs.is_key(k) for k in keys):
-            errors.append(f"Tabellens {name}er kunde inte läsas; ladda om sidan.")
-        named = set().union(*(p.chain.keys() for p in parts if p.kind == "formula"))
-        for p in parts:
-            if p.key in named and not _NAME.match(p.key):
-                errors.append(f"{name.capitalize()}en ”{p.label}” kan inte ingå i en formel.")
-    row_labels = draft.row_labels()
+    return errors
+
+
+def _named(parts):
+    """The keys the formulas of ``parts`` name."""
+    return set().union(*(p.chain.keys() for p in parts if p.kind == "formula"))
+
+
+def _key_faults(parts, name):
+    """Keys are the plan file's (they end up in element ids and URLs); one that a
+    formula names must also be a name in the formula."""
+    errors = []
+    keys = [p.key for p in parts]
+    if len(set(keys)) != len(keys) or not all(not k or inputs.is_key(k) for k in keys):
+        errors.append(f"Tabellens {name}er kunde inte läsas; ladda om sidan.")
+    named = _named(parts)
+    for p in parts:
+        if p.key in named and not _NAME.match(p.key):
+            errors.append(f"{name.capitalize()}en ”{p.label}” kan inte ingå i en formel.")
+    return errors
+
+
+def _row_faults(draft):
+    errors = []
+    labels = draft.row_labels()
     for i, row in enumerate(draft.rows):
         where = f"Rad {i + 1}"
         if not row.label:
@@ -289,25 +250,35 @@ def _check(draft):
         if len(row.label) > 400:
             errors.append(f"{where}: etiketten får ha högst 400 tecken.")
         if row.kind == "formula":
-            errors += _formula_errors(row, ("Raden", "en rad"), row_labels,
+            errors += _formula_errors(row, ("Raden", "en rad"), labels,
                                       {p.key for p in draft.rows[:i]})
-    column_labels = draft.column_labels()
+    return errors
+
+
+def _column_faults(draft):
+    errors = []
+    labels = draft.column_labels()
     for j, column in enumerate(draft.columns):
         if not column.label:
             errors.append(f"Kolumn {j + 1} saknar rubrik.")
         if len(column.label) > 200 or len(column.group) > 200 or len(column.suffix) > 20:
             errors.append(f"Kolumnen ”{column.label}”: texten är för lång.")
         if column.kind == "formula":
-            errors += _formula_errors(column, ("Kolumnen", "en kolumn"), column_labels)
-    if not errors:
-        computed = {c.key: c.chain.formula() for c in draft.columns if c.kind == "formula"}
-        try:
-            formulas.column_order(computed)
-        except formulas.FormulaError:
-            names = [column_labels[k] for k in computed]
-            errors.append("Kolumnerna räknas fram ur varandra i en ring: "
-                          + ", ".join(f"”{n}”" for n in names) + ". Ändra någon av formlerna.")
+            errors += _formula_errors(column, ("Kolumnen", "en kolumn"), labels)
     return errors
+
+
+def _ring_faults(draft):
+    """Columns reckoned from each other in a ring."""
+    computed = {c.key: c.chain.formula() for c in draft.columns if c.kind == "formula"}
+    try:
+        formulas.column_order(computed)
+    except formulas.FormulaError:
+        labels = draft.column_labels()
+        names = [labels[k] for k in computed]
+        return ["Kolumnerna räknas fram ur varandra i en ring: "
+                + ", ".join(f"”{n}”" for n in names) + ". Ändra någon av formlerna."]
+    return []
 
 
 def _formula_errors(part, words, labels, earlier=None):
@@ -359,45 +330,67 @@ def _printing(draft, old_columns):
     a width the editor would not take), in the order the plan file gave them."""
     out, errors, changed = [], [], False
     for j, part in enumerate(draft.columns):
-        source = part.source
-        old = old_columns[source] if source is not None and 0 <= source < len(old_columns) else None
-        old = old if isinstance(old, dict) else {}
-        keys, name = {}, part.label or f"Kolumn {j + 1}"
-        try:
-            width = parse_number(part.width)
-        except ValueError:
-            width, ok = None, False
-        else:
-            ok = True
-        old_width = old.get("width")
-        if ok and width is not None and old_width is not None \
-                and not isinstance(old_width, bool) and Decimal(str(old_width)) == width:
-            keys["width"] = old_width
-        elif not ok or (width is not None and width != width.to_integral_value()):
-            errors.append(f"Kolumnen ”{name}”: skriv bredden som ett heltal mellan 1 och 100 "
-                          "(procent av tabellens bredd), eller lämna rutan tom.")
-        elif width is not None:
-            changed = True
-            if not 1 <= width <= 100:
-                errors.append(f"Kolumnen ”{name}”: bredden ska vara mellan 1 och 100 procent "
-                              "av tabellens bredd.")
-            else:
-                keys["width"] = int(width)
-        elif old_width is not None:
-            changed = True
+        old = _old_column(old_columns, part.source)
+        width, fault, differs = _width(part.width, old.get("width"), part.label or f"Kolumn {j + 1}")
+        keys = {} if width is None else {"width": width}
+        if fault:
+            errors.append(fault)
+        changed = changed or differs
         if part.merge_repeats:
             keys["merge_repeats"] = True
         elif old.get("merge_repeats") is False:
             keys["merge_repeats"] = False  # as the plan file said it
-        order = list(old)
-        out.append(dict(sorted(keys.items(), key=lambda kv: order.index(kv[0])
-                               if kv[0] in order else len(order))))
-    total = sum(Decimal(str(k["width"])) for k in out if "width" in k)
-    if changed and not errors and total > 100:
-        errors.append(f"Kolumnernas bredder blir tillsammans {width_text(total)} procent av "
-                      "tabellens bredd. De får vara högst 100 procent tillsammans; minska "
-                      "någon av dem.")
+        out.append(_in_order_of(keys, old))
+    if changed and not errors:
+        errors += _total_width_faults(out)
     return out, errors
+
+
+def _old_column(old_columns, source):
+    """What the stored table said of a column beyond its label ({} for a new column)."""
+    old = old_columns[source] if source is not None and 0 <= source < len(old_columns) else None
+    return old if isinstance(old, dict) else {}
+
+
+def _width(typed, old_width, name):
+    """(the width to keep or None, its fault or None, whether it differs from the stored
+    one) for a width typed as ``typed``."""
+    try:
+        width = parse_number(typed)
+    except ValueError:
+        return None, _not_whole(name), False
+    if width is None:
+        return None, None, old_width is not None
+    if old_width is not None and not isinstance(old_width, bool) \
+            and Decimal(str(old_width)) == width:
+        return old_width, None, False
+    if width != width.to_integral_value():
+        return None, _not_whole(name), False
+    if not 1 <= width <= 100:
+        return None, (f"Kolumnen ”{name}”: bredden ska vara mellan 1 och 100 procent "
+                      "av tabellens bredd."), True
+    return int(width), None, True
+
+
+def _not_whole(name):
+    return (f"Kolumnen ”{name}”: skriv bredden som ett heltal mellan 1 och 100 "
+            "(procent av tabellens bredd), eller lämna rutan tom.")
+
+
+def _in_order_of(keys, old):
+    """``keys`` in the order the stored column had them, new ones last."""
+    order = list(old)
+    return dict(sorted(keys.items(), key=lambda kv: order.index(kv[0])
+                       if kv[0] in order else len(order)))
+
+
+def _total_width_faults(printing):
+    total = sum(Decimal(str(k["width"])) for k in printing if "width" in k)
+    if total <= 100:
+        return []
+    return [f"Kolumnernas bredder blir tillsammans {width_text(total)} procent av "
+            "tabellens bredd. De får vara högst 100 procent tillsammans; minska "
+            "någon av dem."]
 
 
 def _corner(draft, table):
@@ -425,56 +418,21 @@ def _remap(values, sources, n):
 def save_definition(user, plan, table, draft):
     """Create (``table`` None) or redefine a table from a draft. Figures follow their
     row and column through moves; a removed row or column takes its figures along
-    (they stay in the table's revisions)."""
+    (they stay in the table's revisions). Everything is checked before anything
+    changes; the caller commits."""
     permissions.require_compiler(user)
     if table is not None:
         require_unlocked(table)
         check_version(table, draft.version)
-    old_columns = list(table.columns or []) if table is not None else []
-    printing, print_errors = _printing(draft, old_columns)
-    errors = _check(draft) + print_errors
-    if errors:
-        raise Invalid(" ".join(errors))
-    title = inputs.text(draft.title, "Titeln", required=True)
-    unit = inputs.text(draft.unit, "Enheten", 40)
+    title, unit, printing = _checked(draft, table)
     created = table is None
     if created:
-        taken = {t.key for t in plan.tables}
-        table = FigureTable(plan=plan, key=_table_key(title, taken), position=len(plan.tables),
-                            rows=[], columns=[])
-        db.session.add(table)
+        table = _new_table(plan, title)
     before = content(table)
     corner_before = (table.unit_label, table.show_title)
-    used_columns = set().union(*(c.chain.keys() for c in draft.columns if c.kind == "formula"))
-    used_rows = set().union(*(r.chain.keys() for r in draft.rows if r.kind == "formula"))
+    used_columns = _named(draft.columns)
     columns = [_column_value(c, used_columns, keys) for c, keys in zip(draft.columns, printing)]
-    sources = [c.source for c in draft.columns]
-    n = len(columns)
-    old_rows = {r.id: r for r in table.rows}
-    # Every row keeps a key (the API and the plan file name rows by it): a key made up
-    # by the editor and named by no formula becomes one from the row's label.
-    keys = [None if p.auto_key and p.key not in used_rows else p.key for p in draft.rows]
-    taken = {k for k in keys if k}
-    for i, part in enumerate(draft.rows):
-        if keys[i] is None:
-            keys[i] = row_key(part.label, taken)
-            taken.add(keys[i])
-    rows = []
-    for position, part in enumerate(draft.rows):
-        old = old_rows.get(part.source)
-        values = None
-        if part.kind == "values" or part.reported:
-            values = (_remap(old.values, sources, n) if old is not None else None) or [None] * n
-        attrs = dict(
-            position=position, label=part.label, formula=_formula(part), values=values,
-            key=keys[position],
-            decimals=None if part.decimals == CELLS else part.decimals, strong=part.strong,
-            cell_decimals=(_remap(old.cell_decimals, sources, n)
-                           if part.decimals == CELLS and old is not None else None))
-        row = old if old is not None else FigureRow()
-        for name, value in attrs.items():
-            setattr(row, name, value)
-        rows.append(row)
+    rows = _rows(draft, table, [c.source for c in draft.columns], len(columns))
     table.title, table.unit, table.chart, table.columns = title, unit, draft.chart or None, columns
     table.unit_label, table.show_title = _corner(draft, table)
     table.rows = rows
@@ -482,8 +440,67 @@ def save_definition(user, plan, table, draft):
         first_revision(table, user, "definition")
     elif content(table) != before or (table.unit_label, table.show_title) != corner_before:
         record_change(table, user, "definition", before)
-    commit_change(table)
+    db.session.flush()
     return table
+
+
+def _checked(draft, table):
+    """(title, unit, how each column prints) of a draft without faults; Invalid naming
+    every fault."""
+    old_columns = list(table.columns or []) if table is not None else []
+    printing, print_errors = _printing(draft, old_columns)
+    errors = _check(draft) + print_errors
+    if errors:
+        raise Invalid(" ".join(errors))
+    return (inputs.text(draft.title, "Titeln", required=True),
+            inputs.text(draft.unit, "Enheten", 40), printing)
+
+
+def _new_table(plan, title):
+    table = FigureTable(plan=plan, key=_table_key(title, {t.key for t in plan.tables}),
+                        position=len(plan.tables), rows=[], columns=[])
+    db.session.add(table)
+    return table
+
+
+def _row_keys(draft):
+    """Every row keeps a key (the API and the plan file name rows by it): a key made up
+    by the editor and named by no formula becomes one from the row's label."""
+    used = _named(draft.rows)
+    keys = [None if p.auto_key and p.key not in used else p.key for p in draft.rows]
+    taken = {k for k in keys if k}
+    for i, part in enumerate(draft.rows):
+        if keys[i] is None:
+            keys[i] = row_key(part.label, taken)
+            taken.add(keys[i])
+    return keys
+
+
+def _rows(draft, table, sources, n):
+    """The draft's rows; a row that was in the table is the same row, its figures (and
+    per-cell decimals) in the draft's column order: ``sources`` (each column's index
+    in the stored table), ``n`` columns."""
+    old_rows = {r.id: r for r in table.rows}
+    rows = []
+    for position, (part, key) in enumerate(zip(draft.rows, _row_keys(draft))):
+        old = old_rows.get(part.source)
+        row = old if old is not None else FigureRow()
+        attrs = _row_attributes(part, old, sources, n)
+        for name, value in dict(position=position, key=key, **attrs).items():
+            setattr(row, name, value)
+        rows.append(row)
+    return rows
+
+
+def _row_attributes(part, old, sources, n):
+    values = None
+    if part.kind == "values" or part.reported:
+        values = (_remap(old.values, sources, n) if old is not None else None) or [None] * n
+    cells = part.decimals == CELLS
+    return dict(label=part.label, formula=_formula(part), values=values,
+                decimals=None if cells else part.decimals, strong=part.strong,
+                cell_decimals=_remap(old.cell_decimals, sources, n)
+                if cells and old is not None else None)
 
 
 def _table_key(title, taken):

@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from followup.core import formatting
 from followup.core.errors import Forbidden, Invalid, ServiceError
@@ -190,16 +189,6 @@ def record_change(table, user, source, before):
                                        content=content(table)))
 
 
-def commit_change(table):
-    """Commit; a concurrent save that took the same version first → StaleTable."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        db.session.refresh(table)
-        raise StaleTable(table) from None
-
-
 def check_version(table, version):
     if version is not None and version != table.version:
         raise StaleTable(table)
@@ -227,33 +216,55 @@ def save_values(user, table, cells, comment=None, version=None, source="web"):
 
 def apply_figures(user, table, figures, comment=None, version=None, source="web"):
     """``figures``: {row index: {column index: Decimal or None}} (checked numbers).
-    Rows that take no values are left as they are."""
+    Rows that take no values are left as they are. Everything is checked before anything
+    changes; the caller commits."""
     require_unlocked(table)
     check_version(table, version)
-    n = len(table.columns)
-    before, changed = content(table), False
-    for i, row in enumerate(ordered_rows(table)):
-        if not takes_values(row) or not figures.get(i):
-            continue
-        old = (list(row.values or []) + [None] * n)[:n]
-        new = list(old)
-        for j, value in figures[i].items():
-            new[j] = value
-        if not all(_same(a, b) for a, b in zip(old, new)) or len(row.values or []) != n:
-            row.values = new
-            changed = True
-    if comment is not None:
-        try:
-            cleaned = sanitize(comment) or None
-        except TextTooLong as e:
-            raise Invalid(f"Kommentaren: {e}.") from None
-        if cleaned != table.comment:
-            table.comment = cleaned
-            changed = True
+    cleaned = _cleaned_comment(comment)
+    before = content(table)
+    changed = _set_figures(table, figures)
+    if comment is not None and cleaned != table.comment:
+        table.comment = cleaned
+        changed = True
     if changed:
         record_change(table, user, source, before)
-        commit_change(table)
+        # The revision's (table, version) is unique: a save that took this version
+        # first fails here. The plan's lock, with the version read again under it,
+        # keeps that from happening.
+        db.session.flush()
     return table
+
+
+def _cleaned_comment(comment):
+    """The comment as it is kept (None for none); Invalid when it is too long."""
+    if comment is None:
+        return None
+    try:
+        return sanitize(comment) or None
+    except TextTooLong as e:
+        raise Invalid(f"Kommentaren: {e}.") from None
+
+
+def _set_figures(table, figures):
+    """Put ``figures`` in the rows that take values; whether any row changed."""
+    n = len(table.columns)
+    changed = False
+    for i, row in enumerate(ordered_rows(table)):
+        if takes_values(row) and figures.get(i):
+            changed = _set_row(row, figures[i], n) or changed
+    return changed
+
+
+def _set_row(row, figures, n):
+    """Put ``figures`` ({column index: value}) in the row; whether it changed."""
+    old = (list(row.values or []) + [None] * n)[:n]
+    new = list(old)
+    for j, value in figures.items():
+        new[j] = value
+    if all(_same(a, b) for a, b in zip(old, new)) and len(row.values or []) == n:
+        return False
+    row.values = new
+    return True
 
 
 def grid(table):
@@ -293,16 +304,6 @@ def preview(table, cells):
     return out, errors
 
 
-def cells_from_form(form):
-    """{(row, column): text} from inputs named c-<row>-<column>."""
-    cells = {}
-    for name, value in form.items():
-        match = re.match(r"^c-(\d{1,4})-(\d{1,4})$", name)
-        if match:
-            cells[(int(match.group(1)), int(match.group(2)))] = value
-    return cells
-
-
 def input_texts(table):
     """{"<row>-<column>": text} of the stored values, exactly as typed, for the grid."""
     out = {}
@@ -311,14 +312,6 @@ def input_texts(table):
             for j in range(len(table.columns)):
                 out[f"{i}-{j}"] = typed_text(row.values[j] if j < len(row.values) else None)
     return out
-
-
-def version_of(form):
-    """The version a grid form was based on; None when the form does not say."""
-    try:
-        return int(form.get("version", ""))
-    except ValueError:
-        return None
 
 
 def figure_or_fault(value):
@@ -360,52 +353,74 @@ def _figure_text(text):
     return "tomt" if text is None else typed_text(Decimal(text))
 
 
+_TABLE_PARTS = (("title", "Titeln"), ("unit", "Enheten"), ("chart", "Diagrammet"))
+_ROW_DEFINITION = ("label", "formula", "decimals", "cell_decimals", "strong")
+
+
 def changes(before, after):
     """What changed from one revision's content to the next, in Swedish words."""
     if before is None:
         return []
-    out = []
-    for name, what in (("title", "Titeln"), ("unit", "Enheten"), ("chart", "Diagrammet")):
-        if before.get(name) != after.get(name):
-            out.append(f"{what} ändrades.")
+    out = [f"{what} ändrades." for name, what in _TABLE_PARTS if before.get(name) != after.get(name)]
     if before.get("columns") != after.get("columns"):
         out.append("Kolumnerna ändrades.")
-    labels = [_label(c) for c in after.get("columns") or []]
+    out += _row_changes(before, after)
+    if before.get("comment") != after.get("comment"):
+        out.append("Kommentaren ändrades.")
+    return out
 
-    # A row is the same row by its key; a row that had none (made before every row got
-    # one, issue 21.3) is found by its label.
-    old_rows = before.get("rows") or []
-    by_key = {r["key"]: r for r in old_rows if r.get("key")}
-    by_label = {r["label"]: r for r in old_rows if not r.get("key")}
-    matched = []
 
-    def earlier(row):
-        was = by_key.get(row.get("key")) if row.get("key") else None
+class _EarlierRows:
+    """The rows of the earlier revision, each the same as at most one row of the later.
+    A row is the same row by its key; a row that had none (made before every row got
+    one, issue 21.3) is found by its label."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.by_key = {r["key"]: r for r in rows if r.get("key")}
+        self.by_label = {r["label"]: r for r in rows if not r.get("key")}
+        self.matched = []
+
+    def of(self, row):
+        """The earlier row ``row`` was; None for a new one."""
+        was = self.by_key.get(row.get("key")) if row.get("key") else None
         if was is None:
-            was = by_label.get(row["label"])
-        if was is not None and any(was is m for m in matched):
-            was = None
-        if was is not None:
-            matched.append(was)
+            was = self.by_label.get(row["label"])
+        if was is None or any(was is m for m in self.matched):
+            return None
+        self.matched.append(was)
         return was
 
+    def unmatched(self):
+        return [r for r in self.rows if not any(r is m for m in self.matched)]
+
+
+def _row_changes(before, after):
+    """The rows added, changed and removed, and the figures changed where the columns
+    are the same."""
+    earlier = _EarlierRows(before.get("rows") or [])
+    labels = None
+    if before.get("columns") == after.get("columns"):
+        labels = [_label(c) for c in after.get("columns") or []]
+    out = []
     for row in after.get("rows") or []:
-        was = earlier(row)
+        was = earlier.of(row)
         if was is None:
             out.append(f"Raden ”{row['label']}” lades till.")
             continue
-        definition = ("label", "formula", "decimals", "cell_decimals", "strong")
-        if any(was.get(k) != row.get(k) for k in definition):
+        if any(was.get(k) != row.get(k) for k in _ROW_DEFINITION):
             out.append(f"Raden ”{row['label']}” ändrades.")
-        if before.get("columns") == after.get("columns"):
-            for j, (a, b) in enumerate(zip(was.get("values") or [None] * len(labels),
-                                           row.get("values") or [None] * len(labels))):
-                if a != b:
-                    column = labels[j] if j < len(labels) else f"kolumn {j + 1}"
-                    out.append(f"{row['label']}, {column}: {_figure_text(a)} → {_figure_text(b)}")
-    for row in old_rows:
-        if not any(row is m for m in matched):
-            out.append(f"Raden ”{row['label']}” togs bort.")
-    if before.get("comment") != after.get("comment"):
-        out.append("Kommentaren ändrades.")
+        if labels is not None:
+            out += _figure_changes(was, row, labels)
+    return out + [f"Raden ”{row['label']}” togs bort." for row in earlier.unmatched()]
+
+
+def _figure_changes(was, row, labels):
+    """A row's figures that changed, one line each: "Kostnad, 2026: 5 → 6"."""
+    blank = [None] * len(labels)
+    out = []
+    for j, (a, b) in enumerate(zip(was.get("values") or blank, row.get("values") or blank)):
+        if a != b:
+            column = labels[j] if j < len(labels) else f"kolumn {j + 1}"
+            out.append(f"{row['label']}, {column}: {_figure_text(a)} → {_figure_text(b)}")
     return out

@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 from followup.core.charts import CHART_KINDS
 from followup.core.errors import Forbidden, Invalid, NotFound
 from followup.core.extensions import db
-from followup.core.forms import EmptyForm, one_line_fields
+from followup.core.forms import EmptyForm
 from followup.core.texts import visible
 from followup.people import permissions
 from followup.plans import lookup
 from followup.tables import table_definitions as definitions
-from followup.tables import table_excel, tables
+from followup.tables import forms, table_excel, tables
+from followup.tables.table_formulas import OPERATORS
 from followup.tables.views.table_grid import grid_rows
 
 bp = Blueprint("tables", __name__, template_folder="../templates", url_prefix="/plans/<plan_key>/tabeller")
@@ -73,27 +74,26 @@ def save(plan_key, key):
     if not EmptyForm().validate():
         flash("Formuläret hade gått ut. Ladda om sidan och försök igen.", "error")
         return redirect(url_for(".grid", plan_key=plan_key, key=key))
-    cells = tables.cells_from_form(request.form)
+    cells = forms.cells_from_form(request.form)
+    version = forms.version_of(request.form)
     typed = {f"{i}-{j}": text for (i, j), text in cells.items()}
     before = table.version
     try:
         tables.save_values(current_user, table, cells, request.form.get("comment"),
-                           version=tables.version_of(request.form))
+                           version=version)
     except tables.GridInvalid as e:
-        db.session.rollback()
         flash(e.message, "error")
         errors = {f"{c.row}-{c.column}": c.message for c in e.errors}
-        return _grid_page(plan, table, typed, errors, 422,
-                          version=tables.version_of(request.form))
+        return _grid_page(plan, table, typed, errors, 422, version=version)
     except tables.StaleTable as e:
         flash(e.message, "error")
         # What was typed stays; the version is now the current one, so saving again
         # stores it over what the other person saved (the history keeps both).
         return _grid_page(plan, e.table, typed, status=409)
     except (Invalid, tables.TableLocked) as e:
-        db.session.rollback()
         flash(e.message, "error")
         return _grid_page(plan, table, typed, status=e.status)
+    db.session.commit()
     flash("Tabellen är sparad." if table.version != before else "Inget hade ändrats.",
           "success")
     return redirect(url_for(".grid", plan_key=plan_key, key=key))
@@ -104,7 +104,7 @@ def compute(plan_key, key):
     """Live figures while typing: the server's evaluator, nothing saved."""
     plan = lookup.find_plan(plan_key)
     table = _table(plan, key)
-    computed, errors = tables.preview(table, tables.cells_from_form(request.form))
+    computed, errors = tables.preview(table, forms.cells_from_form(request.form))
     return jsonify(computed=computed, errors=errors)
 
 
@@ -165,9 +165,7 @@ def define(plan_key, key=None):
         flash("Formuläret hade gått ut. Ladda om sidan och försök igen.", "error")
         return redirect(request.url)
     else:
-        # Titles and labels are one line each: a line break in a title reached e-mail.
-        draft = definitions.draft_from_form(one_line_fields(
-            request.form, ("title", "unit", "unit_label"), ("-label", "-group", "-suffix")))
+        draft = forms.draft_from_form(request.form)
         action = request.form.get("action", "save")
         if action != "save":
             definitions.apply_action(draft, action)
@@ -178,9 +176,9 @@ def define(plan_key, key=None):
             try:
                 saved = definitions.save_definition(current_user, plan, table, draft)
             except (Invalid, tables.TableLocked, tables.StaleTable) as e:
-                db.session.rollback()
                 errors, status = [e.message], e.status
             else:
+                db.session.commit()
                 flash("Tabellens definition är sparad.", "success")
                 return redirect(url_for(".grid", plan_key=plan_key, key=saved.key))
     locked = tables.signed_memos_showing(table) if table else []
@@ -188,5 +186,5 @@ def define(plan_key, key=None):
         "tables/definition.html", plan=plan, table=table, draft=draft, form=form,
         errors=errors, locked=locked, charts=[("", "Inget diagram"), *CHART_KINDS.items()],
         row_kinds=definitions.ROW_KINDS, column_kinds=definitions.COLUMN_KINDS,
-        operators=definitions.OPERATORS, choices_for=definitions.choices_for,
+        operators=OPERATORS, choices_for=definitions.choices_for,
         cells=definitions.CELLS, typed=tables.typed_text), status
