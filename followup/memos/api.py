@@ -4,6 +4,7 @@
 from flask import Response, g, jsonify, request
 
 from followup.core.errors import Invalid
+from followup.core.extensions import db
 from followup.core.openapi import describe
 from followup.followups.api import PHASE, body, bp
 from followup.memos import reports, signoff
@@ -35,6 +36,7 @@ def sign_memo(plan_key, phase_key):
     data = body(("confirm", "reason"), required=("confirm",))
     if data["confirm"] is not True:
         raise Invalid("confirm ska vara true: fastställelsen ska vara avsiktlig.")
+    # Signing commits its record itself, and then the notices apart (signoff.sign).
     entry = signoff.sign(g.api_user, memo, confirm=True, reason=_text(data, "reason"))
     response = jsonify({"version": entry.version, "sha256": entry.sha256,
                         "snapshot_sha256": entry.snapshot_sha256})
@@ -49,6 +51,7 @@ def reopen_memo(plan_key, phase_key):
     memo = _memo(plan_key, phase_key)
     data = body(("reason",), required=("reason",))
     entry = signoff.reopen(g.api_user, memo, _text(data, "reason", required=True))
+    db.session.commit()
     return jsonify({"version": entry.version, "state": memo.state.value})
 
 
@@ -90,6 +93,7 @@ def add_node(plan_key):
                               number=data.get("number"), title=data["title"],
                               unit_key=data.get("unit"), since_key=data.get("since"),
                               prefix=data.get("prefix"))
+    db.session.commit()
     response = jsonify({"key": node.key, "type": node.type.key, "number": node.number,
                         "title": node.title, "parent": parent.key if parent else None,
                         "since": node.since.key if node.since else None})

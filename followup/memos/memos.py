@@ -1,6 +1,10 @@
 """Editing a phase's memo: its fields, proposals, sections and appendices.
 
 Only the compiler edits, and only while the memo is not signed.
+
+Each operation checks everything it is given before it changes anything, and commits
+nothing: the view that called it commits once it succeeded (issue 22.4). A refused edit
+(Invalid, Frozen, Busy) has changed nothing.
 """
 
 import copy
@@ -83,15 +87,14 @@ def create_memo(user, plan, phase, copy_from=None, with_texts=False):
     permissions.require_compiler(user)
     if db.session.scalar(select(Memo.id).where(Memo.phase_id == phase.id)):
         raise Invalid(f"{phase.label} har redan en tjänsteskrivelse.")
+    if copy_from is not None and copy_from.plan_id != plan.id:
+        raise Invalid("Det går bara att utgå från en tjänsteskrivelse i samma plan.")
     memo = Memo(plan=plan, phase=phase, position=len(plan.memos),
                 title=f"{phase.label} {plan.year}", recipient=plan.board_name,
                 proposals_intro=f"{plan.board_name} föreslås besluta", handlaggare=[], proposals=[])
     db.session.add(memo)
     if copy_from is not None:
-        if copy_from.plan_id != plan.id:
-            raise Invalid("Det går bara att utgå från en tjänsteskrivelse i samma plan.")
         _copy_memo(copy_from, memo, with_texts)
-    db.session.commit()
     return memo
 
 
@@ -130,14 +133,19 @@ def _copy_sections(sections, with_texts):
 def update_header(user, memo, *, title, date, diarienummer, handlaggare, recipient,
                   meeting_date):
     require_editable(user, memo)
-    memo.title = inputs.text(title, "Rubriken", required=True, field="title")
-    memo.date = inputs.iso_date(date, "Datum", "date")
-    memo.diarienummer = inputs.text(diarienummer, "Diarienumret", 80, field="diarienummer")
-    memo.handlaggare = _names(handlaggare)
-    memo.recipient = inputs.text(recipient, "Mottagaren", 200, field="recipient")
-    memo.meeting_date = inputs.iso_date(meeting_date, "Sammanträdesdatum", "meeting_date")
-    db.session.commit()
+    _assign(memo, title=inputs.text(title, "Rubriken", required=True, field="title"),
+            date=inputs.iso_date(date, "Datum", "date"),
+            diarienummer=inputs.text(diarienummer, "Diarienumret", 80, field="diarienummer"),
+            handlaggare=_names(handlaggare),
+            recipient=inputs.text(recipient, "Mottagaren", 200, field="recipient"),
+            meeting_date=inputs.iso_date(meeting_date, "Sammanträdesdatum", "meeting_date"))
     return memo
+
+
+def _assign(item, **values):
+    """Set the attributes, every value already checked."""
+    for name, value in values.items():
+        setattr(item, name, value)
 
 
 def update_proposals(user, memo, *, proposals_intro, proposals, numbered, signatures,
@@ -145,12 +153,22 @@ def update_proposals(user, memo, *, proposals_intro, proposals, numbered, signat
     """The att-satser, whether they are numbered, who signs (``[(name, title)]``; none
     given: the plan's director) and the heading over the list of appendices."""
     require_editable(user, memo)
-    memo.proposals_intro = inputs.text(proposals_intro, "Inledningen till förslagen",
-                                       field="proposals_intro")
-    memo.proposals = inputs.lines(proposals)
+    values = dict(
+        proposals_intro=inputs.text(proposals_intro, "Inledningen till förslagen",
+                                    field="proposals_intro"),
+        proposals=inputs.lines(proposals), signatures=_signatures(signatures),
+        appendices_heading=inputs.text(appendices_heading, "Rubriken för bilagorna", 200,
+                                       field="appendices_heading"))
     # Numbered is the default: a memo that never said otherwise keeps saying nothing.
     if not (numbered and memo.numbered_proposals is None):
-        memo.numbered_proposals = bool(numbered)
+        values["numbered_proposals"] = bool(numbered)
+    _assign(memo, **values)
+    return memo
+
+
+def _signatures(signatures):
+    """``[(name, title)]`` as typed → ``[{"name", "title"}]``, the blank rows left out;
+    None where none is given."""
     people = []
     for name, title in signatures:
         name = inputs.text(name, "Namnet på den som undertecknar", 200)
@@ -159,11 +177,7 @@ def update_proposals(user, memo, *, proposals_intro, proposals, numbered, signat
             if not name:
                 raise Invalid("Den som undertecknar behöver ett namn.")
             people.append({"name": name, "title": title or ""})
-    memo.signatures = people or None
-    memo.appendices_heading = inputs.text(appendices_heading, "Rubriken för bilagorna", 200,
-                                          field="appendices_heading")
-    db.session.commit()
-    return memo
+    return people or None
 
 
 def _owner_sections(owner):
@@ -178,7 +192,6 @@ def add_section(user, memo, owner, *, heading, level, body, tables, body_after=N
                       tables=_table_keys(memo.plan, tables),
                       body_after=_rich(body_after, "Texten efter tabellerna"))
     owner.sections.append(section)
-    db.session.commit()
     return section
 
 
@@ -194,19 +207,16 @@ def _level(value):
 
 def update_section(user, memo, section, *, heading, level, body, tables, body_after=None):
     require_editable(user, memo)
-    section.heading = inputs.text(heading, "Rubriken", required=True)
-    section.level = _level(level)
-    section.body = _rich(body, "Texten")
-    section.tables = _table_keys(memo.plan, tables)
-    section.body_after = _rich(body_after, "Texten efter tabellerna")
-    db.session.commit()
+    _assign(section, heading=inputs.text(heading, "Rubriken", required=True),
+            level=_level(level), body=_rich(body, "Texten"),
+            tables=_table_keys(memo.plan, tables),
+            body_after=_rich(body_after, "Texten efter tabellerna"))
     return section
 
 
 def move_section(user, memo, section, offset):
     require_editable(user, memo)
     inputs.reorder((section.memo or section.appendix).sections, section, offset)
-    db.session.commit()
 
 
 def delete_section(user, memo, section):
@@ -215,7 +225,6 @@ def delete_section(user, memo, section):
     owner.sections.remove(section)
     for position, s in enumerate(_owner_sections(owner)):
         s.position = position
-    db.session.commit()
 
 
 def append_text(user, memo, section, text):
@@ -223,7 +232,6 @@ def append_text(user, memo, section, text):
     require_editable(user, memo)
     paragraph = f"<p>{html.escape_text(text)}</p>"
     section.body = _rich((section.body or "") + paragraph, "Texten")
-    db.session.commit()
     return section
 
 
@@ -240,7 +248,6 @@ def add_appendix(user, memo, *, title, kind):
                         title=inputs.text(title, "Bilagans titel", required=True),
                         kind=_kind(kind), node_types=[], tables=[], handlaggare=[])
     memo.appendices.append(appendix)
-    db.session.commit()
     return appendix
 
 
@@ -253,7 +260,6 @@ def add_chapter(user, memo, report, *, title, kind):
                        title=inputs.text(title, "Kapitlets rubrik", required=True),
                        kind=_kind(kind), node_types=[], tables=[], handlaggare=[])
     report.chapters.append(chapter)
-    db.session.commit()
     return chapter
 
 
@@ -263,40 +269,58 @@ def update_appendix(user, memo, appendix, *, title, kind, intro, node_types, tab
     """An appendix's fields; for a chapter only what a chapter has (no number, no header
     fields) and whether it starts on a new page."""
     require_editable(user, memo)
-    appendix.title = inputs.text(title, "Titeln", required=True, field="title")
-    appendix.kind = _kind(kind)
-    appendix.intro = _rich(intro, "Inledningen")
-    known_types = {t.key for t in memo.plan.node_types}
-    if any(t not in known_types for t in node_types):
-        raise Invalid("Välj bara bland planens punkter.")
-    appendix.node_types = list(node_types)
-    appendix.tables = _table_keys(memo.plan, tables)
+    values = dict(title=inputs.text(title, "Titeln", required=True, field="title"),
+                  kind=_kind(kind), intro=_rich(intro, "Inledningen"),
+                  node_types=_node_types(memo.plan, node_types),
+                  tables=_table_keys(memo.plan, tables))
     if appendix.parent is not None:
         # None and False print alike; keep what the plan file said where nothing changed.
         if bool(new_page) != bool(appendix.new_page):
-            appendix.new_page = bool(new_page)
-        db.session.commit()
-        return appendix
+            values["new_page"] = bool(new_page)
+    else:
+        values.update(_appendix_head(memo, appendix, number=number,
+                                     document_type=document_type, heading=heading, date=date,
+                                     diarienummer=diarienummer, handlaggare=handlaggare))
+    _assign(appendix, **values)
+    return appendix
+
+
+def _node_types(plan, node_types):
+    known_types = {t.key for t in plan.node_types}
+    if any(t not in known_types for t in node_types):
+        raise Invalid("Välj bara bland planens punkter.")
+    return list(node_types)
+
+
+def _appendix_head(memo, appendix, *, number, document_type, heading, date, diarienummer,
+                   handlaggare):
+    """The checked fields of an appendix's own head (a chapter has none): {name: value},
+    where a value that says what the stored one says is left out."""
+    values = dict(number=_appendix_number(memo, appendix, number))
+    # (choice, text): the default type, none ("") or the text; a bare text: that text.
+    if not isinstance(document_type, tuple):
+        document_type = (None, document_type)
+    kind = _either(*document_type, what="Dokumenttypen", limit=200, field="document_type")
+    _put_if_changed(values, appendix, "document_type", _keep_text(appendix.document_type, kind),
+                    lambda a, b: a == b)
+    _put_if_changed(values, appendix, "heading",
+                    inputs.text(heading, "Rubriken", field="heading"),
+                    lambda a, b: (a or None) == (b or None))
+    values.update(date=inputs.iso_date(date, "Datum", "date"),
+                  diarienummer=inputs.text(diarienummer, "Diarienumret", 80,
+                                           field="diarienummer"),
+                  handlaggare=_names(handlaggare))
+    return values
+
+
+def _appendix_number(memo, appendix, number):
     try:
         number = int(number)
     except (TypeError, ValueError):
         raise Invalid("Bilagans nummer ska vara ett heltal.", "number") from None
     if number < 1 or any(a.number == number for a in memo.appendices if a is not appendix):
         raise Invalid(f"Bilaga {number} finns redan eller är inget giltigt nummer.", "number")
-    appendix.number = number
-    # (choice, text): the default type, none ("") or the text; a bare text: that text.
-    if not isinstance(document_type, tuple):
-        document_type = (None, document_type)
-    kind = _either(*document_type, what="Dokumenttypen", limit=200, field="document_type")
-    _set_if_changed(appendix, "document_type", _keep_text(appendix.document_type, kind),
-                    lambda a, b: a == b)
-    _set_if_changed(appendix, "heading", inputs.text(heading, "Rubriken", field="heading"),
-                    lambda a, b: (a or None) == (b or None))
-    appendix.date = inputs.iso_date(date, "Datum", "date")
-    appendix.diarienummer = inputs.text(diarienummer, "Diarienumret", 80, field="diarienummer")
-    appendix.handlaggare = _names(handlaggare)
-    db.session.commit()
-    return appendix
+    return number
 
 
 CONTENTS = {0: "Ingen innehållsförteckning", 1: "Kapitlen",
@@ -318,12 +342,8 @@ def update_report(user, memo, appendix, *, contents, cover_title, cover_subtitle
     require_editable(user, memo)
     if appendix.parent is not None:
         raise Invalid("Ett kapitel har ingen egen försättssida.")
-    try:
-        depth = int(contents or 0)
-    except (TypeError, ValueError):
-        depth = -1
-    if depth not in CONTENTS and depth != contents_choice(appendix):
-        raise Invalid("Välj hur mycket innehållsförteckningen visar.", "contents")
+    depth = _contents_depth(appendix, contents)
+    cover = _cover(cover_title, cover_subtitle, cover_lines)
     if depth != contents_choice(appendix):
         if depth == 1:
             appendix.contents, appendix.contents_depth = True, None
@@ -331,17 +351,29 @@ def update_report(user, memo, appendix, *, contents, cover_title, cover_subtitle
             appendix.contents, appendix.contents_depth = False, None
         else:
             appendix.contents, appendix.contents_depth = None, depth
+    _set_if_changed(appendix, "cover", cover, _same_cover)
+    return appendix
+
+
+def _contents_depth(appendix, contents):
+    try:
+        depth = int(contents or 0)
+    except (TypeError, ValueError):
+        depth = -1
+    if depth not in CONTENTS and depth != contents_choice(appendix):
+        raise Invalid("Välj hur mycket innehållsförteckningen visar.", "contents")
+    return depth
+
+
+def _cover(cover_title, cover_subtitle, cover_lines):
+    """The cover page as stored: None without a title."""
     title = inputs.text(cover_title, "Försättssidans rubrik", 300, field="cover_title")
     if title is None:
-        cover = None
-    else:
-        cover = {"title": title,
-                 "subtitle": inputs.text(cover_subtitle, "Underrubriken", 300,
-                                         field="cover_subtitle"),
-                 "lines": inputs.lines(cover_lines)}
-    _set_if_changed(appendix, "cover", cover, _same_cover)
-    db.session.commit()
-    return appendix
+        return None
+    return {"title": title,
+            "subtitle": inputs.text(cover_subtitle, "Underrubriken", 300,
+                                    field="cover_subtitle"),
+            "lines": inputs.lines(cover_lines)}
 
 
 def _same_cover(stored, new):
@@ -359,7 +391,6 @@ def _siblings(appendix):
 def move_appendix(user, memo, appendix, offset):
     require_editable(user, memo)
     inputs.reorder(_siblings(appendix), appendix, offset)
-    db.session.commit()
 
 
 def delete_appendix(user, memo, appendix):
@@ -368,7 +399,6 @@ def delete_appendix(user, memo, appendix):
     siblings.remove(appendix)
     for position, a in enumerate(sorted(siblings, key=lambda a: a.position)):
         a.position = position
-    db.session.commit()
 
 
 def layout_entries(plan, part):
@@ -467,11 +497,13 @@ def update_layout(user, memo, part, entries):
             layout[key] = spec
     if layout != stored:
         part.layout = layout or None
-    db.session.commit()
     return part
 
 
 def _layout_spec(key, label, spec, stored):
+    """The layout to store for one node type or group (``key``) from the editor's
+    ``spec``: ``stored`` with what the editor shows set, each value kept where it says
+    the same; None: the default rules."""
     if spec is None:
         return None
     display = spec.get("display")
@@ -485,16 +517,38 @@ def _layout_spec(key, label, spec, stored):
         raise Invalid(f"Välj hur {label.lower()} visas.")
     out = copy.deepcopy(stored)
     out["display"] = display
-    if display == "section":
-        level = spec.get("level") or "text"
-        if level not in LEVEL_DISPLAYS:
-            raise Invalid(f"{label}: välj hur nivån visas.")
-        _keep_or_set(out, "level", stored, level,
-                     lambda a, b: (a or "text") == (b or "text"))
-    if display == "row":
-        columns = _columns(spec.get("columns") or [], NODE_FIELDS, stored.get("columns"),
-                           label)
-        _keep_or_set(out, "columns", stored, columns or None, lambda a, b: a == b)
+    _DISPLAY_FIELDS.get(display, _no_fields)(out, label, spec, stored)
+    _set_texts(out, label, spec, stored)
+    if key.startswith("group:"):
+        _set_group(out, label, spec, stored)
+    # The file's order of keys where it gave them; "display" first where it is new.
+    return out
+
+
+def _no_fields(out, label, spec, stored):
+    """A display with no fields of its own (a list, hidden)."""
+
+
+def _set_level(out, label, spec, stored):
+    """A section: how its level prints."""
+    level = spec.get("level") or "text"
+    if level not in LEVEL_DISPLAYS:
+        raise Invalid(f"{label}: välj hur nivån visas.")
+    _keep_or_set(out, "level", stored, level, lambda a, b: (a or "text") == (b or "text"))
+
+
+def _set_row_columns(out, label, spec, stored):
+    """A row of a table: its columns."""
+    columns = _columns(spec.get("columns") or [], NODE_FIELDS, stored.get("columns"), label)
+    _keep_or_set(out, "columns", stored, columns or None, lambda a, b: a == b)
+
+
+_DISPLAY_FIELDS = {"section": _set_level, "row": _set_row_columns}
+
+
+def _set_texts(out, label, spec, stored):
+    """What every display may have: the lead, the text before the title and where it
+    stands, and the caption before the first."""
     lead = inputs.text(spec.get("lead"), f"{label}: meningen före listan", 300)
     _keep_or_set(out, "lead", stored, lead, _same_text)
     prefix = inputs.text(spec.get("prefix"), f"{label}: texten före titeln", 79)
@@ -508,13 +562,14 @@ def _layout_spec(key, label, spec, stored):
                  lambda a, b: (a or "before_title") == (b or "before_title"))
     caption = inputs.text(spec.get("caption"), f"{label}: rubriken före den första", 200)
     _keep_or_set(out, "caption", stored, caption, _same_text)
-    if key.startswith("group:"):
-        heading = inputs.text(spec.get("heading"), f"{label}: gruppens rubrik", 300)
-        _keep_or_set(out, "heading", stored, heading, _same_text)
-        intro = _rich(spec.get("intro"), f"{label}: gruppens inledning")
-        _keep_or_set(out, "intro", stored, intro, lambda a, b: (a or None) == (b or None))
-    # The file's order of keys where it gave them; "display" first where it is new.
-    return out
+
+
+def _set_group(out, label, spec, stored):
+    """A group of nodes: its heading and introduction."""
+    heading = inputs.text(spec.get("heading"), f"{label}: gruppens rubrik", 300)
+    _keep_or_set(out, "heading", stored, heading, _same_text)
+    intro = _rich(spec.get("intro"), f"{label}: gruppens inledning")
+    _keep_or_set(out, "intro", stored, intro, lambda a, b: (a or None) == (b or None))
 
 
 def _columns(columns, allowed, stored=None, what="Tabellen", flags=()):
@@ -526,26 +581,37 @@ def _columns(columns, allowed, stored=None, what="Tabellen", flags=()):
     out = []
     for column in columns:
         field, header, width, given = (tuple(column) + (None, None))[:4]
-        if not field:
-            continue
-        n = len(out)
-        old = stored[n] if n < len(stored) and stored[n].get("field") == field else {}
-        if field not in allowed and not old:
-            raise Invalid("Välj bara bland de kolumner som finns.")
-        place = f"{what}, kolumn {n + 1}"
-        entry = copy.deepcopy(old) if old else {"field": field}
-        entry["field"] = field
-        header = inputs.text(header, f"{place}: rubriken", 200)
-        if header is None:
-            header = "" if old.get("header") == "" else allowed.get(field, field)
-        entry["header"] = old["header"] if _same_text(old.get("header"), header) and \
-            "header" in old else header
-        _keep_or_set(entry, "width", old, _width(width, place), _same_width)
-        for flag in flags:
-            value = bool((given or {}).get(flag))
-            _keep_or_set(entry, flag, old, value or None, _same_flag)
-        out.append(entry)
+        if field:
+            n = len(out)
+            old = stored[n] if n < len(stored) and stored[n].get("field") == field else {}
+            out.append(_column(field, header, width, given or {}, old, allowed,
+                               f"{what}, kolumn {n + 1}", flags))
     return out
+
+
+def _column(field, header, width, given, old, allowed, place, flags):
+    """One column to store: ``old`` (the stored column at its place, or {}) with the
+    field, header, width and flags posted, each kept where it says the same."""
+    if field not in allowed and not old:
+        raise Invalid("Välj bara bland de kolumner som finns.")
+    entry = copy.deepcopy(old) if old else {"field": field}
+    entry["field"] = field
+    entry["header"] = _column_header(header, old, allowed.get(field, field), place)
+    _keep_or_set(entry, "width", old, _width(width, place), _same_width)
+    for flag in flags:
+        _keep_or_set(entry, flag, old, bool(given.get(flag)) or None, _same_flag)
+    return entry
+
+
+def _column_header(header, old, name, place):
+    """The header typed; empty: the stored one where it was empty too, else the field's
+    ``name``. The stored one where it says the same."""
+    header = inputs.text(header, f"{place}: rubriken", 200)
+    if header is None:
+        header = "" if old.get("header") == "" else name
+    if "header" in old and _same_text(old.get("header"), header):
+        return old["header"]
+    return header
 
 
 CONTROL_FLAGS = ("with_comment", "merge_repeats")
@@ -560,15 +626,14 @@ def update_control_columns(user, memo, part, *, columns, phases):
         raise Invalid("Kolumnerna gäller bara internkontrollen.")
     chosen = _columns(columns, CONTROL_FIELDS, part.columns, "Internkontrollens tabell",
                       CONTROL_FLAGS) or None
-    if chosen != part.columns:
-        part.columns = chosen
     known = [p.key for p in memo.plan.phases]
     if any(p not in known for p in phases):
         raise Invalid("Välj bara bland planens faser.")
     ordered = [p for p in known if p in phases] or None
+    if chosen != part.columns:
+        part.columns = chosen
     if set(ordered or []) != set(part.phases or []):
         part.phases = ordered
-    db.session.commit()
     return part
 
 
@@ -662,12 +727,22 @@ def _set_if_changed(item, name, value, same):
         setattr(item, name, value)
 
 
-def _set_heading_fields(item, *, issuer, header, running_lines, what):
-    """Sender, header block and running lines, each kept where it says the same."""
+def _put_if_changed(values, item, name, value, same):
+    """``value`` in ``values`` (to be set on ``item``) unless it says what is stored."""
+    if not same(getattr(item, name), value):
+        values[name] = value
+
+
+def _heading_fields(item, *, issuer, header, running_lines, what):
+    """Sender, header block and running lines, checked: {name: value} of those that
+    say something else than what ``item`` stores."""
+    values = {}
     issuer = _either(*issuer, what="Avsändaren", limit=200, field="issuer")
-    _set_if_changed(item, "issuer", _keep_text(item.issuer, issuer), lambda a, b: a == b)
-    _set_if_changed(item, "header", _header_block(*header, what), _same_header)
-    _set_if_changed(item, "running_lines", _running_lines(running_lines), _same_lines)
+    _put_if_changed(values, item, "issuer", _keep_text(item.issuer, issuer),
+                    lambda a, b: a == b)
+    _put_if_changed(values, item, "header", _header_block(*header, what), _same_header)
+    _put_if_changed(values, item, "running_lines", _running_lines(running_lines), _same_lines)
+    return values
 
 
 def update_memo_print(user, memo, *, document_type, issuer, header, running_lines):
@@ -675,12 +750,13 @@ def update_memo_print(user, memo, *, document_type, issuer, header, running_line
     (choice STANDARD, NONE or OTHER), ``header`` as (HEADER_OWN or HEADER_GIVEN, [(label,
     value)]), ``running_lines`` one a line."""
     require_editable(user, memo)
+    values = {}
     kind = _either(*document_type, what="Dokumenttypen", limit=200, field="document_type")
-    _set_if_changed(memo, "document_type", _keep_text(memo.document_type, kind),
+    _put_if_changed(values, memo, "document_type", _keep_text(memo.document_type, kind),
                     lambda a, b: a == b)
-    _set_heading_fields(memo, issuer=issuer, header=header, running_lines=running_lines,
-                        what="sidhuvudet")
-    db.session.commit()
+    values.update(_heading_fields(memo, issuer=issuer, header=header,
+                                  running_lines=running_lines, what="sidhuvudet"))
+    _assign(memo, **values)
     return memo
 
 
@@ -707,17 +783,18 @@ def update_appendix_print(user, memo, appendix, *, orientation, level_chart, iss
     require_editable(user, memo)
     if orientation not in ORIENTATIONS:
         raise Invalid("Välj stående eller liggande sidor.", "orientation")
-    _set_if_changed(appendix, "orientation", orientation,
+    values = {}
+    _put_if_changed(values, appendix, "orientation", orientation,
                     lambda a, b: (a or default_orientation(appendix)) == b)
     if appendix.kind in CHART_KINDS:
-        _set_if_changed(appendix, "level_chart", bool(level_chart), _same_flag)
+        _put_if_changed(values, appendix, "level_chart", bool(level_chart), _same_flag)
     if appendix.parent is None:
-        _set_heading_fields(appendix, issuer=issuer, header=header,
-                            running_lines=running_lines, what="sidhuvudet")
-        _set_if_changed(appendix, "wording", _words(appendix.wording, words or {},
-                                                    APPENDIX_WORDS, overrides=True),
+        values.update(_heading_fields(appendix, issuer=issuer, header=header,
+                                      running_lines=running_lines, what="sidhuvudet"))
+        _put_if_changed(values, appendix, "wording",
+                        _words(appendix.wording, words or {}, APPENDIX_WORDS, overrides=True),
                         lambda a, b: a == b)
-    db.session.commit()
+    _assign(appendix, **values)
     return appendix
 
 
@@ -780,7 +857,6 @@ def update_plan_print(user, memo, *, words, hyphenate):
         else:
             options.pop("hyphenate", None)
         plan.print_options = options or None
-    db.session.commit()
     return plan
 
 

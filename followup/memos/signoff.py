@@ -140,6 +140,14 @@ def signer_title(user, memo):
 
 
 def sign(user, memo, *, confirm, reason=None):
+    """Sign ``memo``: its signed version stored, the phase frozen, the compilers told.
+
+    Signing keeps its own transactions, the one exception to "the view commits" (issue
+    22.4), so a caller commits nothing: the signed record is committed here, under the
+    plan's lock and before anyone is told of it (a signing that failed has kept nothing,
+    and the lock goes with it); the notices about it (the receivers of
+    ``signals.memo_signed``) are then committed in a transaction of their own, so that
+    notices that find no room never undo a signing that was stored."""
     require_approver(user)
     # The plan's lock first, held until the signed version is stored: every change to
     # the plan landed before the readiness and the snapshot are read, or waits and is
@@ -147,40 +155,23 @@ def sign(user, memo, *, confirm, reason=None):
     lock.lock_plan(memo.plan_id)
     db.session.expire_all()
     try:
-        return _sign_locked(user, memo, confirm, reason)
+        signoff = _sign_locked(user, memo, confirm, reason)
+        _commit_record(memo)
     except ServiceError:
         db.session.rollback()  # and with it the lock
         raise
+    _announce_signed(memo, signoff, user)
+    return signoff
 
 
 def _sign_locked(user, memo, confirm, reason):
-    if memo.state is MemoState.signed:
-        raise Frozen("Tjänsteskrivelsen är redan fastställd.")
-    if not confirm:
-        raise Invalid("Bekräfta att du fastställer tjänsteskrivelsen.", "confirm")
-    ready = readiness(memo)
-    reason = (reason or "").strip() or None
-    if not ready.all_approved and reason is None:
-        n = len(ready.open_items)
-        raise Invalid(f"{n} {'punkt är' if n == 1 else 'punkter är'} inte godkända. Skriv "
-                      "varför tjänsteskrivelsen ändå fastställs.", "reason")
-    if reason is not None and len(reason) > 2000:
-        raise Invalid("Skälet får ha högst 2 000 tecken.", "reason")
-
+    """The signed version, checked, rendered and added to the session (not committed)."""
+    ready, reason = _check_signing(memo, confirm, reason)
     snapshot = transfer.dump(transfer.export_plan(memo.plan.key))
     snapshot_sha256 = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
     now = utcnow()
-    stamp = Stamp(user.name, signer_title(user, memo), now, snapshot_sha256)
-    try:
-        files = _render(memo, stamp)
-    except pdf.RenderFailed as e:
-        # Nothing is stored before every document is rendered: nothing has changed.
-        raise Invalid(f"Tjänsteskrivelsen är inte fastställd, och inget har ändrats. "
-                      f"{e.message}", "confirm") from None
-    except OSError as e:  # e.g. no room for a temporary file while rendering
-        _refuse_if_full(e, memo)
-        raise
-
+    files = _render_checked(memo, Stamp(user.name, signer_title(user, memo), now,
+                                        snapshot_sha256))
     version = max((s.version for s in memo.signoffs), default=0) + 1
     manifest = manifest_text(manifest_entries(files, snapshot))
     signoff = MemoSignoff(
@@ -193,6 +184,44 @@ def _sign_locked(user, memo, confirm, reason):
     memo.state = MemoState.signed
     memo.phase.is_open = False
     db.session.add(signoff)
+    return signoff
+
+
+def _check_signing(memo, confirm, reason):
+    """Whether the memo may be signed as asked: (its readiness, the reason given or
+    None); Frozen or Invalid where not."""
+    if memo.state is MemoState.signed:
+        raise Frozen("Tjänsteskrivelsen är redan fastställd.")
+    if not confirm:
+        raise Invalid("Bekräfta att du fastställer tjänsteskrivelsen.", "confirm")
+    ready = readiness(memo)
+    reason = (reason or "").strip() or None
+    if not ready.all_approved and reason is None:
+        n = len(ready.open_items)
+        raise Invalid(f"{n} {'punkt är' if n == 1 else 'punkter är'} inte godkända. Skriv "
+                      "varför tjänsteskrivelsen ändå fastställs.", "reason")
+    if reason is not None and len(reason) > 2000:
+        raise Invalid("Skälet får ha högst 2 000 tecken.", "reason")
+    return ready, reason
+
+
+def _render_checked(memo, stamp):
+    """Every signed document rendered; a document that cannot be made is an Invalid, a
+    full disk StorageFull."""
+    try:
+        return _render(memo, stamp)
+    except pdf.RenderFailed as e:
+        # Nothing is stored before every document is rendered: nothing has changed.
+        raise Invalid(f"Tjänsteskrivelsen är inte fastställd, och inget har ändrats. "
+                      f"{e.message}", "confirm") from None
+    except OSError as e:  # e.g. no room for a temporary file while rendering
+        _refuse_if_full(e, memo)
+        raise
+
+
+def _commit_record(memo):
+    """Commit the signed version: a second version in force is someone else's signing
+    (Frozen), any other refusal a record that could not be stored."""
     try:
         db.session.commit()
     except IntegrityError as e:
@@ -208,15 +237,20 @@ def _sign_locked(user, memo, confirm, reason):
     except (OSError, DBAPIError) as e:
         _refuse_if_full(e, memo)
         raise
+
+
+def _announce_signed(memo, signoff, user):
+    """The notices of a stored signing, committed in a transaction of their own: a full
+    disk loses them (logged), never the signing."""
     try:
         signals.memo_signed.send(memo, signoff=signoff, by=user)
+        db.session.commit()
     except (OSError, DBAPIError) as e:
+        db.session.rollback()
         if not disk_full(e):
             raise
         # Signed and stored; only the notices about it found no room.
-        db.session.rollback()
         log.error("signoff.notices_disk_full memo=%d error=%r", memo.id, str(e)[:500])
-    return signoff
 
 
 def _render(memo, stamp):
@@ -369,6 +403,8 @@ def _require_as_signed(signoff, name, stored):
 
 
 def reopen(user, memo, reason):
+    """Reopen a signed memo with a reason; the compilers are told in the same
+    transaction, which the caller commits."""
     require_approver(user)
     if memo.state is not MemoState.signed:
         raise Invalid("Bara en fastställd tjänsteskrivelse kan återöppnas.")
@@ -380,7 +416,6 @@ def reopen(user, memo, reason):
     latest.reopened_at = utcnow()
     latest.reopen_reason = reason[:2000]
     memo.state = MemoState.reopened
-    db.session.commit()
     signals.memo_reopened.send(memo, signoff=latest, by=user)
     return latest
 

@@ -95,25 +95,32 @@ def assessment_summary(plan, phase, node_type):
     if forms is None or measure is None:
         return _plain_summary(node_type, scale, counts, total)
     neuter, name = forms
-    assessed = sum(n for _, n in counts)
     if not counts:
         return f"Inget av {name} är bedömt än." if neuter else f"Ingen av {name} är bedömd än."
-    verb = f"är {measure}"
+    text = _assessed_sentence(counts, total, neuter, name, f"är {measure}")
+    return text + _not_assessed(total - sum(n for _, n in counts), neuter)
+
+
+def _assessed_sentence(counts, total, neuter, name, verb):
+    """"För alla sju inriktningsmålen är bedömningen ”helt uppfyllt”." or "För två av de
+    sju … ”helt uppfyllt”, för fyra ”delvis uppfyllt” och för ett ”ej uppfyllt”."."""
     first_level, first_n = counts[0]
     if first_n == total:
-        text = f"För alla {in_words(total, neuter)} {name} {verb} ”{in_sentence(first_level.label)}”."
-    else:
-        parts = [f"{in_words(first_n, neuter)} av de {in_words(total, neuter)} {name} {verb} "
-                 f"”{in_sentence(first_level.label)}”"]
-        parts += [f"för {in_words(n, neuter)} ”{in_sentence(lv.label)}”" for lv, n in counts[1:]]
-        text = "För " + _join(parts) + "."
-    if assessed < total:
-        missing = total - assessed
-        text += (f" {in_words(missing, neuter).capitalize()} "
-                 f"{'är inte bedömt' if neuter else 'är inte bedömd'}"
-                 if missing == 1 else f" {in_words(missing, neuter).capitalize()} är inte bedömda")
-        text += "."
-    return text
+        return f"För alla {in_words(total, neuter)} {name} {verb} ”{in_sentence(first_level.label)}”."
+    parts = [f"{in_words(first_n, neuter)} av de {in_words(total, neuter)} {name} {verb} "
+             f"”{in_sentence(first_level.label)}”"]
+    parts += [f"för {in_words(n, neuter)} ”{in_sentence(lv.label)}”" for lv, n in counts[1:]]
+    return "För " + _join(parts) + "."
+
+
+def _not_assessed(missing, neuter):
+    """" Ett är inte bedömt.", " Tre är inte bedömda." — "" where all are assessed."""
+    if missing < 1:
+        return ""
+    if missing == 1:
+        return (f" {in_words(missing, neuter).capitalize()} "
+                f"{'är inte bedömt' if neuter else 'är inte bedömd'}.")
+    return f" {in_words(missing, neuter).capitalize()} är inte bedömda."
 
 
 def _plain_summary(node_type, scale, counts, total):

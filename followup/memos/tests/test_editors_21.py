@@ -126,6 +126,7 @@ def test_a_new_node_gets_its_prefix(as_user, cli):
 
 def test_the_api_adds_a_node_with_its_prefix(client, demo):
     headers = {"Authorization": "Bearer " + tokens.create_token(demo.sara)}
+    db.session.commit()  # the key, as the page that makes one commits it
     data = {"parent": "nm2-2", "type": "uppdrag", "title": "Starta natthärbärge",
             "number": "2.2.9", "prefix": "KS-BESLUT:\n"}
     response = client.post("/api/plans/SOC-2026/nodes", json=data, headers=headers)
@@ -135,6 +136,7 @@ def test_the_api_adds_a_node_with_its_prefix(client, demo):
                            json={**data, "prefix": 5})
     assert response.status_code == 422
     reader = {"Authorization": "Bearer " + tokens.create_token(demo.per)}
+    db.session.commit()
     assert client.post("/api/plans/SOC-2026/nodes", json=data,
                        headers=reader).status_code == 403
 

@@ -94,6 +94,11 @@ def post_form(browser, page_url, form_id, **changed):
     return browser.post(form["action"] or page_url, as_post(form["fields"], **changed))
 
 
+def post_part(browser, part, form_id, **changed):
+    """One form of an appendix's editor page posted as the page has it, ``changed``."""
+    return post_form(browser, f"{EDIT}/bilagor/{part.id}", form_id, **changed)
+
+
 def memo():
     db.session.expire_all()
     return db.session.scalar(select(Memo).where(Memo.title.contains("augusti")))
@@ -185,7 +190,7 @@ def test_control_columns_with_comment_merged_repeats_and_widths(as_user, cli):
     sara = as_user("sara")
     part = appendix("internal_control")
     k = f"k{part.id}"
-    response = post_form(sara, f"{EDIT}/bilagor/{part.id}", "kolumner-form", **{
+    response = post_part(sara, part, "kolumner-form", **{
         f"{k}-columns-0-field": "area", f"{k}-columns-0-header": "Område",
         f"{k}-columns-0-width": "20", f"{k}-columns-0-merge_repeats": "y",
         f"{k}-columns-1-field": "results", f"{k}-columns-1-header": "Resultat",
@@ -198,7 +203,7 @@ def test_control_columns_with_comment_merged_repeats_and_widths(as_user, cli):
     page = sara.get(f"{EDIT}/bilagor/{part.id}").text
     assert f'name="{k}-columns-0-merge_repeats" type="checkbox" value="y"' in page \
         or f'checked id="{k}-columns-0-merge_repeats"' in page
-    response = post_form(sara, f"{EDIT}/bilagor/{part.id}", "kolumner-form", **{
+    response = post_part(sara, part, "kolumner-form", **{
         f"{k}-columns-0-width": "noll"})
     assert response.status_code == 422 and "bredden ska vara ett tal" in response.text
     assert exported_memo(cli)["appendices"][1]["columns"] == columns
@@ -208,7 +213,7 @@ def test_an_appendix_prints_its_own_sender_header_lines_words_and_page(as_user, 
     sara = as_user("sara")
     part = appendix("plan")
     u = f"u{part.id}"
-    response = post_form(sara, f"{EDIT}/bilagor/{part.id}", "utskrift-form", **{
+    response = post_part(sara, part, "utskrift-form", **{
         f"{u}-orientation": "landscape", f"{u}-level_chart": "y",
         f"{u}-issuer_choice": "annan", f"{u}-issuer": "Socialnämnden",
         f"{u}-header_choice": "egna-falt",
@@ -233,7 +238,7 @@ def test_an_appendix_prints_its_own_sender_header_lines_words_and_page(as_user, 
     assert "Fas: Delårsbokslut per augusti Rapportperiod: 2026-08-31" in html
     assert "Socialnämnden (SOC)" in html and "Nämnd" in html
     # Back: the administration, the appendix's own fields, the plan's words.
-    response = post_form(sara, f"{EDIT}/bilagor/{part.id}", "utskrift-form", **{
+    response = post_part(sara, part, "utskrift-form", **{
         f"{u}-orientation": "portrait", f"{u}-issuer_choice": "ingen",
         f"{u}-header_choice": "egna-uppgifter", f"{u}-running_lines": "",
         f"{u}-words-appendix_title-text": "", f"{u}-words-not_reported-text": "",
@@ -257,7 +262,7 @@ def test_a_bad_print_setting_is_refused_in_words_and_nothing_is_saved(as_user, c
     sara = as_user("sara")
     part = appendix("plan")
     before = exported(cli)
-    response = post_form(sara, f"{EDIT}/bilagor/{part.id}", "utskrift-form",
+    response = post_part(sara, part, "utskrift-form",
                          **{f"u{part.id}-{k}": v for k, v in changed.items()})
     assert response.status_code == 422
     assert message in response.text.replace("&#34;", '"')
@@ -292,11 +297,11 @@ def test_contents_depth_is_chosen_and_true_stays_true(as_user, cli, tmp_path):
     assert exported_memo(cli)["appendices"][0]["contents"] == 2
     page = sara.get(f"{EDIT}/bilagor/{part.id}").text
     assert '<option selected value="2">Kapitlen och deras avsnitt</option>' in page
-    post_form(sara, f"{EDIT}/bilagor/{part.id}", "rapport-form", **{f"r{part.id}-contents": "1"})
+    post_part(sara, part, "rapport-form", **{f"r{part.id}-contents": "1"})
     assert exported_memo(cli)["appendices"][0]["contents"] is True
-    post_form(sara, f"{EDIT}/bilagor/{part.id}", "rapport-form", **{f"r{part.id}-contents": "0"})
+    post_part(sara, part, "rapport-form", **{f"r{part.id}-contents": "0"})
     assert exported_memo(cli)["appendices"][0]["contents"] is False
-    response = post_form(sara, f"{EDIT}/bilagor/{part.id}", "rapport-form",
+    response = post_part(sara, part, "rapport-form",
                          **{f"r{part.id}-contents": "7"})
     assert response.status_code == 422 and "Välj hur mycket innehållsförteckningen visar" in \
         response.text
@@ -367,7 +372,7 @@ def test_caption_and_running_line_are_in_the_printed_pdf(as_user, cli, tmp_path)
     i = types.index("uppdrag")
     post_form(sara, f"{EDIT}/bilagor/{part.id}/utseende", "utseende-form", **{
         f"entries-{i}-display": "row", f"entries-{i}-caption": "UPPDRAGEN"})
-    post_form(sara, f"{EDIT}/bilagor/{part.id}", "utskrift-form", **{
+    post_part(sara, part, "utskrift-form", **{
         f"u{part.id}-running_lines": "Period: {period_end} ({year})"})
     out = tmp_path / "bilaga.pdf"
     result = cli.invoke(args=["report", "render", "SOC-2026", "augusti", "--appendix",

@@ -87,6 +87,7 @@ def test_an_altered_snapshot_stops_every_download_of_the_version(as_user, app, d
     from followup.people import tokens
 
     token = tokens.create_token(demo.per)
+    db.session.commit()  # the key, as the page that makes one commits it
     response = app.test_client().get(API_PDF, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 409
     assert "underlaget har ändrats" in response.get_json()["error"]

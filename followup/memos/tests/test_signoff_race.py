@@ -199,6 +199,7 @@ def test_every_write_during_signing_lands_before_the_snapshot_or_is_refused(serv
                   "recipient": memo.recipient or "",
                   "meeting_date": memo.meeting_date.isoformat() if memo.meeting_date else ""}
         token = tokens.create_token(demo.sara, "race")
+        db.session.commit()  # the key, as the page that makes one commits it
         before = _frozen_parts(json.loads(transfer.dump(transfer.export_plan(PLAN))))
         db.session.remove()
     assert len(nodes) == 4

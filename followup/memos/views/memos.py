@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from followup.core import pdf
 from followup.core.errors import Frozen, Invalid, NotFound
+from followup.core.extensions import db
 from followup.core.forms import ReopenForm, choices
 from followup.documents import compose
 from followup.followups.lifecycle import STATE_LABELS
@@ -118,6 +119,8 @@ def sign(plan_key, phase_key):
     status = 200
     if request.method == "POST" and form.validate():
         try:
+            # Signing commits its record itself, and then the notices apart
+            # (signoff.sign): nothing here to commit.
             entry = signoff.sign(current_user, memo, confirm=form.confirm.data,
                                  reason=form.reason.data)
         except Invalid as e:
@@ -148,6 +151,7 @@ def reopen(plan_key, phase_key):
         except Invalid as e:
             flash(e.message, "error")
         else:
+            db.session.commit()
             flash("Tjänsteskrivelsen är återöppnad. Nästa fastställelse blir en ny version.",
                   "success")
     return redirect(url_for(".show", plan_key=plan_key, phase_key=phase_key))
