@@ -51,19 +51,20 @@ def _cutoff(now):
     return now - timedelta(days=current_app.config.get("MAIL_MAX_AGE_DAYS", 7))
 
 
-def _retire_old():
+def retire_old():
     """Notifications too old to e-mail are kept for the app alone (``off``)."""
     db.session.execute(update(Notification).where(
         Notification.mail_state.in_(RETRIED), Notification.created_at < _cutoff(utcnow()))
         .values(mail_state="off"))
-    db.session.commit()
 
 
 # --- taking notifications to send: each by one run only ----------------------------------------
 #
 # ``notify send`` may run on several servers at once (a timer on each). A run takes a
 # notification before sending it: it marks it ``sending``, with the moment in
-# ``mailed_at``, in the same transaction that finds it, so no other run takes it too.
+# ``mailed_at``, in the same transaction that finds it, so no other run takes it too;
+# the command commits that claim before it sends, and each message's outcome as soon
+# as it is known (``followup.notify.cli``): what was sent stays recorded, never sent twice.
 # On PostgreSQL the rows are found with SELECT … FOR UPDATE SKIP LOCKED in small
 # batches (another run's batch is skipped, not waited for); SQLite has no row locks, so
 # each row is taken by an UPDATE … WHERE id = ? AND (still waiting) that only one
@@ -84,32 +85,21 @@ def _claimable(now):
 
 def claim(after, limit=BATCH):
     """Take up to ``limit`` notifications waiting to be e-mailed whose id is above
-    ``after``, oldest first, each marked ``sending`` and committed; returns them with
-    their users. Rows another run holds or has taken are left to it."""
+    ``after``, oldest first, each marked ``sending``; returns them with their users.
+    Rows another run holds or has taken are left to it. The caller commits the claim
+    before it sends any of them."""
     now = utcnow()
     waiting = (select(Notification.id)
                .where(Notification.id > after, _claimable(now),
                       Notification.created_at >= _cutoff(now))
                .order_by(Notification.id).limit(limit))
-    taken = []
-    try:
-        if db.session.get_bind().dialect.name == "postgresql":
-            taken = db.session.scalars(waiting.with_for_update(skip_locked=True)).all()
-            if taken:
-                db.session.execute(update(Notification).where(Notification.id.in_(taken))
-                                   .values(mail_state="sending", mailed_at=now))
-        else:
-            for nid in db.session.scalars(waiting).all():
-                won = db.session.execute(
-                    update(Notification).where(Notification.id == nid, _claimable(now))
-                    .values(mail_state="sending", mailed_at=now)
-                    .execution_options(synchronize_session=False))
-                if won.rowcount == 1:
-                    taken.append(nid)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+    if db.session.get_bind().dialect.name == "postgresql":
+        taken = db.session.scalars(waiting.with_for_update(skip_locked=True)).all()
+        if taken:
+            db.session.execute(update(Notification).where(Notification.id.in_(taken))
+                               .values(mail_state="sending", mailed_at=now))
+    else:
+        taken = [nid for nid in db.session.scalars(waiting).all() if _take(nid, now)]
     if not taken:
         return []
     return db.session.scalars(
@@ -118,17 +108,24 @@ def claim(after, limit=BATCH):
         .execution_options(populate_existing=True)).unique().all()
 
 
-def _release(rows):
+def _take(nid, now):
+    """SQLite: whether this run won the notification (only one UPDATE finds it waiting)."""
+    won = db.session.execute(
+        update(Notification).where(Notification.id == nid, _claimable(now))
+        .values(mail_state="sending", mailed_at=now)
+        .execution_options(synchronize_session=False))
+    return won.rowcount == 1
+
+
+def release(rows):
     """Give back what this run took and did not send (the connection was lost): the
     next run takes it at once, not only when the claim has aged."""
     ids = [n.id for n in rows]
     if ids:
-        db.session.rollback()
         db.session.execute(update(Notification).where(
             Notification.id.in_(ids), Notification.mail_state == "sending")
             .values(mail_state="pending", mailed_at=None)
             .execution_options(synchronize_session=False))
-        db.session.commit()
 
 
 def compose(notification):
@@ -147,52 +144,44 @@ class Failure:
     reason: str
 
 
-def deliver():
-    """E-mail every pending notification over one connection; returns (sent, failures),
-    failures a list of Failure. Each is taken first (``claim``), so that runs on other
-    servers at the same time send none of them again.
+class Outbox:
+    """One connection to the mail server, opened when the first message goes. Sends one
+    notification at a time and marks how it went (the caller commits it): ``sent``,
+    ``failed`` (a message that cannot be made or that the server refuses: logged, tried
+    again on the next run) or ``off`` (its user is no longer active). A server that cannot
+    be reached, or that drops the connection, raises (OSError, SMTPException)."""
 
-    A message that cannot be made or that the server refuses is marked failed, logged,
-    and tried again on the next run; the others are sent all the same. A server that
-    cannot be reached, or that drops the connection, raises (OSError, SMTPException) and
-    leaves what is not yet sent pending.
-    """
-    _retire_old()
-    sent, failures = 0, []
-    after = 0
-    with ExitStack() as stack:
-        connection = None
-        while rows := claim(after):
-            after = rows[-1].id
-            for i, n in enumerate(rows):
-                if not n.user.active:
-                    n.mail_state, n.mailed_at = "off", None
-                    db.session.commit()
-                    continue
-                if connection is None:  # only once there is something to send
-                    try:
-                        connection = stack.enter_context(
-                            current_app.extensions["mail"].connect())
-                    except BaseException:
-                        _release(rows[i:])
-                        raise
-                try:
-                    connection.send(compose(n))
-                except smtplib.SMTPServerDisconnected:  # the connection is gone
-                    _release(rows[i:])
-                    raise
-                except smtplib.SMTPException as e:  # this message refused by the server
-                    failures.append(_failed(n, e))
-                except OSError:  # (SMTPException is one too) the connection is gone
-                    _release(rows[i:])
-                    raise
-                except Exception as e:  # noqa: BLE001 - this message, not the run
-                    failures.append(_failed(n, e))
-                else:
-                    n.mail_state, n.mailed_at, n.mail_error = "sent", utcnow(), None
-                    sent += 1
-                db.session.commit()  # what was sent stays recorded if a later one fails
-    return sent, failures
+    def __init__(self):
+        self._stack = ExitStack()
+        self._connection = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self._stack.__exit__(*exc)
+
+    def send(self, notification):
+        """Send ``notification``; None, or the Failure of a message this run gives up."""
+        n = notification
+        if not n.user.active:
+            n.mail_state, n.mailed_at = "off", None
+            return None
+        if self._connection is None:  # only once there is something to send
+            self._connection = self._stack.enter_context(
+                current_app.extensions["mail"].connect())
+        try:
+            self._connection.send(compose(n))
+        except smtplib.SMTPServerDisconnected:  # the connection is gone
+            raise
+        except smtplib.SMTPException as e:  # this message refused by the server
+            return _failed(n, e)
+        except OSError:  # (SMTPException is one too) the connection is gone
+            raise
+        except Exception as e:  # noqa: BLE001 - this message, not the run
+            return _failed(n, e)
+        n.mail_state, n.mailed_at, n.mail_error = "sent", utcnow(), None
+        return None
 
 
 def _failed(notification, error):

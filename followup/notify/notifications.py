@@ -64,7 +64,6 @@ def set_preferences(user, wanted):
             db.session.delete(row)
         elif kind not in wanted and row is None:
             db.session.add(NotificationOptOut(user_id=user.id, kind=kind))
-    db.session.commit()
 
 
 def unwritten(pairs):
@@ -89,17 +88,20 @@ def record(pairs):
     Every notification waits to be e-mailed, whether or not the process that records it
     has the mail settings: ``notify send``, which has them, sends it (one recorded by a
     web server without them was kept for the app alone and never e-mailed).
-    Made in one commit of its own after the change it is about: a notification that
-    cannot be written never undoes the change.
+    Recorded in the transaction of the change it is about (a signal's receivers run in
+    the sender's), which its caller commits; in a savepoint of its own, so that the same
+    event recorded at the same moment elsewhere (a duplicate key) drops these notices
+    and never the change.
     """
     rows = [Notification(user_id=u.id, kind=m.kind, key=m.key, subject=m.subject, body=m.body,
                          links=m.links, mail_state="pending")
             for u, m in unwritten(pairs)]
-    db.session.add_all(rows)
+    if not rows:
+        return []
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add_all(rows)
     except IntegrityError:  # the same event recorded at the same moment elsewhere
-        db.session.rollback()
         return []
     return rows
 
@@ -120,7 +122,6 @@ def mark_read(user):
     for n in db.session.scalars(select(Notification).where(
             Notification.user_id == user.id, Notification.read_at.is_(None))):
         n.read_at = now
-    db.session.commit()
 
 
 # Who ------------------------------------------------------------------------------
@@ -177,7 +178,6 @@ def returned_answered(entry):
     db.session.execute(update(Notification).where(
         Notification.key.startswith(prefix, autoescape=True),
         Notification.read_at.is_(None)).values(read_at=utcnow()))
-    db.session.commit()
 
 
 def phase_opened(phase):

@@ -198,6 +198,7 @@ def test_a_subject_is_folded_between_words_never_inside_one(demo, cli, sink):
             pairs.append((demo.anna, notifications.Message(
                 kind="returned", key=f"prov-{i}-{pad}", subject=subject, body="Text.")))
     notifications.record(pairs)
+    db.session.commit()
     result = send(cli)
     assert result.exit_code == 0, result.output
     subjects = {m.subject for _, m in pairs}

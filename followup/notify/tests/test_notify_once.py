@@ -88,6 +88,7 @@ def test_a_claim_left_by_a_run_that_died_is_taken_again_later(demo, app):
     gone) leaves it "sending"; a later run sends it once the claim is old enough."""
     [nid] = _notifications(demo, 1)
     assert [n.id for n in mailer.claim(after=0)] == [nid]
+    db.session.commit()  # the claim, as notify send commits it before sending
     assert mailer.claim(after=0) == []  # taken: no second run gets it
     row = db.session.get(Notification, nid)
     assert row.mail_state == "sending"
