@@ -172,6 +172,20 @@ class _Checker:
 
     def columns(self, columns, parts):
         objects = [(i, c) for i, c in enumerate(columns) if isinstance(c, dict)]
+        self.column_keys(objects, parts)
+        keys = [c["key"] for _, c in objects if c.get("key")]
+        computed = {c["key"]: c["formula"] for _, c in objects if c.get("key") and c.get("formula")}
+        for i, column in objects:
+            if column.get("formula") is not None:
+                self.column_formula(column, [k for k in keys if k != column.get("key")],
+                                    parts + (i, "formula"))
+        try:
+            formulas.column_order(computed)
+        except formulas.FormulaError as e:
+            self.fault(parts, str(e))
+
+    def column_keys(self, objects, parts):
+        """Each column's key once in its table."""
         seen = {}
         for i, column in objects:
             key = column.get("key")
@@ -180,24 +194,17 @@ class _Checker:
                            f'kolumnen "{key}" finns redan ({json_path(parts + (seen[key],))})')
             elif key is not None:
                 seen[key] = i
-        keys = [c["key"] for _, c in objects if c.get("key")]
-        computed = {c["key"]: c["formula"] for _, c in objects if c.get("key") and c.get("formula")}
-        for i, column in objects:
-            formula = column.get("formula")
-            if formula is None:
-                continue
-            others = [k for k in keys if k != column.get("key")]
-            try:
-                if column.get("key") in formulas.names_of(formula):
-                    raise formulas.FormulaError(
-                        f'formeln "{formula}" använder sin egen kolumn "{column["key"]}"')
-                formulas.check(formula, others, what="kolumn")
-            except formulas.FormulaError as e:
-                self.fault(parts + (i, "formula"), str(e))
+
+    def column_formula(self, column, others, at):
+        """A computed column's formula: of the ``other`` columns, never its own."""
+        formula = column["formula"]
         try:
-            formulas.column_order(computed)
+            if column.get("key") in formulas.names_of(formula):
+                raise formulas.FormulaError(
+                    f'formeln "{formula}" använder sin egen kolumn "{column["key"]}"')
+            formulas.check(formula, others, what="kolumn")
         except formulas.FormulaError as e:
-            self.fault(parts, str(e))
+            self.fault(at, str(e))
 
     def documents(self, documents):
         seen_phases = {}
@@ -228,32 +235,39 @@ class _Checker:
         """What an appendix and a chapter share: node types, layout, columns, phases,
         tables and sections, each naming something the plan has."""
         node_types = self.data["node_types"]
-        kind = item["kind"]
         for k, type_key in enumerate(item.get("node_types") or []):
             if type_key not in node_types:
                 self.fault(parts + ("node_types", k), f'"{type_key}" är ingen nodtyp i "node_types"')
+        self.layout(item, parts)
+        self.control_part(item, parts)
+        self.table_refs(item.get("tables") or [], parts + ("tables",))
+        self.sections(item.get("sections") or [], parts + ("sections",))
+
+    def layout(self, item, parts):
+        """A plan part's layout: per node type or group, the columns it shows."""
         layout = item.get("layout")
-        if layout is not None and kind != "plan":
+        if layout is not None and item["kind"] != "plan":
             self.fault(parts + ("layout",), 'gäller bara delar av typen "plan"')
         for key, type_layout in (layout or {}).items():
             at = parts + ("layout", key)
             if key.startswith("group:"):
                 if key[len("group:"):] not in self.groups:
                     self.fault(at, f'ingen punkt i planen har gruppen "{key[len("group:"):]}"')
-            elif key not in node_types:
+            elif key not in self.data["node_types"]:
                 self.fault(at, f'"{key}" är ingen nodtyp i "node_types" (och ingen grupp, "group:…")')
             self.fields(type_layout.get("columns") or [], at + ("columns",), NODE_FIELDS)
+
+    def control_part(self, item, parts):
+        """An internal control part's columns and phases (no other part has them)."""
         if item.get("columns") is not None:
-            if kind != "internal_control":
+            if item["kind"] != "internal_control":
                 self.fault(parts + ("columns",), 'gäller bara delar av typen "internal_control"')
             self.fields(item["columns"], parts + ("columns",), CONTROL_FIELDS)
         if item.get("phases") is not None:
-            if kind != "internal_control":
+            if item["kind"] != "internal_control":
                 self.fault(parts + ("phases",), 'gäller bara delar av typen "internal_control"')
             for k, phase in enumerate(item["phases"]):
                 self.phase(parts + ("phases", k), phase)
-        self.table_refs(item.get("tables") or [], parts + ("tables",))
-        self.sections(item.get("sections") or [], parts + ("sections",))
 
     def fields(self, columns, parts, allowed):
         for k, column in enumerate(columns):

@@ -88,34 +88,39 @@ def _alternatives(error, path):
 
 
 def _message(kind, value, arg, error):
-    shown = _show(value)
-    if kind == "type":
-        wanted = arg if isinstance(arg, list) else [arg]
-        names = " eller ".join(_TYPE_NAMES.get(t, t) for t in wanted)
-        return f"ska vara {names}, inte {shown}"
-    if kind == "const":
-        return f"ska vara {_show(arg)}, inte {shown}"
-    if kind == "enum":
-        return f"{shown} är inte tillåtet; välj ett av {', '.join(_show(a) for a in arg)}"
-    if kind == "minLength":
-        return "får inte vara tom" if arg == 1 else f"ska ha minst {arg} tecken"
-    if kind == "maxLength":
-        return f"får ha högst {arg} tecken"
-    if kind == "minimum":
-        return f"{shown} är för litet; minst {arg}"
-    if kind == "maximum":
-        return f"{shown} är för stort; högst {arg}"
-    if kind == "exclusiveMinimum":
-        return f"{shown} är för litet; mer än {arg}"
-    if kind == "exclusiveMaximum":
-        return f"{shown} är för stort; mindre än {arg}"
-    if kind == "minItems":
-        return f"ska ha minst {arg} element"
-    if kind == "pattern":
-        return f"{shown} innehåller otillåtna tecken"
-    if kind == "format" and arg == "date":
-        return f"{shown} är inget datum (ÅÅÅÅ-MM-DD)"
-    return error.message
+    """The Swedish message for a failed ``kind`` of check (``arg``: what the schema asks
+    for), else the validator's own."""
+    words = _MESSAGES.get(kind)
+    return (words(_show(value), arg) if words else None) or error.message
+
+
+def _type_message(shown, arg):
+    wanted = arg if isinstance(arg, list) else [arg]
+    return f"ska vara {' eller '.join(_TYPE_NAMES.get(t, t) for t in wanted)}, inte {shown}"
+
+
+def _bound(words):
+    """A number's bound: "{shown} är för litet; minst {arg}" and the like."""
+    return lambda shown, arg: f"{shown} {words} {arg}"
+
+
+_MESSAGES = {
+    "type": _type_message,
+    "const": lambda shown, arg: f"ska vara {_show(arg)}, inte {shown}",
+    "enum": lambda shown, arg: (f"{shown} är inte tillåtet; välj ett av "
+                                f"{', '.join(_show(a) for a in arg)}"),
+    "minLength": lambda shown, arg: ("får inte vara tom" if arg == 1
+                                     else f"ska ha minst {arg} tecken"),
+    "maxLength": lambda shown, arg: f"får ha högst {arg} tecken",
+    "minimum": _bound("är för litet; minst"),
+    "maximum": _bound("är för stort; högst"),
+    "exclusiveMinimum": _bound("är för litet; mer än"),
+    "exclusiveMaximum": _bound("är för stort; mindre än"),
+    "minItems": lambda shown, arg: f"ska ha minst {arg} element",
+    "pattern": lambda shown, arg: f"{shown} innehåller otillåtna tecken",
+    "format": lambda shown, arg: (f"{shown} är inget datum (ÅÅÅÅ-MM-DD)" if arg == "date"
+                                  else None),
+}
 
 
 def _show(value):
