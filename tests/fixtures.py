@@ -189,6 +189,7 @@ def demo(ctx):
         user = users.create_user(f"{name}@ekbacka.example", name.title(), role, PASSWORD,
                                  [f"{plan.key}:{u}" for u in units])
         setattr(people, name, user)
+    db.session.commit()  # the operations leave the commit to their caller (issue 22.4)
     return people
 
 

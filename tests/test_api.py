@@ -2,6 +2,7 @@
 
 import pytest
 
+from followup.core.extensions import db
 from followup.people import tokens
 from tests.fixtures import snapshot
 
@@ -11,8 +12,10 @@ BASE = "/api/plans/SOC-2026/phases/december/followups"
 @pytest.fixture
 def auth(demo):
     """Authorization headers per demo user."""
-    return {name: {"Authorization": "Bearer " + tokens.create_token(getattr(demo, name))}
-            for name in ("anna", "omar", "sara", "lena", "per", "it")}
+    headers = {name: {"Authorization": "Bearer " + tokens.create_token(getattr(demo, name))}
+               for name in ("anna", "omar", "sara", "lena", "per", "it")}
+    db.session.commit()
+    return headers
 
 
 def unchanged_after(client, headers, request):

@@ -35,8 +35,10 @@ GRID = "/plans/SOC-2026/tabeller/nyckeltal-hvb"
 
 @pytest.fixture
 def auth(demo):
-    return {name: {"Authorization": "Bearer " + tokens.create_token(getattr(demo, name))}
-            for name in ("sara", "lena")}
+    headers = {name: {"Authorization": "Bearer " + tokens.create_token(getattr(demo, name))}
+               for name in ("sara", "lena")}
+    db.session.commit()
+    return headers
 
 
 def now():

@@ -100,6 +100,7 @@ def test_put_back_may_not_bring_a_node_into_a_signed_phase(as_user, demo):
 def test_the_api_refuses_a_new_node_in_a_signed_phase_with_422_json(client, demo):
     sign_augusti()
     headers = {"Authorization": "Bearer " + tokens.create_token(demo.sara)}
+    db.session.commit()
     before = record()
     for since in ("augusti", "april"):
         response = client.post("/api/plans/SOC-2026/nodes", headers=headers, json={
@@ -172,6 +173,7 @@ def with_a_table_no_memo_prints():
                  {"key": "b", "label": "Introduktionsersättning", "values": [20]},
                  {"key": "tot", "label": "Totalt", "formula": "sum", "values": [99]}]})
     transfer.import_plan(transfer.dump(data), replace=True)
+    db.session.commit()
     return next(t for t in transfer.get_plan("SOC-2026").tables if t.key == "ekbist")
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from followup import demo as demo_data
+from followup.core.extensions import db
 from followup.people import tokens
 from tests.fixtures import snapshot
 
@@ -15,7 +16,9 @@ BASE = "/api/plans/SOC-2026/phases/december/followups"
 
 @pytest.fixture
 def sara_api(demo):
-    return {"Authorization": "Bearer " + tokens.create_token(demo.sara)}
+    headers = {"Authorization": "Bearer " + tokens.create_token(demo.sara)}
+    db.session.commit()
+    return headers
 
 
 def unchanged_after(client, headers, request):

@@ -40,13 +40,12 @@ def load():
     """Import the demo plan, open its last phase, create the demo users.
 
     Returns ``[(email, name, role, password)]``; the passwords are random and
-    exist nowhere else in clear text.
+    exist nowhere else in clear text. The caller commits.
     """
     plan = transfer.import_plan(PLAN_FILE.read_bytes())
     phase = plan.phase(OPEN_PHASE)
     phase.is_open = True
     phase.deadline = OPEN_PHASE_DEADLINE
-    db.session.commit()
     created, compiler = [], None
     for email, name, role, unit_keys in DEMO_USERS:
         password = secrets.token_urlsafe(12)

@@ -8,6 +8,7 @@ from flask import current_app
 
 from followup import demo
 from followup.core.cli import CommandGroup
+from followup.core.extensions import db
 from followup.people.models import ROLE_LABELS
 
 demo_cli = CommandGroup("demo", help="Demodata.")
@@ -30,6 +31,7 @@ def load_command(if_empty):
                 click.echo(f.read(), nl=False)
         return
     created = demo.load()
+    db.session.commit()
     shown = os.path.relpath(path)  # where it is, from where the command was run
     if shown.startswith(".."):
         shown = path

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from followup.core import openapi
 from followup.core.errors import Conflict, Invalid, ServiceError
+from followup.core.extensions import db
 from followup.core.openapi import describe
 from followup.core.security_log import event
 from followup.followups import followups as fu
@@ -39,6 +40,9 @@ def authenticate():
         return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     user = tokens.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    # The token's last use (recorded at most once a minute) is kept whatever the request
+    # then does, as a transaction of its own before the request's.
+    db.session.commit()
     if user is None:
         event("api.refused", logging.WARNING, path=request.path)
         return error(401, "Ogiltig, utgången, återkallad eller saknad API-nyckel "
@@ -79,6 +83,12 @@ def body(allowed, required=()):
     if missing:
         raise Invalid(f"Fält saknas: {', '.join(missing)}.")
     return data
+
+
+def _committed(answer):
+    """The request's change committed (its operation succeeded), ``answer`` as JSON."""
+    db.session.commit()
+    return jsonify(answer)
 
 
 def optional_body(allowed):
@@ -122,7 +132,7 @@ def put_followup(plan_key, phase_key, node_key):
     data = body(("level", "comment", "version"), required=("level", "comment", "version"))
     saved = fu.save(g.api_user, node, phase, level_key=data["level"], comment=data["comment"],
                     version=data["version"], source="api")
-    return jsonify(followup_json(saved))
+    return _committed(followup_json(saved))
 
 
 @bp.post(FOLLOWUP + "/submit")
@@ -131,7 +141,8 @@ def put_followup(plan_key, phase_key, node_key):
 def submit_followup(plan_key, phase_key, node_key):
     _, phase, node = locate(plan_key, phase_key, node_key)
     data = optional_body(("version",))
-    return jsonify(followup_json(fu.submit(g.api_user, node, phase, data.get("version"), "api")))
+    return _committed(followup_json(fu.submit(g.api_user, node, phase, data.get("version"),
+                                              "api")))
 
 
 @bp.post(FOLLOWUP + "/return")
@@ -140,7 +151,7 @@ def submit_followup(plan_key, phase_key, node_key):
 def return_followup(plan_key, phase_key, node_key):
     _, phase, node = locate(plan_key, phase_key, node_key)
     data = body(("remark", "version"), required=("remark",))
-    return jsonify(followup_json(fu.return_for_changes(
+    return _committed(followup_json(fu.return_for_changes(
         g.api_user, node, phase, data["remark"], data.get("version"), "api")))
 
 
@@ -149,7 +160,8 @@ def return_followup(plan_key, phase_key, node_key):
 def approve_followup(plan_key, phase_key, node_key):
     _, phase, node = locate(plan_key, phase_key, node_key)
     data = optional_body(("version",))
-    return jsonify(followup_json(fu.approve(g.api_user, node, phase, data.get("version"), "api")))
+    return _committed(followup_json(fu.approve(g.api_user, node, phase, data.get("version"),
+                                               "api")))
 
 
 def phase_json(phase):
@@ -161,11 +173,11 @@ def phase_json(phase):
 @describe("Öppna fasen för rapportering (strateg).", response="Phase")
 def open_phase(plan_key, phase_key):
     _, phase, _ = locate(plan_key, phase_key)
-    return jsonify(phase_json(phases.set_open(g.api_user, phase, True)))
+    return _committed(phase_json(phases.set_open(g.api_user, phase, True)))
 
 
 @bp.post(PHASE + "/close")
 @describe("Stäng fasen för rapportering (strateg).", response="Phase")
 def close_phase(plan_key, phase_key):
     _, phase, _ = locate(plan_key, phase_key)
-    return jsonify(phase_json(phases.set_open(g.api_user, phase, False)))
+    return _committed(phase_json(phases.set_open(g.api_user, phase, False)))

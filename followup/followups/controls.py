@@ -140,7 +140,6 @@ def add_point(user, plan, *, key, **fields):
         raise Invalid(f"Kontrollmomentet {key} finns redan.")
     point = ControlPoint(key=key, position=len(ic.points), **_point_fields(plan, **fields))
     ic.points.append(point)
-    db.session.commit()
     return point
 
 
@@ -149,7 +148,6 @@ def update_point(user, plan, point, **fields):
     lock.lock_plan(plan.id)
     for name, value in _point_fields(plan, **fields).items():
         setattr(point, name, value)
-    db.session.commit()
     return point
 
 
@@ -157,4 +155,3 @@ def move_point(user, plan, point, offset):
     permissions.require_compiler(user)
     lock.lock_plan(plan.id)
     inputs.reorder(plan.internal_control.points, point, offset)
-    db.session.commit()

@@ -110,27 +110,30 @@ def _require_content(entry, level, comment, act="skickas in"):
         raise Invalid(f"Skriv en kommentar innan uppföljningen {act}.", "comment")
 
 
-def commit_change(entry, user, source, change):
-    """Apply ``change`` to the entry's row (made if missing), write its revision, commit.
+def record_change(entry, user, source, change):
+    """Apply ``change`` to the entry's row (made if missing) and write its revision, in a
+    savepoint of the request's transaction (the caller commits).
 
-    Turns a concurrent change (stale version, or a duplicate first save) into Conflict.
+    Turns a concurrent change (stale version, or a duplicate first save) into Conflict:
+    the savepoint is rolled back, nothing of the change stays, and the entry is read
+    again. The plan's lock is taken before (``_lock``): on SQLite that write began the
+    transaction the savepoint lives in.
     """
     user_id = user.id
     try:
-        row = entry.row
-        if row is None:
-            row = entry.new_row()
-            db.session.add(row)
-        change(row)
-        row.updated_at = utcnow()
-        row.updated_by_id = user_id
-        db.session.flush()
-        db.session.add(entry.new_revision(
-            row, version=row.version, level=row.level, comment=row.comment, state=row.state,
-            remark=row.remark, author_id=user_id, source=source))
-        db.session.commit()
+        with db.session.begin_nested():
+            row = entry.row
+            if row is None:
+                row = entry.new_row()
+                db.session.add(row)
+            change(row)
+            row.updated_at = utcnow()
+            row.updated_by_id = user_id
+            db.session.flush()
+            db.session.add(entry.new_revision(
+                row, version=row.version, level=row.level, comment=row.comment,
+                state=row.state, remark=row.remark, author_id=user_id, source=source))
     except (StaleDataError, IntegrityError):
-        db.session.rollback()
         raise Conflict(CONFLICT_MESSAGE, entry.reload()) from None
     return entry.with_row(row)
 
@@ -170,7 +173,7 @@ def save(user, entry, *, level_key, comment, version, source="web", submit=False
         elif user.role is Role.reporter or row.state is FollowupState.returned:
             row.state = FollowupState.draft
 
-    saved = commit_change(entry, user, source, change)
+    saved = record_change(entry, user, source, change)
     if submit:
         signals.entry_sent_in.send(saved)
     return saved
@@ -181,7 +184,7 @@ def _set_state(entry, user, source, state, remark=None):
         row.state = state
         row.remark = remark
 
-    return commit_change(entry, user, source, change)
+    return record_change(entry, user, source, change)
 
 
 def submit(user, entry, version=None, source="web"):

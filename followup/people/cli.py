@@ -7,6 +7,7 @@ import click
 from followup.core import formatting
 from followup.core.cli import CommandGroup
 from followup.core.errors import ServiceError
+from followup.core.extensions import db
 from followup.people import tokens, users
 from followup.people.models import ROLE_LABELS
 
@@ -30,6 +31,7 @@ def create_command(email, name, role, units):
     except users.UserError as e:
         click.echo(f"Fel: {e}.", err=True)
         sys.exit(1)
+    db.session.commit()
     click.echo(f"Skapade {user.email} ({ROLE_LABELS[user.role]}).")
 
 
@@ -60,10 +62,12 @@ def token_command(email, name, expires):
     """Skapa en API-nyckel (bearer token) för användaren och skriv ut den. Den visas bara nu."""
     user = _user(email)
     try:
-        click.echo(tokens.create_token(user, name, expires))
+        token = tokens.create_token(user, name, expires)
     except ServiceError as e:
         click.echo(f"Fel: {e.message}", err=True)
         sys.exit(1)
+    db.session.commit()
+    click.echo(token)
 
 
 @user_cli.command("tokens")
@@ -90,4 +94,5 @@ def revoke_token_command(email, number):
     except ServiceError as e:
         click.echo(f"Fel: {e.message}", err=True)
         sys.exit(1)
+    db.session.commit()
     click.echo(f"API-nyckeln {row.id} ({row.name}) är återkallad.")

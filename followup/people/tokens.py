@@ -54,7 +54,7 @@ def create_token(user, name="API-nyckel", expires_on=None):
     row = ApiToken(user=user, token_hash=_digest(token), name=name,
                    expires_at=expiry(expires_on))
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()  # its id, for the log
     event("token.created", user_id=user.id, token=row.id, name=name)
     return token
 
@@ -92,7 +92,6 @@ def revoke_token(user, token_id):
         raise NotFound("Det finns ingen sådan API-nyckel.")
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-        db.session.commit()
         event("token.revoked", user_id=user.id, token=row.id)
     return row
 
@@ -110,8 +109,9 @@ def state(row, now=None):
 def user_for_token(token, touch=True):
     """The active user a valid token belongs to, or None (unknown, expired, revoked).
 
-    With ``touch`` the token's last use is recorded, at most once a minute: a write on
-    every read would queue behind every save for the database's write lock.
+    With ``touch`` the token's last use is recorded (the caller commits it), at most once a
+    minute: a write on every read would queue behind every save for the database's write
+    lock.
     """
     if not token:
         return None
@@ -126,5 +126,4 @@ def user_for_token(token, touch=True):
         return None
     if touch and (row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION):
         row.last_used_at = now  # at most one write a minute per token, not one a request
-        db.session.commit()
     return user

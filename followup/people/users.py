@@ -78,15 +78,12 @@ def create_user_as(actor, email, name, role, password, unit_ids=()):
 
 def update_user(actor, user, *, name, role, unit_ids, active, password=None):
     """Change a user. A new password, a new role or a deactivation ends every session
-    the user has: what they could do before must not outlive the change."""
+    the user has: what they could do before must not outlive the change. Everything is
+    checked before anything changes."""
     role = parse_role(role) if isinstance(role, str) else role
-    _check_role_change(actor, role, user)
-    if not name.strip():
-        raise UserError("namnet får inte vara tomt", "name")
-    if user.id == actor.id and (not active or role is not user.role):
-        raise UserError("du kan inte ändra din egen roll eller stänga av dig själv", "role")
+    _check_update(actor, user, name, role, active, password)
+    wanted = {u.id: u for u in _units_by_id(unit_ids)}
     if password:
-        _check_password(password, name, user.email)
         user.set_password(password)
         tokens.revoke_all(user, "password")
     if password or role is not user.role or (user.active and not active):
@@ -96,12 +93,27 @@ def update_user(actor, user, *, name, role, unit_ids, active, password=None):
     user.name = name.strip()
     user.role = role
     user.active = bool(active)
-    wanted = {u.id: u for u in _units_by_id(unit_ids)}
-    user.memberships = [m for m in user.memberships if m.unit_id in wanted] + [
-        UnitMembership(unit=u) for uid, u in wanted.items()
-        if uid not in {m.unit_id for m in user.memberships}]
-    db.session.commit()
+    _set_units(user, wanted)
     return user
+
+
+def _check_update(actor, user, name, role, active, password):
+    """What update_user refuses: a role the actor may not give, no name, one's own role
+    or access, a weak password."""
+    _check_role_change(actor, role, user)
+    if not name.strip():
+        raise UserError("namnet får inte vara tomt", "name")
+    if user.id == actor.id and (not active or role is not user.role):
+        raise UserError("du kan inte ändra din egen roll eller stänga av dig själv", "role")
+    if password:
+        _check_password(password, name, user.email)
+
+
+def _set_units(user, wanted):
+    """The user's memberships: those of ``wanted`` ({unit id: unit}) kept, the rest made."""
+    had = {m.unit_id for m in user.memberships}
+    user.memberships = [m for m in user.memberships if m.unit_id in wanted] + [
+        UnitMembership(unit=u) for uid, u in wanted.items() if uid not in had]
 
 
 def _units_by_id(unit_ids):
@@ -128,7 +140,6 @@ def change_own_password(user, current, new):
     user.set_password(new)
     user.end_sessions()
     revoked = tokens.revoke_all(user, "password")
-    db.session.commit()
     event("password.changed", user_id=user.id, tokens_revoked=len(revoked))
     return revoked
 
@@ -148,7 +159,7 @@ def create_user(email, name, role, password, unit_specs=(), units=()):
     user.set_password(password)
     user.memberships = [UnitMembership(unit=u) for u in units]
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()  # its id, for the log
     event("user.created", user_id=user.id, role=role.value)
     return user
 

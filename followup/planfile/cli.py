@@ -9,6 +9,7 @@ from flask import current_app
 from followup.core.cli import CommandGroup
 from followup.core.config import Defaults
 from followup.core.errors import ServiceError
+from followup.core.extensions import db
 from followup.core.formatting import number as format_number
 from followup.planfile import Fault, PlanFileError, transfer
 
@@ -33,6 +34,7 @@ def import_command(file, replace):
     except transfer.PlanExists as e:
         click.echo(f"Inget importerades: {e}.", err=True)
         sys.exit(1)
+    db.session.commit()
     for warning in transfer.table_warnings(plan):
         click.echo(f"Varning: {warning}", err=True)
     click.echo(plan.key)
@@ -105,4 +107,5 @@ def rollover_command(key, dry_run):
     except ServiceError as e:
         click.echo(f"Fel: {e.message}", err=True)
         sys.exit(1)
+    db.session.commit()
     click.echo(new.key)

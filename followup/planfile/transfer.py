@@ -54,7 +54,9 @@ def list_plans():
 
 
 def import_plan(raw, replace=False, archive_dir=None):
-    """Import a plan file (text or bytes) as one transaction: all of it or nothing.
+    """Import a plan file (text or bytes): all of it or nothing, in the caller's
+    transaction (the caller commits). The file is checked, and the plan built from it,
+    before anything changes.
 
     Raises PlanFileError with every fault, or PlanExists when the plan's key is
     taken and ``replace`` is false. On ``replace`` the old plan's export is kept in
@@ -63,36 +65,32 @@ def import_plan(raw, replace=False, archive_dir=None):
     data = planfile.validate(planfile.parse(raw))
     key = plan_key(data)
     session = db.session
-    try:
-        existing = session.scalar(select(Plan).where(Plan.key == key))
-        kept_memberships = []
-        if existing is not None:
-            if not replace:
-                raise PlanExists(key)
-            faults = _signed_phase_faults(existing, data)
-            if faults:
-                raise PlanFileError(faults)
-            if archive_dir is not None:
-                _archive(existing, Path(archive_dir))
-            kept_memberships = session.execute(
-                select(UnitMembership.user_id, Unit.key)
-                .join(Unit).where(Unit.plan_id == existing.id)
-            ).all()
-            existing_id = existing.id
-            session.expunge_all()
-            # The database cascades the delete to everything the plan owns.
-            session.execute(delete(Plan).where(Plan.id == existing_id))
-        plan = build_plan(data)
-        session.add(plan)
-        session.flush()
-        units = {u.key: u for u in plan.units}
-        for user_id, unit_key in kept_memberships:
-            if unit_key in units:
-                session.add(UnitMembership(user_id=user_id, unit=units[unit_key]))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    existing = session.scalar(select(Plan).where(Plan.key == key))
+    if existing is not None:
+        if not replace:
+            raise PlanExists(key)
+        faults = _signed_phase_faults(existing, data)
+        if faults:
+            raise PlanFileError(faults)
+    plan = build_plan(data)
+    kept_memberships = []
+    if existing is not None:
+        if archive_dir is not None:
+            _archive(existing, Path(archive_dir))
+        kept_memberships = session.execute(
+            select(UnitMembership.user_id, Unit.key)
+            .join(Unit).where(Unit.plan_id == existing.id)
+        ).all()
+        existing_id = existing.id
+        session.expunge_all()
+        # The database cascades the delete to everything the plan owns.
+        session.execute(delete(Plan).where(Plan.id == existing_id))
+    session.add(plan)
+    session.flush()
+    units = {u.key: u for u in plan.units}
+    for user_id, unit_key in kept_memberships:
+        if unit_key in units:
+            session.add(UnitMembership(user_id=user_id, unit=units[unit_key]))
     return plan
 
 

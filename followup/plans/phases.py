@@ -4,7 +4,6 @@ from datetime import date
 
 from followup.core import signals
 from followup.core.errors import Frozen, Invalid
-from followup.core.extensions import db
 from followup.people import permissions
 
 
@@ -19,7 +18,7 @@ def set_open(user, phase, is_open):
     _require_may_open(phase, is_open)
     was_open = phase.is_open
     phase.is_open = bool(is_open)
-    return _commit(phase, was_open)
+    return _announce(phase, was_open)
 
 
 def update(user, phase, *, label, period_end, deadline, is_open):
@@ -41,12 +40,12 @@ def update(user, phase, *, label, period_end, deadline, is_open):
     phase.period_end = period_end
     phase.deadline = deadline
     phase.is_open = bool(is_open)
-    return _commit(phase, was_open)
+    return _announce(phase, was_open)
 
 
-def _commit(phase, was_open):
-    """Save; a phase that has just opened tells the reporters who have something in it."""
-    db.session.commit()
+def _announce(phase, was_open):
+    """A phase that has just opened tells the reporters who have something in it (in this
+    transaction: the caller commits both)."""
     if phase.is_open and not was_open:
         signals.phase_opened.send(phase)
     return phase

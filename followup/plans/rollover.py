@@ -128,7 +128,6 @@ def build_next_year(plan, leave_out=()):
     for membership in db.session.scalars(
             select(UnitMembership).where(UnitMembership.unit_id.in_(list(units)))):
         db.session.add(UnitMembership(user_id=membership.user_id, unit=units[membership.unit_id]))
-    db.session.commit()
     return new
 
 

@@ -113,14 +113,39 @@ def open_to_new_nodes(plan):
     return [p for p in sorted(plan.phases, key=lambda p: p.position) if p.position > after]
 
 
-def _signed_membership(plan, nodes):
-    """{signed phase: the ids of ``nodes`` in it}."""
-    return {p: {n.id for n in nodes if timeline.in_phase(n, p)} for p in signed_phases(plan)}
+class _Planned:
+    """Nodes as a change would leave them: ``changes`` maps a node to its new values
+    (``since``, ``until``, ``archived``, ``parent``); what is not in it stays as it is."""
+
+    def __init__(self, changes=None):
+        self.changes = changes or {}
+
+    def value(self, node, name):
+        own = self.changes.get(node, {})
+        return own[name] if name in own else getattr(node, name)
+
+    def in_phase(self, node, phase):
+        """As timeline.in_phase, with the changes made."""
+        while node is not None:
+            since, until = self.value(node, "since"), self.value(node, "until")
+            if (self.value(node, "archived")
+                    or (since is not None and since.position > phase.position)
+                    or (until is not None and phase.position > until.position)):
+                return False
+            node = self.value(node, "parent")
+        return True
 
 
-def _require_signed_unchanged(plan, nodes, before):
-    """Refuse (and undo) a change that made a node enter or leave a signed phase."""
-    after = _signed_membership(plan, nodes)
+def _signed_membership(plan, nodes, planned):
+    """{signed phase: the ids of ``nodes`` in it}, as ``planned`` leaves them."""
+    return {p: {n.id for n in nodes if planned.in_phase(n, p)} for p in signed_phases(plan)}
+
+
+def _require_signed_unchanged(plan, nodes, changes):
+    """Refuse a change (before anything is changed) that would make a node enter or
+    leave a signed phase."""
+    before = _signed_membership(plan, nodes, _Planned())
+    after = _signed_membership(plan, nodes, _Planned(changes))
     entered = [p for p in before if after.get(p, set()) - before[p]]
     left = [p for p in before if before[p] - after.get(p, set())]
     if not (entered or left):
@@ -128,11 +153,16 @@ def _require_signed_unchanged(plan, nodes, before):
     phase = (entered or left)[0]
     label = formatting.in_sentence(phase.label)
     change = "komma med i" if entered else "försvinna ur"
-    db.session.rollback()
     raise Invalid(f"Tjänsteskrivelsen för {label} är fastställd, och ändringen skulle få "
                   f"punkten att {change} den. Det som står i en fastställd tjänsteskrivelse "
                   "ändras inte. Välj andra faser, eller be direktören öppna "
                   "tjänsteskrivelsen igen först.", "since")
+
+
+def _apply(changes):
+    for node, values in changes.items():
+        for name, value in values.items():
+            setattr(node, name, value)
 
 
 def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key=None,
@@ -169,7 +199,6 @@ def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key
     if parent is None:
         plan.root_nodes.append(node)
     db.session.add(node)
-    db.session.commit()
     return node
 
 
@@ -177,43 +206,54 @@ def update_node(user, node, *, number, title, unit_key, notes, group, responsibl
                 carried_over_from, parent_key, since_key=None, until_key=None,
                 prefix=KEEP):
     """Change a node; ``prefix`` (its own text before the title; blank: its type's) is left
-    as it is where not given."""
+    as it is where not given. Everything is checked before anything changes."""
     permissions.require_compiler(user)
     lock.lock_plan(node.plan_id)
     plan = node.plan
-    subtree = list(node.walk())
-    before = _signed_membership(plan, subtree)
     since, until = _period(plan, _phase(plan, since_key, "Följs upp från"),
                            _phase(plan, until_key, "Till och med"))
-    if since is not node.since and since in before:
+    if since is not node.since and since in signed_phases(plan):
         # A node does not begin in a phase that is on the record.
         raise Invalid(f"Tjänsteskrivelsen för {formatting.in_sentence(since.label)} är "
                       "fastställd, så punkten kan inte börja följas upp i den fasen. Välj "
                       "en annan fas, eller be direktören öppna tjänsteskrivelsen igen "
                       "först.", "since")
-    node.since, node.until = since, until
-    node.number = _line(number, "Numret", 40)
-    node.title = _title(title)
+    values = dict(number=_line(number, "Numret", 40), title=_title(title),
+                  unit=_unit(plan, unit_key), notes=_notes(notes),
+                  group=_line(group, "Gruppen", 200),
+                  responsible_boards=_line(responsible_boards, "Ansvariga nämnder", 200),
+                  carried_over_from=_year(carried_over_from))
     if prefix is not KEEP:
-        node.prefix = _prefix(prefix, node.prefix)
-    node.unit = _unit(plan, unit_key)
-    # One note a line, each without control characters.
-    node.notes = [line for line in (single_line(raw).strip() for raw in (notes or "").splitlines())
-                  if line]
-    node.group = _line(group, "Gruppen", 200)
-    node.responsible_boards = _line(responsible_boards, "Ansvariga nämnder", 200)
-    node.carried_over_from = _year(carried_over_from)
-    new_parent = None
-    if parent_key:
-        new_parent = db.session.scalar(select(Node).where(Node.plan_id == plan.id,
-                                                          Node.key == parent_key))
-        if new_parent is None:
-            raise Invalid("Den valda överordnade punkten finns inte i planen.")
+        values["prefix"] = _prefix(prefix, node.prefix)
+    new_parent = _new_parent(node, parent_key)
+    _require_signed_unchanged(plan, list(node.walk()),
+                              {node: dict(since=since, until=until, parent=new_parent)})
+    _apply({node: dict(values, since=since, until=until)})
     if new_parent is not node.parent:
         _reparent(node, new_parent)
-    _require_signed_unchanged(plan, subtree, before)
-    db.session.commit()
     return node
+
+
+def _notes(notes):
+    """One note a line, each without control characters."""
+    return [line for line in (single_line(raw).strip() for raw in (notes or "").splitlines())
+            if line]
+
+
+def _new_parent(node, parent_key):
+    """The node ``parent_key`` names in the node's plan (None: the top), where the node
+    may be moved: not under itself."""
+    if not parent_key:
+        return None
+    parent = find_node(node.plan, parent_key)
+    if parent is None:
+        raise Invalid("Den valda överordnade punkten finns inte i planen.")
+    walker = parent
+    while walker is not None:
+        if walker is node:
+            raise Invalid("En punkt kan inte flyttas in under sig själv.")
+        walker = walker.parent
+    return parent
 
 
 def _year(value):
@@ -227,11 +267,7 @@ def _year(value):
 
 
 def _reparent(node, new_parent):
-    walker = new_parent
-    while walker is not None:
-        if walker is node:
-            raise Invalid("En punkt kan inte flyttas in under sig själv.")
-        walker = walker.parent
+    """Move the node under ``new_parent`` (checked by _new_parent), last there."""
     plan = node.plan
     old = [n for n in _siblings(plan, node.parent) if n is not node]
     if node.parent is None:
@@ -249,7 +285,6 @@ def move(user, node, offset):
     permissions.require_compiler(user)
     lock.lock_plan(node.plan_id)
     inputs.reorder(_siblings(node.plan, node.parent), node, offset)
-    db.session.commit()
     return node
 
 
@@ -261,15 +296,15 @@ def take_out(user, node):
     lock.lock_plan(node.plan_id)
     plan = node.plan
     subtree = list(node.walk())
-    before = _signed_membership(plan, subtree)
     last = timeline.phase_before(plan, timeline.current_phase(plan))
+    changes = {}
     for n in subtree:
         if last is None or (n.since is not None and n.since.position > last.position):
-            n.archived = True
+            changes[n] = dict(archived=True)
         elif n.until is None or n.until.position > last.position:
-            n.until = last
-    _require_signed_unchanged(plan, subtree, before)
-    db.session.commit()
+            changes[n] = dict(until=last)
+    _require_signed_unchanged(plan, subtree, changes)
+    _apply(changes)
     return node
 
 
@@ -278,13 +313,9 @@ def put_back(user, node):
     (refused where that would bring them back into a signed phase they were not in)."""
     permissions.require_compiler(user)
     lock.lock_plan(node.plan_id)
-    subtree = list(node.walk())
-    before = _signed_membership(node.plan, subtree)
-    for n in subtree:
-        n.archived = False
-        n.until = None
-    _require_signed_unchanged(node.plan, subtree, before)
-    db.session.commit()
+    changes = {n: dict(archived=False, until=None) for n in node.walk()}
+    _require_signed_unchanged(node.plan, list(changes), changes)
+    _apply(changes)
     return node
 
 
@@ -297,7 +328,6 @@ def add_unit(user, plan, *, key, name):
     unit = Unit(plan=plan, key=key, name=_line(name, "Namnet", 200, required=True),
                 position=len(plan.units))
     db.session.add(unit)
-    db.session.commit()
     return unit
 
 
@@ -305,7 +335,6 @@ def rename_unit(user, unit, name):
     permissions.require_compiler(user)
     lock.lock_plan(unit.plan_id)
     unit.name = _line(name, "Namnet", 200, required=True)
-    db.session.commit()
     return unit
 
 
@@ -321,7 +350,6 @@ def update_level(user, level, *, label, text, tone, done):
     lock.lock_plan(level.scale.plan_id)
     level.label, level.text, level.tone = _level_fields(label, text, tone)
     level.done = bool(done)
-    db.session.commit()
     return level
 
 
@@ -336,7 +364,6 @@ def add_level(user, scale, *, key, label, text, tone, done):
     level = Level(scale=scale, key=key, label=label, text=text, tone=tone, done=bool(done),
                   position=position)
     db.session.add(level)
-    db.session.commit()
     return level
 
 

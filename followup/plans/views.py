@@ -145,6 +145,7 @@ def add_node(plan_key):
         except Invalid as e:
             _error_field(form, e).errors.append(e.message)
         else:
+            db.session.commit()
             flash(f"{structure.name(node)} har lagts till.", "success")
             _tell_namesakes(node)
             return _back(plan, node)
@@ -188,9 +189,9 @@ def edit_node(plan_key, node_key):
                 since_key=form.since.data, until_key=form.until.data,
                 prefix=form.title_prefix.data)
         except Invalid as e:
-            db.session.rollback()
             _error_field(form, e).errors.append(e.message)
         else:
+            db.session.commit()
             flash(f"Ändringarna i {_lower_first(structure.name(node))} har sparats.", "success")
             _tell_namesakes(node)
             return _back(plan, node)
@@ -209,11 +210,12 @@ def node_action(plan_key, node_key, action):
         return _back(plan, node)
     name = structure.name(node)
     try:
-        return _node_action(plan, node, name, action)
+        _node_action(plan, node, name, action)
     except Invalid as e:
-        db.session.rollback()
         flash(e.message, "error")
-        return _back(plan, node)
+    else:
+        db.session.commit()
+    return _back(plan, node)
 
 
 def _node_action(plan, node, name, action):
@@ -235,9 +237,6 @@ def _node_action(plan, node, name, action):
     elif action == "ta-tillbaka":
         structure.put_back(current_user, node)
         flash(f"{name} är tillbaka i planen.", "success")
-    else:
-        return _back(plan, node)
-    return _back(plan, node)
 
 
 @bp.post("/enheter")
@@ -250,6 +249,7 @@ def add_unit(plan_key):
         except Invalid as e:
             form.key.errors.append(e.message)
         else:
+            db.session.commit()
             flash("Enheten är tillagd.", "success")
             return _back(plan, section="enheter")
     return _page(plan, unit_form=form, status=422)
@@ -264,6 +264,7 @@ def rename_unit(plan_key, unit_id):
     form = UnitForm(prefix=f"u{unit.id}")
     if form.validate():
         structure.rename_unit(current_user, unit, form.name.data)
+        db.session.commit()
         flash("Enheten är sparad.", "success")
     else:
         flash("Enheten behöver ett namn.", "error")
@@ -276,18 +277,9 @@ def add_level(plan_key, scale_key):
     scale = structure.find_scale(plan, scale_key)
     if scale is None:
         return _back(plan)
-    form = _level_form(formdata=request.form, prefix=f"ny-{scale.key}")
-    if form.validate():
-        try:
-            structure.add_level(current_user, scale, key=form.key.data, label=form.label.data,
-                                text=form.text.data, tone=form.tone.data, done=form.done.data)
-        except Invalid as e:
-            flash(e.message, "error")
-        else:
-            flash("Nivån är tillagd.", "success")
-    else:
-        flash("Nivån behöver en etikett.", "error")
-    return _back(plan, section=f"skala-{scale.key}")
+    return _save_level(plan, scale, f"ny-{scale.key}", "Nivån är tillagd.", lambda form: (
+        structure.add_level(current_user, scale, key=form.key.data, label=form.label.data,
+                            text=form.text.data, tone=form.tone.data, done=form.done.data)))
 
 
 @bp.post("/nivaer/<int:level_id>")
@@ -296,18 +288,26 @@ def update_level(plan_key, level_id):
     level = db.get_or_404(Level, level_id)
     if level.scale.plan_id != plan.id:
         return _back(plan)
-    form = _level_form(formdata=request.form, prefix=f"l{level.id}")
-    if form.validate():
-        try:
-            structure.update_level(current_user, level, label=form.label.data,
-                                   text=form.text.data, tone=form.tone.data, done=form.done.data)
-        except Invalid as e:
-            flash(e.message, "error")
-        else:
-            flash("Nivån är sparad.", "success")
-    else:
+    return _save_level(plan, level.scale, f"l{level.id}", "Nivån är sparad.", lambda form: (
+        structure.update_level(current_user, level, label=form.label.data,
+                               text=form.text.data, tone=form.tone.data, done=form.done.data)))
+
+
+def _save_level(plan, scale, prefix, saved, save):
+    """The posted level form (fields named with ``prefix``) given to ``save``; back at the
+    scale with ``saved`` or what was wrong."""
+    form = _level_form(formdata=request.form, prefix=prefix)
+    if not form.validate():
         flash("Nivån behöver en etikett.", "error")
-    return _back(plan, section=f"skala-{level.scale.key}")
+        return _back(plan, section=f"skala-{scale.key}")
+    try:
+        save(form)
+    except Invalid as e:
+        flash(e.message, "error")
+    else:
+        db.session.commit()
+        flash(saved, "success")
+    return _back(plan, section=f"skala-{scale.key}")
 
 
 @bp.get("/nasta-ar")
@@ -330,5 +330,6 @@ def create_next_year(plan_key):
     except Invalid as e:
         flash(e.message, "error")
         return redirect(url_for(".next_year", plan_key=plan.key))
+    db.session.commit()
     flash(f"Planen {new.key} är skapad. Faserna är stängda tills du öppnar dem.", "success")
     return redirect(url_for(".index", plan_key=new.key))

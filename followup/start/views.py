@@ -66,11 +66,10 @@ def import_plan():
     try:
         plan = transfer.upload(current_user, upload.read())
     except PlanFileError as e:
-        db.session.rollback()
         return _plan_list(faults=e.faults, status=422)
     except Invalid as e:
-        db.session.rollback()
         return _plan_list(error=e.message, status=422)
+    db.session.commit()
     flash(f"Planen {plan.key} är importerad: {plan.board_name} {plan.year}.", "success")
     return redirect(url_for(".plan_list"))
 
@@ -95,7 +94,6 @@ def health():
         db.session.execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001 - any fault of the database is "down"
         log.exception("healthz: the database does not answer")
-        db.session.rollback()
         down.append("database")
     uri = str(current_app.config.get("RATELIMIT_STORAGE_URI") or "")
     if uri.split(":", 1)[0].startswith("redis"):

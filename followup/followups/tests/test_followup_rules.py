@@ -138,6 +138,7 @@ def test_stale_version_is_a_conflict_and_nothing_is_lost(demo):
 def test_the_database_refuses_a_concurrent_update_the_check_did_not_see(demo, app):
     """Two sessions read version 1; the second UPDATE finds version 2 and fails."""
     save(demo, demo.anna, comment="<p>Först</p>")
+    db.session.commit()
     cur = fu.current(node(demo, "u1"), phase(demo))
     with app.app_context():  # another request, another session
         other = fu.current(lookup.find_node(lookup.find_plan("SOC-2026"), "u1"),
@@ -146,7 +147,7 @@ def test_the_database_refuses_a_concurrent_update_the_check_did_not_see(demo, ap
         db.session.commit()
         db.session.remove()
     with pytest.raises(Conflict):
-        lifecycle.commit_change(cur, demo.sara, "web",
+        lifecycle.record_change(cur, demo.sara, "web",
                                 lambda f: setattr(f, "comment", "<p>Min</p>"))
     assert fu.current(node(demo, "u1"), phase(demo)).comment == "<p>Annan</p>"
 

@@ -84,6 +84,7 @@ def save(plan_key, phase_key, key):
     except Invalid as e:
         form[e.field if e.field in ("level", "comment") else "comment"].errors.append(e.message)
         return _page(plan, phase, controls.current(point, phase), form, 422)
+    db.session.commit()
     if submit:
         flash("Resultatet är inskickat för granskning.", "success")
     elif saved.state in (FollowupState.submitted, FollowupState.approved):
@@ -111,6 +112,7 @@ def review(plan_key, phase_key, key, action):
                 raise Invalid("Skriv en anmärkning så att handläggaren vet vad som ska ändras.")
             controls.return_for_changes(current_user, point, phase, form.remark.data,
                                         form.version.data)
+            db.session.commit()
             flash("Resultatet är återremitterat.", "success")
         else:
             form = VersionForm()
@@ -118,6 +120,7 @@ def review(plan_key, phase_key, key, action):
                 abort(400)
             service, message = REVIEW[action]
             service(current_user, point, phase, form.version.data)
+            db.session.commit()
             flash(message, "success")
     except (Conflict, Invalid) as e:
         flash(e.message, "error")
@@ -168,9 +171,9 @@ def save_point(plan_key, key=None):
             else:
                 controls.update_point(current_user, plan, point, **_point_values(form))
         except Invalid as e:
-            db.session.rollback()
             flash(e.message, "error")
         else:
+            db.session.commit()
             flash("Kontrollmomentet är sparat.", "success")
     return redirect(url_for(".points", plan_key=plan_key))
 
@@ -182,4 +185,5 @@ def move_point(plan_key, key, direction):
     if EmptyForm().validate():
         controls.move_point(current_user, plan, controls.find_point(plan, key),
                             -1 if direction == "upp" else 1)
+        db.session.commit()
     return redirect(url_for(".points", plan_key=plan_key))

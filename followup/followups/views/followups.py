@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 
 from followup.core import html
 from followup.core.errors import Conflict, Invalid, ServiceError
+from followup.core.extensions import db
 from followup.core.formatting import local_time
 from followup.followups import followups as fu
 from followup.followups import history, todo
@@ -110,6 +111,7 @@ def save(plan_key, phase_key, node_key):
         cur = fu.current(node, phase)
         return render_template("followups/edit.html", form=form,
                                **_edit_context(plan, phase, node, cur)), 422
+    db.session.commit()
     flash(saved_message(saved.state, submit), "success")
     return redirect(url_for(".edit", plan_key=plan.key, phase_key=phase.key, node_key=node.key))
 
@@ -177,6 +179,7 @@ def autosave(plan_key, phase_key, node_key):
         return jsonify(error=e.message, version=e.current.version), 409
     except ServiceError as e:
         return jsonify(error=e.message), e.status
+    db.session.commit()
     # The time as the history shows it (Swedish time), not the device's clock.
     return jsonify(version=saved.version, state=saved.state.value,
                    saved_at=local_time(saved.row.updated_at)[-5:])
@@ -205,6 +208,7 @@ def _review_action(plan_key, phase_key, node_key, action, success, onward=False)
         flash(e.message, "error")
         following = None
     else:
+        db.session.commit()
         flash(success + (" Här är nästa att granska." if following else ""), "success")
     if following is not None:
         endpoint, arguments = following.link

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectMultipleField
 
 from followup.core.errors import Frozen
+from followup.core.extensions import db
 from followup.core.formatting import count
 from followup.followups import distributions
 from followup.followups import progress as progress_service
@@ -94,6 +95,7 @@ def approve_many(plan_key, phase_key):
     if form.validate():
         done = todo.approve_chosen(current_user, plan, phase, form.nodes.data,
                                    form.controls.data)
+        db.session.commit()
         if done.followups or done.controls:
             flash(f"{amount(done.followups, done.controls)} godkändes.", "success")
         for what, reason in done.refused:
@@ -119,6 +121,7 @@ def update_phase(plan_key, phase_key):
         except Frozen as e:
             flash(e.message, "error")
         else:
+            db.session.commit()
             flash(f"{phase.label} är sparad"
                   f"{' och öppen för rapportering' if phase.is_open else ''}.", "success")
     target = request.form.get("tillbaka") or phase.key

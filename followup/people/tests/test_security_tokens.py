@@ -25,6 +25,7 @@ def bearer(token):
 
 def test_a_token_has_a_name_an_expiry_and_its_last_use(client, demo):
     token = tokens.create_token(demo.per, "Ekonomisystemet")
+    db.session.commit()
     row = db.session.scalar(db.select(ApiToken))
     assert row.name == "Ekonomisystemet" and row.last_used_at is None
     last_day = row.expires_at.astimezone(tokens.LOCAL).date()
@@ -38,6 +39,7 @@ def test_a_revoked_token_is_401_and_a_new_one_does_not_revive_it(client, demo):
     new = tokens.create_token(demo.per, "Ny")
     old_row = db.session.scalar(db.select(ApiToken).where(ApiToken.name == "Gammal"))
     tokens.revoke_token(demo.per, old_row.id)
+    db.session.commit()
     response = client.get(BASE, headers=bearer(old))
     assert response.status_code == 401 and "återkallad" in response.json["error"]
     assert client.get(BASE, headers=bearer(new)).status_code == 200
@@ -45,6 +47,7 @@ def test_a_revoked_token_is_401_and_a_new_one_does_not_revive_it(client, demo):
 
 def test_an_expired_token_is_401(client, demo):
     token = tokens.create_token(demo.per, "Kort", today())
+    db.session.commit()
     row = db.session.scalar(db.select(ApiToken))
     assert client.get(BASE, headers=bearer(token)).status_code == 200
     row.expires_at = datetime.now(timezone.utc) - timedelta(seconds=1)
@@ -156,6 +159,7 @@ def test_a_new_password_revokes_my_tokens_and_says_which(as_user, client, demo):
     old = tokens.create_token(demo.per, "Ekonomisystemet")
     other = tokens.create_token(demo.per, "Rapportverktyget")
     saras = tokens.create_token(demo.sara, "Saras")
+    db.session.commit()
     per = as_user("per")
     per.get("/konto/")
     changed = per.post("/konto/losenord", {"current": PASSWORD,

@@ -62,6 +62,7 @@ def change_password():
         except users.UserError as e:
             show_user_error(form, e, form.new, {"password": "new"})
         else:
+            db.session.commit()
             # Every other session has ended; this one goes on under the new generation.
             login_user(user)
             flash("Ditt lösenord är bytt. Du är utloggad överallt utom här.", "success")
@@ -85,6 +86,7 @@ def create_token():
             target = form.password if e.field == "password" else form.expires
             target.errors.append(e.message)
         else:
+            db.session.commit()
             # Shown in this answer only: never in a redirect's flash (the cookie is
             # signed, not secret) and never again.
             return _page(201, new_token=token)
@@ -95,5 +97,6 @@ def create_token():
 def revoke_token(token_id):
     if EmptyForm().validate():
         row = tokens.revoke_token(current_user, token_id)
+        db.session.commit()
         flash(f"API-nyckeln ”{row.name}” är återkallad och fungerar inte längre.", "success")
     return redirect(url_for(".index"))

@@ -53,6 +53,7 @@ def create():
         except users.UserError as e:
             show_user_error(form, e, form.email)
         else:
+            db.session.commit()
             flash(f"{user.name} är skapad.", "success")
             return redirect(url_for(".index"))
     return render_template("admin/users.html", users=users.list_users(), form=form,
@@ -72,9 +73,9 @@ def edit(user_id):
                               unit_ids=form.units.data, active=form.active.data,
                               password=form.password.data or None)
         except users.UserError as e:
-            db.session.rollback()
             show_user_error(form, e, form.name)
         else:
+            db.session.commit()
             flash(f"{user.name} är sparad.", "success")
             return redirect(url_for(".index"))
     status = 422 if form.is_submitted() else 200
