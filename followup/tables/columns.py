@@ -26,10 +26,6 @@ def columns_of(table):
         for c in table.columns]
 
 
-def labels(table):
-    return [c.label for c in columns_of(table)]
-
-
 def decimals(row, j, column):
     """How many decimals cell ``j`` of ``row`` prints: the row's own for that cell, else
     the column's, else the row's, else none."""

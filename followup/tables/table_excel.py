@@ -12,7 +12,7 @@ from decimal import Decimal
 from followup.core import formatting
 from followup.core.errors import Invalid
 from followup.tables import columns as table_columns
-from followup.tables import exact
+from followup.tables import exact, formulas
 from followup.tables import figures as printed
 from followup.tables import xlsx_guard
 from followup.tables.table_formulas import in_words
@@ -131,9 +131,8 @@ def _xml_text(text):
 def _printed_figures(table):
     """Per row and column the figure the table prints: the reported one where a
     computed cell has it, else the computed one (exact; None where there is none)."""
-    from followup.tables.tables import grid
-
-    _, computed = grid(table)
+    cols = table_columns.columns_of(table)
+    computed = formulas.compute(ordered_rows(table), len(cols), cols)
     out = []
     for row, cells in zip(ordered_rows(table), computed):
         values = []

@@ -25,7 +25,6 @@ from followup.people.models import Role
 from followup.plans import lock
 from followup.tables import columns as table_columns
 from followup.tables import exact
-from followup.tables import figures as printed
 from followup.tables import formulas
 from followup.tables.models import FigureTableRevision
 
@@ -265,13 +264,6 @@ def _set_row(row, figures, n):
         return False
     row.values = new
     return True
-
-
-def grid(table):
-    """The table as the grid shows it: computed figures for formula rows and columns
-    (beside the reported ones where a row has them), and warnings."""
-    cols = table_columns.columns_of(table)
-    return printed.printed_table(table), formulas.compute(ordered_rows(table), len(cols), cols)
 
 
 def preview(table, cells):
