@@ -79,30 +79,29 @@ def wide_row(cells=3_000_000, cell=b"<c/>"):
     return replacing({SHEET: chunks()})
 
 
+def with_entities(part, entities, reference):
+    """A plain workbook whose ``part`` declares ``entities`` and refers to one of them
+    (``reference``, "&xxe;") in its text."""
+    if part == SHEET:
+        xml = (f"<!DOCTYPE worksheet [{entities}]>"
+               f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1" t="inlineStr">'
+               f"<is><t>{reference}</t></is></c></row></sheetData></worksheet>")
+    else:
+        xml = (f"<!DOCTYPE workbook [{entities}]>" + plain_part(part).replace(
+            "<workbookPr/>", f"<workbookPr>{reference}</workbookPr>"))
+    return replacing({part: xml.encode()})
+
+
 def xxe(part=SHEET):
     secret = Path("/etc/passwd").as_uri()
-    if part == SHEET:
-        xml = (f'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "{secret}">]>'
-               f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1" t="inlineStr">'
-               '<is><t>&xxe;</t></is></c></row></sheetData></worksheet>')
-    else:
-        xml = (f'<!DOCTYPE workbook [<!ENTITY xxe SYSTEM "{secret}">]>'
-               + plain_part(part).replace("<workbookPr/>", "<workbookPr>&xxe;</workbookPr>"))
-    return replacing({part: xml.encode()})
+    return with_entities(part, f'<!ENTITY xxe SYSTEM "{secret}">', "&xxe;")
 
 
 def billion_laughs(part=SHEET):
     entities = '<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">'
         for i in range(1, 10))
-    if part == SHEET:
-        xml = (f"<!DOCTYPE worksheet [{entities}]>"
-               f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1" t="inlineStr">'
-               "<is><t>&lol9;</t></is></c></row></sheetData></worksheet>")
-    else:
-        xml = (f"<!DOCTYPE workbook [{entities}]>"
-               + plain_part(part).replace("<workbookPr/>", "<workbookPr>&lol9;</workbookPr>"))
-    return replacing({part: xml.encode()})
+    return with_entities(part, entities, "&lol9;")
 
 
 def plain_part(name):

@@ -4,6 +4,7 @@ full of figures. A row gets a key from its label when it is made, migration 0011
 existing rows theirs, and the API and the export show every row."""
 
 import json
+from contextlib import contextmanager
 
 from flask_migrate import upgrade
 from sqlalchemy import select, text
@@ -93,16 +94,28 @@ def test_row_key_is_a_name_a_formula_can_use_and_unique():
     assert len(row_key("Å" * 200, set())) <= 80
 
 
-def test_migration_gives_rows_without_a_key_one_and_keeps_the_others(tmp_path):
+@contextmanager
+def database_at(tmp_path, revision):
+    """An application on a new SQLite database migrated up to ``revision``, with one
+    plan (id 1, T-2026) in it; a migration test adds its rows, then upgrades."""
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/m.sqlite", "SECRET_KEY": "x"},
                      instance_path=str(tmp_path))
     with app.app_context():
-        upgrade(revision="0010")
+        upgrade(revision=revision)
         with db.engine.begin() as conn:
             conn.execute(text(
                 "INSERT INTO plan (id, key, year, municipality, board_name, board_code, "
                 "administration, created_at, updated_at) VALUES (1, 'T-2026', 2026, 'K', 'N', "
                 "'T', 'F', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+        try:
+            yield
+        finally:
+            db.session.remove()
+
+
+def test_migration_gives_rows_without_a_key_one_and_keeps_the_others(tmp_path):
+    with database_at(tmp_path, "0010"):
+        with db.engine.begin() as conn:
             conn.execute(text(
                 "INSERT INTO figure_table (id, plan_id, position, key, title, columns, version) "
                 "VALUES (1, 1, 0, 't', 'T', '[\"A\"]', 1), (2, 1, 1, 'u', 'U', '[\"A\"]', 1)"))
@@ -116,4 +129,3 @@ def test_migration_gives_rows_without_a_key_one_and_keeps_the_others(tmp_path):
             keys = conn.execute(text("SELECT id, key FROM figure_row ORDER BY id")).all()
         assert [tuple(k) for k in keys] == [(1, "summa_2"), (2, "summa"), (3, "summa_3"),
                                             (4, "rad_2025"), (5, "summa"), (6, "egen")]
-        db.session.remove()
