@@ -5,22 +5,96 @@ Label, number and name columns ("fit") are as narrow as their content allows wit
 breaking a word; text columns share the rest in proportion to their text, counted
 where it sets its rows' heights, none narrower than a readable line. A row taller
 than about a third of a page may break over pages; a shorter one stays whole. The
-sizes are print.css's: keep them in step.
+sizes (the page's margins, the tables' type, their cells' padding) are read from
+print.css, the one place they are set.
 """
 
 import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
+STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "print.css"
 MM = 72 / 25.4
-# A4 less print.css's page margins, in points.
-PAGE = {"portrait": {"width": 170 * MM, "height": 253 * MM},
-        "landscape": {"width": 265 * MM, "height": 174 * MM}}
-TABLE_SIZE = 9  # pt: the text of every table
-LINE_HEIGHT = 1.4  # × the size
-PARAGRAPH_GAP = 0.55  # em: p's bottom margin
-CELL_PADDING = 8.5  # pt: left and right padding and the rule
+A4 = (210, 297)  # mm: print.css's "size: A4"
+
+
+def stylesheet_rules(text):
+    """A stylesheet's top-level rules: selector → its declarations (property → value),
+    a later rule's overriding an earlier one's. Nested blocks (an @page's margin boxes,
+    what an @media holds) are left out."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    rules, depth, selector, body, start = {}, 0, "", [], 0
+    for i, char in enumerate(text):
+        if char == "{":
+            if depth == 0:
+                selector, body = " ".join(text[start:i].split()), []
+            elif depth == 1:
+                body.append(text[start:i])
+            depth, start = depth + 1, i + 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                body.append(text[start:i])
+                rules.setdefault(selector, {}).update(_declarations("".join(body)))
+            start = i + 1 if depth <= 1 else start
+    return rules
+
+
+def _declarations(body):
+    pairs = (d.split(":", 1) for d in body.split(";") if ":" in d)
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
+def _length(value, size=None):
+    """A CSS length in points (em: of ``size``)."""
+    number, unit = re.fullmatch(r"(-?[\d.]+)(mm|pt|em)?", value).groups()
+    return float(number) * {"mm": MM, "pt": 1, "em": size, None: 1}[unit]
+
+
+def _box(value):
+    """A shorthand's (margin, padding) top, right, bottom and left."""
+    sides = value.split()
+    top = sides[0]
+    right = sides[1] if len(sides) > 1 else top
+    bottom = sides[2] if len(sides) > 2 else top
+    return top, right, bottom, sides[3] if len(sides) > 3 else right
+
+
+def _page(rule):
+    """What a page of an @page rule leaves for the text, in points."""
+    top, right, bottom, left = (_length(s) / MM for s in _box(rule["margin"]))  # mm
+    width, height = (A4[1], A4[0]) if "landscape" in rule.get("size", "") else A4
+    return {"width": (width - left - right) * MM, "height": (height - top - bottom) * MM}
+
+
+def _sizes(rules):
+    """The sizes a table is set in, as print.css says them."""
+    table_size = _length(rules["table"]["font-size"])
+    cell = rules["th, td"]
+    top, right, _, left = (_length(s) for s in _box(cell["padding"]))
+    rule = _length(cell["border"].split()[0])
+    return {
+        "page": {"portrait": _page(rules["@page"]), "landscape": _page(rules["@page wide"])},
+        "table_size": table_size,
+        "line_height": float(rules["html"]["font"].split()[0].split("/")[1]),
+        "paragraph_gap": _length(_box(rules["p"]["margin"])[2], 1),
+        # Left and right padding and a rule; top padding, the block after the text
+        # that stands for the bottom padding (td::after), and a rule.
+        "cell_padding": left + right + rule,
+        "row_padding": top + _length(rules["td"]["padding-bottom"])
+        + _length(rules["td::after"]["height"]) + rule,
+    }
+
+
+_SIZES = _sizes(stylesheet_rules(STYLESHEET.read_text(encoding="utf-8")))
+PAGE = _SIZES["page"]  # A4 less the page margins, in points
+TABLE_SIZE = _SIZES["table_size"]  # pt: the text of every table
+LINE_HEIGHT = _SIZES["line_height"]  # × the size
+PARAGRAPH_GAP = _SIZES["paragraph_gap"]  # em: p's bottom margin
+CELL_PADDING = _SIZES["cell_padding"]  # pt: left and right padding and the rule
+ROW_PADDING = _SIZES["row_padding"]  # pt: top and bottom padding and the rule
 FIT_SLACK = 1.5  # pt: what rounding the widths to per cent may take from a fit column
 ROW_PADDING = 6.5  # pt: top and bottom padding and the rule
 MIN_TEXT_CHARS = 18  # no text column narrower than a line of this many characters
@@ -109,28 +183,27 @@ def widths(columns, orientation="portrait"):
     the table shorter: the text that sets its rows' heights gets the room.
     """
     total = PAGE[orientation]["width"]
-    out = [None] * len(columns)
-    for i, column in enumerate(columns):
-        if column.fit:
-            out[i] = min(_fit_width(column), total * MAX_WORD_SHARE)
+    out = [min(_fit_width(c), total * MAX_WORD_SHARE) if c.fit else None for c in columns]
     text = [i for i, c in enumerate(columns) if not c.fit]
     if text:
         rest = total - sum(w for w in out if w is not None)
-        # A text column that does not hyphenate is as wide as its longest word at least.
-        floor = [max(MIN_TEXT_CHARS * _AVERAGE_WIDTH * TABLE_SIZE,
-                     0 if columns[i].hyphenates else min(
-                         _longest_word(_all(columns[i]), columns[i].bold) + CELL_PADDING
-                         + FIT_SLACK, total * MAX_WORD_SHARE))
-                 for i in text]
-        if sum(floor) > rest:  # too many columns for the page: the text columns give way
-            floor = [max(rest, 0) * f / sum(floor) for f in floor]
-        weight = [max(sum(text_width(t, bold=columns[i].bold) for t in _all(columns[i])), 1.0)
-                  for i in text]
-        table = _Lines([columns[i] for i in text])
-        for i, w in zip(text, _shortest(table, _shares(rest, weight, floor), floor)):
+        for i, w in zip(text, _text_widths([columns[i] for i in text], rest, total)):
             out[i] = w
     used = sum(out)
     return [round(100 * w / used, 2) for w in out]
+
+
+def _text_widths(columns, rest, total):
+    """The text columns' widths in points, sharing ``rest``."""
+    # A text column that does not hyphenate is as wide as its longest word at least.
+    floor = [max(MIN_TEXT_CHARS * _AVERAGE_WIDTH * TABLE_SIZE,
+                 0 if c.hyphenates else min(_longest_word(_all(c), c.bold) + CELL_PADDING
+                                            + FIT_SLACK, total * MAX_WORD_SHARE))
+             for c in columns]
+    if sum(floor) > rest:  # too many columns for the page: the text columns give way
+        floor = [max(rest, 0) * f / sum(floor) for f in floor]
+    weight = [max(sum(text_width(t, bold=c.bold) for t in _all(c)), 1.0) for c in columns]
+    return _shortest(_Lines(columns), _shares(rest, weight, floor), floor)
 
 
 def given_widths(shares, given):

@@ -57,3 +57,17 @@ def test_rows_up_to_a_third_of_a_page_stay_whole():
     third = typeset.PAGE["portrait"]["height"] / 3
     assert heights[0] < heights[2] < third < heights[1]
     assert typeset.keeps([title, comment], shares) == [True, False, True]
+
+
+def test_the_sizes_are_read_from_print_css():
+    """print.css sets the page, the tables' type and their cells' padding; typeset.py
+    reads them there (issue 22.5): a margin changed in print.css changes the widths."""
+    mm = 72 / 25.4
+    assert typeset.PAGE == {"portrait": {"width": 170 * mm, "height": 253 * mm},
+                            "landscape": {"width": 265 * mm, "height": 174 * mm}}
+    assert (typeset.TABLE_SIZE, typeset.LINE_HEIGHT, typeset.PARAGRAPH_GAP,
+            typeset.CELL_PADDING, typeset.ROW_PADDING) == (9, 1.4, 0.55, 8.5, 6.5)
+    rules = typeset.stylesheet_rules(
+        typeset.STYLESHEET.read_text(encoding="utf-8").replace("22mm; }", "32mm; }")
+        .replace("margin: 24mm 18mm 20mm 22mm;", "margin: 24mm 18mm 20mm 32mm;"))
+    assert typeset._sizes(rules)["page"]["portrait"]["width"] == 160 * mm
