@@ -49,3 +49,13 @@ def test_only_the_application_imports_views():
     wrong = [f"{s} → {t}" for s, t in _arrows()
              if ".views" in t and s not in codemap.TOP and package(s) != package(t)]
     assert wrong == []
+
+
+def test_documents_import_no_operations():
+    """Documents get the data they print (compose.Case, gathered by memos/content.py) and
+    only turn it into HTML: they import core, documents and models, and no operation
+    that would run a query while a document is written (issue 22.3)."""
+    wrong = [f"{s} → {t}" for s, t in _arrows()
+             if package(s) == "documents" and not is_models(t)
+             and package(t) not in ("core", "documents")]
+    assert wrong == []

@@ -1,27 +1,19 @@
 """A memo → its print documents: the memo itself and each appendix, each a document
-of its own (own header block, own page numbering), in order."""
+of its own (own header block, own page numbering), in order.
+
+What they print comes loaded (``Case``, gathered by memos/content.py): writing a
+document runs no query and calls no operation of another package; it only turns the
+case into HTML."""
 
 from dataclasses import dataclass, field
 from functools import partial
 
 from flask import current_app, has_request_context, render_template, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from followup.core import formatting, html, typeset
-from followup.core.extensions import db
 from followup.core.formatting import in_sentence
 from followup.documents import plan_appendix, wording
-from followup.followups import distributions
-from followup.followups.history import paragraphs
-from followup.followups.models.followup import Followup
-from followup.followups.models.internal_control import ControlPoint, ControlResult, InternalControl
-from followup.memos.models import Appendix, Memo
-from followup.plans.models.node import Node
-from followup.plans.models.plan import NodeType, Plan, Scale
-from followup.tables import figures
-from followup.tables.models import FigureTable
+from followup.documents.plan_appendix import Piece
 
 DEFAULT_APPENDIX_TYPE = "Bilaga till tjänsteskrivelse"
 
@@ -69,53 +61,6 @@ def _facts(date_value, diarienummer, handlaggare):
             ("Handläggare", ", ".join(handlaggare or []))]
 
 
-def load_memo(memo_id):
-    """The memo with everything its documents print, in a fixed number of queries."""
-    memo = db.session.scalar(
-        select(Memo).where(Memo.id == memo_id).options(
-            selectinload(Memo.phase),
-            selectinload(Memo.sections),
-            selectinload(Memo.appendices).options(
-                selectinload(Appendix.sections),
-                selectinload(Appendix.chapters).selectinload(Appendix.sections)),
-            selectinload(Memo.plan).options(
-                selectinload(Plan.phases),
-                selectinload(Plan.units),
-                selectinload(Plan.node_types).selectinload(NodeType.scale)
-                .selectinload(Scale.levels),
-                selectinload(Plan.tables).selectinload(FigureTable.rows),
-                selectinload(Plan.internal_control).options(
-                    selectinload(InternalControl.scale).selectinload(Scale.levels),
-                    selectinload(InternalControl.points).selectinload(ControlPoint.results)
-                    .selectinload(ControlResult.level)),
-            ),
-        )
-    )
-    if memo is not None:
-        _load_tree(memo.plan)
-    return memo
-
-
-def _load_tree(plan):
-    """Every node of the plan in one query, each with its children, its parent and the
-    plan's roots set from that one result: the templates walk the tree without a query
-    a node. The plan holds its roots and each node its children, so the loaded tree
-    lives as long as the memo does (the session alone would forget it). A node's type,
-    unit and since/until phase are the plan's, already loaded and held by it."""
-    nodes = db.session.scalars(
-        select(Node).where(Node.plan_id == plan.id).order_by(Node.position, Node.id)).all()
-    by_id = {n.id: n for n in nodes}
-    children = {n.id: [] for n in nodes}
-    roots = []
-    for node in nodes:
-        parent = by_id.get(node.parent_id) if node.parent_id is not None else None
-        (children[parent.id] if parent is not None else roots).append(node)
-        set_committed_value(node, "parent", parent)
-    for node in nodes:
-        set_committed_value(node, "children", children[node.id])
-    set_committed_value(plan, "root_nodes", [n for n in roots if n.parent_id is None])
-
-
 def appendix_title(appendix, words=None):
     """The appendix's own heading line, as its plan file words it."""
     words = words or wording.for_appendix(appendix.memo.plan, appendix)
@@ -136,56 +81,93 @@ def document_titles(memo):
         for a in sorted(memo.appendices, key=lambda a: a.position)]
 
 
-def documents(memo, preview=False, stamp=None):
-    """The memo's print documents. Without ``stamp`` they are drafts and say so on every
-    page; with it (signoff.Stamp) they say who signed them, when, and the checksum of
-    what was signed."""
-    return list(iter_documents(memo, preview, stamp))
+@dataclass
+class Entry:
+    """A node's follow-up in the document's phase: its level, its comment (HTML) and
+    the comment's paragraphs as plain text (what a table's widths are estimated from)."""
+
+    level: object = None
+    comment: str | None = None
+    text: list = field(default_factory=list)
 
 
-def iter_documents(memo, preview=False, stamp=None):
-    """The memo's print documents one by one, each written when it is asked for: the
-    PDF pipeline lays out the first while the next is written."""
+@dataclass
+class Case:
+    """Everything a memo's documents print, loaded before any of them is written
+    (memos/content.py): the memo with its plan's tree, and what operations make of it."""
+
+    memo: object  # Memo, its plan's tree and internal control loaded
+    entries: dict  # node id → Entry of the memo's phase
+    tables: dict  # key → the printed table (tables/figures.py)
+    control_texts: dict = field(default_factory=dict)  # control point id → its comment's paragraphs
+    charts: dict = field(default_factory=dict)  # part (appendix or chapter) id → what it charts
+
+
+def appendices(memo):
+    return sorted(memo.appendices, key=lambda a: a.position)
+
+
+def chapters(appendix):
+    return sorted(appendix.chapters, key=lambda c: c.position)
+
+
+def parts(appendix):
+    """(part, chart id prefix) of an appendix: itself, then each of its chapters."""
+    prefix = f"bilaga-{appendix.number}"
+    return [(appendix, prefix)] + [(c, f"{prefix}-kapitel-{c.position + 1}")
+                                   for c in chapters(appendix)]
+
+
+def memo_document(case, preview=False, stamp=None):
+    """The memo as a print document. Without ``stamp`` it is a draft and says so on
+    every page; with it (signoff.Stamp) it says who signed it, when, and the checksum
+    of what was signed."""
+    memo = case.memo
     plan, phase = memo.plan, memo.phase
-    followups = {f.node_id: f for f in db.session.scalars(
-        select(Followup).where(Followup.phase_id == phase.id)
-        .options(selectinload(Followup.level)))}
-    tables = {t.key: figures.printed_table(t) for t in plan.tables}
-    hyphenate = hyphenates(plan)
-    memo_header = _header(plan, phase, memo, _memo_type(memo),
-                          _facts(memo.date, memo.diarienummer, memo.handlaggare))
-    common = dict(plan=plan, phase=phase, memo=memo, tables=tables, preview=preview,
-                  signatures=signatures(memo), stamp=stamp,
-                  stylesheet=_static_url("print.css"), icon=_static_url("favicon.svg"),
-                  print_ready=partial(html.print_ready, names=hyphenate),
-                  hyphenate=hyphenate)
-    yield PrintDocument("memo", memo.title, render_template(
-        "print/memo.html", header=memo_header, title=memo.title, words=wording.for_plan(plan),
-        **common))
-    for appendix in sorted(memo.appendices, key=lambda a: a.position):
-        words = wording.for_appendix(plan, appendix)
-        title = appendix_title(appendix, words)
-        document_type = (appendix.document_type if appendix.document_type is not None
-                         else DEFAULT_APPENDIX_TYPE)
-        header = _header(plan, phase, appendix, document_type,
-                         _facts(appendix.date, appendix.diarienummer, appendix.handlaggare))
-        options = dict(words=words, hyphenate=hyphenate)
-        parts = [Part(appendix, _content(appendix, plan, phase, followups,
-                                         f"bilaga-{appendix.number}", **options),
-                      orientation=orientation(appendix))]
-        for chapter in sorted(appendix.chapters, key=lambda c: c.position):
-            anchor = f"kapitel-{chapter.position + 1}"
-            turn = orientation(chapter) != parts[-1].orientation
-            parts.append(Part(chapter, _content(
-                chapter, plan, phase, followups,
-                f"bilaga-{appendix.number}-kapitel-{chapter.position + 1}", **options),
-                anchor=anchor, orientation=orientation(chapter), turns=turn,
-                headings=[(f"{anchor}-avsnitt-{s.position}", s.heading)
-                          for s in sorted(chapter.sections, key=lambda s: s.position)
-                          if (s.level or 1) == 1]))
-        yield PrintDocument(f"bilaga-{appendix.number}", one_line(title), render_template(
-            "print/appendix.html", header=header, title=title, appendix=appendix,
-            parts=parts, words=words, contents_depth=contents_depth(appendix), **common))
+    header = _header(plan, phase, memo, _memo_type(memo),
+                     _facts(memo.date, memo.diarienummer, memo.handlaggare))
+    return PrintDocument("memo", memo.title, render_template(
+        "print/memo.html", header=header, title=memo.title, words=wording.for_plan(plan),
+        **_common(case, preview, stamp)))
+
+
+def appendix_document(case, appendix, preview=False, stamp=None):
+    """One appendix as a print document: its own content, then its chapters."""
+    plan, phase = case.memo.plan, case.memo.phase
+    words = wording.for_appendix(plan, appendix)
+    title = appendix_title(appendix, words)
+    document_type = (appendix.document_type if appendix.document_type is not None
+                     else DEFAULT_APPENDIX_TYPE)
+    header = _header(plan, phase, appendix, document_type,
+                     _facts(appendix.date, appendix.diarienummer, appendix.handlaggare))
+    common = _common(case, preview, stamp)
+    return PrintDocument(f"bilaga-{appendix.number}", one_line(title), render_template(
+        "print/appendix.html", header=header, title=title, appendix=appendix,
+        parts=_parts(case, appendix, words, common["hyphenate"]), words=words,
+        contents_depth=contents_depth(appendix), **common))
+
+
+def _common(case, preview, stamp):
+    memo = case.memo
+    hyphenate = hyphenates(memo.plan)
+    return dict(plan=memo.plan, phase=memo.phase, memo=memo, tables=case.tables,
+                preview=preview, signatures=signatures(memo), stamp=stamp,
+                stylesheet=_static_url("print.css"), icon=_static_url("favicon.svg"),
+                print_ready=partial(html.print_ready, names=hyphenate), hyphenate=hyphenate)
+
+
+def _parts(case, appendix, words, hyphenate):
+    out = [Part(appendix, _content(case, appendix, words, hyphenate),
+                orientation=orientation(appendix))]
+    for chapter in chapters(appendix):
+        anchor = f"kapitel-{chapter.position + 1}"
+        out.append(Part(
+            chapter, _content(case, chapter, words, hyphenate), anchor=anchor,
+            orientation=orientation(chapter), turns=orientation(chapter) != out[-1].orientation,
+            headings=[(f"{anchor}-avsnitt-{s.position}", s.heading)
+                      for s in sorted(chapter.sections, key=lambda s: s.position)
+                      if (s.level or 1) == 1]))
+    return out
 
 
 def hyphenates(plan):
@@ -251,23 +233,20 @@ def _memo_type(memo):
     return f"Tjänsteskrivelse till {in_sentence(memo.recipient)}"
 
 
-def _content(part, plan, phase, followups, chart_prefix, words, hyphenate):
+def _content(case, part, words, hyphenate):
+    memo = case.memo
     if part.kind == "plan":
-        content = plan_appendix.build(plan.root_nodes, followups, part.node_types or [],
-                                      part.layout, phase, words, hyphenate, orientation(part))
-        if part.level_chart:
-            content.charts = distributions.level_charts(
-                plan, phase, set(part.node_types or []), chart_prefix)
+        content = plan_appendix.build(memo.plan.root_nodes, case.entries, part.node_types or [],
+                                      part.layout, memo.phase, words, hyphenate, orientation(part))
+        content.charts = case.charts.get(part.id) or []
         return content
     if part.kind == "internal_control":
-        return control_content(plan, phase, part, words, hyphenate)
+        return control_content(case, part, words, hyphenate)
     return None
 
 
 # The control table's columns of names (areas, processes): never hyphenated (print.css).
 NAME_FIELDS = {"area", "process"}
-CONTROL_HEADERS = {"area": "Område", "process": "Process", "risk": "Risk", "control": "Kontroll",
-                   "method": "Metod", "results": "Resultat", "comment": "Kommentar"}
 
 
 @dataclass
@@ -275,8 +254,22 @@ class ControlRow:
     point: object
     results: list  # one level (or None) per printed phase
     comment: str | None  # of the document's phase
+    text: list = field(default_factory=list)  # the comment's paragraphs as plain text
     keep_together: bool = True  # short enough to stay whole on a page
     merged: set = field(default_factory=set)  # fields that say what the row above says
+    cells: list = field(default_factory=list)  # ControlCell per printed column
+
+
+@dataclass
+class ControlCell:
+    """One cell of the control table: its class and what it prints (plan_appendix.Piece)."""
+
+    classes: str
+    pieces: list
+
+    @property
+    def lines(self):
+        return [line for p in self.pieces for line in p.lines]
 
 
 @dataclass
@@ -294,9 +287,11 @@ class ControlContent:
     @property
     def printed_columns(self):
         """(field, width in per cent) of each printed column: "result" once a phase."""
-        names = [n for name, _ in self.columns
-                 for n in (["result"] * len(self.phases) if name == "results" else [name])]
-        return list(zip(names, self.widths))
+        return list(zip(self._printed_names(), self.widths))
+
+    def _printed_names(self):
+        return [n for name, _ in self.columns
+                for n in (["result"] * len(self.phases) if name == "results" else [name])]
 
     @property
     def phase_headers(self):
@@ -311,32 +306,28 @@ class ControlContent:
         return [" ".join(w[common:])[:1].upper() + " ".join(w[common:])[1:] for w in labels]
 
 
-def control_content(plan, phase, part, words=None, hyphenate=False):
+def control_phases(plan, phase, part):
+    """The phases whose results the part prints: its own ``phases``, else every phase
+    up to the document's."""
+    if part.phases is not None:
+        chosen = set(part.phases)
+        return [p for p in plan.phases if p.key in chosen]
+    return [p for p in plan.phases if p.position <= phase.position]
+
+
+def control_content(case, part, words=None, hyphenate=False):
     """The internal control table as the part says (its ``columns`` and ``phases``), or
     by default every field some point has, and every phase up to the document's."""
+    plan, phase = case.memo.plan, case.memo.phase
     ic = plan.internal_control
     if ic is None:
         return None
-    if part.phases is not None:
-        chosen = set(part.phases)
-        phases = [p for p in plan.phases if p.key in chosen]
-    else:
-        phases = [p for p in plan.phases if p.position <= phase.position]
-    rows = []
-    for point in ic.points:
-        by_phase = {r.phase_id: r for r in point.results}
-        own = by_phase.get(phase.id)
-        rows.append(ControlRow(
-            point, [by_phase[p.id].level if p.id in by_phase else None for p in phases],
-            own.comment if own else None))
+    phases = control_phases(plan, phase, part)
+    rows = [_control_row(point, phases, phase, case.control_texts) for point in ic.points]
     words = words or wording.Wording()
-    specs = part.columns if part.columns is not None else [
-        {"field": name, "header": words.comment_header if name == "comment" else header}
-        for name, header in CONTROL_HEADERS.items()
-        if name == "results" or any(_has(row, name) for row in rows)]
-    columns = [(c["field"], c["header"]) for c in specs]
-    chart = distributions.control_chart(plan, phase, phases=phases) if part.level_chart else None
-    content = ControlContent(columns, phases, rows, ic.scale, chart)
+    specs = part.columns if part.columns is not None else _default_columns(rows, words)
+    content = ControlContent([(c["field"], c["header"]) for c in specs], phases, rows, ic.scale,
+                             case.charts.get(part.id))
     if words.given("not_reported"):
         content.not_reported = words.not_reported
     content.with_comment = any(c["field"] == "results" and c.get("with_comment") for c in specs)
@@ -344,6 +335,20 @@ def control_content(plan, phase, part, words=None, hyphenate=False):
     _merge_repeats(rows, [c["field"] for c in specs if c.get("merge_repeats")])
     _set_control_table(content, words, hyphenate, orientation(part))
     return content
+
+
+def _control_row(point, phases, phase, texts):
+    by_phase = {r.phase_id: r for r in point.results}
+    own = by_phase.get(phase.id)
+    return ControlRow(point, [by_phase[p.id].level if p.id in by_phase else None for p in phases],
+                      own.comment if own else None, texts.get(point.id, []))
+
+
+def _default_columns(rows, words):
+    """Without ``columns``: every field some point has, under the default headers."""
+    return [{"field": name, "header": words.comment_header if name == "comment" else header}
+            for name, header in wording.CONTROL_HEADERS.items()
+            if name == "results" or any(_has(row, name) for row in rows)]
 
 
 def _merge_repeats(rows, fields):
@@ -356,35 +361,65 @@ def _merge_repeats(rows, fields):
 
 
 def _set_control_table(content, words, hyphenate, page):
-    """The control table's column widths (a column per phase for the results) and which
-    rows stay whole: documents/templates/print/appendix.html, control_table."""
+    """Each row's cells, what the control table prints (documents/templates/print/
+    appendix.html, control_table lays them out); from them the column widths (a column
+    per phase for the results) and which rows stay whole."""
+    for row in content.rows:
+        row.cells = _control_cells(row, content, words)
     columns, given = [], []
-    mandatory = f"{words.mandatory_control} " if words.mandatory_control else ""
     for (name, header), width in zip(content.columns, content.given):
         if name == "results":
-            headers = content.phase_headers
-            for i in range(len(content.phases)):
-                last = i == len(content.phases) - 1
-                columns.append(typeset.Column(headers[i], [
-                    [row.results[i].label if row.results[i] else content.not_reported]
-                    + (paragraphs(row.comment) if last and content.with_comment else [])
-                    for row in content.rows], fit=not (last and content.with_comment),
-                    bold=True, hyphenates=hyphenate))
-                given.append(width / len(content.phases) if width else None)
-        elif name == "comment":
-            columns.append(typeset.Column(header, [paragraphs(r.comment) for r in content.rows],
-                                          hyphenates=hyphenate))
-            given.append(width)
+            columns += [_result_column(content, i, header, hyphenate)
+                        for i, header in enumerate(content.phase_headers)]
+            given += [width / len(content.phases) if width else None] * len(content.phases)
         else:
-            columns.append(typeset.Column(header, [
-                [(mandatory if name == "control" and r.point.mandatory else "")
-                 + ("" if name in r.merged else getattr(r.point, name) or "")]
-                for r in content.rows],
-                hyphenates=hyphenate and name not in NAME_FIELDS))
+            columns.append(typeset.Column(header, [], hyphenates=hyphenate and (
+                name == "comment" or name not in NAME_FIELDS)))
             given.append(width)
+    for i, column in enumerate(columns):
+        column.cells = [row.cells[i].lines for row in content.rows]
     content.widths = typeset.given_widths(typeset.widths(columns, page), given)
     for row, keep in zip(content.rows, typeset.keeps(columns, content.widths, page)):
         row.keep_together = keep
+
+
+def _result_column(content, i, header, hyphenate):
+    last = i == len(content.phases) - 1
+    return typeset.Column(header, fit=not (last and content.with_comment), bold=True,
+                          hyphenates=hyphenate)
+
+
+def _control_cells(row, content, words):
+    """A row's cells in the order of the printed columns, a result cell per phase."""
+    cells = []
+    for name, _ in content.columns:
+        if name == "results":
+            cells += [_result_cell(row, content, i) for i in range(len(content.phases))]
+        else:
+            cells.append(_control_cell(name, row, words))
+    return cells
+
+
+def _result_cell(row, content, i):
+    level = row.results[i]
+    label = level.label if level else content.not_reported
+    pieces = [Piece("text", label, [label])]
+    if i == len(content.phases) - 1 and content.with_comment:
+        pieces.append(Piece("result_comment", row.comment, row.text))
+    return ControlCell(f"result tone-{level.tone if level else 'none'}", pieces)
+
+
+def _control_cell(name, row, words):
+    point = row.point
+    if name == "comment":
+        return ControlCell("comment", [Piece("comment", row.comment, row.text)])
+    if name == "control":
+        mandatory = words.mandatory_control if point.mandatory else ""
+        text = point.control or ""
+        return ControlCell("f-control", [Piece("control", (mandatory, text),
+                                               [f"{mandatory} {text}" if mandatory else text])])
+    text = "" if name in row.merged else getattr(point, name) or ""
+    return ControlCell(f"f-{name}", [Piece("text", text, [text])])
 
 
 def _has(row, name):

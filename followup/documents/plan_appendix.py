@@ -9,14 +9,17 @@ The result is a tree of blocks that the print templates walk:
 ``Table`` (rows of the nodes printed as rows, under the nearest section),
 ``BulletList`` and ``Group`` (nodes sharing a ``group``, after their siblings).
 Nothing of a listed node type is ever left out: every listed node that is part of
-the phase ends up in a block, and ``build`` says which nodes it printed.
+the phase ends up in a block.
+
+A table's cells are said here once (``Cell``, a list of ``Piece``): the template lays
+each piece out, and the column widths and row heights are estimated from the same
+pieces' plain text.
 """
 
 from dataclasses import dataclass, field
 
 from followup.core import typeset
 from followup.documents.wording import Wording
-from followup.followups.history import paragraphs
 
 SECTION, ROW, LIST, HIDDEN = "section", "row", "list", "hidden"
 # Columns that print a label, a number or a name: never hyphenated, as narrow as they allow.
@@ -49,6 +52,7 @@ class ListItem:
     items: list = field(default_factory=list)  # nested list children
     level: object = None  # its level, where its sort has a scale
     title_prefix: str = ""  # between its number and its title
+    text: list = field(default_factory=list)  # its comment's paragraphs as plain text
 
 
 @dataclass
@@ -67,8 +71,10 @@ class Row:
     level: object
     comment: str | None
     children: list = field(default_factory=list)  # ListItem: the children column
-    keep_together: bool = True  # short enough to stay whole on a page (set by _finish)
+    keep_together: bool = True  # short enough to stay whole on a page (set by _typeset)
     title_prefix: str = ""  # between its number and its title
+    text: list = field(default_factory=list)  # its comment's paragraphs as plain text
+    cells: list = field(default_factory=list)  # Cell per column of its table
 
     @property
     def reported(self):
@@ -124,26 +130,55 @@ class Group:
 @dataclass
 class PlanContent:
     blocks: list
-    printed: set  # ids of the nodes that print
     charts: list = field(default_factory=list)
 
 
-def build(roots, followups, type_keys, layout=None, phase=None, words=None, hyphenate=False,
+@dataclass(frozen=True)
+class Title:
+    """A node's title line: ``number`` None where it does not print."""
+
+    prefix: str
+    number: str | None
+    title_prefix: str
+    title: str
+
+
+@dataclass
+class Piece:
+    """One thing a cell prints (print/_plan.html, ``piece``, lays out each ``kind``):
+    ``value``, what it says, and ``lines``, its paragraphs as plain text, from which
+    its column's width and its row's height are estimated."""
+
+    kind: str
+    value: object = None
+    lines: list = field(default_factory=list)
+
+
+@dataclass
+class Cell:
+    name: str  # the column's field
+    pieces: list
+
+    @property
+    def lines(self):
+        return [line for p in self.pieces for line in p.lines]
+
+
+def build(roots, entries, type_keys, layout=None, phase=None, words=None, hyphenate=False,
           orientation="portrait"):
-    """``roots``: the plan's root nodes with children loaded; ``followups``: node id →
-    Followup of the phase; ``type_keys``: the part's node types; ``layout``: the part's
-    layout as in the plan file (or None); ``phase``: only its nodes print; ``words``:
-    the document's Wording; ``hyphenate``: whether its long words may break."""
-    builder = _Builder(followups, set(type_keys), layout or {}, phase)
+    """``roots``: the plan's root nodes with children loaded; ``entries``: node id →
+    compose.Entry of the phase; ``type_keys``: the part's node types; ``layout``: the
+    part's layout as in the plan file (or None); ``phase``: only its nodes print;
+    ``words``: the document's Wording; ``hyphenate``: whether its long words may break."""
+    builder = _Builder(entries, set(type_keys), layout or {}, phase)
     builder.words, builder.hyphenate = words or Wording(), hyphenate
     builder.orientation = orientation
     return builder.run(roots)
 
 
 class _Builder:
-    def __init__(self, followups, listed, layout, phase):
-        self.followups, self.listed, self.layout, self.phase = followups, listed, layout, phase
-        self.printed = set()
+    def __init__(self, entries, listed, layout, phase):
+        self.entries, self.listed, self.layout, self.phase = entries, listed, layout, phase
         self._wanted = {}
         self._captioned = set()  # (parent id, type key) whose caption has printed
 
@@ -193,10 +228,11 @@ class _Builder:
         return layout.caption
 
     def entry(self, node):
-        f = self.followups.get(node.id)
-        if f is None:
-            return None, None
-        return f.level, f.comment
+        """(level, comment, the comment's plain paragraphs) of the node in the phase."""
+        e = self.entries.get(node.id)
+        if e is None:
+            return None, None, []
+        return e.level, e.comment, e.text
 
     # Walking the tree
 
@@ -212,9 +248,9 @@ class _Builder:
             printed += 1
         tables = list(_tables(blocks))
         for table in tables:
-            _finish(table)
-        _typeset(tables, self.words, self.hyphenate, self.orientation)
-        return PlanContent(blocks, self.printed)
+            _finish(table, self.words)
+        _typeset(tables, self.hyphenate, self.orientation)
+        return PlanContent(blocks)
 
     def children(self, nodes, blocks, depth, row):
         """Print ``nodes`` (siblings) into ``blocks``. Those with a group wait for the
@@ -256,15 +292,13 @@ class _Builder:
             self.bullet(node, blocks, row, layout)
 
     def section(self, node, blocks, depth, listed, layout):
-        level, comment = self.entry(node) if listed else (None, None)
+        level, comment, _ = self.entry(node) if listed else (None, None, [])
         if not listed:
             layout = Layout(display=SECTION, level="none", prefix=layout.prefix,
                             caption=layout.caption, before_text=layout.before_text)
         before, title_prefix = self.prefixes(node, layout)
         section = Section(node, depth, listed, layout, before or "", level, comment,
                           title_prefix=title_prefix, caption=self.caption(node, layout))
-        if listed:
-            self.printed.add(node.id)
         lists = [c for c in node.children if self.wanted(c) and c.type.key in self.listed
                  and not c.group and self.layout_of(c).display == LIST]
         if lists:
@@ -275,10 +309,9 @@ class _Builder:
         blocks.append(section)
 
     def row(self, node, blocks, depth, layout):
-        level, comment = self.entry(node)
+        level, comment, text = self.entry(node)
         before, title_prefix = self.prefixes(node, layout)
-        row = Row(node, before, level, comment, title_prefix=title_prefix)
-        self.printed.add(node.id)
+        row = Row(node, before, level, comment, title_prefix=title_prefix, text=text)
         caption = self.caption(node, layout)
         if not blocks or not isinstance(blocks[-1], Table) or caption:
             columns = list(layout.columns or _default_columns(node, self.words))
@@ -305,10 +338,10 @@ class _Builder:
             blocks.append(BulletList(layout.lead, [item], caption))
 
     def list_item(self, node):
-        self.printed.add(node.id)
-        level, comment = self.entry(node)
+        level, comment, text = self.entry(node)
         before, title_prefix = self.prefixes(node, self.layout_of(node))
-        item = ListItem(node, before or "", comment, level=level, title_prefix=title_prefix)
+        item = ListItem(node, before or "", comment, level=level, title_prefix=title_prefix,
+                        text=text)
         for child in node.children:
             if self.wanted(child) and child.type.key in self.listed \
                     and self.layout_of(child).display == LIST:
@@ -335,9 +368,10 @@ def _default_columns(node, words):
     return columns
 
 
-def _finish(table):
-    """Leave out a level or children column that no row fills, and say where an
-    unreported row's "Ej rapporterad" goes: the first level or comment column."""
+def _finish(table, words):
+    """Leave out a level or children column that no row fills, say where an unreported
+    row's "Ej rapporterad" goes (the first level or comment column), and set each row's
+    cells."""
     table.columns = [
         (name, header) for name, header in table.columns
         if not (name in ("level", "level_text") and not any(r.level for r in table.rows))
@@ -345,9 +379,11 @@ def _finish(table):
     names = [name for name, _ in table.columns]
     table.unreported_in = next((n for n in names if n in ("level", "level_text", "comment")), None)
     table.extras_in = next((n for n in names if n in ("number_title", "title")), None)
+    for row in table.rows:
+        row.cells = [Cell(name, _cell(name, row, table, words)) for name in names]
 
 
-def _typeset(tables, words, hyphenate, orientation):
+def _typeset(tables, hyphenate, orientation):
     """Column widths from the content, and which rows stay whole. Tables with the same
     columns get the same widths, from all their rows: the appendix's goal tables one
     under the other keep their columns in line (each sized alone, the first column was
@@ -356,7 +392,7 @@ def _typeset(tables, words, hyphenate, orientation):
     for table in tables:
         alike.setdefault(tuple(table.columns), []).append(table)
     for group in alike.values():
-        own = [_columns(t, words) for t in group]
+        own = [_columns(t) for t in group]
         # Titles never hyphenate (print.css): their column fits their longest word.
         shared = [typeset.Column(column.header, [c for cols in own for c in cols[i].cells],
                                  fit=column.fit,
@@ -370,52 +406,99 @@ def _typeset(tables, words, hyphenate, orientation):
                 row.keep_together = keep
 
 
-def _columns(table, words):
-    return [typeset.Column(header, [_cell_text(name, row, table, words) for row in table.rows],
+def _columns(table):
+    return [typeset.Column(header, [row.cells[i].lines for row in table.rows],
                            fit=name in FIT_FIELDS)
-            for name, header in table.columns]
+            for i, (name, header) in enumerate(table.columns)]
 
 
-def _cell_text(name, row, table, words):
-    """The paragraphs a row's cell prints (documents/templates/print/_plan.html, row_cell), as
-    plain text: what its column's width and the row's height are estimated from."""
-    node = row.node
-    unreported = [words.not_reported] if not row.reported and node.type.scale is not None \
-        and table.unreported_in == name else []
-    children = [f"{i.prefix}{i.node.number or ''} {i.node.title}" for i in row.children]
-    if name in ("number_title", "title"):
-        number = f"{node.number} " if name == "number_title" and node.number else ""
-        out = [f"{row.prefix}{number}{row.title_prefix}{node.title} "
-               f"{node.responsible_boards or ''}"]
-        if name == table.extras_in:
-            out += [words.fill("carried_over", year=node.carried_over_from) or ""] \
-                if node.carried_over_from else []
-            out += list(node.notes) if "notes" not in table.fields else []
-            if not table.fields & {"children", "comment"}:
-                out += children
-        return out + unreported
-    if name == "number":
-        return [node.number or ""]
-    if name in ("level", "level_text"):
-        level = row.level
-        text = (level.text or level.label if name == "level_text" else level.label) if level else ""
-        return [text] + unreported
-    if name == "children":
-        return children
-    if name == "comment":
-        out = paragraphs(row.comment)
-        out += children if "children" not in table.fields else []
-        for item in row.children:
-            if item.comment:
-                out += [f"{item.node.title}:"] + paragraphs(item.comment)
-        return out + unreported
-    if name == "notes":
-        return list(node.notes)
-    if name == "unit":
-        return [node.unit.name if node.unit else ""]
-    if name == "responsible_boards":
-        return [node.responsible_boards or ""]
+# A cell, said once: what each column prints of a row, as pieces (print/_plan.html, piece).
+
+def _cell(name, row, table, words):
+    pieces = _CELLS.get(name, _nothing)(name, row, table, words)
+    if table.unreported_in == name and not row.reported and row.node.type.scale is not None:
+        pieces.append(Piece("missing", words.not_reported, [words.not_reported]))
+    return pieces
+
+
+def _nothing(name, row, table, words):
     return []
+
+
+def _title_cell(name, row, table, words):
+    """The title; in the first title column also its boards, its carried-over line, its
+    notes and, without a children or comment column, its children."""
+    node, extras = row.node, name == table.extras_in
+    number = node.number if name == "number_title" and extras else None
+    title = Title(row.prefix, number, row.title_prefix, node.title)
+    measured = f"{row.prefix}{f'{number} ' if number else ''}{row.title_prefix}{node.title} " \
+               f"{node.responsible_boards or ''}"  # measured with the boards it has
+    pieces = [Piece("title", title, [measured])]
+    if not extras:
+        return pieces
+    if node.responsible_boards and "responsible_boards" not in table.fields:
+        pieces.append(Piece("boards", node.responsible_boards))
+    carried = words.fill("carried_over", year=node.carried_over_from) \
+        if node.carried_over_from else None
+    if carried:
+        pieces.append(Piece("carried", carried, [carried]))
+    if "notes" not in table.fields:
+        pieces += [Piece("note", note, [note]) for note in node.notes]
+    if not table.fields & {"children", "comment"}:
+        pieces += _children(row)
+    return pieces
+
+
+def _children(row):
+    """The row's children as a list (none where it has none)."""
+    if not row.children:
+        return []
+    return [Piece("children", row.children,
+                  [f"{i.prefix}{i.node.number or ''} {i.node.title}" for i in row.children])]
+
+
+def _text_cell(name, row, table, words):
+    node = row.node
+    text = {"number": lambda: node.number or "",
+            "unit": lambda: node.unit.name if node.unit else "",
+            "responsible_boards": lambda: node.responsible_boards or ""}[name]()
+    return [Piece("text", text, [text])]
+
+
+def _level_cell(name, row, table, words):
+    level = row.level
+    if level is None:
+        return [Piece("text", "", [""])]
+    if name == "level_text":
+        return [Piece("text", level.text or level.label, [level.text or level.label])]
+    return [Piece("level", level, [level.label])]
+
+
+def _children_cell(name, row, table, words):
+    return _children(row)
+
+
+def _comment_cell(name, row, table, words):
+    """The comment; without a children column the children; then each child's comment
+    under its title."""
+    pieces = [Piece("comment", row.comment, row.text)]
+    if "children" not in table.fields:
+        pieces += _children(row)
+    for item in row.children:
+        if item.comment:
+            pieces += [Piece("action", item.node.title, [f"{item.node.title}:"]),
+                       Piece("comment", item.comment, item.text)]
+    return pieces
+
+
+def _notes_cell(name, row, table, words):
+    return [Piece("paragraph", note, [note]) for note in row.node.notes]
+
+
+_CELLS = {"number_title": _title_cell, "title": _title_cell, "number": _text_cell,
+          "unit": _text_cell, "responsible_boards": _text_cell, "level": _level_cell,
+          "level_text": _level_cell, "children": _children_cell, "comment": _comment_cell,
+          "notes": _notes_cell}
 
 
 def _tables(blocks):

@@ -18,6 +18,12 @@ DEFAULTS = {
     "signed_by": "Fastställd av {name}, {title}, {date}",
 }
 KEYS = tuple(DEFAULTS)
+# The internal control table's columns (FORMAT.md 2.1, ``columns``) and the header each
+# prints where the plan file gives none or leaves it blank: the words of the real reports
+# (../shared/reference), and the names the memo editor shows for the fields.
+CONTROL_HEADERS = {"area": "Kontrollområde", "process": "Process", "risk": "Riskbeskrivning",
+                   "control": "Kontrollmoment", "method": "Kontrollmetod",
+                   "results": "Resultat", "comment": "Kommentar"}
 # A control result not reported: the default says it of a "resultat" (neuter).
 NOT_REPORTED_RESULT = "Ej rapporterat"
 

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from followup.core import html, inputs, pdf
 from followup.core.errors import Frozen, Invalid
 from followup.core.extensions import db
-from followup.documents import compose, wording
+from followup.documents import wording
+from followup.memos import content
 from followup.memos.models import Appendix, Memo, MemoState, Section
 from followup.people import permissions
 from followup.plans import lock
@@ -44,9 +45,7 @@ WORD_LABELS = {
     "appendix_title": "Bilagans egen rubrikrad",
     "memo_item": "Tjänsteskrivelsens egen rad först i listan över bilagor",
     "draft_mark": "Märkning av utkast", "signed_by": "Rad om vem som fastställt"}
-CONTROL_FIELDS = {"area": "Kontrollområde", "process": "Process", "risk": "Risk",
-                  "control": "Kontrollmoment", "method": "Kontrollmetod",
-                  "results": "Resultat per fas", "comment": "Kommentar"}
+CONTROL_FIELDS = wording.CONTROL_HEADERS  # a blank header prints the default the editor shows
 
 
 def require_editable(user, memo):
@@ -862,4 +861,4 @@ def update_plan_print(user, memo, *, words, hyphenate):
 
 def memo_first_page_image(memo):
     """The memo's first page as it prints, as a PNG."""
-    return pdf.first_page_png(next(compose.iter_documents(memo)).html)
+    return pdf.first_page_png(next(content.iter_documents(memo)).html)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from followup.core import pdf
 from followup.core.errors import NotFound
 from followup.core.extensions import db
-from followup.documents import compose
+from followup.memos import content
 from followup.memos.models import Memo
 from followup.plans.lookup import locate
 from followup.tables import figures, tables
@@ -16,24 +16,24 @@ def find_memo(plan_key, phase_key):
     memo = db.session.scalar(select(Memo).where(Memo.phase_id == phase.id))
     if memo is None:
         raise NotFound(f"{phase.label} i planen {plan.key} har ingen tjänsteskrivelse.")
-    return compose.load_memo(memo.id)
+    return content.load_memo(memo.id)
 
 
 def load(memo_id):
     """A memo with everything its documents print."""
-    return compose.load_memo(memo_id)
+    return content.load_memo(memo_id)
 
 
 def documents(memo, appendix=None, preview=False):
     """The memo's print documents; with ``appendix`` (a number) only that one."""
     if appendix is None:
-        return compose.documents(memo, preview=preview)
+        return content.documents(memo, preview=preview)
     return [_appendix(memo, appendix, preview)]
 
 
 def _appendix(memo, number, preview=False):
     # Written up to the one asked for, not every appendix after it.
-    chosen = next((d for d in compose.iter_documents(memo, preview=preview)
+    chosen = next((d for d in content.iter_documents(memo, preview=preview)
                    if d.key == f"bilaga-{number}"), None)
     if chosen is None:
         raise NotFound(f"Tjänsteskrivelsen har ingen bilaga {number}.")
@@ -47,7 +47,7 @@ def render_pdf(memo, appendix=None, archival=False):
         doc = _appendix(memo, appendix)
         return pdf.render_case([doc], title=doc.title, author=memo.plan.administration,
                                archival=archival)
-    return pdf.render_case(compose.iter_documents(memo), title=memo.title,
+    return pdf.render_case(content.iter_documents(memo), title=memo.title,
                            author=memo.plan.administration, archival=archival)
 
 

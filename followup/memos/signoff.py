@@ -25,10 +25,9 @@ from followup.core.errors import (
 )
 from followup.core.extensions import db
 from followup.core.types import utcnow
-from followup.documents import compose
 from followup.followups import controls, followups
 from followup.followups.models.followup import FollowupState
-from followup.memos import reports
+from followup.memos import content, reports
 from followup.memos.models import MemoSignoff, MemoState, SignedFile
 from followup.people.models import Role
 from followup.planfile import transfer
@@ -254,8 +253,8 @@ def _announce_signed(memo, signoff, user):
 
 
 def _render(memo, stamp):
-    docs = compose.documents(memo, stamp=stamp)
-    previews = compose.documents(memo, preview=True, stamp=stamp)
+    docs = content.documents(memo, stamp=stamp)
+    previews = content.documents(memo, preview=True, stamp=stamp)
     title, author = memo.title, memo.plan.administration
     # One layout per document, in parallel, written in both variants; the cases are
     # those documents joined.

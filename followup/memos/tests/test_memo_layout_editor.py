@@ -134,7 +134,7 @@ def test_control_columns_and_phases_are_edited_and_round_trip(as_user, cli, tmp_
     stored = db.session.get(Appendix, appendix.id)
     assert stored.columns == [{"field": "area", "header": "Område"},
                               {"field": "control", "header": "Vad kontrolleras"},
-                              {"field": "results", "header": "Resultat per fas"}]
+                              {"field": "results", "header": "Resultat"}]
     assert stored.phases == ["augusti"]
     html = sara.get(f"{MEMO}/forhandsgranska/bilaga-{appendix.number}").text
     assert "Vad kontrolleras</th>" in html and "Risk</th>" not in html
