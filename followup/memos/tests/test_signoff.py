@@ -252,6 +252,7 @@ def test_everything_downloaded_after_signing_stays_byte_for_byte(as_user, demo):
     followups.save(compiler, lookup.find_node(plan, "u1"), december, level_key="fardig",
                    comment="<p>Klart i december.</p>", version=0)
     changes += 1
+    db.session.commit()  # as the pages that make them commit them
     # What the signed memo shows is refused: its tables, its memo, its phase.
     for attempt in (
         lambda: sara.post(MEMO + "/redigera/", {"title": "Ändrad rubrik"}),
@@ -272,6 +273,7 @@ def test_concurrent_signings_make_exactly_one_version(app, demo):
     """Four approvers' requests at once (as after one reopen): one version results."""
     signoff.sign(demo.lena, memo(), confirm=True, reason=REASON)
     signoff.reopen(demo.lena, memo(), "En siffra var fel.")
+    db.session.commit()  # as the reopen page does
     lena_id, memo_id = demo.lena.id, memo().id
     db.session.remove()
     outcomes, barrier = [], threading.Barrier(4)
