@@ -134,22 +134,33 @@ def add_node(plan_key):
     plan = lookup.find_plan(plan_key)
     parent = structure.find_node(plan, request.form.get("parent"))
     form = _new_node_form(plan, parent, formdata=request.form)
-    if form.validate():
-        try:
-            if request.form.get("parent") and parent is None:
-                raise Invalid("Den valda överordnade punkten finns inte i planen.")
-            node = structure.add_node(current_user, plan, parent=parent, type_key=form.type.data,
-                                      number=form.number.data, title=form.title.data,
-                                      unit_key=form.unit.data, since_key=form.since.data,
-                                      prefix=form.title_prefix.data)
-        except Invalid as e:
-            _error_field(form, e).errors.append(e.message)
-        else:
-            db.session.commit()
-            flash(f"{structure.name(node)} har lagts till.", "success")
-            _tell_namesakes(node)
-            return _back(plan, node)
-    return _page(plan, adding=(parent, form), status=422)
+
+    def add():
+        if request.form.get("parent") and parent is None:
+            raise Invalid("Den valda överordnade punkten finns inte i planen.")
+        return structure.add_node(current_user, plan, parent=parent, type_key=form.type.data,
+                                  number=form.number.data, title=form.title.data,
+                                  unit_key=form.unit.data, since_key=form.since.data,
+                                  prefix=form.title_prefix.data)
+
+    return (_save_node(plan, form, add, lambda node: f"{structure.name(node)} har lagts till.")
+            or _page(plan, adding=(parent, form), status=422))
+
+
+def _save_node(plan, form, save, saved):
+    """A node's valid form ``save``d: committed, ``saved(node)`` said, back at the node.
+    None where the form or the service refused it (the message under its field)."""
+    if not form.validate():
+        return None
+    try:
+        node = save()
+    except Invalid as e:
+        _error_field(form, e).errors.append(e.message)
+        return None
+    db.session.commit()
+    flash(saved(node), "success")
+    _tell_namesakes(node)
+    return _back(plan, node)
 
 
 def _error_field(form, error):
@@ -179,23 +190,19 @@ def edit_node(plan_key, node_key):
     plan = lookup.find_plan(plan_key)
     node = lookup.find_node(plan, node_key)
     form = _node_form(plan, node, formdata=request.form)
-    if form.validate():
-        try:
-            structure.update_node(
-                current_user, node, number=form.number.data, title=form.title.data,
-                unit_key=form.unit.data, notes=form.notes.data, group=form.group.data,
-                responsible_boards=form.responsible_boards.data,
-                carried_over_from=form.carried_over_from.data, parent_key=form.parent.data,
-                since_key=form.since.data, until_key=form.until.data,
-                prefix=form.title_prefix.data)
-        except Invalid as e:
-            _error_field(form, e).errors.append(e.message)
-        else:
-            db.session.commit()
-            flash(f"Ändringarna i {_lower_first(structure.name(node))} har sparats.", "success")
-            _tell_namesakes(node)
-            return _back(plan, node)
-    return _page(plan, editing=(node, form), status=422)
+
+    def update():
+        return structure.update_node(
+            current_user, node, number=form.number.data, title=form.title.data,
+            unit_key=form.unit.data, notes=form.notes.data, group=form.group.data,
+            responsible_boards=form.responsible_boards.data,
+            carried_over_from=form.carried_over_from.data, parent_key=form.parent.data,
+            since_key=form.since.data, until_key=form.until.data,
+            prefix=form.title_prefix.data)
+
+    return (_save_node(plan, form, update, lambda node: (
+        f"Ändringarna i {_lower_first(structure.name(node))} har sparats."))
+            or _page(plan, editing=(node, form), status=422))
 
 
 def _lower_first(text):

@@ -42,9 +42,15 @@ def unknown_level(data):
     return f'{path}.followups.{phase}.level: "klar" är ingen nivå i skalan "{scale}"'
 
 
-def unknown_node_type(data):
+def second_node_with(data, field, value):
+    """The file's second node with ``field`` set to ``value``; returns its path."""
     path, node = list(walk(data["nodes"]))[1]
-    node["type"] = "delmal"
+    node[field] = value
+    return path
+
+
+def unknown_node_type(data):
+    path = second_node_with(data, "type", "delmal")
     return f'{path}.type: "delmal" är ingen nodtyp i "node_types"'
 
 
@@ -193,8 +199,7 @@ def values_miscounted(data):
 
 
 def since_names_no_phase(data):
-    path, node = list(walk(data["nodes"]))[1]
-    node["since"] = "oktober"
+    path = second_node_with(data, "since", "oktober")
     return f'{path}.since: "oktober" är ingen fas i "phases"'
 
 
