@@ -34,6 +34,7 @@ def submitted(*pairs):
     for name, key in pairs:
         fu.save(user(name), lookup.find_node(plan, key), december, level_key="paborjad",
                 comment=f"<p>Text om {key}.</p>", version=0, submit=True)
+    db.session.commit()  # as each reporter's request would
     return plan, december
 
 
@@ -41,6 +42,7 @@ def returned(key, remark):
     plan = lookup.find_plan("SOC-2026")
     fu.return_for_changes(user("sara"), lookup.find_node(plan, key), plan.phase("december"),
                           remark, 1)
+    db.session.commit()
 
 
 def test_reporter_starts_with_what_was_returned_and_opens_it(open_page):
@@ -105,6 +107,7 @@ def submitted_control(key, reporter):
                   level_key=point.internal_control.scale.levels[0].key,
                   comment="<p>Kontrollerat.</p>",
                   version=controls.current(point, december).version, submit=True)
+    db.session.commit()
     return point, december
 
 
@@ -135,6 +138,7 @@ def test_conflict_shows_my_text_formatted_and_takes_it_back_to_the_editor(open_p
     plan = lookup.find_plan("SOC-2026")
     fu.save(user("sara"), lookup.find_node(plan, "u5"), plan.phase("december"),
             level_key="paborjad", comment="<p>Strategens text.</p>", version=0)
+    db.session.commit()
     mine.get_by_label("Färdig", exact=True).check()
     editor = mine.locator(".ql-editor")
     editor.click()
@@ -168,6 +172,7 @@ def test_conflict_text_goes_back_to_the_editor_without_javascript(open_page):
     plan = lookup.find_plan("SOC-2026")
     fu.save(user("sara"), lookup.find_node(plan, "u5"), plan.phase("december"),
             level_key="paborjad", comment="<p>Strategens text.</p>", version=0)
+    db.session.commit()
     mine.get_by_label("Kommentar").fill("<p>Min <em>egen</em> text.</p>")
     mine.get_by_role("button", name="Spara utkast").click()
     expect(mine.locator("#my-comment em")).to_have_text("egen")
