@@ -25,7 +25,7 @@ from followup.tables.models import FigureRow, FigureTable, row_key
 from followup.tables.table_formulas import Chain, chain_of, in_words
 from followup.tables.tables import (
     check_version, content, first_revision, ordered_rows, parse_number, record_change,
-    require_unlocked,
+    require_unlocked, saving,
 )
 
 MAX_ROWS, MAX_COLUMNS, MAX_TERMS = 200, 30, 12
@@ -425,23 +425,29 @@ def save_definition(user, plan, table, draft):
         require_unlocked(table)
         check_version(table, draft.version)
     title, unit, printing = _checked(draft, table)
-    created = table is None
-    if created:
+    if table is None:
         table = _new_table(plan, title)
-    before = content(table)
-    corner_before = (table.unit_label, table.show_title)
+        _define(table, draft, title, unit, printing)
+        first_revision(table, user, "definition")
+        db.session.flush()
+        return table
+    with saving(table):
+        before = content(table)
+        corner_before = (table.unit_label, table.show_title)
+        _define(table, draft, title, unit, printing)
+        if content(table) != before or (table.unit_label, table.show_title) != corner_before:
+            record_change(table, user, "definition", before)
+    return table
+
+
+def _define(table, draft, title, unit, printing):
+    """Give the table the draft's title, unit, chart, corner, columns and rows."""
     used_columns = _named(draft.columns)
     columns = [_column_value(c, used_columns, keys) for c, keys in zip(draft.columns, printing)]
     rows = _rows(draft, table, [c.source for c in draft.columns], len(columns))
     table.title, table.unit, table.chart, table.columns = title, unit, draft.chart or None, columns
     table.unit_label, table.show_title = _corner(draft, table)
     table.rows = rows
-    if created:
-        first_revision(table, user, "definition")
-    elif content(table) != before or (table.unit_label, table.show_title) != corner_before:
-        record_change(table, user, "definition", before)
-    db.session.flush()
-    return table
 
 
 def _checked(draft, table):

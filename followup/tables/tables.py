@@ -9,11 +9,13 @@ based on an older version is refused. A table shown in a signed memo is locked.
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from types import SimpleNamespace
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from followup.core import formatting
 from followup.core.errors import Forbidden, Invalid, ServiceError
@@ -193,6 +195,22 @@ def check_version(table, version):
         raise StaleTable(table)
 
 
+@contextmanager
+def saving(table):
+    """The change the block makes to a stored table, in a savepoint of the request's
+    transaction (the caller commits). A save that took the same version first → StaleTable:
+    the savepoint is rolled back, nothing of the change stays, and the table is read
+    again. The plan's lock, with the version read again under it (``require_unlocked``,
+    ``check_version``), keeps that from happening; take it before: on SQLite that write
+    began the transaction the savepoint lives in."""
+    try:
+        with db.session.begin_nested():
+            yield
+    except IntegrityError:
+        db.session.refresh(table)
+        raise StaleTable(table) from None
+
+
 def save_values(user, table, cells, comment=None, version=None, source="web"):
     """``cells``: {(row index, column index): text} for the value cells. All or nothing;
     nothing changed → nothing written. ``version``: the version the input was based on."""
@@ -220,17 +238,14 @@ def apply_figures(user, table, figures, comment=None, version=None, source="web"
     require_unlocked(table)
     check_version(table, version)
     cleaned = _cleaned_comment(comment)
-    before = content(table)
-    changed = _set_figures(table, figures)
-    if comment is not None and cleaned != table.comment:
-        table.comment = cleaned
-        changed = True
-    if changed:
-        record_change(table, user, source, before)
-        # The revision's (table, version) is unique: a save that took this version
-        # first fails here. The plan's lock, with the version read again under it,
-        # keeps that from happening.
-        db.session.flush()
+    with saving(table):
+        before = content(table)
+        changed = _set_figures(table, figures)
+        if comment is not None and cleaned != table.comment:
+            table.comment = cleaned
+            changed = True
+        if changed:
+            record_change(table, user, source, before)
     return table
 
 
