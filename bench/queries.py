@@ -3,7 +3,7 @@ with the demo plan's goal tree ×1, ×4 and ×16 (issue 20, item 8); prints JSON
 
     .venv/bin/python bench/queries.py [--repeat N] [--database-url URL]
 
-The HTML only (compose.documents), not the PDF's layout. Each build starts from a
+The HTML only (memos/content.documents), not the PDF's layout. Each build starts from a
 session that has forgotten everything, as a request does. ``seconds`` is per build
 (min and median); ``nodes`` how many nodes the plan has.
 """
