@@ -16,8 +16,10 @@ URL = "/api/plans/SOC-2026/tables/nyckeltal-hvb"
 
 @pytest.fixture
 def auth(demo):
-    return {name: {"Authorization": "Bearer " + tokens.create_token(getattr(demo, name))}
-            for name in ("anna", "sara", "per", "it")}
+    headers = {name: {"Authorization": "Bearer " + tokens.create_token(getattr(demo, name))}
+               for name in ("anna", "sara", "per", "it")}
+    db.session.commit()
+    return headers
 
 
 def snapshot():

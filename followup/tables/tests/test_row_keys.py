@@ -64,6 +64,7 @@ def test_the_api_and_the_export_show_every_row_of_a_table_made_in_the_browser(as
     tables.save_values(demo.sara, table, {(0, 0): "120", (1, 0): "38 790,5", (2, 0): "7"},
                        version=table.version)
     headers = {"Authorization": "Bearer " + tokens.create_token(demo.sara)}
+    db.session.commit()  # as the requests that saved and made the token did
     answer = app.test_client().get("/api/plans/SOC-2026/tables/volymer-pa-aret",
                                    headers=headers).get_json()
     assert answer["rows"] == {"barn_och_unga": [120], "vuxna": [38790.5], "vuxna_2": [7]}

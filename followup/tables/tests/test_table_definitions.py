@@ -112,6 +112,7 @@ def test_a_new_table_gets_a_key_from_its_title(as_user):
 def test_columns_with_groups_formulas_decimals_and_suffixes_survive_editing_and_a_round_trip(
         as_user, cli, tmp_path):
     plan = transfer.import_plan(ECONOMY_PLAN)
+    db.session.commit()  # as the command that imports it does
     sara = as_user("sara")
     url = f"/plans/{plan.key}/tabeller/ekonomi/definition"
     page, fields = editor(sara, url)
@@ -155,6 +156,7 @@ def test_columns_with_groups_formulas_decimals_and_suffixes_survive_editing_and_
 
 def test_columns_that_depend_on_each_other_are_refused_in_words(as_user):
     plan = transfer.import_plan(ECONOMY_PLAN)
+    db.session.commit()  # as the command that imports it does
     sara = as_user("sara")
     url = f"/plans/{plan.key}/tabeller/ekonomi/definition"
     _, fields = editor(sara, url)

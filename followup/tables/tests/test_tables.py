@@ -107,6 +107,7 @@ def test_a_computed_column_of_a_version_2_table_shows_and_survives_a_redefinitio
     from followup.planfile import transfer
 
     plan = transfer.import_plan(ECONOMY_PLAN)
+    db.session.commit()  # as the command that imports it does
     sara = as_user("sara")
     url = f"/plans/{plan.key}/tabeller/ekonomi"
     page = sara.get(url).text
