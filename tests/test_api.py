@@ -2,20 +2,15 @@
 
 import pytest
 
-from followup.core.extensions import db
-from followup.people import tokens
 from tests.fixtures import snapshot
 
 BASE = "/api/plans/SOC-2026/phases/december/followups"
 
 
 @pytest.fixture
-def auth(demo):
+def auth(bearer):
     """Authorization headers per demo user."""
-    headers = {name: {"Authorization": "Bearer " + tokens.create_token(getattr(demo, name))}
-               for name in ("anna", "omar", "sara", "lena", "per", "it")}
-    db.session.commit()
-    return headers
+    return bearer("anna", "omar", "sara", "lena", "per", "it")
 
 
 def unchanged_after(client, headers, request):

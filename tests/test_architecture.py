@@ -59,3 +59,41 @@ def test_documents_import_no_operations():
              if package(s) == "documents" and not is_models(t)
              and package(t) not in ("core", "documents")]
     assert wrong == []
+
+
+def test_no_function_is_more_complex_than_15():
+    too_complex = [f"{c} {name}" for c, name in codemap.complexities(ROOT) if c > 15]
+    assert too_complex == []
+
+
+# Where a commit or a rollback stands outside the views, the API and the commands, and why.
+OWN_TRANSACTIONS = {
+    # The signed record is stored before the notices about it: a full disk then costs
+    # only the notices, never the signature.
+    "followup.memos.signoff",
+    # A lock that timed out has failed the transaction, which must end before the error
+    # page can read anything.
+    "followup.plans.lock",
+}
+
+
+def _is_caller(module):
+    """The views, the API views and the commands: they commit what they asked for."""
+    last = module.rsplit(".", 1)[-1]
+    return module in codemap.TOP or ".views" in module or last in ("api", "cli")
+
+
+def test_operations_neither_commit_nor_roll_back():
+    """One transaction a request: an operation flushes; the view, API view or command that
+    called it commits once, or nothing at all when it failed (issue 22.4)."""
+    import ast
+
+    found = []
+    for name, path in codemap.modules(ROOT).items():
+        if _is_caller(name) or name in OWN_TRANSACTIONS:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr in ("commit", "rollback") \
+                    and isinstance(node.ctx, ast.Load):
+                found.append(f"{name}:{node.lineno} {node.attr}")
+    assert found == []

@@ -65,6 +65,7 @@ def api(demo, client):
     """api("anna", "u1", comment) saves a comment through the API as that demo user."""
     def put(who, node, comment, phase="augusti"):
         headers = {"Authorization": "Bearer " + tokens.create_token(getattr(demo, who))}
+        db.session.commit()  # as /konto would, before the key is used
         url = API.format(phase, node)
         current = client.get(url, headers=headers).json
         return client.put(url, headers=headers, json={
@@ -118,6 +119,7 @@ def test_deep_lists_in_an_imported_plan_file_are_flattened_and_print(ctx, client
     node("u2")["followups"]["augusti"]["comment"] = nested_list(5000, items=False)
     transfer.import_plan(json.dumps(data, ensure_ascii=False))
     users.create_user("per@ekbacka.example", "Per", Role.reader, PASSWORD, [])
+    db.session.commit()  # as the import command and the user command would
     per = Browser(client)
     assert per.login("per@ekbacka.example").status_code == 302
 

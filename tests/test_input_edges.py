@@ -19,11 +19,10 @@ from followup import demo as demo_data
 from followup.core.extensions import db
 from followup.core.texts import TITLE_MAX
 from followup.memos.models import Memo, MemoState
-from followup.people import tokens
 from followup.plans.models.node import Node
 from followup.plans.models.plan import Phase
 from followup.tables import tables
-from tests.fixtures import snapshot
+from tests.fixtures import snapshot, without_token_use
 from tests.html_forms import form_fields
 
 FOLLOWUPS = "/api/plans/SOC-2026/phases/december/followups"
@@ -34,18 +33,12 @@ GRID = "/plans/SOC-2026/tabeller/nyckeltal-hvb"
 
 
 @pytest.fixture
-def auth(demo):
-    headers = {name: {"Authorization": "Bearer " + tokens.create_token(getattr(demo, name))}
-               for name in ("sara", "lena")}
-    db.session.commit()
-    return headers
+def auth(bearer):
+    return bearer("sara", "lena")
 
 
 def now():
-    """Every row but the tokens' last use, which every call through the API records."""
-    rows = snapshot()
-    rows.pop("api_token")
-    return rows
+    return without_token_use(snapshot())
 
 
 def unchanged_api(client, headers):

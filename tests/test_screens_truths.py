@@ -63,9 +63,11 @@ def submit_control(demo, key="IK1"):
     point = controls.find_point(plan, key)
     december = plan.phase("december")
     level = point.internal_control.scale.levels[0].key
-    return controls.save(demo.sara, point, december, level_key=level,
-                         comment="<p>Kontrollerat i december.</p>",
-                         version=controls.current(point, december).version, submit=True)
+    saved = controls.save(demo.sara, point, december, level_key=level,
+                          comment="<p>Kontrollerat i december.</p>",
+                          version=controls.current(point, december).version, submit=True)
+    db.session.commit()  # as the request that sent it in would
+    return saved
 
 
 def control_state(demo, key="IK1"):
@@ -201,6 +203,7 @@ def test_taking_my_text_back_after_yet_another_save_compares_again(as_user):
     omar, _ = conflict(as_user)
     fu.save(as_user_obj("sara"), lookup.find_node(omar_plan(), "u5"), omar_plan().phase("december"),
             level_key="paborjad", comment="<p>Tredje.</p>", version=1)
+    db.session.commit()
     again = omar.post(EDIT.format("u5") + "/min-text",
                       {"level": "fardig", "comment": MINE, "version": "1"})
     assert again.status_code == 409 and "Sparad version 2" in again.text
@@ -222,6 +225,7 @@ def send_in_everything(user, phase_key="december"):
     for entry in todo.owned(user, progress.entries(plan, phase)):
         lifecycle.save(user, entry, level_key=entry.scale.levels[0].key if entry.scale else None,
                        comment="<p>Text.</p>", version=entry.version, submit=True)
+    db.session.commit()
 
 
 def test_a_returned_item_is_not_all_sent_in(as_user, demo):
@@ -229,6 +233,7 @@ def test_a_returned_item_is_not_all_sent_in(as_user, demo):
     december = demo.plan.phase("december")
     u2 = lookup.find_node(demo.plan, "u2")
     fu.return_for_changes(demo.sara, u2, december, "Ange antalet familjehem.")
+    db.session.commit()
     page = as_user("anna").get("/mina").text
     assert "Återremitterade till dig (1)" in page and "Ange antalet familjehem." in page
     assert "Allt från dina enheter är inskickat" not in page
@@ -257,6 +262,7 @@ def test_a_returned_item_comes_first_and_a_control_result_is_reached_too(as_user
     december = demo.plan.phase("december")
     send_in_everything(demo.anna)
     fu.return_for_changes(demo.sara, lookup.find_node(demo.plan, "nm1-1"), december, "Mer.")
+    db.session.commit()
     page = as_user("anna").get(EDIT.format("u4")).text
     onward = page.split('aria-label="Nästa att skriva"')[1].split("</nav>")[0]
     assert f'href="{EDIT.format("nm1-1")}"' in onward and "återremitterad" in onward
@@ -266,6 +272,7 @@ def test_a_returned_item_comes_first_and_a_control_result_is_reached_too(as_user
             comment="<p>Mer text.</p>", version=goal.version, submit=True)
     point = controls.find_point(demo.plan, "IK2")
     controls.return_for_changes(demo.sara, point, december, "Ange datum.")
+    db.session.commit()
     page = as_user("anna").get(EDIT.format("u4")).text
     onward = page.split('aria-label="Nästa att skriva"')[1].split("</nav>")[0]
     assert "/internkontroll/IK2" in onward

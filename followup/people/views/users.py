@@ -37,6 +37,19 @@ def _manageable(user):
     return permissions.may_manage(current_user, user.role)
 
 
+def _saved(form, field, done, change):
+    """Makes the change and commits it, or shows why not on the form (at ``field`` where
+    the refusal names no field of its own)."""
+    try:
+        user = change()
+    except users.UserError as e:
+        show_user_error(form, e, field)
+        return False
+    db.session.commit()
+    flash(f"{user.name} är {done}.", "success")
+    return True
+
+
 @bp.get("/")
 def index():
     return render_template("admin/users.html", users=users.list_users(), form=_form(),
@@ -46,16 +59,10 @@ def index():
 @bp.post("/")
 def create():
     form = _form()
-    if form.validate():
-        try:
-            user = users.create_user_as(current_user, form.email.data, form.name.data,
-                                        form.role.data, form.password.data or "", form.units.data)
-        except users.UserError as e:
-            show_user_error(form, e, form.email)
-        else:
-            db.session.commit()
-            flash(f"{user.name} är skapad.", "success")
-            return redirect(url_for(".index"))
+    if form.validate() and _saved(form, form.email, "skapad", lambda: users.create_user_as(
+            current_user, form.email.data, form.name.data, form.role.data,
+            form.password.data or "", form.units.data)):
+        return redirect(url_for(".index"))
     return render_template("admin/users.html", users=users.list_users(), form=form,
                            manageable=_manageable), 422
 
@@ -67,16 +74,10 @@ def edit(user_id):
         raise Forbidden("Bara en administratör får ändra användare med rollen "
                         f"{ROLE_LABELS[user.role].lower()}.")
     form = _form(user)
-    if form.validate_on_submit():
-        try:
-            users.update_user(current_user, user, name=form.name.data, role=form.role.data,
-                              unit_ids=form.units.data, active=form.active.data,
-                              password=form.password.data or None)
-        except users.UserError as e:
-            show_user_error(form, e, form.name)
-        else:
-            db.session.commit()
-            flash(f"{user.name} är sparad.", "success")
-            return redirect(url_for(".index"))
+    if form.validate_on_submit() and _saved(form, form.name, "sparad", lambda: users.update_user(
+            current_user, user, name=form.name.data, role=form.role.data,
+            unit_ids=form.units.data, active=form.active.data,
+            password=form.password.data or None)):
+        return redirect(url_for(".index"))
     status = 422 if form.is_submitted() else 200
     return render_template("admin/user_edit.html", user=user, form=form), status

@@ -8,25 +8,19 @@ import pytest
 
 from followup.core.extensions import db
 from followup.memos.models import MemoState
-from followup.people import tokens
 from tests.fixtures import snapshot as everything
+from tests.fixtures import without_token_use
 
 URL = "/api/plans/SOC-2026/tables/nyckeltal-hvb"
 
 
 @pytest.fixture
-def auth(demo):
-    headers = {name: {"Authorization": "Bearer " + tokens.create_token(getattr(demo, name))}
-               for name in ("anna", "sara", "per", "it")}
-    db.session.commit()
-    return headers
+def auth(bearer):
+    return bearer("anna", "sara", "per", "it")
 
 
 def snapshot():
-    """Every row but the tokens' last use, which a write through the API records."""
-    rows = everything()
-    rows.pop("api_token")
-    return rows
+    return without_token_use(everything())
 
 
 def put(client, headers, body):
