@@ -1,10 +1,7 @@
 """Who may do what (DESIGN.md, "Users and what they do"). Every service calls these;
 hiding a button in a template is a courtesy, not the rule."""
 
-from sqlalchemy import select
-
 from followup.core.errors import Forbidden, Frozen
-from followup.core.extensions import db
 from followup.memos.models import Memo, MemoState
 from followup.people.models import Role
 
@@ -51,9 +48,7 @@ def require_compiler(user):
 
 def phase_is_frozen(phase):
     """A phase whose memo is signed: its follow-ups may not change."""
-    return db.session.scalar(
-        select(Memo.id).where(Memo.phase_id == phase.id, Memo.state == MemoState.signed)
-    ) is not None
+    return Memo.state_in(phase) is MemoState.signed
 
 
 def owns(user, node):
