@@ -1,18 +1,9 @@
 """Who is told what, when: the notifications' answers to the record's signals
-(``followup.core.signals``). Imported once by the application factory."""
+(``followup.core.signals``). Imported once by the application factory. A signal's
+sender and arguments are those of the notification it calls."""
 
 from followup.core import signals
 from followup.notify import notifications
-
-
-@signals.entry_sent_in.connect
-def _sent_in(entry):
-    notifications.returned_answered(entry)
-
-
-@signals.entry_returned.connect
-def _returned(entry, by):
-    notifications.entry_returned(entry, by)
 
 
 @signals.entry_approved.connect
@@ -20,16 +11,8 @@ def _approved(entry):
     notifications.ready_to_sign(entry.phase)
 
 
-@signals.phase_opened.connect
-def _phase_opened(phase):
-    notifications.phase_opened(phase)
-
-
-@signals.memo_signed.connect
-def _memo_signed(memo, signoff, by):
-    notifications.memo_signed(memo, signoff, by)
-
-
-@signals.memo_reopened.connect
-def _memo_reopened(memo, signoff, by):
-    notifications.memo_reopened(memo, signoff, by)
+signals.entry_sent_in.connect(notifications.returned_answered)
+signals.entry_returned.connect(notifications.entry_returned)
+signals.phase_opened.connect(notifications.phase_opened)
+signals.memo_signed.connect(notifications.memo_signed)
+signals.memo_reopened.connect(notifications.memo_reopened)
