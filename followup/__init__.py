@@ -42,7 +42,10 @@ def create_app(test_config=None, instance_path=None):
     login_manager.init_app(app)
     mail.init_app(app)
 
-    from followup.core import headers, request_input, security_log
+    from followup.core import headers, jobs, request_input, security_log
+
+    jobs.init_app(app)
+    from followup import tasks  # noqa: F401  (the jobs of every package)
 
     headers.init_app(app)
     request_input.init_app(app)

@@ -1,5 +1,6 @@
 """The data model. Every table of the application is imported here."""
 
+from followup.core.rendered import RenderedFile
 from followup.followups.models.followup import Followup, FollowupRevision, FollowupState
 from followup.followups.models.internal_control import (
     ControlPoint, ControlResult, ControlResultRevision, InternalControl,
@@ -15,6 +16,6 @@ __all__ = [
     "ApiToken", "Appendix", "ControlPoint", "ControlResult", "ControlResultRevision", "FigureRow",
     "FigureTable", "FigureTableRevision", "Followup", "InternalControl", "FollowupRevision",
     "FollowupState", "Level", "Memo", "MemoSignoff", "MemoState", "Node", "Notification",
-    "NotificationOptOut", "NodeType", "Phase", "Plan", "Role", "Scale", "Section", "SignedFile",
+    "NotificationOptOut", "NodeType", "Phase", "Plan", "RenderedFile", "Role", "Scale", "Section", "SignedFile",
     "Unit", "UnitMembership", "User",
 ]

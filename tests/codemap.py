@@ -8,7 +8,8 @@ from pathlib import Path
 from radon.complexity import cc_visit
 
 # The application around the packages: the factory, its blueprints and commands.
-TOP = {"followup", "followup.web", "followup.commands", "followup.filters", "followup.models"}
+TOP = {"followup", "followup.web", "followup.commands", "followup.filters", "followup.models",
+       "followup.tasks", "followup.worker"}
 
 
 def modules(root):

@@ -124,6 +124,33 @@ def live_server(app):
     server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def queue_redis(tmp_path_factory):
+    """A real Redis for the job queue, one for the session."""
+    from tests import servers
+
+    with servers.redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def queued_app(app, database_url, queue_redis, tmp_path_factory):
+    """A second server of the same database whose jobs go to a queue in Redis, with one
+    real worker running them (``celery -A followup.worker worker``). ``job_log()`` gives
+    what the worker has logged so far."""
+    from tests import servers
+
+    instance = tmp_path_factory.mktemp("queued")
+    queued = create_app(
+        {"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url,
+         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "JOBS_BROKER_URL": queue_redis},
+        instance_path=str(instance))
+    queued.test_client_class = IsolatedClient
+    with servers.job_worker(database_url, queue_redis, instance):
+        queued.job_log = lambda: (instance / "worker.log").read_text()
+        yield queued
+
+
 @pytest.fixture
 def ctx(app):
     with app.app_context():

@@ -2,6 +2,8 @@
 test database, stopped when the test is done."""
 
 import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -51,3 +53,88 @@ def gunicorn(database_url, tmp_path, workers, **settings):
         process.terminate()
         process.wait(20)
         log.close()
+
+
+REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+def wait_for(check, what, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except AssertionError:
+            raise
+        except Exception:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{what} started not within {seconds} s")
+
+
+def require_redis():
+    """Skips the test without redis-server, except in CI, where it fails."""
+    import pytest
+
+    if not os.path.exists(REDIS):
+        if os.environ.get("CI") or os.environ.get("FOLLOWUP_REQUIRE_BROWSER"):
+            pytest.fail("redis-server saknas (apt-get install redis-server)")
+        pytest.skip("redis-server saknas (apt-get install redis-server)")
+
+
+@contextmanager
+def redis_server(directory):
+    """A real redis-server on a free loopback port, nothing written to disk: its URL."""
+    import redis
+
+    require_redis()
+    port = free_port()
+    server = subprocess.Popen(
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(directory), "--protected-mode", "yes"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(redis.Redis(host="127.0.0.1", port=port).ping, "redis-server")
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@contextmanager
+def job_worker(database_url, broker_url, instance_path, concurrency=2, **settings):
+    """A real worker of the job queue (``celery -A followup.worker worker``) on the test
+    database and the given Redis, as the README runs one: yields its process."""
+    import redis
+
+    env = dict(os.environ, FOLLOWUP_INSTANCE_PATH=str(instance_path),
+               FOLLOWUP_DATABASE_URL=database_url, FOLLOWUP_JOBS_BROKER_URL=broker_url,
+               FOLLOWUP_SECRET_KEY="test", FOLLOWUP_LOG_FORMAT="text")
+    env.update({f"FOLLOWUP_{k}": v for k, v in settings.items()})
+    log_path = os.path.join(str(instance_path), "worker.log")
+    os.makedirs(str(instance_path), exist_ok=True)
+    log = open(log_path, "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "followup.worker", "worker", "--loglevel",
+         "INFO", "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
+         "--hostname", f"test-{free_port()}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        client = redis.Redis.from_url(broker_url)
+
+        def ready():
+            assert process.poll() is None, open(log_path).read()[-2000:]
+            return "ready." in open(log_path).read()
+
+        wait_for(ready, "the job worker", 60)
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
+        log.close()
+        client.close()

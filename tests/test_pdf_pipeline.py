@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pikepdf
 
-from followup.core import pdf
+from followup.core import pdf, pdf_layout
 from followup.documents.tests.test_documents import render
 from followup.memos import reports
 
@@ -69,8 +69,9 @@ def test_an_unchanged_case_renders_from_memory_byte_for_byte(cli, ctx, tmp_path,
     with app.app_context():
         first = reports.render_pdf(reports.find_memo(key, phase))
     laid_out = []
-    layout = pdf._layout
-    monkeypatch.setattr(pdf, "_layout", lambda html: laid_out.append(html) or layout(html))
+    layout = pdf_layout.layout
+    monkeypatch.setattr(pdf_layout, "layout",
+                        lambda html: laid_out.append(html) or layout(html))
     with app.app_context():
         again = reports.render_pdf(reports.find_memo(key, phase))
     assert again == first and laid_out == []
@@ -124,5 +125,5 @@ def test_weasyprint_reads_the_print_stylesheet_without_a_warning(caplog):
     import weasyprint
 
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        weasyprint.CSS(filename=str(pdf.STYLESHEET))
+        weasyprint.CSS(filename=str(pdf_layout.STYLESHEET))
     assert [r.getMessage() for r in caplog.records] == []

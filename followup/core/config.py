@@ -55,6 +55,10 @@ class Defaults:
     # Seconds one document's layout may take in a PDF worker; past it the worker is killed
     # and the user told which document it was (a case's documents take a few seconds).
     PDF_RENDER_TIMEOUT = 120
+    # The job queue's Redis (redis://…): documents are then laid out, memos signed and
+    # e-mail sent by the workers (``celery -A followup.worker worker``). None: no queue,
+    # each job is done by the process that asks for it, before it answers.
+    JOBS_BROKER_URL = None
     # The server's log on standard error: "json" (one object a line, with the request
     # id) or "text" (followup/core/logs.py).
     LOG_FORMAT = "json"

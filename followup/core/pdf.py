@@ -31,30 +31,18 @@ import re
 import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from multiprocessing.connection import wait
-from pathlib import Path
 
+from flask import has_app_context
+
+from followup.core import pdf_layout
 from followup.core.config import Defaults
+from followup.core.pdf_layout import ARCHIVAL_VARIANT, ORDINARY
 from followup.core.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
-ORDINARY = "tagged"
-ARCHIVAL_VARIANT = "pdf/a-2a"
-STYLESHEET = Path(__file__).parents[1] / "static" / "print.css"
 _CACHE_SIZE = 128
-
-
-@cache
-def _weasy():
-    # Imported on first use: WeasyPrint loads Pango, which the web pages never need.
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    css = weasyprint.CSS(filename=str(STYLESHEET), font_config=fonts)
-    return weasyprint, fonts, css
 
 
 class _Cache:
@@ -89,13 +77,14 @@ _cases = _Cache(_CACHE_SIZE // 8)
 
 
 def forget_rendered():
-    """Empty the caches of rendered documents and cases (benchmarks measure a full render)."""
+    """Empty the caches of rendered documents and cases, this process's and the
+    database's (benchmarks measure a full render)."""
     _documents.clear()
     _cases.clear()
+    if has_app_context():
+        from followup.core import rendered
 
-
-def _hash(*parts):
-    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+        rendered.forget_unused(days=0)
 
 
 def _variant(archival):
@@ -109,15 +98,6 @@ class RenderFailed(ServiceError):
     can the place in it, in Swedish."""
 
     status = 503
-
-
-class _Stopped(Exception):
-    """A job that a worker ended without a result: over its time limit ("timeout"), the
-    worker gone ("died") or the layout failed ("error", with the exception's name)."""
-
-    def __init__(self, kind, limit=None, detail=None):
-        super().__init__(kind, detail)
-        self.kind, self.limit, self.detail = kind, limit, detail
 
 
 _pool_lock = threading.Lock()
@@ -185,7 +165,7 @@ def _serve(conn):
     """A worker: jobs (function, arguments) in, ("ok", result) or ("error", name,
     text) out, until the pipe closes or None comes."""
     _die_with_parent()
-    _weasy()
+    pdf_layout.weasy()
     while True:
         try:
             job = conn.recv()
@@ -218,13 +198,13 @@ class _Worker:
         try:
             self.conn.send((fn, args))
             if not wait([self.conn], timeout=limit):
-                raise _Stopped("timeout", limit)
+                raise pdf_layout.Stopped("timeout", limit)
             reply = self.conn.recv()
         except (EOFError, OSError):
-            raise _Stopped("died", limit, self.process.exitcode) from None
+            raise pdf_layout.Stopped("died", limit, self.process.exitcode) from None
         if reply[0] == "ok":
             return reply[1]
-        raise _Stopped("error", limit, reply[1:])
+        raise pdf_layout.Stopped("error", limit, reply[1:])
 
     def end(self, kill=False):
         if not kill:
@@ -272,13 +252,13 @@ class _Pool:
             try:
                 worker = _Worker(self.context)
             except OSError as e:
-                raise _Stopped("died", limit, f"could not start: {e}") from None
+                raise pdf_layout.Stopped("died", limit, f"could not start: {e}") from None
             self.local.worker = worker
             with self.lock:
                 self.running.add(worker)
         try:
             return worker.run(fn, args, limit)
-        except _Stopped as stopped:
+        except pdf_layout.Stopped as stopped:
             self._end(worker)
             log.warning("PDF worker %s ended: %s %s", worker.process.pid, stopped.kind,
                         stopped.detail or "")
@@ -441,110 +421,22 @@ def _document(label):
 
 # --- laying out -----------------------------------------------------------------------
 
-def _write(document, variant, prefix):
-    from followup.core.pdf_finish import finisher
-
-    return document.write_pdf(pdf_variant=None if variant == ORDINARY else variant,
-                              pdf_tags=True, finisher=finisher(prefix))
-
-
-# A space between a word and an inline element that follows it ("lagen <span>(KS)",
-# "text <strong>"), moved into the element. WeasyPrint 70 measures a text that ends in
-# a space with the space, and Pango without it: when only the space is too wide for the
-# line, WeasyPrint takes the text for one word too long and ends the line after its
-# first word ("effek- / terna / av den nya …"). A space at the start of the element
-# sets the same line and breaks where it should. Not into links and other elements that
-# draw under or behind their text: that would show on the space.
-_SPACE_BEFORE_INLINE = re.compile(
-    r"(?<=[^\s>])[ \t\r\n]+(<(?:abbr|b|cite|em|i|q|small|span|strong|sub|sup)"
-    r"(?:\s[^<>]*)?>)")
-
-
-# A document's last page holds this many lines at least, unless it has one page: a
-# paragraph whose last lines would stand alone there takes more of its lines along.
-LAST_PAGE_LINES = 4
-
-
-# White space at the end of a block ("region\n\n</td>"), removed. WeasyPrint 70 measures
-# a block's last line with it where it only fits without it, and then breaks the line
-# before too early ("samordnat stöd / från kommun och region" with room for "från").
-_SPACE_BEFORE_BLOCK_END = re.compile(r"[ \t\r\n]+(</(?:td|th|p|li|div|dd|dt|h[1-6])>)")
-
-
-def _layout(html):
-    weasyprint, fonts, css = _weasy()
-    html = _SPACE_BEFORE_INLINE.sub(r"\1 ", html)
-    html = _SPACE_BEFORE_BLOCK_END.sub(r"\1", html)
-    source = weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent))
-    document = source.render(stylesheets=[css], font_config=fonts)
-    lines = _lines_on(document.pages[-1]) if len(document.pages) > 1 else []
-    if 0 < len(lines) < LAST_PAGE_LINES:
-        # Laid out again only where the last page came out short.
-        fix = _fuller_last_page(lines, _lines_on(document.pages[-2]))
-        if fix is not None:
-            element, rule = fix
-            style = element.get("style")
-            element.set("style", (f"{style}; " if style else "") + rule)
-            fuller = source.render(stylesheets=[css], font_config=fonts)
-            if len(fuller.pages) == len(document.pages) \
-                    and len(_lines_on(fuller.pages[-1])) >= LAST_PAGE_LINES:
-                document = fuller
-    return document
-
-
-def _fuller_last_page(last, before):
-    """(element, CSS) that brings more lines to a short last page: the paragraph that
-    ends there keeps more of its lines together (widows); else, where the last page
-    begins with a heading, the paragraph before it goes along to the last page."""
-    first = getattr(last[0], "element", None)
-    if first is not None and first.tag in ("p", "li"):
-        return first, f"widows: {LAST_PAGE_LINES}"
-    paragraphs = [getattr(b, "element", None) for b in before]
-    if paragraphs and paragraphs[-1] is not None and paragraphs[-1].tag in ("p", "li"):
-        own = sum(1 for e in paragraphs if e is paragraphs[-1])
-        if own <= 2 * LAST_PAGE_LINES:
-            return paragraphs[-1], "break-before: page"
-    return None
-
-
-def _lines_on(page):
-    """The line boxes of a laid-out page's body, in order (the margin boxes not counted)."""
-    from weasyprint.formatting_structure import boxes
-
-    found, stack = [], [page._page_box]
-    while stack:
-        box = stack.pop()
-        # The running head and foot, a document's own running lines (fixed on every
-        # page) and a table's repeated header are no lines of the page's own.
-        if isinstance(box, boxes.MarginBox) or getattr(box, "is_header", False) or (
-                getattr(box, "style", None) is not None and box.style["position"] == "fixed"):
-            continue
-        if isinstance(box, boxes.LineBox):
-            found.append(box)
-            continue
-        stack.extend(reversed(getattr(box, "children", [])))
-    return found
-
-
-def _render_uncached(html, variants, prefix):
-    """One layout of the HTML, written as each variant: {variant: PDF bytes}."""
-    document = _layout(html)
-    # The ordinary variant first: the archival one adds an output intent to the document.
-    return {v: _write(document, v, prefix) for v in sorted(variants, key=lambda v: v != ORDINARY)}
-
-
 def _render_here(html, variants, prefix, label):
     """The layout in this process (no workers): a failure named as a worker's is."""
     try:
-        return _render_uncached(html, variants, prefix)
+        return pdf_layout.render(html, variants, prefix)
     except Exception as e:
-        raise _failure(_Stopped("error", detail=(type(e).__name__, str(e)[:500])), html,
+        raise _failure(pdf_layout.Stopped("error", detail=(type(e).__name__, str(e)[:500])), html,
                        _document(label)) from e
 
 
-def _render_all(documents, variants):
-    """[{variant: PDF bytes}] for each document ((HTML, title) pairs): from the cache,
-    else laid out by the workers, in parallel (in this process if there are none).
+def _render_all(documents, variants, keep=True):
+    """[{variant: PDF bytes}] for each document ((HTML, title) pairs): from the caches
+    (this process's, then the database's), else laid out: by the job queue's workers
+    where there is a queue, else by this process's workers, in parallel (in this process
+    if there are none). What is laid out is kept in both caches; with ``keep`` False
+    only in this process's (signing, whose transaction may hold the database's one
+    writer on SQLite, keeps its files as the record instead).
 
     ``documents`` may be a list or an iterator. From an iterator each document goes to a
     worker as soon as it is written, so the first are laid out while the rest are
@@ -552,11 +444,11 @@ def _render_all(documents, variants):
     does not start last. A document that cannot be laid out raises RenderFailed,
     naming it; the first in the case's order if more than one."""
     streaming = not isinstance(documents, (list, tuple))
-    pooled = workers() > 0
+    runner = _runner()
     keys, results, todo, titles, jobs = [], [], {}, {}, {}
 
     for html, title in documents:
-        key = _hash(html)
+        key = pdf_layout.digest(html)
         result = _cached(key, variants)
         keys.append(key)
         results.append(result)
@@ -564,29 +456,50 @@ def _render_all(documents, variants):
         if missing and key not in todo:
             todo[key] = (html, missing)
             titles[key] = title
-            if streaming and pooled:
-                jobs[key] = _submit(key, html, missing)
-    if pooled:
-        _submit_longest_first(todo, jobs)
+            if streaming and runner != "here":
+                jobs[key] = _submit(runner, key, html, missing, title)
+    if runner != "here":
+        for key in sorted(todo, key=lambda k: -len(todo[k][0])):  # the longest first
+            if key not in jobs:
+                jobs[key] = _submit(runner, key, *todo[key], titles[key])
     done = _rendered(todo, titles, jobs)
-    _store(keys, results, done)
+    _store(keys, results, done, keep and runner != "queue")  # a worker of the queue keeps its own
     return results
 
 
+def _runner():
+    """Who lays out: "queue" (the job queue's workers), "pool" (this process's) or
+    "here" (this process)."""
+    from followup.core import jobs
+
+    if has_app_context() and jobs.queued():
+        return "queue"
+    return "pool" if workers() > 0 else "here"
+
+
 def _cached(key, variants):
-    """{variant: PDF bytes, or None} of the document whose HTML hashes to ``key``."""
-    return {v: _documents.get(_hash(key, v)) for v in variants}
+    """{variant: PDF bytes, or None} of the document whose HTML hashes to ``key``: this
+    process's cache first, then the database's."""
+    found = {v: _documents.get(pdf_layout.digest(key, v)) for v in variants}
+    missing = [pdf_layout.digest(key, v) for v, pdf in found.items() if pdf is None]
+    if missing and has_app_context():
+        from followup.core import rendered
+
+        kept = rendered.get_many(missing)
+        for variant in variants:
+            pdf = kept.get(pdf_layout.digest(key, variant))
+            if pdf is not None:
+                _documents.put(pdf_layout.digest(key, variant), pdf)
+                found[variant] = pdf
+    return found
 
 
-def _submit(key, html, variants):
-    return _pool().submit(_render_uncached, html, variants, key[:12])
+def _submit(runner, key, html, variants, title):
+    if runner == "queue":
+        from followup.core import pdf_queue
 
-
-def _submit_longest_first(todo, jobs):
-    """A job for each document of ``todo`` that has none yet, the longest HTML first."""
-    for key in sorted(todo, key=lambda k: -len(todo[k][0])):
-        if key not in jobs:
-            jobs[key] = _submit(key, *todo[key])
+        return pdf_queue.submit(key, html, variants, title, time_limit())
+    return _pool().submit(pdf_layout.render, html, variants, key[:12])
 
 
 def _rendered(todo, titles, jobs):
@@ -609,16 +522,22 @@ def _rendered(todo, titles, jobs):
 def _job_result(job, html, title):
     try:
         return job.result()
-    except _Stopped as stopped:
+    except pdf_layout.Stopped as stopped:
         raise _failure(stopped, html, _document(title)) from None
 
 
-def _store(keys, results, done):
-    """The new PDFs into the cache and into the results of the documents they are of."""
+def _store(keys, results, done, keep):
+    """The new PDFs into the caches and into the results of the documents they are of."""
+    new = {}
     for key, result in zip(keys, results):
         for variant, pdf in done.get(key, {}).items():
-            _documents.put(_hash(key, variant), pdf)
+            _documents.put(pdf_layout.digest(key, variant), pdf)
+            new[pdf_layout.digest(key, variant)] = pdf
             result[variant] = pdf
+    if keep and new and has_app_context():
+        from followup.core import rendered
+
+        rendered.put_many(new)
 
 
 def _titled(documents):
@@ -634,11 +553,11 @@ def render_documents(documents, archival=False):
     return [r[variant] for r in _render_all(_titled(documents), [variant])]
 
 
-def render_variants(documents):
+def render_variants(documents, keep=True):
     """Each document's own PDF in both variants, from one layout each:
-    [(ordinary, archival)]."""
+    [(ordinary, archival)]. ``keep``: see ``_render_all``."""
     return [(r[ORDINARY], r[ARCHIVAL_VARIANT])
-            for r in _render_all(_titled(documents), [ORDINARY, ARCHIVAL_VARIANT])]
+            for r in _render_all(_titled(documents), [ORDINARY, ARCHIVAL_VARIANT], keep)]
 
 
 def render_case(documents, title, author, archival=False):
@@ -646,11 +565,19 @@ def render_case(documents, title, author, archival=False):
     asked) → one PDF: their own PDFs joined, tagged, and PDF/A-2a when ``archival``."""
     variant = _variant(archival)
     pdfs = [r[variant] for r in _render_all(_titled(documents), [variant])]
-    key = _hash(variant, title, author, *(hashlib.sha256(p).hexdigest() for p in pdfs))
+    key = pdf_layout.digest(variant, title, author, *(hashlib.sha256(p).hexdigest() for p in pdfs))
     case = _cases.get(key)
+    if case is None and has_app_context():
+        from followup.core import rendered
+
+        case = rendered.get_many([key]).get(key)
     if case is None:
         case = join(pdfs, title, author)
-        _cases.put(key, case)
+        if has_app_context():
+            from followup.core import rendered
+
+            rendered.put_many({key: case})
+    _cases.put(key, case)
     return case
 
 
@@ -669,19 +596,19 @@ def first_page_png(html, anchor=None, scale=1.0):
     if workers() > 0:
         try:
             return _pool().submit(_page_png, html, anchor, scale).result()
-        except _Stopped as stopped:
+        except pdf_layout.Stopped as stopped:
             raise _failure(stopped, html, what, made) from None
     try:
         return _page_png(html, anchor, scale)
     except Exception as e:
-        raise _failure(_Stopped("error", detail=(type(e).__name__, str(e)[:500])), html,
+        raise _failure(pdf_layout.Stopped("error", detail=(type(e).__name__, str(e)[:500])), html,
                        what, made) from e
 
 
 def _page_png(html, anchor, scale):
     import pypdfium2
 
-    document = _layout(html)
+    document = pdf_layout.layout(html)
     index = next((i for i, page in enumerate(document.pages) if anchor in page.anchors), 0) \
         if anchor else 0
     page_pdf = document.copy(document.pages[index:index + 1]).write_pdf()

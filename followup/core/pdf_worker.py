@@ -6,7 +6,7 @@ document."""
 
 import pyphen
 
-from followup.core.pdf import ORDINARY, _layout, _weasy, _write
+from followup.core.pdf_layout import ORDINARY, layout, weasy, write
 
 _WARM_UP = """<!doctype html><html lang="sv"><head><title>Uppföljning</title></head><body>
 <h1>Uppföljning</h1><h2>Inriktningsmål</h2><p>Verksamhetsplanens <b>fokusmål</b> och
@@ -14,6 +14,6 @@ _WARM_UP = """<!doctype html><html lang="sv"><head><title>Uppföljning</title></
 <th>Bedömning</th></tr></thead><tbody><tr><td>Kommunfullmäktiges inriktningsmål</td>
 <td class="comment">Sammanträdesprotokollet</td></tr></tbody></table></body></html>"""
 
-_weasy()
+weasy()
 pyphen.Pyphen(lang="sv")  # pyphen keeps the patterns it read
-_write(_layout(_WARM_UP), ORDINARY, "warmup")
+write(layout(_WARM_UP), ORDINARY, "warmup")

@@ -258,7 +258,7 @@ def _render(memo, stamp):
     title, author = memo.title, memo.plan.administration
     # One layout per document, in parallel, written in both variants; the cases are
     # those documents joined.
-    rendered = pdf.render_variants(docs)
+    rendered = pdf.render_variants(docs, keep=False)
     ordinary = [plain for plain, _ in rendered]
     archival = [kept for _, kept in rendered]
     files = [_file(CASE, "pdf", pdf.join(ordinary, title, author)),

@@ -1,0 +1,97 @@
+"""Laying out documents as jobs of the queue: any worker on any machine lays out a
+document from its HTML alone and keeps the PDFs in the database's cache
+(``core.rendered``), where every server finds them.
+
+One document is laid out once at a time, however many ask: the first to ask marks the
+document in Redis with its job's id, and the others wait for that job instead of
+starting a second. The worker removes the mark when it is done.
+"""
+
+import logging
+import uuid
+
+from celery import shared_task
+from celery.exceptions import TimeLimitExceeded, TimeoutError, WorkerLostError
+
+from followup.core import jobs, pdf_layout, rendered
+
+log = logging.getLogger("followup.pdf")
+RENDER = "followup.render_document"
+# How much longer than the layout's own limit a caller waits for the job: the time it
+# may spend in the queue behind others.
+QUEUE_WAIT = 300
+
+
+def _mark(key, variants):
+    return f"{jobs.PREFIX}render:{key}:{'+'.join(sorted(variants))}"
+
+
+@shared_task(name=RENDER)
+def render_document(html, variants, mark=None):
+    """Lay out one document's HTML in each variant and keep the PDFs: {"ok": variants} or
+    {"error": [name, text]} for a layout that failed."""
+    key = pdf_layout.digest(html)
+    try:
+        done = pdf_layout.render(html, set(variants), key[:12])
+        rendered.put_many({pdf_layout.digest(key, v): data for v, data in done.items()})
+        return {"ok": sorted(done)}
+    except Exception as e:  # reported to whoever waits, as a worker of the pool reports it
+        log.warning("render.failed key=%s error=%s", key[:12], type(e).__name__)
+        return {"error": [type(e).__name__, str(e)[:500]]}
+    finally:
+        client = jobs.redis()
+        if mark and client is not None:
+            client.delete(mark)
+
+
+class Waiting:
+    """A layout in flight, as ``pdf._rendered`` waits for it: ``result()`` gives
+    {variant: bytes} or raises ``pdf_layout.Stopped``."""
+
+    def __init__(self, job_id, key, variants, limit):
+        self.job_id, self.key, self.variants, self.limit = job_id, key, variants, limit
+
+    def result(self):
+        if self.job_id is None:
+            return self._kept()
+        job = jobs.result(self.job_id)
+        try:
+            outcome = job.get(timeout=self.limit + QUEUE_WAIT, propagate=False,
+                              disable_sync_subtasks=False)
+        except TimeoutError:
+            raise pdf_layout.Stopped("timeout", self.limit + QUEUE_WAIT) from None
+        if isinstance(outcome, TimeLimitExceeded):
+            raise pdf_layout.Stopped("timeout", self.limit)
+        if isinstance(outcome, WorkerLostError) or isinstance(outcome, BaseException):
+            raise pdf_layout.Stopped("died", self.limit, repr(outcome)[:200])
+        if "error" in outcome:
+            raise pdf_layout.Stopped("error", self.limit, tuple(outcome["error"]))
+        return self._kept()
+
+    def _kept(self):
+        names = {pdf_layout.digest(self.key, v): v for v in self.variants}
+        kept = rendered.get_many(list(names))
+        if len(kept) < len(names):
+            raise pdf_layout.Stopped("died", self.limit, "the PDFs were not kept")
+        return {names[k]: data for k, data in kept.items()}
+
+    def cancel(self):
+        pass  # another caller may wait for the same layout: it runs on
+
+
+def submit(key, html, variants, title, limit):
+    """The layout of one document in the queue, or the one in flight for it already."""
+    client = jobs.redis()
+    mark = _mark(key, variants)
+    job_id = str(uuid.uuid4())
+    # Held as long as the job may take in all, then gone of itself (a worker that died).
+    if client.set(mark, job_id, nx=True, ex=int(limit + QUEUE_WAIT)):
+        jobs.task(RENDER).apply_async(args=[html, sorted(variants), mark], task_id=job_id,
+                                      time_limit=limit, soft_time_limit=None)
+        log.info("render.queued key=%s document=%r", key[:12], title)
+    else:
+        running = client.get(mark)
+        if running is None:  # done a moment ago: kept, unless it failed
+            return Waiting(None, key, variants, limit)
+        job_id = running.decode()
+    return Waiting(job_id, key, variants, limit)
