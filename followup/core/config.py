@@ -59,6 +59,9 @@ class Defaults:
     # e-mail sent by the workers (``celery -A followup.worker worker``). None: no queue,
     # each job is done by the process that asks for it, before it answers.
     JOBS_BROKER_URL = None
+    # Seconds a signing job may take in all (every document laid out in both variants,
+    # one after another); past it the job is stopped and nothing is signed.
+    SIGN_TIMEOUT = 900
     # The server's log on standard error: "json" (one object a line, with the request
     # id) or "text" (followup/core/logs.py).
     LOG_FORMAT = "json"

@@ -57,18 +57,26 @@ def queued():
     return not current_app.extensions["celery"].conf.task_always_eager
 
 
+def in_job():
+    """Whether this runs in a job on a worker of the queue."""
+    from celery import current_task
+
+    return current_task is not None and not current_task.request.is_eager \
+        and current_task.request.id is not None
+
+
 def task(name):
     """The job ``name`` of this application's queue."""
     return current_app.extensions["celery"].tasks[name]
 
 
-def start(name, *args, countdown=None):
+def start(name, *args, countdown=None, time_limit=None):
     """Start the job ``name`` with ``args``: queued for a worker, or done here and now
     without a broker. Its result (``celery.result``) either way."""
     job = task(name)
     if not queued():
         return job.apply(args=args, throw=True)
-    return job.apply_async(args=args, countdown=countdown)
+    return job.apply_async(args=args, countdown=countdown, time_limit=time_limit)
 
 
 def result(job_id):
@@ -88,3 +96,28 @@ def redis():
 
         clients[url] = redis_client.Redis.from_url(url)
     return clients[url]
+
+
+def refusal(error):
+    """A ServiceError as a job's result: JSON, raised again by ``outcome``."""
+    return {"refused": {"kind": type(error).__name__, "message": error.message,
+                        "status": error.status, "field": getattr(error, "field", None)}}
+
+
+def outcome(result):
+    """A finished job's result; the ServiceError it was refused with raised again, as the
+    class of core.errors it was (or a ServiceError with its status)."""
+    from followup.core import errors
+
+    if not isinstance(result, dict) or "refused" not in result:
+        return result
+    refused = result["refused"]
+    kind = getattr(errors, refused["kind"], None)
+    if kind is errors.Invalid:
+        raise errors.Invalid(refused["message"], refused["field"])
+    if isinstance(kind, type) and issubclass(kind, errors.ServiceError) \
+            and kind is not errors.Conflict:
+        raise kind(refused["message"])
+    error = errors.ServiceError(refused["message"])
+    error.status = refused["status"]
+    raise error

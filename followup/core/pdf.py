@@ -469,9 +469,12 @@ def _render_all(documents, variants, keep=True):
 
 def _runner():
     """Who lays out: "queue" (the job queue's workers), "pool" (this process's) or
-    "here" (this process)."""
+    "here" (this process). A job of the queue (signing) lays out itself: a job that
+    waited for others could wait for good once every worker waits."""
     from followup.core import jobs
 
+    if jobs.in_job():
+        return "here"
     if has_app_context() and jobs.queued():
         return "queue"
     return "pool" if workers() > 0 else "here"

@@ -3,15 +3,17 @@
 
 from flask import Response, g, jsonify, request
 
-from followup.core.errors import Invalid
+from followup.core.errors import Invalid, Unavailable
 from followup.core.extensions import db
 from followup.core.openapi import describe
 from followup.followups.api import PHASE, body, bp
-from followup.memos import reports, signoff
+from followup.memos import reports, signoff, tasks
 from followup.people import permissions
 from followup.plans import lookup, structure
 
 MEMO = PHASE + "/memo"
+# Seconds the API waits for a signing job before it answers that it is under way.
+SIGN_WAIT = 600
 
 
 def _memo(plan_key, phase_key):
@@ -36,10 +38,15 @@ def sign_memo(plan_key, phase_key):
     data = body(("confirm", "reason"), required=("confirm",))
     if data["confirm"] is not True:
         raise Invalid("confirm ska vara true: fastställelsen ska vara avsiktlig.")
-    # Signing commits its record itself, and then the notices apart (signoff.sign).
-    entry = signoff.sign(g.api_user, memo, confirm=True, reason=_text(data, "reason"))
-    response = jsonify({"version": entry.version, "sha256": entry.sha256,
-                        "snapshot_sha256": entry.snapshot_sha256})
+    # A job of the queue signs (memos/tasks.py); the API answers when it is done.
+    started = tasks.start_signing(g.api_user, memo, confirm=True, reason=_text(data, "reason"))
+    state = tasks.signing(started, wait=SIGN_WAIT)
+    if state.error is not None:
+        raise state.error
+    if not state.done:
+        raise Unavailable("Fastställelsen pågår fortfarande. Hämta tjänsteskrivelsen om en "
+                          "stund för att se om den är fastställd.")
+    response = jsonify(state.signed)
     response.status_code = 201
     return response
 

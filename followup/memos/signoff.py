@@ -165,7 +165,7 @@ def sign(user, memo, *, confirm, reason=None):
 
 def _sign_locked(user, memo, confirm, reason):
     """The signed version, checked, rendered and added to the session (not committed)."""
-    ready, reason = _check_signing(memo, confirm, reason)
+    ready, reason = check_signing(memo, confirm, reason)
     snapshot = transfer.dump(transfer.export_plan(memo.plan.key))
     snapshot_sha256 = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
     now = utcnow()
@@ -186,7 +186,7 @@ def _sign_locked(user, memo, confirm, reason):
     return signoff
 
 
-def _check_signing(memo, confirm, reason):
+def check_signing(memo, confirm, reason):
     """Whether the memo may be signed as asked: (its readiness, the reason given or
     None); Frozen or Invalid where not."""
     if memo.state is MemoState.signed:

@@ -2,7 +2,9 @@
 
 import os
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, Response, flash, redirect, render_template, request, session, url_for,
+)
 from flask_login import current_user, login_required
 
 from followup.core import pdf
@@ -11,7 +13,7 @@ from followup.core.extensions import db
 from followup.core.forms import ReopenForm, choices
 from followup.documents import compose
 from followup.followups.lifecycle import STATE_LABELS
-from followup.memos import reports, signoff
+from followup.memos import reports, signoff, tasks
 from followup.memos.forms import NewMemoForm, SignForm
 from followup.memos.models import MemoState
 from followup.people import permissions
@@ -111,18 +113,17 @@ def signed_version(plan_key, phase_key, version):
 
 @bp.route("/signera", methods=["GET", "POST"])
 def sign(plan_key, phase_key):
-    """The approver sees what is being signed, confirms, and signs."""
+    """The approver sees what is being signed, confirms, and signs: the confirmation is
+    checked at once, and a job of the queue renders and stores the signed version while
+    the page follows it (``signing``)."""
     memo = reports.find_memo(plan_key, phase_key)
     signoff.require_approver(current_user)
     form = SignForm()
-    ready = signoff.readiness(memo)
     status = 200
     if request.method == "POST" and form.validate():
         try:
-            # Signing commits its record itself, and then the notices apart
-            # (signoff.sign): nothing here to commit.
-            entry = signoff.sign(current_user, memo, confirm=form.confirm.data,
-                                 reason=form.reason.data)
+            started = tasks.start_signing(current_user, memo, confirm=form.confirm.data,
+                                          reason=form.reason.data)
         except Invalid as e:
             (form.reason if e.field == "reason" else form.confirm).errors.append(e.message)
             status = 422
@@ -130,13 +131,54 @@ def sign(plan_key, phase_key):
             flash(e.message, "error")
             return redirect(url_for(".show", plan_key=plan_key, phase_key=phase_key))
         else:
-            flash(f"Tjänsteskrivelsen är fastställd (version {entry.version}). "
-                  "Fasens uppföljningar är låsta.", "success")
-            return redirect(url_for(".show", plan_key=plan_key, phase_key=phase_key))
+            state = tasks.signing(started)
+            if not state.done:
+                session.setdefault(SIGNING, []).append(started.id)
+                session.modified = True
+                return redirect(url_for(".signing", plan_key=plan_key, phase_key=phase_key,
+                                        job_id=started.id))
+            if not isinstance(state.error, Invalid):
+                return _signed(state, plan_key, phase_key)
+            (form.reason if state.error.field == "reason" else form.confirm).errors.append(
+                state.error.message)
+            status = 422
     elif request.method == "POST":
         status = 422
     return render_template("memos/sign.html", memo=memo, plan=memo.plan, phase=memo.phase,
-                           ready=ready, form=form, states=STATE_LABELS), status
+                           ready=signoff.readiness(memo), form=form, states=STATE_LABELS), status
+
+
+# The signing jobs this browser started: only they are followed on its pages.
+SIGNING = "signing_jobs"
+
+
+@bp.get("/signera/<job_id>")
+def signing(plan_key, phase_key, job_id):
+    """A signing under way: the page asks again every other second until the job is
+    done, then goes to the memo (or says why nothing was signed)."""
+    memo = reports.find_memo(plan_key, phase_key)
+    signoff.require_approver(current_user)
+    if job_id not in session.get(SIGNING, []):
+        raise NotFound("Det finns ingen fastställelse att följa här.")
+    state = tasks.signing(job_id, wait=1)
+    if state.done:
+        session[SIGNING] = [j for j in session.get(SIGNING, []) if j != job_id]
+        if state.error is None or isinstance(state.error, Frozen):
+            return _signed(state, plan_key, phase_key)
+    return render_template("memos/signing.html", memo=memo, plan=memo.plan, phase=memo.phase,
+                           state=state), state.error.status if state.error else 200
+
+
+def _signed(state, plan_key, phase_key):
+    """The memo's page after a signing job that is done, with what became of it."""
+    if isinstance(state.error, Frozen):
+        flash(state.error.message, "error")
+    elif state.error is not None:
+        raise state.error
+    else:
+        flash(f"Tjänsteskrivelsen är fastställd (version {state.version}). "
+              "Fasens uppföljningar är låsta.", "success")
+    return redirect(url_for(".show", plan_key=plan_key, phase_key=phase_key))
 
 
 @bp.post("/ateroppna")
