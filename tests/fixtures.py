@@ -136,8 +136,9 @@ def queue_redis(tmp_path_factory):
 @pytest.fixture(scope="session")
 def queued_app(app, database_url, queue_redis, tmp_path_factory):
     """A second server of the same database whose jobs go to a queue in Redis, with one
-    real worker running them (``celery -A followup.worker worker``). ``job_log()`` gives
-    what the worker has logged so far."""
+    real worker running them (``celery -A followup.worker worker``) and e-mailing to a
+    real SMTP sink. ``job_log()`` gives what the worker has logged so far, ``mailbox``
+    what the sink received."""
     from tests import servers
 
     instance = tmp_path_factory.mktemp("queued")
@@ -146,8 +147,11 @@ def queued_app(app, database_url, queue_redis, tmp_path_factory):
          "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", "JOBS_BROKER_URL": queue_redis},
         instance_path=str(instance))
     queued.test_client_class = IsolatedClient
-    with servers.job_worker(database_url, queue_redis, instance):
+    with servers.mail_sink() as (port, mailbox), servers.job_worker(
+            database_url, queue_redis, instance, MAIL_SERVER="127.0.0.1", MAIL_PORT=str(port),
+            MAIL_DEFAULT_SENDER="Planuppföljning <planer@ekbacka.example>"):
         queued.job_log = lambda: (instance / "worker.log").read_text()
+        queued.mailbox = mailbox
         yield queued
 
 

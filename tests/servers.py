@@ -138,3 +138,34 @@ def job_worker(database_url, broker_url, instance_path, concurrency=2, **setting
                 process.wait(10)
         log.close()
         client.close()
+
+
+class Mailbox:
+    """What a mail sink received: (recipients, message) pairs."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append((envelope.rcpt_tos,
+                              message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 Meddelandet mottaget"
+
+    def to(self, address):
+        return [m for rcpt, m in self.messages if address in rcpt]
+
+
+@contextmanager
+def mail_sink():
+    """A real SMTP server (aiosmtpd) on loopback: yields (its port, its Mailbox)."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port, box
+    finally:
+        controller.stop()

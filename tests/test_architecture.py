@@ -78,9 +78,10 @@ OWN_TRANSACTIONS = {
 
 
 def _is_caller(module):
-    """The views, the API views and the commands: they commit what they asked for."""
+    """The views, the API views, the commands and the jobs: they commit what they asked
+    for."""
     last = module.rsplit(".", 1)[-1]
-    return module in codemap.TOP or ".views" in module or last in ("api", "cli")
+    return module in codemap.TOP or ".views" in module or last in ("api", "cli", "tasks")
 
 
 def test_operations_neither_commit_nor_roll_back():

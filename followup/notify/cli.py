@@ -17,11 +17,9 @@ from flask.cli import AppGroup
 from followup.core.extensions import db
 from followup.core.formatting import count
 from followup.core.jsonin import escaped
-from followup.notify import mailer, notifications
+from followup.notify import mailer, notifications, tasks
 
 notify_cli = AppGroup("notify", help="Aviseringar i appen och med e-post.")
-
-SMTP_TIMEOUT = 30  # seconds: a server that does not answer must not hang the timer
 
 
 @notify_cli.command("send")
@@ -56,9 +54,9 @@ def send_command(today, dry_run):
         click.echo(f"{new(len(created))}. FOLLOWUP_MAIL_DEFAULT_SENDER saknas: ange vilken "
                    "adress e-posten skickas från. Ingen e-post skickades.", err=True)
         sys.exit(1)
-    socket.setdefaulttimeout(SMTP_TIMEOUT)
+    socket.setdefaulttimeout(tasks.SMTP_TIMEOUT)
     try:
-        sent, failures = deliver()
+        sent, failures = tasks.deliver()
     except (OSError, smtplib.SMTPException) as e:
         click.echo(f"{new(len(created))}. E-postservern "
                    f"{current_app.config['MAIL_SERVER']} svarar inte ({e}); "
@@ -74,46 +72,6 @@ def send_command(today, dry_run):
                   else "."))
     if failures:
         sys.exit(1)
-
-
-def deliver():
-    """E-mail every pending notification over one connection; returns (sent, failures),
-    failures a list of ``mailer.Failure``.
-
-    The commits are here, one a step, so that a crash never sends a message twice: each
-    batch is taken (``mailer.claim``) and that claim committed before any of it is sent,
-    so that runs on other servers at the same time send none of it again; each message's
-    outcome is committed as soon as it is known, so that what was sent stays recorded if
-    a later one fails. A message that cannot be made or that the server refuses is marked
-    failed and the others are sent all the same. A server that cannot be reached, or that
-    drops the connection, raises (OSError, SMTPException) and leaves what is not yet sent
-    pending."""
-    mailer.retire_old()
-    db.session.commit()
-    sent, failures, after = 0, [], 0
-    with mailer.Outbox() as outbox:
-        while rows := mailer.claim(after):
-            db.session.commit()  # taken, before anything of it is sent
-            after = rows[-1].id
-            for i, n in enumerate(rows):
-                try:
-                    failure = outbox.send(n)
-                except OSError:  # (SMTPException is one too) the connection is gone
-                    _give_back(rows[i:])
-                    raise
-                db.session.commit()  # sent (or failed, or off): recorded at once
-                if failure is not None:
-                    failures.append(failure)
-                elif n.mail_state == "sent":
-                    sent += 1
-    return sent, failures
-
-
-def _give_back(rows):
-    """What this run took and did not send, pending again at once (committed)."""
-    db.session.rollback()
-    mailer.release(rows)
-    db.session.commit()
 
 
 def new(n):
