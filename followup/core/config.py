@@ -62,6 +62,9 @@ class Defaults:
     # Seconds a signing job may take in all (every document laid out in both variants,
     # one after another); past it the job is stopped and nothing is signed.
     SIGN_TIMEOUT = 900
+    # With a queue, a plan's documents are laid out again this many seconds after the
+    # last change to it, so that a burst of saves is laid out once.
+    DOCUMENTS_QUIET_SECONDS = 0.5
     # The server's log on standard error: "json" (one object a line, with the request
     # id) or "text" (followup/core/logs.py).
     LOG_FORMAT = "json"

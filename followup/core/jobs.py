@@ -61,8 +61,9 @@ def in_job():
     """Whether this runs in a job on a worker of the queue."""
     from celery import current_task
 
-    return current_task is not None and not current_task.request.is_eager \
-        and current_task.request.id is not None
+    if not current_task:  # a proxy: false outside a job
+        return False
+    return not current_task.request.is_eager and current_task.request.id is not None
 
 
 def task(name):

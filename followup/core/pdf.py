@@ -22,69 +22,28 @@ with SIGKILL: the forkserver and multiprocessing's resource tracker then end too
 since they only wait for the workers.
 """
 
-import hashlib
 import io
 import logging
 import multiprocessing
 import os
 import re
 import threading
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import wait
 
 from flask import has_app_context
 
-from followup.core import pdf_layout
+from followup.core import pdf_cache, pdf_layout
 from followup.core.config import Defaults
 from followup.core.pdf_layout import ARCHIVAL_VARIANT, ORDINARY
 from followup.core.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
-_CACHE_SIZE = 128
-
-
-class _Cache:
-    """Bytes by key, the least recently used dropped first."""
-
-    def __init__(self, size):
-        self.size = size
-        self.items = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        return None
-
-    def put(self, key, value):
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self):
-        with self.lock:
-            self.items.clear()
-
-
-_documents = _Cache(_CACHE_SIZE)
-_cases = _Cache(_CACHE_SIZE // 8)
-
-
 def forget_rendered():
     """Empty the caches of rendered documents and cases, this process's and the
     database's (benchmarks measure a full render)."""
-    _documents.clear()
-    _cases.clear()
-    if has_app_context():
-        from followup.core import rendered
-
-        rendered.forget_unused(days=0)
+    pdf_cache.forget()
 
 
 def _variant(archival):
@@ -449,7 +408,7 @@ def _render_all(documents, variants, keep=True):
 
     for html, title in documents:
         key = pdf_layout.digest(html)
-        result = _cached(key, variants)
+        result = pdf_cache.cached(key, variants)
         keys.append(key)
         results.append(result)
         missing = {v for v, pdf in result.items() if pdf is None}
@@ -478,23 +437,6 @@ def _runner():
     if has_app_context() and jobs.queued():
         return "queue"
     return "pool" if workers() > 0 else "here"
-
-
-def _cached(key, variants):
-    """{variant: PDF bytes, or None} of the document whose HTML hashes to ``key``: this
-    process's cache first, then the database's."""
-    found = {v: _documents.get(pdf_layout.digest(key, v)) for v in variants}
-    missing = [pdf_layout.digest(key, v) for v, pdf in found.items() if pdf is None]
-    if missing and has_app_context():
-        from followup.core import rendered
-
-        kept = rendered.get_many(missing)
-        for variant in variants:
-            pdf = kept.get(pdf_layout.digest(key, variant))
-            if pdf is not None:
-                _documents.put(pdf_layout.digest(key, variant), pdf)
-                found[variant] = pdf
-    return found
 
 
 def _submit(runner, key, html, variants, title):
@@ -534,13 +476,9 @@ def _store(keys, results, done, keep):
     new = {}
     for key, result in zip(keys, results):
         for variant, pdf in done.get(key, {}).items():
-            _documents.put(pdf_layout.digest(key, variant), pdf)
             new[pdf_layout.digest(key, variant)] = pdf
             result[variant] = pdf
-    if keep and new and has_app_context():
-        from followup.core import rendered
-
-        rendered.put_many(new)
+    pdf_cache.store(new, keep)
 
 
 def _titled(documents):
@@ -568,20 +506,7 @@ def render_case(documents, title, author, archival=False):
     asked) → one PDF: their own PDFs joined, tagged, and PDF/A-2a when ``archival``."""
     variant = _variant(archival)
     pdfs = [r[variant] for r in _render_all(_titled(documents), [variant])]
-    key = pdf_layout.digest(variant, title, author, *(hashlib.sha256(p).hexdigest() for p in pdfs))
-    case = _cases.get(key)
-    if case is None and has_app_context():
-        from followup.core import rendered
-
-        case = rendered.get_many([key]).get(key)
-    if case is None:
-        case = join(pdfs, title, author)
-        if has_app_context():
-            from followup.core import rendered
-
-            rendered.put_many({key: case})
-    _cases.put(key, case)
-    return case
+    return pdf_cache.keep_case(pdfs, variant, title, author)
 
 
 def join(pdfs, title, author):

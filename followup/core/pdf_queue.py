@@ -13,7 +13,7 @@ import uuid
 from celery import shared_task
 from celery.exceptions import TimeLimitExceeded, TimeoutError, WorkerLostError
 
-from followup.core import jobs, pdf_layout, rendered
+from followup.core import jobs, pdf_cache, pdf_layout, rendered
 
 log = logging.getLogger("followup.pdf")
 RENDER = "followup.render_document"
@@ -95,3 +95,31 @@ def submit(key, html, variants, title, limit):
             return Waiting(None, key, variants, limit)
         job_id = running.decode()
     return Waiting(job_id, key, variants, limit)
+
+
+def render_ahead(documents, title, author, job_id, limit):
+    """Lay out in this job, ahead of any download, each document (objects with ``html``)
+    that is neither kept nor being laid out by another job, and keep the case when all
+    of its documents are kept: how many documents were laid out here. A download meanwhile
+    finds this job's id in the documents' marks and waits for it instead of starting a
+    second layout."""
+    client, variant = jobs.redis(), pdf_layout.ORDINARY
+    pdfs, laid_out = [], 0
+    for doc in documents:
+        key = pdf_layout.digest(doc.html)
+        name = pdf_layout.digest(key, variant)
+        data = rendered.get_many([name]).get(name)
+        mark = _mark(key, [variant])
+        if data is None and client.set(mark, job_id, nx=True, ex=int(limit + QUEUE_WAIT)):
+            try:
+                data = pdf_layout.render(doc.html, {variant}, key[:12])[variant]
+                rendered.put_many({name: data})
+                laid_out += 1
+            except Exception as e:  # the download that needs it says why, in Swedish
+                log.warning("render_ahead.failed key=%s error=%s", key[:12], type(e).__name__)
+            finally:
+                client.delete(mark)
+        pdfs.append(data)
+    if pdfs and all(p is not None for p in pdfs):
+        pdf_cache.keep_case(pdfs, variant, title, author)
+    return laid_out

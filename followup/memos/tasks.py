@@ -1,21 +1,26 @@
-"""Signing as a job of the queue (issue 20.4): the director's confirmation is checked and
+"""The memo's jobs. Signing as a job of the queue (issue 20.4): the director's confirmation is checked and
 answered at once; a worker renders and stores the signed version (``signoff.sign``,
 which commits the sign-off row and its files together, or nothing), and the page follows
-the job until it is done or says in Swedish why nothing was signed."""
+the job until it is done or says in Swedish why nothing was signed. And the documents
+laid out ahead of time after each change (issue 20.3), so that a download finds them
+ready."""
 
+import time
 from dataclasses import dataclass
 
 from celery import shared_task
 from celery.exceptions import TimeLimitExceeded
-from flask import current_app
-from sqlalchemy import select
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
-from followup.core import jobs
+from followup.core import jobs, pdf, pdf_queue
 from followup.core.errors import ServiceError, Unavailable
 from followup.core.extensions import db
-from followup.memos import signoff
-from followup.memos.models import Memo
+from followup.memos import content, signoff
+from followup.memos.models import Memo, MemoState
 from followup.people.models import User
+from followup.plans import lock
 
 SIGN = "followup.sign_memo"
 
@@ -88,3 +93,76 @@ def signing(result, wait=None):
         too_long = isinstance(result.result, TimeLimitExceeded)
         return Signing(done=True, error=Unavailable(TOO_LONG if too_long else UNEXPECTED))
     return Signing(started=result.state == "STARTED")
+
+
+# --- documents laid out ahead of time (issue 20.3) ------------------------------------
+
+REFRESH = "followup.refresh_documents"
+
+
+def _due(plan_id):
+    return f"{jobs.PREFIX}documents-due:{plan_id}"
+
+
+def _refreshing(plan_id):
+    return f"{jobs.PREFIX}documents-refreshing:{plan_id}"
+
+
+# How long the marks of a refresh live at most: a worker that died leaves none for good.
+MARK_SECONDS = 600
+
+
+@event.listens_for(Session, "after_commit")
+def _refresh_soon(session):
+    """After a commit that changed plans (it took their locks), their documents are laid
+    out again once the plans have been quiet for DOCUMENTS_QUIET_SECONDS: one job a plan
+    at a time, put off by every change that comes before it starts."""
+    changed = session.info.pop(lock.CHANGED, None)
+    client = jobs.redis() if changed and has_app_context() else None
+    if client is None:
+        return
+    quiet = float(current_app.config["DOCUMENTS_QUIET_SECONDS"])
+    for plan_id in changed:
+        client.set(_due(plan_id), repr(time.time() + quiet), ex=MARK_SECONDS)
+        if client.set(_refreshing(plan_id), "1", nx=True, ex=MARK_SECONDS):
+            jobs.start(REFRESH, plan_id, countdown=quiet)
+
+
+@event.listens_for(Session, "after_rollback")
+def _changed_nothing(session):
+    session.info.pop(lock.CHANGED, None)
+
+
+def refreshing(plan_id):
+    """Whether the plan's documents are being laid out again after a change."""
+    client = jobs.redis()
+    return client is not None and bool(client.exists(_refreshing(plan_id)))
+
+
+@shared_task(name=REFRESH, bind=True)
+def refresh_documents(job, plan_id):
+    """Lay out the documents of the plan's memos that are not signed, as they read now:
+    only those that changed (the rest are kept), the case joined and kept too. Put off
+    while changes still come in."""
+    client = jobs.redis()
+    due = float(client.get(_due(plan_id)) or 0)
+    if due > time.time() + 0.05:
+        job.apply_async(args=[plan_id], countdown=due - time.time())
+        return {"put_off": round(due - time.time(), 2)}
+    started = time.time()
+    laid_out = 0
+    try:
+        for memo_id in db.session.scalars(select(Memo.id).where(
+                Memo.plan_id == plan_id, Memo.state != MemoState.signed)).all():
+            memo = content.load_memo(memo_id)
+            laid_out += pdf_queue.render_ahead(
+                content.iter_documents(memo), memo.title, memo.plan.administration,
+                job.request.id, pdf.time_limit())
+    finally:
+        client.delete(_refreshing(plan_id))
+        # A change that came while this job worked, and found it running, started no job.
+        if float(client.get(_due(plan_id)) or 0) > started \
+                and client.set(_refreshing(plan_id), "1", nx=True, ex=MARK_SECONDS):
+            jobs.start(REFRESH, plan_id, countdown=float(
+                current_app.config["DOCUMENTS_QUIET_SECONDS"]))
+    return {"laid_out": laid_out}

@@ -21,6 +21,8 @@ class Busy(ServiceError):
 
 BUSY_MESSAGE = ("Planen håller på att ändras eller tjänsteskrivelsen fastställs just nu. "
                 "Inget sparades. Vänta en stund och försök igen.")
+# The session's note of the plans whose lock it took: the plans it changed.
+CHANGED = "changed_plans"
 # How long a change waits for the plan's lock on PostgreSQL (SQLite waits its busy_timeout).
 LOCK_WAIT = "30s"
 
@@ -35,6 +37,9 @@ def lock_plan(plan_id):
     (SELECT … FOR UPDATE on the plan's row); on SQLite the database's write lock, taken by
     a write to the plan's row (SQLite has one writer at a time). A change that waits
     longer than the database lets it raises Busy (503) and changes nothing."""
+    # Noted for after the commit: the plan's documents are then laid out again ahead of
+    # time (memos/tasks.py).
+    db.session.info.setdefault(CHANGED, set()).add(plan_id)
     connection = db.session.connection()
     plan = Plan.__table__
     try:

@@ -4,14 +4,16 @@ database shared by two app servers, as a municipality runs them."""
 
 import re
 import threading
+import time
 
 from sqlalchemy import func, select
 
-from followup.core import pdf
+from followup.core import pdf, pdf_cache, pdf_join
 from followup.core.extensions import db
 from followup.core.rendered import RenderedFile
 from followup.memos.models import Memo
 from tests.fixtures import Browser
+from tests.pdftext import reading_order
 
 CASE = "/plans/{plan}/phases/augusti/tjansteskrivelse/pdf"
 
@@ -45,8 +47,8 @@ def test_a_case_laid_out_by_the_worker_is_served_by_every_server_without_laying_
 
     # The other server (no queue, nothing in its memory) serves the same bytes from the
     # database and lays out nothing.
-    pdf._documents.clear()
-    pdf._cases.clear()
+    pdf_cache.documents.clear()
+    pdf_cache.cases.clear()
 
     def nothing_laid_out(todo, titles, jobs):
         assert not todo and not jobs, "laid out again"
@@ -56,7 +58,7 @@ def test_a_case_laid_out_by_the_worker_is_served_by_every_server_without_laying_
         raise AssertionError("joined again")
 
     monkeypatch.setattr(pdf, "_rendered", nothing_laid_out)
-    monkeypatch.setattr(pdf, "join", no_join)
+    monkeypatch.setattr(pdf_join, "join", no_join)
     second = _reader(app).get(CASE.format(plan=demo.plan.key))
     assert second.status_code == 200
     assert second.data == first.data
@@ -81,3 +83,93 @@ def test_downloads_of_a_stale_case_at_once_wait_for_one_layout_of_each_document(
     assert [a.status_code for a in answers] == [200] * len(readers)
     assert len({a.data for a in answers}) == 1
     assert len(_laid_out(queued_app)) - before == _documents_of_case(demo)
+
+
+def _refreshes(app):
+    """The results of the refresh jobs the worker has finished, in order."""
+    return re.findall(r"Task followup\.refresh_documents\[[^\]]+\] succeeded in [0-9.]+s: "
+                      r"(\{[^}]*\})", app.job_log())
+
+
+def test_a_change_lays_out_again_only_its_document_in_the_background_and_the_page_says_so(
+        app, queued_app, demo, monkeypatch):
+    """After the compiler edits one section of the memo, the worker lays out the memo
+    document again (and no appendix) once things are quiet, and joins the case: the
+    next download lays out nothing and has the new text. Meanwhile the memo's page says
+    that the documents are being updated."""
+    monkeypatch.setitem(queued_app.config, "DOCUMENTS_QUIET_SECONDS", 1.5)
+    memo_url = CASE.format(plan=demo.plan.key).removesuffix("/pdf")
+    # Everything laid out once, before the change.
+    pdf.forget_rendered()
+    assert _reader(queued_app).get(CASE.format(plan=demo.plan.key)).status_code == 200
+    done_before = len(_refreshes(queued_app))
+
+    sara = Browser(queued_app.test_client())
+    assert sara.login("sara@ekbacka.example").status_code == 302
+    memo = db.session.scalar(select(Memo).where(Memo.plan_id == demo.plan.id))
+    section = memo.sections[0]
+    sara.get(memo_url + "/redigera/avsnitt")
+    saved = sara.post(f"{memo_url}/redigera/avsnitt/{section.id}", {
+        f"s{section.id}-heading": section.heading, f"s{section.id}-level": str(section.level),
+        f"s{section.id}-body": "<p>Verksamheten följer planen i allt väsentligt.</p>"})
+    assert saved.status_code == 302, saved.text[:300]
+    assert "PDF:erna uppdateras efter de senaste ändringarna" in sara.get(memo_url + "/").text
+
+    deadline = time.monotonic() + 60
+    while len(_refreshes(queued_app)) == done_before:
+        assert time.monotonic() < deadline, "no refresh within 60 s"
+        time.sleep(0.1)
+    assert _refreshes(queued_app)[done_before:] == ["{'laid_out': 1}"]
+    assert "PDF:erna uppdateras" not in sara.get(memo_url + "/").text
+
+    # The other server finds it all kept: nothing laid out, nothing joined.
+    pdf_cache.documents.clear()
+    pdf_cache.cases.clear()
+
+    def nothing_laid_out(todo, titles, jobs):
+        assert not todo and not jobs, "laid out at the download"
+        return {}
+
+    def no_join(*args):
+        raise AssertionError("joined at the download")
+
+    monkeypatch.setattr(pdf, "_rendered", nothing_laid_out)
+    monkeypatch.setattr(pdf_join, "join", no_join)
+    fresh = _reader(app).get(CASE.format(plan=demo.plan.key))
+    assert fresh.status_code == 200
+    text = " ".join(reading_order(fresh.data)[0])
+    assert "Verksamheten följer planen i allt väsentligt." in text
+
+
+def test_a_download_right_after_a_change_and_the_refresh_lay_out_the_document_once(
+        queued_app, demo, monkeypatch):
+    """Whichever comes first, the download or the refresh in the background, the other
+    waits for it or finds its file: the changed document is laid out once in all."""
+    monkeypatch.setitem(queued_app.config, "DOCUMENTS_QUIET_SECONDS", 0.0)
+    memo_url = CASE.format(plan=demo.plan.key).removesuffix("/pdf")
+    pdf.forget_rendered()
+    assert _reader(queued_app).get(CASE.format(plan=demo.plan.key)).status_code == 200
+    before_jobs, before_refreshes = len(_laid_out(queued_app)), len(_refreshes(queued_app))
+
+    sara = Browser(queued_app.test_client())
+    assert sara.login("sara@ekbacka.example").status_code == 302
+    memo = db.session.scalar(select(Memo).where(Memo.plan_id == demo.plan.id))
+    section = memo.sections[0]
+    sara.get(memo_url + "/redigera/avsnitt")
+    sara.post(f"{memo_url}/redigera/avsnitt/{section.id}", {
+        f"s{section.id}-heading": section.heading, f"s{section.id}-level": str(section.level),
+        f"s{section.id}-body": "<p>Ändrat precis före hämtningen.</p>"})
+    pdf_cache.documents.clear()
+    pdf_cache.cases.clear()
+    fresh = _reader(queued_app).get(CASE.format(plan=demo.plan.key))
+    assert fresh.status_code == 200
+    assert "Ändrat precis före hämtningen." in " ".join(reading_order(fresh.data)[0])
+
+    deadline = time.monotonic() + 60
+    while len(_refreshes(queued_app)) == before_refreshes:
+        assert time.monotonic() < deadline, "no refresh within 60 s"
+        time.sleep(0.1)
+    by_refresh = sum(int(re.search(r"\d+", r).group()) for r in
+                     _refreshes(queued_app)[before_refreshes:])
+    by_download = len(_laid_out(queued_app)) - before_jobs
+    assert by_refresh + by_download == 1

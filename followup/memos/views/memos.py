@@ -68,7 +68,8 @@ def show(plan_key, phase_key):
         warnings=reports.table_warnings(memo) if permissions.is_compiler(current_user) else [],
         may_sign=current_user.role is Role.approver, reopen_form=ReopenForm(),
         may_edit=permissions.is_compiler(current_user) and memo.state is not MemoState.signed,
-        users=reports.signer_names(memo))
+        users=reports.signer_names(memo),
+        refreshing=memo.state is not MemoState.signed and tasks.refreshing(memo.plan_id))
 
 
 @bp.get("/forhandsgranska/<doc_key>")

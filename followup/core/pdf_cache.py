@@ -1,0 +1,105 @@
+"""Rendered PDFs kept for the next time: in this process (the least recently used
+dropped first) in front of the database's cache (``core.rendered``), which every server
+and worker shares. A document's PDF is kept under the digest of its HTML and variant,
+a case under those of its documents."""
+
+import hashlib
+import threading
+from collections import OrderedDict
+
+from flask import has_app_context
+
+from followup.core import pdf_layout
+
+_CACHE_SIZE = 128
+
+
+class _Cache:
+    """Bytes by key, the least recently used dropped first."""
+
+    def __init__(self, size):
+        self.size = size
+        self.items = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        return None
+
+    def put(self, key, value):
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
+
+
+documents = _Cache(_CACHE_SIZE)
+cases = _Cache(_CACHE_SIZE // 8)
+
+
+def forget():
+    """Empty this process's caches and the database's."""
+    documents.clear()
+    cases.clear()
+    if has_app_context():
+        from followup.core import rendered
+
+        rendered.forget_unused(days=0)
+
+
+def cached(key, variants):
+    """{variant: PDF bytes, or None} of the document whose HTML digests to ``key``: this
+    process's cache first, then the database's."""
+    found = {v: documents.get(pdf_layout.digest(key, v)) for v in variants}
+    missing = [pdf_layout.digest(key, v) for v, pdf in found.items() if pdf is None]
+    if missing and has_app_context():
+        from followup.core import rendered
+
+        kept = rendered.get_many(missing)
+        for variant in variants:
+            pdf = kept.get(pdf_layout.digest(key, variant))
+            if pdf is not None:
+                documents.put(pdf_layout.digest(key, variant), pdf)
+                found[variant] = pdf
+    return found
+
+
+def store(files, keep=True):
+    """Documents' PDFs ({name: bytes}) into this process's cache, and with ``keep`` into
+    the database's."""
+    for name, pdf in files.items():
+        documents.put(name, pdf)
+    if keep and files and has_app_context():
+        from followup.core import rendered
+
+        rendered.put_many(files)
+
+
+def keep_case(pdfs, variant, title, author):
+    """The case of these documents' PDFs: from the caches (this process's, then the
+    database's), else joined and kept in both."""
+    from followup.core.pdf_join import join
+
+    key = pdf_layout.digest(variant, title, author,
+                            *(hashlib.sha256(p).hexdigest() for p in pdfs))
+    case = cases.get(key)
+    if case is None and has_app_context():
+        from followup.core import rendered
+
+        case = rendered.get_many([key]).get(key)
+    if case is None:
+        case = join(pdfs, title, author)
+        if has_app_context():
+            from followup.core import rendered
+
+            rendered.put_many({key: case})
+    cases.put(key, case)
+    return case
