@@ -79,14 +79,15 @@ def test_a_gunicorn_server_logs_json_lines_and_healthz_names_redis_when_it_goes(
     import redis
 
     with gunicorn(database_url, tmp_path, 1, RATELIMIT_STORAGE_URI=redis_url,
-                  SECRET_KEY="ops-test", PDF_WORKERS="0") as (base, _):
+                  JOBS_BROKER_URL=redis_url + "/1", SECRET_KEY="ops-test",
+                  PDF_WORKERS="0") as (base, _):
         ok = requests.get(base + "/healthz", headers={"X-Request-ID": "kontroll-1"})
         assert ok.status_code == 200 and ok.json() == {"status": "ok"}
         assert ok.headers["X-Request-ID"] == "kontroll-1"
         redis.Redis.from_url(redis_url).shutdown(nosave=True)
         down = requests.get(base + "/healthz")
         assert down.status_code == 503 and down.headers["Content-Type"] == "application/json"
-        assert down.json() == {"status": "unavailable", "down": ["redis"]}
+        assert down.json() == {"status": "unavailable", "down": ["redis", "queue"]}
         time.sleep(0.5)
     lines = [json.loads(line) for line in (tmp_path / "gunicorn.log").read_text().splitlines()
              if line.startswith("{")]

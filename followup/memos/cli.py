@@ -1,4 +1,4 @@
-"""``flask --app app report render`` and ``report verify``."""
+"""``flask --app app report render``, ``report verify`` and ``report forget-rendered``."""
 
 import sys
 
@@ -6,7 +6,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from followup.core import pdf
+from followup.core import pdf, rendered
 from followup.core.cli import CommandGroup
 from followup.core.errors import ServiceError
 from followup.core.extensions import db
@@ -75,3 +75,14 @@ def verify_command():
         click.echo("Den fastställda versionen stämmer med det som fastställdes.")
     else:
         click.echo(f"Alla {len(ids)} fastställda versioner stämmer med det som fastställdes.")
+
+
+@report_cli.command("forget-rendered")
+@click.option("--days", type=click.IntRange(min=0), default=rendered.KEEP_DAYS, show_default=True,
+              help="Ta bort PDF:er som ingen har hämtat på så här många dagar.")
+def forget_rendered_command(days):
+    """Ta bort förberedda PDF:er som ingen har hämtat på länge (fastställda filer rörs inte:
+    de är arkivet). De görs om nästa gång de behövs."""
+    removed = rendered.forget_unused(days)
+    click.echo(f"{removed} förberedda PDF:er togs bort." if removed != 1
+               else "1 förberedd PDF togs bort.")

@@ -9,6 +9,7 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from followup.core import jobs
 from followup.core.errors import Invalid
 from followup.core.extensions import db, limiter
 from followup.core.forms import EmptyForm
@@ -82,13 +83,25 @@ def export_plan(plan_key):
         "Content-Disposition": f'attachment; filename="{plan_key}.json"'})
 
 
+def _queue_answers():
+    client = jobs.redis()
+    if client is None:
+        return True
+    try:
+        return bool(client.ping())
+    except Exception:  # noqa: BLE001 - any fault of the queue's Redis is "down"
+        log.error("healthz: the job queue's Redis (JOBS_BROKER_URL) does not answer")
+        return False
+
+
 @bp.get("/healthz")
 @limiter.exempt
 def health():
-    """For load balancers and monitoring: 200 {"status": "ok"} when the database and,
-    where the login limits are counted in one (RATELIMIT_STORAGE_URI redis://…), Redis
-    answer; else 503 {"status": "unavailable", "down": [what does not answer]}. Always
-    JSON, never an error page; what failed is logged, not shown."""
+    """For load balancers and monitoring: 200 {"status": "ok"} when the database, the
+    login limits' Redis (RATELIMIT_STORAGE_URI redis://…) and the job queue's
+    (JOBS_BROKER_URL) answer, where they are set; else 503 {"status": "unavailable",
+    "down": [what does not answer]}. Always JSON, never an error page; what failed is
+    logged, not shown."""
     down = []
     try:
         db.session.execute(text("SELECT 1"))
@@ -104,6 +117,8 @@ def health():
         if not ok:
             log.error("healthz: Redis (RATELIMIT_STORAGE_URI) does not answer")
             down.append("redis")
+    if not _queue_answers():
+        down.append("queue")
     if down:
         return {"status": "unavailable", "down": down}, 503
     return {"status": "ok"}

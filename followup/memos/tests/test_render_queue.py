@@ -173,3 +173,19 @@ def test_a_download_right_after_a_change_and_the_refresh_lay_out_the_document_on
                      _refreshes(queued_app)[before_refreshes:])
     by_download = len(_laid_out(queued_app)) - before_jobs
     assert by_refresh + by_download == 1
+
+
+def test_files_nobody_read_for_a_month_are_removed_and_the_others_kept(cli, ctx):
+    from datetime import timedelta
+
+    from followup.core import rendered
+    from followup.core.types import utcnow
+
+    rendered.put_many({"a" * 64: b"%PDF old", "b" * 64: b"%PDF new"})
+    db.session.execute(RenderedFile.__table__.update()
+                       .where(RenderedFile.key == "a" * 64)
+                       .values(used_at=utcnow() - timedelta(days=31)))
+    db.session.commit()
+    result = cli.invoke(args=["report", "forget-rendered"])
+    assert result.exit_code == 0 and "1 förberedd PDF togs bort." in result.output
+    assert set(rendered.get_many(["a" * 64, "b" * 64])) == {"b" * 64}
