@@ -27,7 +27,7 @@ from followup.core.extensions import db
 from followup.core.types import utcnow
 from followup.followups import controls, followups
 from followup.followups.models.followup import FollowupState
-from followup.memos import content, reports
+from followup.memos import reports, snapshots
 from followup.memos.models import MemoSignoff, MemoState, SignedFile
 from followup.people.models import Role
 from followup.planfile import transfer
@@ -169,8 +169,10 @@ def _sign_locked(user, memo, confirm, reason):
     snapshot = transfer.dump(transfer.export_plan(memo.plan.key))
     snapshot_sha256 = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
     now = utcnow()
-    files = _render_checked(memo, Stamp(user.name, signer_title(user, memo), now,
-                                        snapshot_sha256))
+    # Written from the snapshot that is stored with them, not from the database.
+    source = snapshots.Source(snapshot, memo.phase.key, snapshots.review_states(memo.plan_id))
+    files = _render_checked(memo, source, Stamp(user.name, signer_title(user, memo), now,
+                                                snapshot_sha256))
     version = max((s.version for s in memo.signoffs), default=0) + 1
     manifest = manifest_text(manifest_entries(files, snapshot))
     signoff = MemoSignoff(
@@ -204,11 +206,11 @@ def check_signing(memo, confirm, reason):
     return ready, reason
 
 
-def _render_checked(memo, stamp):
+def _render_checked(memo, source, stamp):
     """Every signed document rendered; a document that cannot be made is an Invalid, a
     full disk StorageFull."""
     try:
-        return _render(memo, stamp)
+        return _render(memo, source, stamp)
     except pdf.RenderFailed as e:
         # Nothing is stored before every document is rendered: nothing has changed.
         raise Invalid(f"Tjänsteskrivelsen är inte fastställd, och inget har ändrats. "
@@ -252,9 +254,9 @@ def _announce_signed(memo, signoff, user):
         log.error("signoff.notices_disk_full memo=%d error=%r", memo.id, str(e)[:500])
 
 
-def _render(memo, stamp):
-    docs = content.documents(memo, stamp=stamp)
-    previews = content.documents(memo, preview=True, stamp=stamp)
+def _render(memo, source, stamp):
+    docs = snapshots.documents(source, stamp=stamp)
+    previews = snapshots.documents(source, preview=True, stamp=stamp)
     title, author = memo.title, memo.plan.administration
     # One layout per document, in parallel, written in both variants; the cases are
     # those documents joined.

@@ -5,6 +5,7 @@ the job until it is done or says in Swedish why nothing was signed. And the docu
 laid out ahead of time after each change (issue 20.3), so that a download finds them
 ready."""
 
+import json
 import time
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from followup.core import jobs, pdf, pdf_queue
 from followup.core.errors import ServiceError, Unavailable
 from followup.core.extensions import db
-from followup.memos import content, signoff
+from followup.memos import signoff, snapshots
 from followup.memos.models import Memo, MemoState
 from followup.people.models import User
 from followup.plans import lock
@@ -141,28 +142,56 @@ def refreshing(plan_id):
 
 @shared_task(name=REFRESH, bind=True)
 def refresh_documents(job, plan_id):
-    """Lay out the documents of the plan's memos that are not signed, as they read now:
-    only those that changed (the rest are kept), the case joined and kept too. Put off
-    while changes still come in."""
+    """Take the sources (plan file and review states) of the plan's memos that are not
+    signed, as they read now, and hand them to a job that writes and lays out their
+    documents from those alone (``render_sources``). Put off while changes still come in."""
     client = jobs.redis()
     due = float(client.get(_due(plan_id)) or 0)
     if due > time.time() + 0.05:
         job.apply_async(args=[plan_id], countdown=due - time.time())
         return {"put_off": round(due - time.time(), 2)}
     started = time.time()
+    try:
+        sources = [snapshots.capture(memo).as_json() for memo in db.session.scalars(
+            select(Memo).where(Memo.plan_id == plan_id, Memo.state != MemoState.signed))]
+    except Exception:
+        _refreshed(plan_id, started)
+        raise
+    jobs.start(RENDER_SOURCES, sources, plan_id, started)
+    return {"memos": len(sources)}
+
+
+RENDER_SOURCES = "followup.render_sources"
+
+
+@shared_task(name=RENDER_SOURCES, bind=True)
+def render_sources(job, sources, plan_id, started):
+    """Write each memo's documents from its source alone (``snapshots``) and lay out
+    those not kept yet, the case joined and kept too: how many were laid out."""
     laid_out = 0
     try:
-        for memo_id in db.session.scalars(select(Memo.id).where(
-                Memo.plan_id == plan_id, Memo.state != MemoState.signed)).all():
-            memo = content.load_memo(memo_id)
-            laid_out += pdf_queue.render_ahead(
-                content.iter_documents(memo), memo.title, memo.plan.administration,
-                job.request.id, pdf.time_limit())
+        for data in sources:
+            source = snapshots.Source.from_json(data)
+            docs = snapshots.documents(source)
+            memo = docs[0]
+            laid_out += pdf_queue.render_ahead(docs, memo.title, _author(source),
+                                               job.request.id, pdf.time_limit())
     finally:
-        client.delete(_refreshing(plan_id))
-        # A change that came while this job worked, and found it running, started no job.
-        if float(client.get(_due(plan_id)) or 0) > started \
-                and client.set(_refreshing(plan_id), "1", nx=True, ex=MARK_SECONDS):
-            jobs.start(REFRESH, plan_id, countdown=float(
-                current_app.config["DOCUMENTS_QUIET_SECONDS"]))
+        _refreshed(plan_id, started)
     return {"laid_out": laid_out}
+
+
+def _author(source):
+    """The case's author as the PDF's metadata gives it: the administration."""
+    return json.loads(source.snapshot)["organisation"]["administration"]
+
+
+def _refreshed(plan_id, started):
+    """The plan's refresh is over; a change that came while it ran, and found it running,
+    started no job of its own: one is started now."""
+    client = jobs.redis()
+    client.delete(_refreshing(plan_id))
+    if float(client.get(_due(plan_id)) or 0) > started \
+            and client.set(_refreshing(plan_id), "1", nx=True, ex=MARK_SECONDS):
+        jobs.start(REFRESH, plan_id, countdown=float(
+            current_app.config["DOCUMENTS_QUIET_SECONDS"]))

@@ -86,8 +86,8 @@ def test_downloads_of_a_stale_case_at_once_wait_for_one_layout_of_each_document(
 
 
 def _refreshes(app):
-    """The results of the refresh jobs the worker has finished, in order."""
-    return re.findall(r"Task followup\.refresh_documents\[[^\]]+\] succeeded in [0-9.]+s: "
+    """The results of the jobs that laid out documents after a change, in order."""
+    return re.findall(r"Task followup\.render_sources\[[^\]]+\] succeeded in [0-9.]+s: "
                       r"(\{[^}]*\})", app.job_log())
 
 

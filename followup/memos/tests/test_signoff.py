@@ -353,8 +353,8 @@ def test_a_failed_commit_leaves_no_sign_off_and_no_files(demo, monkeypatch):
     """Signing is one transaction: when it fails, nothing of it remains."""
     from followup.memos import signoff as module
 
-    def broken_render(memo, stamp):
-        files = original(memo, stamp)
+    def broken_render(memo, source, stamp):
+        files = original(memo, source, stamp)
         files[0].sha256 = None  # violates NOT NULL at commit
         return files
 
