@@ -100,8 +100,7 @@ def documents(source, preview=False, stamp=None):
                 Memo.plan_id == plan.id, Phase.key == source.phase))
             return content.documents(content.load_memo(memo_id), preview, stamp)
         finally:
-            private.rollback()
-            private.close()
+            private.close()  # and with it what was imported: nothing is committed
             db.session.remove()
 
 
