@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pikepdf
 
 from followup.core import pdf, pdf_layout
+from followup.plans import lock
 from followup.documents.tests.test_documents import render
 from followup.memos import reports
 
@@ -75,9 +76,11 @@ def test_an_unchanged_case_renders_from_memory_byte_for_byte(cli, ctx, tmp_path,
     with app.app_context():
         again = reports.render_pdf(reports.find_memo(key, phase))
     assert again == first and laid_out == []
-    # One document changed: only it is laid out again.
+    # One document changed, as an operation changes it (under the plan's lock, which
+    # counts the plan's revision): only it is laid out again.
     with app.app_context():
         memo = reports.find_memo(key, phase)
+        lock.lock_plan(memo.plan_id)
         memo.title += " (ändrad)"
         reports.render_pdf(memo)
     assert len(laid_out) == 1

@@ -3,9 +3,11 @@ dropped first) in front of the database's cache (``core.rendered``), which every
 and worker shares. A document's PDF is kept under the digest of its HTML and variant,
 a case under those of its documents."""
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from flask import has_app_context
 
@@ -53,6 +55,40 @@ def forget():
         from followup.core import rendered
 
         rendered.forget_unused(days=0)
+
+
+@functools.cache
+def code_digest():
+    """A digest of the application's code, templates and stylesheets as this process
+    runs them: a PDF prepared by other code is not the one this code would write."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".css", ".json") and "tests" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def prepared(name):
+    """The PDF kept under ``name`` (a name made by whoever prepared it), or None."""
+    data = cases.get(name)
+    if data is None and has_app_context():
+        from followup.core import rendered
+
+        data = rendered.get_many([name]).get(name)
+        if data is not None:
+            cases.put(name, data)
+    return data
+
+
+def prepare(name, data):
+    """Keep the PDF ``data`` under ``name`` for ``prepared``."""
+    cases.put(name, data)
+    if has_app_context():
+        from followup.core import rendered
+
+        rendered.put_many({name: data})
 
 
 def cached(key, variants):

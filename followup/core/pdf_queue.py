@@ -100,7 +100,8 @@ def submit(key, html, variants, title, limit):
 def render_ahead(documents, title, author, job_id, limit):
     """Lay out in this job, ahead of any download, each document (objects with ``html``)
     that is neither kept nor being laid out by another job, and keep the case when all
-    of its documents are kept: how many documents were laid out here. A download meanwhile
+    of its documents are kept: (how many documents were laid out here, the case's PDF or
+    None where a document is not kept yet). A download meanwhile
     finds this job's id in the documents' marks and waits for it instead of starting a
     second layout."""
     client, variant = jobs.redis(), pdf_layout.ORDINARY
@@ -121,5 +122,5 @@ def render_ahead(documents, title, author, job_id, limit):
                 client.delete(mark)
         pdfs.append(data)
     if pdfs and all(p is not None for p in pdfs):
-        pdf_cache.keep_case(pdfs, variant, title, author)
-    return laid_out
+        return laid_out, pdf_cache.keep_case(pdfs, variant, title, author)
+    return laid_out, None

@@ -16,9 +16,9 @@ MEMO = PHASE + "/memo"
 SIGN_WAIT = 600
 
 
-def _memo(plan_key, phase_key):
+def _memo(plan_key, phase_key, loaded=True):
     permissions.require_read(g.api_user)
-    return reports.find_memo(plan_key, phase_key)
+    return reports.find_memo(plan_key, phase_key, loaded)
 
 
 def _text(data, key, required=False):
@@ -69,7 +69,7 @@ def reopen_memo(plan_key, phase_key):
               ("variant", {"enum": ["pdf", "archival"]}, "archival: PDF/A.")))
 def memo_pdf(plan_key, phase_key):
     """The case, or with ``?appendix=N`` one appendix; ``?variant=archival`` for PDF/A."""
-    memo = _memo(plan_key, phase_key)
+    memo = _memo(plan_key, phase_key, loaded=False)
     appendix = request.args.get("appendix")
     variant = request.args.get("variant", "pdf")
     if variant not in ("pdf", "archival"):

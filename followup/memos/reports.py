@@ -2,21 +2,24 @@
 
 from sqlalchemy import select
 
-from followup.core import pdf
+from followup.core import pdf, pdf_cache, pdf_layout
 from followup.core.errors import NotFound
 from followup.core.extensions import db
 from followup.memos import content
 from followup.memos.models import Memo
+from followup.plans.models.plan import Plan
 from followup.plans.lookup import locate
 from followup.tables import figures, tables
 
 
-def find_memo(plan_key, phase_key):
+def find_memo(plan_key, phase_key, loaded=True):
+    """The phase's memo, with everything its documents print (``loaded``) or alone (a
+    download that finds its PDF prepared needs no more)."""
     plan, phase, _ = locate(plan_key, phase_key)
     memo = db.session.scalar(select(Memo).where(Memo.phase_id == phase.id))
     if memo is None:
         raise NotFound(f"{phase.label} i planen {plan.key} har ingen tjänsteskrivelse.")
-    return content.load_memo(memo.id)
+    return content.load_memo(memo.id) if loaded else memo
 
 
 def load(memo_id):
@@ -41,8 +44,30 @@ def _appendix(memo, number, preview=False):
 
 
 def render_pdf(memo, appendix=None, archival=False):
-    """The case (memo and appendices) or one appendix as one PDF. The case's documents
-    are laid out as they are written, each while the next is being written."""
+    """The case (memo and appendices) or one appendix as one PDF: as prepared for the
+    plan's revision, else written and laid out now (the documents that are kept are not
+    laid out again) and prepared for the next download."""
+    revision = db.session.scalar(select(Plan.revision).where(Plan.id == memo.plan_id))
+    name = prepared_name(memo, revision, appendix, archival)
+    data = pdf_cache.prepared(name)
+    if data is None:
+        data = _render(content.load_memo(memo.id), appendix, archival)
+        pdf_cache.prepare(name, data)
+    return data
+
+
+def prepared_name(memo, revision, appendix=None, archival=False):
+    """The name a memo's PDF is prepared under: its memo and plan (the plan's import time
+    too: a plan imported again may get the same ids), the plan's revision, which
+    document and variant, and the code that writes it."""
+    return pdf_layout.digest("prepared", str(memo.id), memo.plan.created_at.isoformat(),
+                             str(revision), str(appendix), "archival" if archival else "pdf",
+                             pdf_cache.code_digest())
+
+
+def _render(memo, appendix=None, archival=False):
+    """The case's documents are laid out as they are written, each while the next is
+    being written."""
     if appendix is not None:
         doc = _appendix(memo, appendix)
         return pdf.render_case([doc], title=doc.title, author=memo.plan.administration,

@@ -27,7 +27,7 @@ from followup.core.extensions import db
 from followup.core.types import utcnow
 from followup.followups import controls, followups
 from followup.followups.models.followup import FollowupState
-from followup.memos import reports, snapshots
+from followup.memos import content, reports, snapshots
 from followup.memos.models import MemoSignoff, MemoState, SignedFile
 from followup.people.models import Role
 from followup.planfile import transfer
@@ -464,7 +464,9 @@ def document(memo, document=CASE, variant="pdf"):
                 return signed_file(memo, CASE, "archival")[1]
             raise
     if variant == "html":
-        doc = next((d for d in reports.documents(memo, preview=True) if d.key == document), None)
+        loaded = content.load_memo(memo.id)
+        doc = next((d for d in reports.documents(loaded, preview=True) if d.key == document),
+                   None)
         if doc is None:
             raise NotFound("Dokumentet finns inte i tjänsteskrivelsen.")
         return doc.html.encode("utf-8")

@@ -15,13 +15,14 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from followup.core import jobs, pdf, pdf_queue
+from followup.core import jobs, pdf, pdf_cache, pdf_queue
 from followup.core.errors import ServiceError, Unavailable
 from followup.core.extensions import db
-from followup.memos import signoff, snapshots
+from followup.memos import reports, signoff, snapshots
 from followup.memos.models import Memo, MemoState
 from followup.people.models import User
 from followup.plans import lock
+from followup.plans.models.plan import Plan
 
 SIGN = "followup.sign_memo"
 
@@ -152,8 +153,12 @@ def refresh_documents(job, plan_id):
         return {"put_off": round(due - time.time(), 2)}
     started = time.time()
     try:
-        sources = [snapshots.capture(memo).as_json() for memo in db.session.scalars(
-            select(Memo).where(Memo.plan_id == plan_id, Memo.state != MemoState.signed))]
+        # The revision before the snapshot: a change between the two makes the documents
+        # newer than their name says, never older.
+        revision = db.session.scalar(select(Plan.revision).where(Plan.id == plan_id))
+        sources = [[snapshots.capture(memo).as_json(), reports.prepared_name(memo, revision)]
+                   for memo in db.session.scalars(select(Memo).where(
+                       Memo.plan_id == plan_id, Memo.state != MemoState.signed))]
     except Exception:
         _refreshed(plan_id, started)
         raise
@@ -167,15 +172,18 @@ RENDER_SOURCES = "followup.render_sources"
 @shared_task(name=RENDER_SOURCES, bind=True)
 def render_sources(job, sources, plan_id, started):
     """Write each memo's documents from its source alone (``snapshots``) and lay out
-    those not kept yet, the case joined and kept too: how many were laid out."""
+    those not kept yet, the case joined and prepared under its name (``sources``:
+    [source, name] pairs): how many were laid out."""
     laid_out = 0
     try:
-        for data in sources:
+        for data, name in sources:
             source = snapshots.Source.from_json(data)
             docs = snapshots.documents(source)
-            memo = docs[0]
-            laid_out += pdf_queue.render_ahead(docs, memo.title, _author(source),
-                                               job.request.id, pdf.time_limit())
+            count, case = pdf_queue.render_ahead(docs, docs[0].title, _author(source),
+                                                 job.request.id, pdf.time_limit())
+            laid_out += count
+            if case is not None:  # the next download of the case serves it as it is
+                pdf_cache.prepare(name, case)
     finally:
         _refreshed(plan_id, started)
     return {"laid_out": laid_out}

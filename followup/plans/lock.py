@@ -33,7 +33,8 @@ def lock_plan(plan_id):
     Signing takes it first and keeps it until the signed version is stored; every change
     to the plan's follow-ups, control results, tables, structure and memos takes it before
     it checks whether the phase is frozen. So a change either lands before the snapshot
-    is read, or waits, sees the signed memo and is refused. On PostgreSQL a row lock
+    is read, or waits, sees the signed memo and is refused. The plan's revision goes one
+    up with it, in the same transaction. On PostgreSQL a row lock
     (SELECT … FOR UPDATE on the plan's row); on SQLite the database's write lock, taken by
     a write to the plan's row (SQLite has one writer at a time). A change that waits
     longer than the database lets it raises Busy (503) and changes nothing."""
@@ -43,13 +44,13 @@ def lock_plan(plan_id):
     connection = db.session.connection()
     plan = Plan.__table__
     try:
-        if connection.dialect.name == "sqlite":
-            # Plain SQL: the model's onupdate would stamp the plan's updated_at.
-            connection.execute(text("UPDATE plan SET key = key WHERE id = :id"),
-                               {"id": plan_id})
-        else:
+        if connection.dialect.name != "sqlite":
             connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'"))
             connection.execute(select(plan.c.id).where(plan.c.id == plan_id).with_for_update())
+        # Plain SQL: the model's onupdate would stamp the plan's updated_at. On SQLite this
+        # write is the lock itself.
+        connection.execute(text("UPDATE plan SET revision = revision + 1 WHERE id = :id"),
+                           {"id": plan_id})
     except OperationalError as e:
         db.session.rollback()
         log.warning("lock.busy plan=%s error=%r", plan_id, str(e)[:300])

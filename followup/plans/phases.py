@@ -5,6 +5,7 @@ from datetime import date
 from followup.core import signals
 from followup.core.errors import Frozen, Invalid
 from followup.people import permissions
+from followup.plans import lock
 
 
 def _require_may_open(phase, is_open):
@@ -15,6 +16,7 @@ def _require_may_open(phase, is_open):
 
 def set_open(user, phase, is_open):
     permissions.require_compiler(user)
+    lock.lock_plan(phase.plan_id)
     _require_may_open(phase, is_open)
     was_open = phase.is_open
     phase.is_open = bool(is_open)
@@ -29,6 +31,9 @@ def update(user, phase, *, label, period_end, deadline, is_open):
     for value in (period_end, deadline):
         if value is not None and not isinstance(value, date):
             raise Invalid("Datum skrivs ÅÅÅÅ-MM-DD.")
+    # The phase's name and dates print in its documents: a change to them waits for a
+    # signing under way and counts as a change of the plan (lock.lock_plan).
+    lock.lock_plan(phase.plan_id)
     _require_may_open(phase, is_open)
     changed = (label, period_end, deadline) != (phase.label, phase.period_end, phase.deadline)
     if changed and permissions.phase_is_frozen(phase):

@@ -43,7 +43,8 @@ def test_a_case_laid_out_by_the_worker_is_served_by_every_server_without_laying_
     assert first.data.startswith(b"%PDF")
     documents = _documents_of_case(demo)
     assert len(_laid_out(queued_app)) - before == documents
-    assert db.session.scalar(select(func.count()).select_from(RenderedFile)) == documents + 1
+    # Each document, the case, and the case under the name of the plan's revision.
+    assert db.session.scalar(select(func.count()).select_from(RenderedFile)) == documents + 2
 
     # The other server (no queue, nothing in its memory) serves the same bytes from the
     # database and lays out nothing.
@@ -189,3 +190,30 @@ def test_files_nobody_read_for_a_month_are_removed_and_the_others_kept(cli, ctx)
     result = cli.invoke(args=["report", "forget-rendered"])
     assert result.exit_code == 0 and "1 förberedd PDF togs bort." in result.output
     assert set(rendered.get_many(["a" * 64, "b" * 64])) == {"b" * 64}
+
+
+def test_a_download_of_an_unchanged_plan_serves_the_prepared_pdf_and_a_change_a_fresh_one(
+        as_user, monkeypatch):
+    """The second download of an unchanged case writes no document: it serves what the
+    first prepared under the plan's revision. Renaming the phase (printed in every
+    document) is a change: the next download is fresh."""
+    from followup.memos import content
+
+    per, sara = as_user("per"), as_user("sara")
+    url = CASE.format(plan="SOC-2026")
+    first = per.get(url)
+    assert first.status_code == 200
+    loads = []
+    real = content.load_memo
+    monkeypatch.setattr(content, "load_memo", lambda i: loads.append(i) or real(i))
+    assert per.get(url).data == first.data
+    assert loads == []
+
+    sara.get("/granskning/SOC-2026/faser/december")
+    renamed = sara.post("/granskning/SOC-2026/faser/augusti", {
+        "augusti-label": "Delårsrapport per augusti", "augusti-period_end": "2026-08-31",
+        "augusti-deadline": "2026-09-15"})
+    assert renamed.status_code == 302, renamed.text[:300]
+    fresh = per.get(url)
+    assert loads and fresh.data != first.data
+    assert "Delårsrapport per augusti" in " ".join(reading_order(fresh.data)[0])

@@ -74,7 +74,7 @@ def show(plan_key, phase_key):
 
 @bp.get("/forhandsgranska/<doc_key>")
 def preview(plan_key, phase_key, doc_key):
-    memo = reports.find_memo(plan_key, phase_key)
+    memo = reports.find_memo(plan_key, phase_key, loaded=False)
     if doc_key == signoff.CASE:
         raise NotFound("Dokumentet finns inte i tjänsteskrivelsen.")
     return Response(signoff.document(memo, doc_key, "html"), mimetype="text/html")
@@ -85,7 +85,7 @@ def preview(plan_key, phase_key, doc_key):
 @bp.get("/pdf", defaults={"archival": False})
 @bp.get("/pdf/arkiv", defaults={"archival": True})
 def case_pdf(plan_key, phase_key, archival):
-    memo = reports.find_memo(plan_key, phase_key)
+    memo = reports.find_memo(plan_key, phase_key, loaded=False)
     try:
         data = signoff.document(memo, signoff.CASE, "archival" if archival else "pdf")
     except pdf.RenderFailed as e:
@@ -96,7 +96,7 @@ def case_pdf(plan_key, phase_key, archival):
 @bp.get("/pdf/bilaga/<int:number>", defaults={"archival": False})
 @bp.get("/pdf/bilaga/<int:number>/arkiv", defaults={"archival": True})
 def appendix_pdf(plan_key, phase_key, number, archival):
-    memo = reports.find_memo(plan_key, phase_key)
+    memo = reports.find_memo(plan_key, phase_key, loaded=False)
     try:
         data = signoff.document(memo, f"bilaga-{number}", "archival" if archival else "pdf")
     except pdf.RenderFailed as e:

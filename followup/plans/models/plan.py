@@ -50,6 +50,9 @@ class Plan(db.Model):
     print_options: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # One more with every change to the plan (taken with its lock, plans/lock.py): what a
+    # prepared PDF was made at, so that a download of an unchanged plan writes nothing.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     phases: Mapped[list["Phase"]] = relationship(
         back_populates="plan", order_by="Phase.position", cascade="all, delete-orphan"
