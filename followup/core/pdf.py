@@ -22,7 +22,6 @@ with SIGKILL: the forkserver and multiprocessing's resource tracker then end too
 since they only wait for the workers.
 """
 
-import io
 import logging
 import multiprocessing
 import os
@@ -519,29 +518,21 @@ def join(pdfs, title, author):
 
 def first_page_png(html, anchor=None, scale=1.0):
     """The page of a document where ``anchor`` (an element id) is, or its first page,
-    as a PNG: the layout editor's preview. Laid out by a worker, within its time limit."""
+    as a PNG: the layout editor's preview. Laid out by a worker (of the queue, else of
+    this process), within its time limit."""
     what, made = "Sidan", "förhandsvisas"
-    if workers() > 0:
-        try:
-            return _pool().submit(_page_png, html, anchor, scale).result()
-        except pdf_layout.Stopped as stopped:
-            raise _failure(stopped, html, what, made) from None
+    runner = _runner()
     try:
-        return _page_png(html, anchor, scale)
+        if runner == "queue":
+            from followup.core import pdf_queue
+
+            return pdf_queue.page_png(html, anchor, scale, time_limit())
+        if runner == "pool":
+            return _pool().submit(pdf_layout.page_png, html, anchor, scale).result()
+    except pdf_layout.Stopped as stopped:
+        raise _failure(stopped, html, what, made) from None
+    try:
+        return pdf_layout.page_png(html, anchor, scale)
     except Exception as e:
         raise _failure(pdf_layout.Stopped("error", detail=(type(e).__name__, str(e)[:500])), html,
                        what, made) from e
-
-
-def _page_png(html, anchor, scale):
-    import pypdfium2
-
-    document = pdf_layout.layout(html)
-    index = next((i for i, page in enumerate(document.pages) if anchor in page.anchors), 0) \
-        if anchor else 0
-    page_pdf = document.copy(document.pages[index:index + 1]).write_pdf()
-    page = pypdfium2.PdfDocument(page_pdf)[0]
-    image = page.render(scale=scale).to_pil()
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()

@@ -3,6 +3,7 @@ does, whichever runs it (this process, a worker of ``core.pdf``'s pool, or a job
 queue, ``core.pdf_queue``). No Flask, no database."""
 
 import hashlib
+import io
 import re
 from functools import cache
 from pathlib import Path
@@ -126,3 +127,18 @@ def render(html, variants, prefix):
     document = layout(html)
     # The ordinary variant first: the archival one adds an output intent to the document.
     return {v: write(document, v, prefix) for v in sorted(variants, key=lambda v: v != ORDINARY)}
+
+
+def page_png(html, anchor, scale):
+    """The page where ``anchor`` is (else the first) as a PNG."""
+    import pypdfium2
+
+    document = layout(html)
+    index = next((i for i, page in enumerate(document.pages) if anchor in page.anchors), 0) \
+        if anchor else 0
+    page_pdf = document.copy(document.pages[index:index + 1]).write_pdf()
+    page = pypdfium2.PdfDocument(page_pdf)[0]
+    image = page.render(scale=scale).to_pil()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

@@ -7,11 +7,12 @@ document in Redis with its job's id, and the others wait for that job instead of
 starting a second. The worker removes the mark when it is done.
 """
 
+import base64
 import logging
 import uuid
 
 from celery import shared_task
-from celery.exceptions import TimeLimitExceeded, TimeoutError, WorkerLostError
+from celery.exceptions import TimeLimitExceeded, TimeoutError
 
 from followup.core import jobs, pdf_cache, pdf_layout, rendered
 
@@ -20,6 +21,42 @@ RENDER = "followup.render_document"
 # How much longer than the layout's own limit a caller waits for the job: the time it
 # may spend in the queue behind others.
 QUEUE_WAIT = 300
+
+
+PAGE = "followup.page_png"
+
+
+@shared_task(name=PAGE)
+def page_png_job(html, anchor, scale):
+    """One page of a document as a PNG, base64 in JSON: {"png"} or {"error": [name,
+    text]}."""
+    try:
+        return {"png": base64.b64encode(pdf_layout.page_png(html, anchor, scale)).decode()}
+    except Exception as e:  # told to whoever waits, as the pool's workers tell it
+        return {"error": [type(e).__name__, str(e)[:500]]}
+
+
+def page_png(html, anchor, scale, limit):
+    """The layout editor's preview by a worker of the queue: PNG bytes, or Stopped."""
+    job = jobs.task(PAGE).apply_async(args=[html, anchor, scale], time_limit=limit)
+    outcome = _outcome(job, limit)
+    return base64.b64decode(outcome["png"])
+
+
+def _outcome(job, limit):
+    """A layout job's result, its failures as pdf_layout.Stopped."""
+    try:
+        outcome = job.get(timeout=limit + QUEUE_WAIT, propagate=False,
+                          disable_sync_subtasks=False)
+    except TimeoutError:
+        raise pdf_layout.Stopped("timeout", limit + QUEUE_WAIT) from None
+    if isinstance(outcome, TimeLimitExceeded):
+        raise pdf_layout.Stopped("timeout", limit)
+    if isinstance(outcome, BaseException):
+        raise pdf_layout.Stopped("died", limit, repr(outcome)[:200])
+    if "error" in outcome:
+        raise pdf_layout.Stopped("error", limit, tuple(outcome["error"]))
+    return outcome
 
 
 def _mark(key, variants):
@@ -54,18 +91,7 @@ class Waiting:
     def result(self):
         if self.job_id is None:
             return self._kept()
-        job = jobs.result(self.job_id)
-        try:
-            outcome = job.get(timeout=self.limit + QUEUE_WAIT, propagate=False,
-                              disable_sync_subtasks=False)
-        except TimeoutError:
-            raise pdf_layout.Stopped("timeout", self.limit + QUEUE_WAIT) from None
-        if isinstance(outcome, TimeLimitExceeded):
-            raise pdf_layout.Stopped("timeout", self.limit)
-        if isinstance(outcome, WorkerLostError) or isinstance(outcome, BaseException):
-            raise pdf_layout.Stopped("died", self.limit, repr(outcome)[:200])
-        if "error" in outcome:
-            raise pdf_layout.Stopped("error", self.limit, tuple(outcome["error"]))
+        _outcome(jobs.result(self.job_id), self.limit)
         return self._kept()
 
     def _kept(self):

@@ -217,3 +217,19 @@ def test_a_download_of_an_unchanged_plan_serves_the_prepared_pdf_and_a_change_a_
     fresh = per.get(url)
     assert loads and fresh.data != first.data
     assert "Delårsrapport per augusti" in " ".join(reading_order(fresh.data)[0])
+
+
+def test_the_layout_editors_preview_is_drawn_by_a_worker_of_the_queue(queued_app, demo):
+    """With a queue, no app server lays out anything itself: the first page's preview
+    is a job too."""
+    sara = Browser(queued_app.test_client())
+    assert sara.login("sara@ekbacka.example").status_code == 302
+    before = queued_app.job_log().count("Task followup.page_png[")
+    image = sara.get(CASE.format(plan=demo.plan.key).removesuffix("/pdf")
+                     + "/redigera/forsta-sidan.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    assert image.data.startswith(b"\x89PNG")
+    deadline = time.monotonic() + 10
+    while queued_app.job_log().count("Task followup.page_png[") == before:
+        assert time.monotonic() < deadline, "the worker drew no page"
+        time.sleep(0.1)
