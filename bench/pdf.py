@@ -16,7 +16,8 @@ with cold ones and warm with warm, never across:
   each run; ``cold_report_render_archival_s`` the same with ``--archival``.
 - ``cold_report_render_unchanged_s``: the same fresh process right after a render has
   kept the documents and the case in the database's cache: the unchanged case, cold
-  (start-up, HTML, and the PDFs read from the database instead of laid out).
+  (start-up, reading the memo, and the case prepared for the plan's revision read from
+  the database instead of written and laid out).
 - ``chromium_cold_print_s``: Chromium started fresh (Playwright's own start not
   counted), printing every document's HTML to PDF, as many pages at once as we have
   workers, longest document first; ``chromium_warm_print_s`` the same browser and
@@ -26,9 +27,11 @@ with cold ones and warm with warm, never across:
   figure does);
   ``warm_full_render_archival_s`` for PDF/A-2a; ``warm_full_render_with_html_s``
   including reading the database and writing the HTML.
-- ``warm_rerender_unchanged_memory_cache_hit_s``: in this warm process, the unchanged
-  case again (database and HTML written again, every PDF a hit in this process's
-  memory cache); ``warm_rerender_one_comment_changed_s`` after one comment changed.
+- ``warm_rerender_unchanged_memory_cache_hit_s``: in this warm process, a download of
+  the unchanged case again: the case prepared for the plan's revision, a hit in this
+  process's memory cache; ``warm_rerender_one_comment_changed_s`` after one comment
+  changed, as a change makes it (the plan's lock taken, so its revision goes up): the
+  HTML written again, the changed document laid out, the others from the caches.
 - ``signoff_render_s``: what signing renders (the memo's source captured, every
   document written from it in both variants, both cases, the previews' HTML), caches
   emptied before each run.
@@ -202,6 +205,7 @@ def main():
     from followup.core.extensions import db
     from followup.followups.models.followup import Followup
     from followup.memos import reports, signoff, snapshots
+    from followup.plans import lock
     from followup.plans.models.node import Node
 
     tabs = parallelism()
@@ -226,11 +230,12 @@ def main():
         cold_identical = all(u[2] == c[2] for c, u in zip(cold_runs, unchanged_runs))
         imports = min(import_seconds() for _ in range(repeat))
 
-        # Each render in an app context of its own, as each request has: charts number
-        # their ids per context.
+        # Each render in an app context of its own, as each request has (charts number
+        # their ids per context), finding the memo as a download does.
         def rendered(archival=False):
             with app.app_context():
-                return reports.render_pdf(reports.find_memo(key, phase), archival=archival)
+                return reports.render_pdf(reports.find_memo(key, phase, loaded=False),
+                                          archival=archival)
 
         with app.app_context():
             memo = reports.find_memo(key, phase)
@@ -261,6 +266,7 @@ def main():
                 followup = db.session.scalar(
                     select(Followup).join(Node).where(Followup.comment.is_not(None))
                     .order_by(Node.id).limit(1))
+                lock.lock_plan(followup.node.plan_id)  # as every change: a new revision
                 followup.comment = (followup.comment or "") + f"<p>Ändrad {i}.</p>"
                 db.session.commit()
             start = time.perf_counter()
