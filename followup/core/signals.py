@@ -30,3 +30,7 @@ The director signed a phase's memo; the signed record is stored. Sender: the mem
 memo_reopened = _signals.signal("memo-reopened", doc="""
 A signed memo was reopened. Sender: the memo; ``signoff``: the version that was in force;
 ``by``: who reopened it.""")
+
+plans_changed = _signals.signal("plans-changed", doc="""
+A transaction that changed plans (it took their locks, ``plans.lock``, and wrote) was
+committed. Sender: the set of their ids.""")

@@ -12,16 +12,14 @@ from dataclasses import dataclass
 from celery import shared_task
 from celery.exceptions import TimeLimitExceeded
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from followup.core import jobs, pdf, pdf_cache, pdf_queue
+from followup.core import jobs, pdf, pdf_cache, pdf_queue, signals
 from followup.core.errors import ServiceError, Unavailable
 from followup.core.extensions import db
 from followup.memos import reports, signoff, snapshots
 from followup.memos.models import Memo, MemoState
 from followup.people.models import User
-from followup.plans import lock
 from followup.plans.models.plan import Plan
 
 SIGN = "followup.sign_memo"
@@ -114,25 +112,19 @@ def _refreshing(plan_id):
 MARK_SECONDS = 600
 
 
-@event.listens_for(Session, "after_commit")
-def _refresh_soon(session):
-    """After a commit that changed plans (it took their locks), their documents are laid
-    out again once the plans have been quiet for DOCUMENTS_QUIET_SECONDS: one job a plan
-    at a time, put off by every change that comes before it starts."""
-    changed = session.info.pop(lock.CHANGED, None)
-    client = jobs.redis() if changed and has_app_context() else None
+@signals.plans_changed.connect
+def _refresh_soon(plan_ids):
+    """After a commit that changed plans, their documents are laid out again once the
+    plans have been quiet for DOCUMENTS_QUIET_SECONDS: one job a plan at a time, put off
+    by every change that comes before it starts."""
+    client = jobs.redis() if has_app_context() else None
     if client is None:
         return
     quiet = float(current_app.config["DOCUMENTS_QUIET_SECONDS"])
-    for plan_id in changed:
+    for plan_id in plan_ids:
         client.set(_due(plan_id), repr(time.time() + quiet), ex=MARK_SECONDS)
         if client.set(_refreshing(plan_id), "1", nx=True, ex=MARK_SECONDS):
             jobs.start(REFRESH, plan_id, countdown=quiet)
-
-
-@event.listens_for(Session, "after_rollback")
-def _changed_nothing(session):
-    session.info.pop(lock.CHANGED, None)
 
 
 def refreshing(plan_id):
