@@ -26,11 +26,14 @@ report_cli = CommandGroup("report", help="Tjänsteskrivelser och bilagor som PDF
 def render_command(plan_key, phase, out, appendix, archival):
     """Skriv fasens tjänsteskrivelse med bilagor (eller en bilaga) som PDF."""
     try:
-        memo = reports.find_memo(plan_key, phase)
-        if appendix is None:
-            # The workers load WeasyPrint while this process reads the plan and writes HTML.
-            pdf.prestart()
-        data = reports.render_pdf(memo, appendix, archival=archival)
+        memo = reports.find_memo(plan_key, phase, loaded=False)
+        data = reports.prepared_pdf(memo, appendix, archival)
+        if data is None:
+            if appendix is None:
+                # The workers load WeasyPrint while this process reads the plan and writes
+                # the HTML.
+                pdf.prestart()
+            data = reports.render_pdf(memo, appendix, archival=archival)
     except ServiceError as e:
         pdf.stop_workers()
         click.echo(f"Fel: {e.message}", err=True)

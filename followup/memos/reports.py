@@ -47,13 +47,22 @@ def render_pdf(memo, appendix=None, archival=False):
     """The case (memo and appendices) or one appendix as one PDF: as prepared for the
     plan's revision, else written and laid out now (the documents that are kept are not
     laid out again) and prepared for the next download."""
-    revision = db.session.scalar(select(Plan.revision).where(Plan.id == memo.plan_id))
-    name = prepared_name(memo, revision, appendix, archival)
+    name = _current_name(memo, appendix, archival)
     data = pdf_cache.prepared(name)
     if data is None:
         data = _render(content.load_memo(memo.id), appendix, archival)
         pdf_cache.prepare(name, data)
     return data
+
+
+def prepared_pdf(memo, appendix=None, archival=False):
+    """The PDF prepared for the plan's revision, or None."""
+    return pdf_cache.prepared(_current_name(memo, appendix, archival))
+
+
+def _current_name(memo, appendix, archival):
+    revision = db.session.scalar(select(Plan.revision).where(Plan.id == memo.plan_id))
+    return prepared_name(memo, revision, appendix, archival)
 
 
 def prepared_name(memo, revision, appendix=None, archival=False):
