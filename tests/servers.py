@@ -102,31 +102,13 @@ def redis_server(directory):
 
 
 @contextmanager
-def job_worker(database_url, broker_url, instance_path, concurrency=2, **settings):
-    """A real worker of the job queue (``celery -A followup.worker worker``) on the test
-    database and the given Redis, as the README runs one: yields its process."""
-    import redis
-
-    env = dict(os.environ, FOLLOWUP_INSTANCE_PATH=str(instance_path),
-               FOLLOWUP_DATABASE_URL=database_url, FOLLOWUP_JOBS_BROKER_URL=broker_url,
-               FOLLOWUP_SECRET_KEY="test", FOLLOWUP_LOG_FORMAT="text")
-    env.update({f"FOLLOWUP_{k}": v for k, v in settings.items()})
-    log_path = os.path.join(str(instance_path), "worker.log")
-    os.makedirs(str(instance_path), exist_ok=True)
+def process_group(args, env, log_path):
+    """A process in a session of its own, its output in ``log_path``; stopped with all
+    it started (TERM, then KILL after 30 s)."""
     log = open(log_path, "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "followup.worker", "worker", "--loglevel",
-         "INFO", "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
-         "--hostname", f"test-{free_port()}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     try:
-        client = redis.Redis.from_url(broker_url)
-
-        def ready():
-            assert process.poll() is None, open(log_path).read()[-2000:]
-            return "ready." in open(log_path).read()
-
-        wait_for(ready, "the job worker", 60)
         yield process
     finally:
         if process.poll() is None:
@@ -137,7 +119,29 @@ def job_worker(database_url, broker_url, instance_path, concurrency=2, **setting
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(10)
         log.close()
-        client.close()
+
+
+@contextmanager
+def job_worker(database_url, broker_url, instance_path, concurrency=2, **settings):
+    """A real worker of the job queue (``celery -A followup.worker worker``) on the test
+    database and the given Redis, as the README runs one: yields its process."""
+    env = dict(os.environ, FOLLOWUP_INSTANCE_PATH=str(instance_path),
+               FOLLOWUP_DATABASE_URL=database_url, FOLLOWUP_JOBS_BROKER_URL=broker_url,
+               FOLLOWUP_SECRET_KEY="test", FOLLOWUP_LOG_FORMAT="text")
+    env.update({f"FOLLOWUP_{k}": v for k, v in settings.items()})
+    os.makedirs(str(instance_path), exist_ok=True)
+    log_path = os.path.join(str(instance_path), "worker.log")
+    with process_group(
+            [sys.executable, "-m", "celery", "-A", "followup.worker", "worker", "--loglevel",
+             "INFO", "--concurrency", str(concurrency), "--without-gossip", "--without-mingle",
+             "--hostname", f"test-{free_port()}@%h"], env, log_path) as process:
+
+        def ready():
+            assert process.poll() is None, open(log_path).read()[-2000:]
+            return "ready." in open(log_path).read()
+
+        wait_for(ready, "the job worker", 60)
+        yield process
 
 
 class Mailbox:

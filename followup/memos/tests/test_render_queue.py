@@ -34,6 +34,23 @@ def _documents_of_case(demo):
     return 1 + len([a for a in memo.appendices if a.parent_id is None])
 
 
+def _nothing_made_here(monkeypatch):
+    """This process forgets what it kept and may neither lay out nor join: what it
+    serves comes from the database."""
+    pdf_cache.documents.clear()
+    pdf_cache.cases.clear()
+
+    def nothing_laid_out(todo, titles, jobs):
+        assert not todo and not jobs, "laid out again"
+        return {}
+
+    def no_join(*args):
+        raise AssertionError("joined again")
+
+    monkeypatch.setattr(pdf, "_rendered", nothing_laid_out)
+    monkeypatch.setattr(pdf_join, "join", no_join)
+
+
 def test_a_case_laid_out_by_the_worker_is_served_by_every_server_without_laying_out_again(
         app, queued_app, demo, monkeypatch):
     before = len(_laid_out(queued_app))
@@ -48,18 +65,7 @@ def test_a_case_laid_out_by_the_worker_is_served_by_every_server_without_laying_
 
     # The other server (no queue, nothing in its memory) serves the same bytes from the
     # database and lays out nothing.
-    pdf_cache.documents.clear()
-    pdf_cache.cases.clear()
-
-    def nothing_laid_out(todo, titles, jobs):
-        assert not todo and not jobs, "laid out again"
-        return {}
-
-    def no_join(*args):
-        raise AssertionError("joined again")
-
-    monkeypatch.setattr(pdf, "_rendered", nothing_laid_out)
-    monkeypatch.setattr(pdf_join, "join", no_join)
+    _nothing_made_here(monkeypatch)
     second = _reader(app).get(CASE.format(plan=demo.plan.key))
     assert second.status_code == 200
     assert second.data == first.data
@@ -124,18 +130,7 @@ def test_a_change_lays_out_again_only_its_document_in_the_background_and_the_pag
     assert "PDF:erna uppdateras" not in sara.get(memo_url + "/").text
 
     # The other server finds it all kept: nothing laid out, nothing joined.
-    pdf_cache.documents.clear()
-    pdf_cache.cases.clear()
-
-    def nothing_laid_out(todo, titles, jobs):
-        assert not todo and not jobs, "laid out at the download"
-        return {}
-
-    def no_join(*args):
-        raise AssertionError("joined at the download")
-
-    monkeypatch.setattr(pdf, "_rendered", nothing_laid_out)
-    monkeypatch.setattr(pdf_join, "join", no_join)
+    _nothing_made_here(monkeypatch)
     fresh = _reader(app).get(CASE.format(plan=demo.plan.key))
     assert fresh.status_code == 200
     text = " ".join(reading_order(fresh.data)[0])

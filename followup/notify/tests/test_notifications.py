@@ -1,9 +1,7 @@
 """Notifications: recorded when things happen, reminders by ``notify send``, e-mailed
 over SMTP to a real server started here (aiosmtpd), read back and followed."""
 
-import socket
 from contextlib import contextmanager
-from email import message_from_bytes, policy
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,6 +14,7 @@ from followup.followups.models.internal_control import ControlResult
 from followup.notify.models import Notification
 from followup.plans.models.plan import Phase
 from tests.fixtures import snapshot
+from tests.servers import Mailbox, free_port
 
 BASE_URL = "https://planer.ekbacka.example"
 EDIT = "/plans/SOC-2026/phases/december/nodes/{}"
@@ -23,25 +22,8 @@ MAIL_SETTINGS = ("MAIL_SERVER", "MAIL_PORT", "MAIL_DEFAULT_SENDER", "MAIL_SUPPRE
                  "BASE_URL")
 
 
-class Inbox:
-    """What the SMTP server received: [(recipients, parsed message)]."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos,
-                              message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 Meddelandet mottaget"
-
-    def to(self, address):
-        return [m for rcpt, m in self.messages if address in rcpt]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# What the SMTP server received: [(recipients, parsed message)].
+Inbox = Mailbox
 
 
 @contextmanager

@@ -10,8 +10,6 @@ free loopback port. Without redis-server the test is skipped, except in CI.
 
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,50 +17,17 @@ import time
 import pytest
 
 from tests.fixtures import ROOT
+from tests.servers import REDIS, free_port, redis_server, wait_for
 
-REDIS = shutil.which("redis-server") or "/usr/bin/redis-server"
 ATTEMPTS = 40
 LIMIT = 10
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(check, what, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except Exception:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{what} started not within {seconds} s")
+_free_port, _wait = free_port, wait_for
 
 
 @pytest.fixture
 def redis_url(tmp_path):
-    if not os.path.exists(REDIS):
-        if os.environ.get("CI") or os.environ.get("FOLLOWUP_REQUIRE_BROWSER"):
-            pytest.fail("redis-server saknas (apt-get install redis-server)")
-        pytest.skip("redis-server saknas (apt-get install redis-server)")
-    import redis
-
-    port = _free_port()
-    server = subprocess.Popen(
-        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path), "--protected-mode", "yes"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        client = redis.Redis(host="127.0.0.1", port=port)
-        _wait(client.ping, "redis-server")
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(10)
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
