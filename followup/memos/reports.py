@@ -2,10 +2,10 @@
 
 from sqlalchemy import select
 
-from followup.core import pdf, pdf_cache, pdf_layout
+from followup.core import jobs, pdf, pdf_cache, pdf_layout
 from followup.core.errors import NotFound
 from followup.core.extensions import db
-from followup.memos import content
+from followup.memos import content, freshness
 from followup.memos.models import Memo
 from followup.plans.models.plan import Plan
 from followup.plans.lookup import locate
@@ -47,9 +47,13 @@ def render_pdf(memo, appendix=None, archival=False):
     """The case (memo and appendices) or one appendix as one PDF: as prepared for the
     plan's revision, else written and laid out now (the documents that are kept are not
     laid out again) and prepared for the next download."""
-    name = _current_name(memo, appendix, archival)
-    data = pdf_cache.prepared(name)
+    data = prepared_pdf(memo, appendix, archival)
+    if data is None and appendix is None and not archival and jobs.queued():
+        # What the refresh prepares: waited for, not written here a second time.
+        data = freshness.wait_for_prepared(memo.plan_id, lambda: prepared_pdf(memo),
+                                           pdf.time_limit() * 2)
     if data is None:
+        name = _current_name(memo, appendix, archival)
         data = _render(content.load_memo(memo.id), appendix, archival)
         pdf_cache.prepare(name, data)
     return data

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from celery import shared_task
 from celery.exceptions import TimeLimitExceeded
-from flask import current_app, has_app_context
+from flask import current_app
 from sqlalchemy import select
 
-from followup.core import jobs, pdf, pdf_cache, pdf_queue, signals
+from followup.core import jobs, pdf, pdf_cache, pdf_queue
 from followup.core.errors import ServiceError, Unavailable
 from followup.core.extensions import db
-from followup.memos import reports, signoff, snapshots
+from followup.memos import freshness, reports, signoff, snapshots
 from followup.memos.models import Memo, MemoState
 from followup.people.models import User
 from followup.plans.models.plan import Plan
@@ -97,49 +97,13 @@ def signing(result, wait=None):
 
 # --- documents laid out ahead of time (issue 20.3) ------------------------------------
 
-REFRESH = "followup.refresh_documents"
-
-
-def _due(plan_id):
-    return f"{jobs.PREFIX}documents-due:{plan_id}"
-
-
-def _refreshing(plan_id):
-    return f"{jobs.PREFIX}documents-refreshing:{plan_id}"
-
-
-# How long the marks of a refresh live at most: a worker that died leaves none for good.
-MARK_SECONDS = 600
-
-
-@signals.plans_changed.connect
-def _refresh_soon(plan_ids):
-    """After a commit that changed plans, their documents are laid out again once the
-    plans have been quiet for DOCUMENTS_QUIET_SECONDS: one job a plan at a time, put off
-    by every change that comes before it starts."""
-    client = jobs.redis() if has_app_context() else None
-    if client is None:
-        return
-    quiet = float(current_app.config["DOCUMENTS_QUIET_SECONDS"])
-    for plan_id in plan_ids:
-        client.set(_due(plan_id), repr(time.time() + quiet), ex=MARK_SECONDS)
-        if client.set(_refreshing(plan_id), "1", nx=True, ex=MARK_SECONDS):
-            jobs.start(REFRESH, plan_id, countdown=quiet)
-
-
-def refreshing(plan_id):
-    """Whether the plan's documents are being laid out again after a change."""
-    client = jobs.redis()
-    return client is not None and bool(client.exists(_refreshing(plan_id)))
-
-
-@shared_task(name=REFRESH, bind=True)
+@shared_task(name=freshness.REFRESH, bind=True)
 def refresh_documents(job, plan_id):
     """Take the sources (plan file and review states) of the plan's memos that are not
     signed, as they read now, and hand them to a job that writes and lays out their
     documents from those alone (``render_sources``). Put off while changes still come in."""
     client = jobs.redis()
-    due = float(client.get(_due(plan_id)) or 0)
+    due = float(client.get(freshness.due_key(plan_id)) or 0)
     if due > time.time() + 0.05:
         job.apply_async(args=[plan_id], countdown=due - time.time())
         return {"put_off": round(due - time.time(), 2)}
@@ -152,7 +116,7 @@ def refresh_documents(job, plan_id):
                    for memo in db.session.scalars(select(Memo).where(
                        Memo.plan_id == plan_id, Memo.state != MemoState.signed))]
     except Exception:
-        _refreshed(plan_id, started)
+        freshness.done(plan_id, started)
         raise
     jobs.start(RENDER_SOURCES, sources, plan_id, started)
     return {"memos": len(sources)}
@@ -177,21 +141,10 @@ def render_sources(job, sources, plan_id, started):
             if case is not None:  # the next download of the case serves it as it is
                 pdf_cache.prepare(name, case)
     finally:
-        _refreshed(plan_id, started)
+        freshness.done(plan_id, started)
     return {"laid_out": laid_out}
 
 
 def _author(source):
     """The case's author as the PDF's metadata gives it: the administration."""
     return json.loads(source.snapshot)["organisation"]["administration"]
-
-
-def _refreshed(plan_id, started):
-    """The plan's refresh is over; a change that came while it ran, and found it running,
-    started no job of its own: one is started now."""
-    client = jobs.redis()
-    client.delete(_refreshing(plan_id))
-    if float(client.get(_due(plan_id)) or 0) > started \
-            and client.set(_refreshing(plan_id), "1", nx=True, ex=MARK_SECONDS):
-        jobs.start(REFRESH, plan_id, countdown=float(
-            current_app.config["DOCUMENTS_QUIET_SECONDS"]))

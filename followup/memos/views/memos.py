@@ -13,7 +13,7 @@ from followup.core.extensions import db
 from followup.core.forms import ReopenForm, choices
 from followup.documents import compose
 from followup.followups.lifecycle import STATE_LABELS
-from followup.memos import reports, signoff, tasks
+from followup.memos import freshness, reports, signoff, tasks
 from followup.memos.forms import NewMemoForm, SignForm
 from followup.memos.models import MemoState
 from followup.people import permissions
@@ -69,7 +69,7 @@ def show(plan_key, phase_key):
         may_sign=current_user.role is Role.approver, reopen_form=ReopenForm(),
         may_edit=permissions.is_compiler(current_user) and memo.state is not MemoState.signed,
         users=reports.signer_names(memo),
-        refreshing=memo.state is not MemoState.signed and tasks.refreshing(memo.plan_id))
+        refreshing=memo.state is not MemoState.signed and freshness.refreshing(memo.plan_id))
 
 
 @bp.get("/forhandsgranska/<doc_key>")
@@ -117,7 +117,7 @@ def sign(plan_key, phase_key):
     """The approver sees what is being signed, confirms, and signs: the confirmation is
     checked at once, and a job of the queue renders and stores the signed version while
     the page follows it (``signing``)."""
-    memo = reports.find_memo(plan_key, phase_key)
+    memo = reports.find_memo(plan_key, phase_key, loaded=False)
     signoff.require_approver(current_user)
     form = SignForm()
     status = 200
@@ -157,7 +157,7 @@ SIGNING = "signing_jobs"
 def signing(plan_key, phase_key, job_id):
     """A signing under way: the page asks again every other second until the job is
     done, then goes to the memo (or says why nothing was signed)."""
-    memo = reports.find_memo(plan_key, phase_key)
+    memo = reports.find_memo(plan_key, phase_key, loaded=False)
     signoff.require_approver(current_user)
     if job_id not in session.get(SIGNING, []):
         raise NotFound("Det finns ingen fastställelse att följa här.")

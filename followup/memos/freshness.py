@@ -1,0 +1,77 @@
+"""Whether a plan's documents are being laid out again after a change, and asking for
+it: the marks in the queue's Redis that every server and worker reads (issue 20.3).
+
+After a commit that changed plans (``signals.plans_changed``) their documents are laid
+out again once the plans have been quiet for DOCUMENTS_QUIET_SECONDS: one refresh job a
+plan at a time (``memos.tasks.refresh_documents``), put off by every change that comes
+before it starts. A download that finds no PDF prepared while a refresh is under way
+waits for it.
+"""
+
+import time
+
+from flask import current_app, has_app_context
+
+from followup.core import jobs, signals
+
+REFRESH = "followup.refresh_documents"
+# How long the marks of a refresh live at most: a worker that died leaves none for good.
+MARK_SECONDS = 600
+
+
+def due_key(plan_id):
+    return f"{jobs.PREFIX}documents-due:{plan_id}"
+
+
+def refreshing_key(plan_id):
+    return f"{jobs.PREFIX}documents-refreshing:{plan_id}"
+
+
+@signals.plans_changed.connect
+def _refresh_soon(plan_ids):
+    if has_app_context():
+        refresh(plan_ids, float(current_app.config["DOCUMENTS_QUIET_SECONDS"]))
+
+
+def refresh(plan_ids, quiet):
+    """Have the plans' documents laid out again ``quiet`` seconds from now, unless a
+    change comes first; nothing without a queue."""
+    client = jobs.redis()
+    if client is None:
+        return
+    for plan_id in plan_ids:
+        client.set(due_key(plan_id), repr(time.time() + quiet), ex=MARK_SECONDS)
+        if client.set(refreshing_key(plan_id), "1", nx=True, ex=MARK_SECONDS):
+            jobs.start(REFRESH, plan_id, countdown=quiet)
+
+
+def refreshing(plan_id):
+    """Whether the plan's documents are being laid out again after a change."""
+    client = jobs.redis()
+    return client is not None and bool(client.exists(refreshing_key(plan_id)))
+
+
+def done(plan_id, started):
+    """The plan's refresh that began at ``started`` is over. A change that came while it
+    ran, and found it running, started no job of its own: one is started now."""
+    client = jobs.redis()
+    client.delete(refreshing_key(plan_id))
+    if float(client.get(due_key(plan_id)) or 0) > started \
+            and client.set(refreshing_key(plan_id), "1", nx=True, ex=MARK_SECONDS):
+        jobs.start(REFRESH, plan_id,
+                   countdown=float(current_app.config["DOCUMENTS_QUIET_SECONDS"]))
+
+
+def wait_for_prepared(plan_id, prepared, limit):
+    """A download that found no PDF prepared while the plan's refresh is under way waits
+    for it instead of writing the documents a second time: ``prepared()`` is asked
+    again until it gives the PDF. None when no refresh is under way, when it ended
+    without the PDF (a document that cannot be laid out: the caller writes it, and says
+    why) or after ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while refreshing(plan_id) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        data = prepared()
+        if data is not None:
+            return data
+    return prepared()
