@@ -4,8 +4,7 @@ it: the marks in the queue's Redis that every server and worker reads (issue 20.
 After a commit that changed plans (``signals.plans_changed``) their documents are laid
 out again once the plans have been quiet for DOCUMENTS_QUIET_SECONDS: one refresh job a
 plan at a time (``memos.tasks.refresh_documents``), put off by every change that comes
-before it starts. A download that finds no PDF prepared while a refresh is under way
-waits for it.
+before it starts.
 """
 
 import time
@@ -60,18 +59,3 @@ def done(plan_id, started):
             and client.set(refreshing_key(plan_id), "1", nx=True, ex=MARK_SECONDS):
         jobs.start(REFRESH, plan_id,
                    countdown=float(current_app.config["DOCUMENTS_QUIET_SECONDS"]))
-
-
-def wait_for_prepared(plan_id, prepared, limit):
-    """A download that found no PDF prepared while the plan's refresh is under way waits
-    for it instead of writing the documents a second time: ``prepared()`` is asked
-    again until it gives the PDF. None when no refresh is under way, when it ended
-    without the PDF (a document that cannot be laid out: the caller writes it, and says
-    why) or after ``limit`` seconds."""
-    deadline = time.monotonic() + limit
-    while refreshing(plan_id) and time.monotonic() < deadline:
-        time.sleep(0.1)
-        data = prepared()
-        if data is not None:
-            return data
-    return prepared()
