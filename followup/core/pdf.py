@@ -1,4 +1,5 @@
-"""The PDF pipeline: the only module that calls WeasyPrint.
+"""The PDF pipeline: who lays out a case's documents (``pdf_layout`` lays out one, the
+only module that calls WeasyPrint).
 
 A case (a memo and its appendices) is a list of HTML documents. Each is laid out
 on its own, so each has its own "Sida X (Y)"; the case is their pages in order,
@@ -7,11 +8,13 @@ tables, lists, figures with their text; running headers and footers are
 artifacts), and the archival variant is PDF/A-2a: archival and accessible in one.
 
 Speed: rendered documents are kept by the hash of their HTML and variant, and the
-joined case by those of its documents, so rendering a case again lays out only the
-documents that changed. WeasyPrint is single-threaded: documents that need laying
-out go to a pool of worker processes, one a core, forked from a server process
-that has WeasyPrint and the stylesheet loaded already (``prestart`` starts it
-early). One layout writes every variant asked for: signing needs both.
+joined case by those of its documents, in this process and in the database
+(``pdf_cache``), so rendering a case again lays out only the documents that changed,
+on any server. WeasyPrint is single-threaded: with a job queue, documents that need
+laying out are jobs for its workers (``pdf_queue``); without one they go to a pool of
+worker processes, one a core, forked from a server process that has WeasyPrint and
+the stylesheet loaded already (``prestart`` starts it early). One layout writes every
+variant asked for: signing needs both.
 
 Safety: no document may hold up the others or a request. Each layout in a worker has
 a time limit (``PDF_RENDER_TIMEOUT``, 120 s); a worker over it is killed and the next
