@@ -15,6 +15,7 @@ import errno
 import hashlib
 import logging
 import sqlite3
+import time
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -138,9 +139,15 @@ def signer_title(user, memo):
     return "Direktör"
 
 
-def sign(user, memo, *, confirm, reason=None):
+TOO_LONG = ("Tjänsteskrivelsen kunde inte fastställas: det tog för lång tid att skapa "
+            "dokumenten, och arbetet avbröts. Ingenting har fastställts. Försök igen om en "
+            "stund, och kontakta IT om felet står kvar.")
+
+
+def sign(user, memo, *, confirm, reason=None, deadline=None):
     """Sign ``memo``: its signed version stored, the phase frozen, the compilers told.
 
+    ``deadline`` (a time.monotonic() value): past it nothing is stored (Unavailable).
     Signing keeps its own transactions, the one exception to "the view commits" (issue
     22.4), so a caller commits nothing: the signed record is committed here, under the
     plan's lock and before anyone is told of it (a signing that failed has kept nothing,
@@ -155,6 +162,10 @@ def sign(user, memo, *, confirm, reason=None):
     db.session.expire_all()
     try:
         signoff = _sign_locked(user, memo, confirm, reason)
+        # Past its time (``deadline``, time.monotonic()) a signing keeps nothing: its job
+        # is reported as failed, and must not be stored after that.
+        if deadline is not None and time.monotonic() > deadline:
+            raise Unavailable(TOO_LONG)
         _commit_record(memo)
     except ServiceError:
         db.session.rollback()  # and with it the lock

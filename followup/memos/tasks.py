@@ -26,7 +26,7 @@ SIGN = "followup.sign_memo"
 
 
 @shared_task(name=SIGN, bind=True)
-def sign_memo(job, memo_id, user_id, reason):
+def sign_memo(job, memo_id, user_id, reason, limit):
     """Sign the memo as the user: {"version", "sha256", "snapshot_sha256"}, or the
     refusal (``jobs.refusal``) that left it as it was."""
     if not job.request.is_eager:
@@ -36,7 +36,8 @@ def sign_memo(job, memo_id, user_id, reason):
     try:
         if memo is None:
             raise ServiceError("Tjänsteskrivelsen finns inte längre.")
-        entry = signoff.sign(user, memo, confirm=True, reason=reason)
+        entry = signoff.sign(user, memo, confirm=True, reason=reason,
+                             deadline=time.monotonic() + limit)
     except ServiceError as e:
         return jobs.refusal(e)
     return {"version": entry.version, "sha256": entry.sha256,
@@ -49,8 +50,12 @@ def start_signing(user, memo, *, confirm, reason=None):
     it). Without a queue the job is done when this returns."""
     signoff.require_approver(user)
     signoff.check_signing(memo, confirm, reason)
-    return jobs.start(SIGN, memo.id, user.id, reason,
-                      time_limit=current_app.config["SIGN_TIMEOUT"])
+    limit = float(current_app.config["SIGN_TIMEOUT"])
+    # The job stores nothing after ``limit`` seconds (signoff.sign's deadline); the
+    # worker kills it only well after, so a kill never comes between its commit and its
+    # report.
+    return jobs.start(SIGN, memo.id, user.id, reason, limit,
+                      time_limit=limit + KILL_AFTER)
 
 
 @dataclass
@@ -68,9 +73,9 @@ class Signing:
 UNEXPECTED = ("Tjänsteskrivelsen kunde inte fastställas: ett oväntat fel uppstod när "
               "dokumenten skapades. Ingenting har fastställts. Försök igen, och kontakta IT "
               "om felet står kvar.")
-TOO_LONG = ("Tjänsteskrivelsen kunde inte fastställas: det tog för lång tid att skapa "
-            "dokumenten, och arbetet avbröts. Ingenting har fastställts. Försök igen om en "
-            "stund, och kontakta IT om felet står kvar.")
+TOO_LONG = signoff.TOO_LONG
+# Seconds past SIGN_TIMEOUT after which the worker kills a signing job that still runs.
+KILL_AFTER = 120
 
 
 def signing(result, wait=None):

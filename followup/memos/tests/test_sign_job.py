@@ -112,9 +112,8 @@ def test_two_directors_signing_at_once_make_one_version_and_the_other_is_told(
 
 
 def test_a_job_that_fails_signs_nothing_and_says_why(queued_app, demo, monkeypatch):
-    """A signing job stopped at its time limit (here half a second: the worker kills
-    it mid-render): nothing is stored, and the director's page says in Swedish
-    that nothing was signed and why."""
+    """A signing job past its time limit (here half a second, while it renders) stores
+    nothing, and the director's page says in Swedish that nothing was signed and why."""
     monkeypatch.setitem(queued_app.config, "SIGN_TIMEOUT", 0.5)
     # A title no worker has laid out before: the documents take seconds to lay out.
     db.session.scalar(select(Memo).where(Memo.plan_id == demo.plan.id)).title += \
