@@ -4,6 +4,7 @@ from flask_wtf.csrf import generate_csrf
 
 from followup.core import formatting
 from followup.followups.lifecycle import STATE_LABELS
+from followup.people import users
 from followup.people.models import ROLE_LABELS
 
 PRODUCT_NAME = "Planuppföljning"
@@ -20,5 +21,7 @@ def register(app):
         in_sentence=formatting.in_sentence,
         state_label=lambda state: STATE_LABELS[state],
         role_label=lambda role: ROLE_LABELS[role],
+        role_names=users.role_names,
+        role_summary=users.role_summary,
     )
     app.jinja_env.globals.update(csrf_token=generate_csrf, product_name=PRODUCT_NAME)

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 from followup.core.errors import ServiceError
 from followup.core.extensions import csrf
 from followup.notify import notifications
+from followup.people import permissions
 from followup.people.models import Role
 
 API_ERRORS = {
@@ -30,14 +31,26 @@ PAGE_ERRORS = {
     500: ("Ett fel inträffade", "Något gick fel hos oss. Försök igen om en stund."),
 }
 
+# Per role, in the order a person with several roles sees them.
 NAV = {
-    Role.reporter: [("followups.mine", "Mina uppföljningar"), ("main.plan_list", "Planer")],
     Role.compiler: [("review.index", "Att granska"), ("main.plan_list", "Planer"),
                     ("users.index", "Användare")],
-    Role.approver: [("main.index", "Att fastställa"), ("main.plan_list", "Planer")],
-    Role.reader: [("main.index", "Dokument"), ("main.plan_list", "Planer")],
+    Role.approver: [("main.to_sign", "Att fastställa"), ("main.plan_list", "Planer")],
+    Role.reporter: [("followups.mine", "Mina uppföljningar"), ("main.plan_list", "Planer")],
+    Role.reader: [("main.documents", "Dokument"), ("main.plan_list", "Planer")],
     Role.admin: [("users.index", "Användare")],
 }
+
+
+def nav_for(user):
+    """The menu of every role the user holds on some board, each page once."""
+    held = permissions.all_roles(user)
+    links = {}
+    for role, entries in NAV.items():
+        if role in held:
+            for endpoint, label in entries:
+                links.setdefault(endpoint, label)
+    return list(links.items())
 
 
 def _back():
@@ -59,6 +72,7 @@ def register_blueprints(app):
     from followup.followups.api import error
     from followup.followups.views.controls import bp as controls_bp
     from followup.followups.views.followups import bp as followups_bp
+    from followup.followups.views.municipality import bp as municipality_bp
     from followup.followups.views.review import bp as review_bp
     from followup.memos import api as api_record  # noqa: F401  (routes on the API blueprint)
     from followup.memos.views.memo_editor import bp as memo_editor_bp
@@ -77,7 +91,8 @@ def register_blueprints(app):
     # The print templates belong to the documents package, which has no pages of its own.
     app.register_blueprint(Blueprint("documents", "followup.documents", template_folder="templates"))
     for bp in (main_bp, auth_bp, followups_bp, review_bp, structure_bp, users_bp, memos_bp,
-               memo_editor_bp, tables_bp, controls_bp, account_bp, notices_bp, api_bp):
+               memo_editor_bp, tables_bp, controls_bp, account_bp, notices_bp, municipality_bp,
+               api_bp):
         app.register_blueprint(bp)
     # The API reads no cookies (bearer tokens only), so a forged cross-site request
     # carries no credentials: it alone is exempt from CSRF tokens.
@@ -86,7 +101,7 @@ def register_blueprints(app):
     @app.context_processor
     def navigation():
         def nav_links():
-            return NAV.get(current_user.role, []) if current_user.is_authenticated else []
+            return nav_for(current_user) if current_user.is_authenticated else []
 
         def unread_notices():
             return notifications.unread_count(current_user) if current_user.is_authenticated else 0

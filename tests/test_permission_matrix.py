@@ -42,7 +42,7 @@ def act(demo, user, action):
         phases.set_open(user, august, True)
     elif action == "read":
         from followup.people import permissions
-        permissions.require_read(user)
+        permissions.require_read(user, plan)
 
 
 @pytest.mark.parametrize("action, role", [(a, r) for a, roles in MATRIX.items() for r in roles])

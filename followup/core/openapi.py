@@ -35,6 +35,27 @@ SCHEMAS = {
         "additionalProperties": False,
     },
     "FollowupList": {"type": "array", "items": {"$ref": "#/components/schemas/Followup"}},
+    "BoardFollowups": {
+        "type": "object", "required": ["node", "boards"],
+        "properties": {
+            "node": {"type": "string", "description": "Noden i kommunens plan."},
+            "boards": {"type": "array", "items": {
+                "type": "object",
+                "required": ["plan", "board", "node", "level", "comment", "state", "signed"],
+                "properties": {
+                    "plan": {"type": "string", "description": "Nämndens plan."},
+                    "board": {"type": "string"},
+                    "node": {"type": "string", "description": "Noden i nämndens plan."},
+                    "level": {"type": ["string", "null"]},
+                    "comment": {"type": ["string", "null"]},
+                    "state": {"enum": ["empty", "draft", "submitted", "returned", "approved"]},
+                    "signed": {"type": "boolean",
+                               "description": "Nämndens tjänsteskrivelse för fasen är fastställd."},
+                },
+                "additionalProperties": False}},
+        },
+        "additionalProperties": False,
+    },
     "FollowupUpdate": {
         "type": "object", "required": ["level", "comment", "version"],
         "properties": {"level": {"type": ["string", "null"], "description": "En nivås nyckel."},

@@ -9,6 +9,7 @@ from followup.core.errors import Conflict, Invalid, ServiceError
 from followup.core.extensions import db
 from followup.core.openapi import describe
 from followup.core.security_log import event
+from followup.followups import boards
 from followup.followups import followups as fu
 from followup.people import permissions, tokens
 from followup.plans import lookup, phases
@@ -96,7 +97,7 @@ def optional_body(allowed):
 
 
 def locate(plan_key, phase_key, node_key=None):
-    permissions.require_read(g.api_user)
+    permissions.require_read_key(g.api_user, plan_key)
     return lookup.locate(plan_key, phase_key, node_key)
 
 
@@ -122,6 +123,15 @@ def list_followups(plan_key, phase_key):
 def get_followup(plan_key, phase_key, node_key):
     _, phase, node = locate(plan_key, phase_key, node_key)
     return jsonify(followup_json(fu.current(node, phase)))
+
+
+@bp.get(PHASE + "/boards/<node_key>")
+@describe("Nämndernas uppföljning av en nod i kommunens plan (mål eller uppdrag): en rad "
+          "per nämndsplan vars nod har den som källa (source).", response="BoardFollowups")
+def list_board_followups(plan_key, phase_key, node_key):
+    plan, phase, node = locate(plan_key, phase_key, node_key)
+    entries = boards.sourcing(plan, phase.key, [node.key]).get(node.key, [])
+    return jsonify({"node": node.key, "boards": [e.as_json() for e in entries]})
 
 
 @bp.put(FOLLOWUP)

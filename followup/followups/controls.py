@@ -14,7 +14,7 @@ from followup.core.extensions import db
 from followup.followups import lifecycle
 from followup.followups.models.followup import FollowupState
 from followup.followups.models.internal_control import (
-    ControlPoint, ControlResult, ControlResultRevision,
+    ControlPoint, ControlResult, ControlResultRevision, InternalControl,
 )
 from followup.people import permissions
 from followup.plans import lock
@@ -83,13 +83,24 @@ def current(point, phase):
 
 def phase_results(plan, phase):
     """Every control point with its result in ``phase``, in the plan's order."""
-    ic = plan.internal_control
-    if ic is None:
-        return []
-    results = {r.point_id: r for r in db.session.scalars(
-        select(ControlResult).where(ControlResult.phase_id == phase.id)
-        .options(selectinload(ControlResult.level)))}
-    return [ControlCurrent(p, phase, results.get(p.id)) for p in ic.points]
+    return phase_results_many([(plan, phase)])[phase.id]
+
+
+def phase_results_many(pairs):
+    """{phase id: phase_results(plan, phase)} for (plan, phase) pairs of any plans, in
+    the same three queries however many."""
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    controls = {ic.plan_id: ic for ic in db.session.scalars(
+        select(InternalControl).where(InternalControl.plan_id.in_({p.id for p, _ in pairs}))
+        .options(selectinload(InternalControl.points)))}
+    results = {(r.point_id, r.phase_id): r for r in db.session.scalars(
+        select(ControlResult).where(ControlResult.phase_id.in_([ph.id for _, ph in pairs]))
+        .options(selectinload(ControlResult.level)))} if controls else {}
+    return {phase.id: [ControlCurrent(p, phase, results.get((p.id, phase.id)))
+                       for p in (controls[plan.id].points if plan.id in controls else [])]
+            for plan, phase in pairs}
 
 
 def save(user, point, phase, *, level_key, comment, version, source="web", submit=False):
@@ -130,7 +141,7 @@ def _point_fields(plan, area, process, risk, control, method, mandatory, unit_ke
 
 
 def add_point(user, plan, *, key, **fields):
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, plan)
     lock.lock_plan(plan.id)
     ic = plan.internal_control
     if ic is None:
@@ -144,7 +155,7 @@ def add_point(user, plan, *, key, **fields):
 
 
 def update_point(user, plan, point, **fields):
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, plan)
     lock.lock_plan(plan.id)
     for name, value in _point_fields(plan, **fields).items():
         setattr(point, name, value)
@@ -152,6 +163,6 @@ def update_point(user, plan, point, **fields):
 
 
 def move_point(user, plan, point, offset):
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, plan)
     lock.lock_plan(plan.id)
     inputs.reorder(plan.internal_control.points, point, offset)

@@ -101,7 +101,7 @@ def approve(user, node, phase, version=None, source="web"):
 
 def approve_many(user, phase, node_keys):
     """Approve several follow-ups; returns (approved keys, {key: reason} for the rest)."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, phase.plan)
     approved, refused = [], {}
     for key in node_keys:
         try:
@@ -114,36 +114,51 @@ def approve_many(user, phase, node_keys):
 
 
 def phase_overview(plan, phase):
-    """Every followed-up node of the plan in tree order, with its follow-up in ``phase``.
+    """Every followed-up node of the plan in tree order, with its follow-up in ``phase``."""
+    return phase_overviews([(plan, phase)])[phase.id]
 
-    Three queries whatever the size of the plan: nodes, the phase's follow-ups, and
-    which nodes have a comment in any phase.
+
+def phase_overviews(pairs):
+    """{phase id: phase_overview(plan, phase)} for (plan, phase) pairs of any plans.
+
+    The same few queries however many plans and phases: nodes (with their types and
+    units), the phases' follow-ups (with their levels), and which nodes have a comment
+    in any phase.
     """
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    plan_ids = {plan.id for plan, _ in pairs}
     nodes = db.session.scalars(
-        select(Node).where(Node.plan_id == plan.id, Node.archived.is_(False))
+        select(Node).where(Node.plan_id.in_(plan_ids), Node.archived.is_(False))
         .options(selectinload(Node.type), selectinload(Node.unit))
         .order_by(Node.position)
     ).all()
-    by_node = {f.node_id: f for f in db.session.scalars(
-        select(Followup).where(Followup.phase_id == phase.id)
+    rows = {(f.node_id, f.phase_id): f for f in db.session.scalars(
+        select(Followup).where(Followup.phase_id.in_([phase.id for _, phase in pairs]))
         .options(selectinload(Followup.level))
     )}
     commented = set(db.session.scalars(
-        select(Followup.node_id).join(Node).where(Node.plan_id == plan.id,
+        select(Followup.node_id).join(Node).where(Node.plan_id.in_(plan_ids),
                                                    Followup.comment.is_not(None))
     ))
     children = {}
     for n in nodes:
-        children.setdefault(n.parent_id, []).append(n)
+        children.setdefault((n.plan_id, n.parent_id), []).append(n)
+    return {phase.id: _in_tree_order(plan, phase, children, rows, commented)
+            for plan, phase in pairs}
+
+
+def _in_tree_order(plan, phase, children, rows, commented):
     result = []
     member = timeline.Membership(plan, phase)
 
     def walk(parent_id):
-        for n in children.get(parent_id, ()):
+        for n in children.get((plan.id, parent_id), ()):
             if not member(n):
                 continue  # not in the plan in this phase, nor what is below it
             if is_followed_up(n, commented):
-                result.append(Current(n, phase, by_node.get(n.id)))
+                result.append(Current(n, phase, rows.get((n.id, phase.id))))
             walk(n.id)
 
     walk(None)
@@ -186,7 +201,8 @@ def previous_phase(phase):
 
 def open_phases_for(user):
     """(plan, phase) pairs that are open and in which the user's units own something."""
-    plans = {m.unit.plan for m in user.memberships}
+    plans = {m.unit.plan for m in user.memberships
+             if permissions.is_reporter(user, m.unit.plan)}
     return [(plan, phase) for plan in sorted(plans, key=lambda p: p.key)
             for phase in plan.phases if phase.is_open]
 

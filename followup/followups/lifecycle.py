@@ -17,7 +17,6 @@ from followup.core.formatting import in_sentence
 from followup.core.types import utcnow
 from followup.followups.models.followup import FollowupState
 from followup.people import permissions
-from followup.people.models import Role
 from followup.plans import lock
 
 # The workflow's own words: never a level's (a scale may well have "Ej påbörjad").
@@ -170,7 +169,7 @@ def save(user, entry, *, level_key, comment, version, source="web", submit=False
         if submit:
             row.state = FollowupState.submitted
             row.remark = None
-        elif user.role is Role.reporter or row.state is FollowupState.returned:
+        elif not permissions.is_compiler(user, entry.phase.plan) or row.state is FollowupState.returned:
             row.state = FollowupState.draft
 
     saved = record_change(entry, user, source, change)
@@ -201,7 +200,7 @@ def submit(user, entry, version=None, source="web"):
 
 def return_for_changes(user, entry, remark, version=None, source="web"):
     """The compiler sends an entry back to its reporter with a remark."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, entry.phase.plan)
     _lock(entry)
     _require_edit(user, entry)
     check_version(entry, version)
@@ -220,7 +219,7 @@ def return_for_changes(user, entry, remark, version=None, source="web"):
 
 
 def approve(user, entry, version=None, source="web"):
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, entry.phase.plan)
     _lock(entry)
     _require_edit(user, entry)
     check_version(entry, version)

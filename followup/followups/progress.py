@@ -98,7 +98,15 @@ class Readiness:
 
 def entries(plan, phase):
     """Every entry of the phase: the follow-ups in tree order, then the control results."""
-    return [*fu.phase_overview(plan, phase), *controls.phase_results(plan, phase)]
+    return entries_of([(plan, phase)])[phase.id]
+
+
+def entries_of(pairs):
+    """{phase id: entries(plan, phase)} for (plan, phase) pairs of any plans, in the same
+    few queries however many."""
+    pairs = list(pairs)
+    followups, results = fu.phase_overviews(pairs), controls.phase_results_many(pairs)
+    return {phase.id: [*followups[phase.id], *results[phase.id]] for _, phase in pairs}
 
 
 def readiness(plan, phase):

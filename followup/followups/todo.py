@@ -152,14 +152,18 @@ class ReviewPhase:
     overdue: int
 
 
-def compiler(today=None):
-    """Per phase that is open or has something sent in: what waits for review, per unit."""
+def compiler(user, today=None):
+    """Per phase that is open or has something sent in, of the plans ``user`` compiles:
+    what waits for review, per unit."""
     today = today or date.today()
     out = []
-    for plan in db.session.scalars(select(Plan).options(selectinload(Plan.phases))
-                                   .order_by(Plan.key)):
+    plans = [p for p in db.session.scalars(select(Plan).options(selectinload(Plan.phases))
+                                           .order_by(Plan.key))
+             if permissions.is_compiler(user, p)]
+    entries = progress.entries_of((plan, phase) for plan in plans for phase in plan.phases)
+    for plan in plans:
         for phase in plan.phases:
-            queue = review_queue(plan, phase)
+            queue = sorted(entries[phase.id], key=_unit_order)
             waiting = [e for e in queue if e.state is FollowupState.submitted]
             if not waiting and not phase.is_open:
                 continue
@@ -190,7 +194,7 @@ def approve_chosen(user, plan, phase, node_keys, point_keys):
     """Bulk approval from the review board: the follow-ups through
     ``followups.approve_many``, the control results one by one through
     ``controls.approve``; what cannot be approved is refused with its reason."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, plan)
     node_keys, point_keys = list(node_keys or ()), list(point_keys or ())
     done = BulkApproval()
     approved, refused = fu.approve_many(user, phase, node_keys) if node_keys else ([], {})

@@ -17,7 +17,7 @@ SIGN_WAIT = 600
 
 
 def _memo(plan_key, phase_key, loaded=True):
-    permissions.require_read(g.api_user)
+    permissions.require_read_key(g.api_user, plan_key)
     return reports.find_memo(plan_key, phase_key, loaded)
 
 
@@ -89,8 +89,8 @@ def memo_pdf(plan_key, phase_key):
           "fasen som pågår.", response="Node", body="NodeCreate", body_required=True,
           status="201")
 def add_node(plan_key):
-    permissions.require_read(g.api_user)
     plan = lookup.find_plan(plan_key)
+    permissions.require_read(g.api_user, plan)
     fields = ("parent", "type", "title", "number", "unit", "since", "prefix")
     data = body(fields, required=("type", "title"))
     for key in fields:

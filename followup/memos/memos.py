@@ -52,7 +52,7 @@ def require_editable(user, memo):
     """Only the compiler, and only while the memo is not signed. Takes the plan's lock
     first (``lock.lock_plan``) and reads the memo's state under it: an edit made
     while the memo is being signed waits for the signing and is then refused."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, memo.plan)
     lock.lock_plan(memo.plan_id)
     db.session.refresh(memo, ["state"])
     if memo.state is MemoState.signed:
@@ -83,7 +83,7 @@ def _table_keys(plan, keys):
 def create_memo(user, plan, phase, copy_from=None, with_texts=False):
     """A new memo for ``phase``: empty, or a copy of ``copy_from`` (an earlier phase's
     memo): its appendices, chapters, sections and layouts, with or without its texts."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, plan)
     if db.session.scalar(select(Memo.id).where(Memo.phase_id == phase.id)):
         raise Invalid(f"{phase.label} har redan en tjänsteskrivelse.")
     if copy_from is not None and copy_from.plan_id != plan.id:

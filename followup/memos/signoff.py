@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from followup.core import pdf, signals
 from followup.core.errors import (
-    Damaged, Forbidden, Frozen, Invalid, NotFound, ServiceError, Unavailable,
+    Damaged, Frozen, Invalid, NotFound, ServiceError, Unavailable,
 )
 from followup.core.extensions import db
 from followup.core.types import utcnow
@@ -30,7 +30,7 @@ from followup.followups import controls, followups
 from followup.followups.models.followup import FollowupState
 from followup.memos import content, reports, snapshots
 from followup.memos.models import MemoSignoff, MemoState, SignedFile
-from followup.people.models import Role
+from followup.people import permissions
 from followup.planfile import transfer
 from followup.plans import lock
 
@@ -79,11 +79,6 @@ def _refuse_if_full(error, memo):
         db.session.rollback()
         log.error("signoff.disk_full memo=%d error=%r", memo.id, str(error)[:500])
         raise StorageFull(FULL_MESSAGE) from None
-
-
-def require_approver(user):
-    if user is None or not user.active or user.role is not Role.approver:
-        raise Forbidden("Bara direktören (godkännare) får fastställa eller återöppna.")
 
 
 @dataclass
@@ -154,7 +149,7 @@ def sign(user, memo, *, confirm, reason=None, deadline=None):
     and the lock goes with it); the notices about it (the receivers of
     ``signals.memo_signed``) are then committed in a transaction of their own, so that
     notices that find no room never undo a signing that was stored."""
-    require_approver(user)
+    permissions.require_approver(user, memo.plan)
     # The plan's lock first, held until the signed version is stored: every change to
     # the plan landed before the readiness and the snapshot are read, or waits and is
     # then refused (the phase is frozen). What was loaded before is read again.
@@ -417,7 +412,7 @@ def _require_as_signed(signoff, name, stored):
 def reopen(user, memo, reason):
     """Reopen a signed memo with a reason; the compilers are told in the same
     transaction, which the caller commits."""
-    require_approver(user)
+    permissions.require_approver(user, memo.plan)
     if memo.state is not MemoState.signed:
         raise Invalid("Bara en fastställd tjänsteskrivelse kan återöppnas.")
     reason = (reason or "").strip()

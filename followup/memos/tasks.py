@@ -19,6 +19,7 @@ from followup.core.errors import ServiceError, Unavailable
 from followup.core.extensions import db
 from followup.memos import freshness, reports, signoff, snapshots
 from followup.memos.models import Memo, MemoState
+from followup.people import permissions
 from followup.people.models import User
 from followup.plans.models.plan import Plan
 
@@ -48,7 +49,7 @@ def start_signing(user, memo, *, confirm, reason=None):
     """Check what can be checked at once (the signer, the confirmation, the reason where
     items are not approved) and start the job that signs: its result (``signing`` reads
     it). Without a queue the job is done when this returns."""
-    signoff.require_approver(user)
+    permissions.require_approver(user, memo.plan)
     signoff.check_signing(memo, confirm, reason)
     limit = float(current_app.config["SIGN_TIMEOUT"])
     # The job stores nothing after ``limit`` seconds (signoff.sign's deadline); the

@@ -93,6 +93,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite changes a column by copying its table and dropping the old one; with
+        # foreign keys enforced, the drop would delete every row that refers to it
+        # (ON DELETE CASCADE). They are off while migrating and checked after.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # so that the migrations' own transaction is committed
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -101,6 +108,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"migrating left rows that refer to nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():

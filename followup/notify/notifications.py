@@ -10,7 +10,7 @@ both are made from the same subject, body and links.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from followup.core import links
@@ -21,7 +21,8 @@ from followup.followups import progress
 from followup.followups.models.followup import FollowupState
 from followup.memos.models import Memo, MemoState
 from followup.notify.models import Notification, NotificationOptOut
-from followup.people.models import Role, UnitMembership, User
+from followup.people import permissions
+from followup.people.models import BoardRole, Role, UnitMembership, User
 from followup.plans.models.plan import Phase
 
 # kind → (who gets it, what the settings page calls it)
@@ -47,7 +48,8 @@ class Message:
 
 
 def kinds_for(user):
-    return [(kind, label) for kind, (role, label) in KINDS.items() if role is user.role]
+    held = permissions.all_roles(user)
+    return [(kind, label) for kind, (role, label) in KINDS.items() if role in held]
 
 
 def opted_out(user):
@@ -126,20 +128,25 @@ def mark_read(user):
 
 # Who ------------------------------------------------------------------------------
 
-def _active(role):
-    return select(User).where(User.role == role, User.active.is_(True)).order_by(User.id)
+def _active(role, plan):
+    """Active users holding ``role`` on ``plan``'s board (there, or on every board)."""
+    on_board = select(BoardRole.id).where(
+        BoardRole.user_id == User.id, BoardRole.board_code == plan.board_code,
+        BoardRole.role == role).exists()
+    return select(User).where(User.active.is_(True), or_(User.role == role, on_board)) \
+        .order_by(User.id)
 
 
-def reporters_of(unit_ids):
+def reporters_of(plan, unit_ids):
     if not unit_ids:
         return []
     return db.session.scalars(
-        _active(Role.reporter).join(UnitMembership).where(UnitMembership.unit_id.in_(unit_ids))
-        .distinct()).all()
+        _active(Role.reporter, plan).join(UnitMembership)
+        .where(UnitMembership.unit_id.in_(unit_ids)).distinct()).all()
 
 
-def users_with(role):
-    return db.session.scalars(_active(role)).all()
+def users_with(role, plan):
+    return db.session.scalars(_active(role, plan)).all()
 
 
 # What -------------------------------------------------------------------------------
@@ -168,7 +175,7 @@ def entry_returned(entry, by):
         f"{by.name} har återremitterat {heading_text(entry)} ({_where(entry.phase)}) "
         f"med anmärkningen:\n\n{entry.remark}\n\nÄndra och skicka in den igen.",
         [entry_link(entry)])
-    return record((u, message) for u in reporters_of({entry.subject.unit_id} - {None}))
+    return record((u, message) for u in reporters_of(entry.phase.plan, {entry.subject.unit_id} - {None}))
 
 
 def returned_answered(entry):
@@ -187,7 +194,7 @@ def phase_opened(phase):
         if entry.subject.unit_id is not None:
             by_unit.setdefault(entry.subject.unit_id, []).append(entry)
     pairs = []
-    for user in reporters_of(set(by_unit)):
+    for user in reporters_of(phase.plan, set(by_unit)):
         mine = [e for unit in user.memberships for e in by_unit.get(unit.unit_id, [])]
         deadline = (f" Sista dag för rapportering är {iso_date(phase.deadline)}."
                     if phase.deadline else "")
@@ -245,7 +252,7 @@ def deadline_reminders(today, days):
         for entry in progress.entries(phase.plan, phase):
             if entry.state in OUTSTANDING and entry.subject.unit_id is not None:
                 outstanding.setdefault(entry.subject.unit_id, []).append(entry)
-        for user in reporters_of(set(outstanding)):
+        for user in reporters_of(phase.plan, set(outstanding)):
             mine = [e for m in user.memberships for e in outstanding.get(m.unit_id, [])]
             when = days_left(phase.deadline, today)
             if kind == "deadline_soon":
@@ -295,7 +302,7 @@ def _ready_messages(memos):
             + " Tjänsteskrivelsen kan fastställas.",
             [{"label": memo.title, "path": links.path(
                 "memos.show", plan_key=memo.plan.key, phase_key=memo.phase.key)}])
-        pairs += [(u, message) for u in users_with(Role.approver)]
+        pairs += [(u, message) for u in users_with(Role.approver, memo.plan)]
     return pairs
 
 
@@ -317,5 +324,5 @@ def memo_reopened(memo, signoff, by):
 def _to_compilers(memo, kind, key, subject, body):
     message = Message(kind, key, subject, body, [{"label": memo.title, "path": links.path(
         "memos.show", plan_key=memo.plan.key, phase_key=memo.phase.key)}])
-    return record((u, message) for u in users_with(Role.compiler))
+    return record((u, message) for u in users_with(Role.compiler, memo.plan))
 

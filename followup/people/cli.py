@@ -1,4 +1,4 @@
-"""``flask --app app user create|list``."""
+"""``flask --app app user create|list|grant|revoke|token…``."""
 
 import sys
 
@@ -17,7 +17,9 @@ user_cli = CommandGroup("user", help="Hantera användare.")
 @user_cli.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="Namnet som visas.")
-@click.option("--role", required=True, help="reporter, compiler, approver, reader eller admin.")
+@click.option("--role", required=True,
+              help="reporter, compiler, approver, reader eller admin: rollen i alla nämnder "
+                   "(roller i en nämnd ges med user grant).")
 @click.option("--unit", "units", multiple=True, metavar="PLAN:ENHET",
               help="En enhet användaren rapporterar för; får upprepas.")
 def create_command(email, name, role, units):
@@ -32,16 +34,67 @@ def create_command(email, name, role, units):
         click.echo(f"Fel: {e}.", err=True)
         sys.exit(1)
     db.session.commit()
-    click.echo(f"Skapade {user.email} ({ROLE_LABELS[user.role]}).")
+    click.echo(f"Skapade {user.email} ({users.role_summary(user)}).")
+
+
+def _roles(user):
+    """"compiler" (every board), "SCN:reporter" (one board), comma-separated."""
+    return ",".join(([user.role.value] if user.role else [])
+                    + [f"{g.board_code}:{g.role.value}" for g in user.board_roles]) or "-"
 
 
 @user_cli.command("list")
 def list_command():
-    """Lista användarna med roll och enheter."""
+    """Lista användarna: e-post, namn, roller (ROLL i alla nämnder, NÄMND:ROLL i en), enheter."""
     for user in users.list_users():
         units = ", ".join(f"{m.unit.plan.key}:{m.unit.key}" for m in user.memberships)
         state = "" if user.active else " (inaktiv)"
-        click.echo(f"{user.email}\t{user.name}\t{user.role.value}{state}\t{units}")
+        click.echo(f"{user.email}\t{user.name}\t{_roles(user)}{state}\t{units}")
+
+
+def _fail(message):
+    click.echo(f"Fel: {message}.", err=True)
+    sys.exit(1)
+
+
+@user_cli.command("grant")
+@click.argument("email")
+@click.argument("role")
+@click.option("--plan", "plan_key", required=True, metavar="PLAN",
+              help="En plan i nämnden, t.ex. SCN-2023: rollen gäller nämndens planer alla år.")
+@click.option("--unit", "unit_key", metavar="ENHET",
+              help="För reporter: enheten i planen som användaren rapporterar för.")
+def grant_command(email, role, plan_key, unit_key):
+    """Ge användaren rollen ROLE (reporter, compiler, approver eller reader) i en nämnd."""
+    _change_role(email, role, plan_key, lambda user, plan: users.grant(
+        None, user, role, plan, unit_key), ("har nu", "hade redan"))
+
+
+def _change_role(email, role, plan_key, change, words):
+    """Runs ``change(user, plan)`` and commits, or exits 1 saying why; says what became
+    of it with ``words`` (changed, unchanged)."""
+    user = _user(email)
+    try:
+        plan = users.find_plan(plan_key)
+        changed = change(user, plan)
+    except users.UserError as e:
+        _fail(e)
+    db.session.commit()
+    click.echo(f"{user.email} {words[0] if changed else words[1]} rollen "
+               f"{ROLE_LABELS[users.parse_role(role)].lower()} i {plan.board_name} "
+               f"({plan.board_code}).")
+
+
+@user_cli.command("revoke")
+@click.argument("email")
+@click.argument("role")
+@click.option("--plan", "plan_key", required=True, metavar="PLAN",
+              help="En plan i nämnden, t.ex. SCN-2023.")
+def revoke_command(email, role, plan_key):
+    """Ta bort användarens roll ROLE i en nämnd (en handläggare slutar också rapportera
+    för nämndens enheter)."""
+    _change_role(email, role, plan_key, lambda user, plan: users.revoke(None, user, role, plan),
+                 ("har inte längre", "hade inte"))
 
 
 def _user(email):

@@ -1,6 +1,8 @@
 """Managing users: the user's form, and a users.UserError shown under its field."""
 
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from followup.core.forms import Form, field_or
@@ -12,9 +14,21 @@ class UserForm(Form):
                                                     Length(max=254)])
     name = StringField("Namn", validators=[DataRequired("Fyll i namnet."), Length(max=200)])
     role = SelectField("Roll")
+    board = SelectField("Nämnd", validate_choice=False)  # the service checks it
     units = SelectMultipleField("Enheter", validate_choice=False)
     password = PasswordField("Lösenord", validators=[Optional(), Length(max=1000)])
     active = BooleanField("Aktiv", default=True)
+
+
+class GrantForm(Form):
+    board = SelectField("Nämnd")
+    role = SelectField("Roll")
+    unit = SelectField("Enhet (för handläggare)")
+
+
+class RevokeForm(Form):
+    board = HiddenField(validators=[DataRequired()])
+    role = HiddenField(validators=[DataRequired()])
 
 
 def show_user_error(form, error, fallback, fields=None):

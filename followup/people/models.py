@@ -1,4 +1,4 @@
-"""Users, their role, the units they report for, and their API tokens."""
+"""Users, their roles per board, the units they report for, and their API tokens."""
 
 import enum
 from datetime import datetime
@@ -22,6 +22,9 @@ class Role(enum.Enum):
     admin = "admin"
 
 
+# The roles held on a board's plans; admin is held on the installation.
+BOARD_ROLES = (Role.reporter, Role.compiler, Role.approver, Role.reader)
+
 ROLE_LABELS = {
     Role.reporter: "Handläggare",
     Role.compiler: "Strateg",
@@ -36,7 +39,10 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(Enum(Role, name="role", native_enum=False, length=20))
+    # A role on every board (and admin, which only this holds); None: only the roles
+    # of ``board_roles``.
+    role: Mapped[Role | None] = mapped_column(
+        Enum(Role, name="role", native_enum=False, length=20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Part of the login a session cookie carries: raising it ends every session the
@@ -48,6 +54,10 @@ class User(UserMixin, db.Model):
     )
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
+    )
+    board_roles: Mapped[list["BoardRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan",
+        order_by="(BoardRole.board_code, BoardRole.role)"
     )
 
     @property
@@ -73,6 +83,20 @@ class User(UserMixin, db.Model):
     @property
     def units(self):
         return [m.unit for m in self.memberships]
+
+
+class BoardRole(db.Model):
+    """A role a user holds on one board: on its plans of every year (a board's plans
+    share its ``board_code``)."""
+
+    __table_args__ = (UniqueConstraint("user_id", "board_code", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    board_code: Mapped[str] = mapped_column(String(40), index=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, name="role", native_enum=False, length=20))
+
+    user: Mapped[User] = relationship(back_populates="board_roles")
 
 
 class UnitMembership(db.Model):

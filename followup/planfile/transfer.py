@@ -16,9 +16,10 @@ from followup.followups.models.followup import Followup
 from followup.followups.models.internal_control import ControlPoint, ControlResult, InternalControl
 from followup.memos.models import Appendix, Memo
 from followup.people import permissions
-from followup.people.models import UnitMembership
+from followup.people.models import Role, UnitMembership
 from followup.planfile import Fault, PlanFileError
 from followup.planfile.reader import build_plan, plan_key
+from followup.planfile.sources import source_faults
 from followup.planfile.writer import plan_file
 from followup.plans import structure, timeline
 from followup.plans.models.node import Node
@@ -53,7 +54,7 @@ def list_plans():
     ).all()
 
 
-def import_plan(raw, replace=False, archive_dir=None):
+def import_plan(raw, replace=False, archive_dir=None, board_check=None):
     """Import a plan file (text or bytes): all of it or nothing, in the caller's
     transaction (the caller commits). The file is checked, and the plan built from it,
     before anything changes.
@@ -61,9 +62,15 @@ def import_plan(raw, replace=False, archive_dir=None):
     Raises PlanFileError with every fault, or PlanExists when the plan's key is
     taken and ``replace`` is false. On ``replace`` the old plan's export is kept in
     ``archive_dir`` first, and reporters keep their units where the unit key stays.
+    ``board_check`` is called with the file's board code before anything changes.
     """
     data = planfile.validate(planfile.parse(raw))
+    if board_check is not None:
+        board_check(data["organisation"]["board_code"])
     key = plan_key(data)
+    faults = source_faults(data, key)
+    if faults:
+        raise PlanFileError(faults)
     session = db.session
     existing = session.scalar(select(Plan).where(Plan.key == key))
     if existing is not None:
@@ -142,10 +149,16 @@ def upload(user, raw):
     """A plan file sent from the browser, by the strategic unit: a new plan only.
     Replacing a plan takes its follow-ups and signed documents with it, so that stays
     with the command line, which archives the old one first."""
-    if not permissions.is_compiler(user):
+    if not permissions.compiles_any(user):
         raise Forbidden("Bara strategisk enhet (strateg) får importera planer.")
+
+    def may_import(board_code):
+        if Role.compiler not in permissions.roles_on_board(user, board_code):
+            raise Forbidden(f"Du är inte strateg för nämnden {board_code} och kan inte "
+                            "importera dess plan.")
+
     try:
-        return import_plan(raw)
+        return import_plan(raw, board_check=may_import)
     except PlanExists as e:
         raise Invalid(f"Planen {e.key} finns redan. En befintlig plan ersätts inte här: "
                       "be driftsansvarig ersätta den, så sparas den gamla först.") from None
@@ -153,9 +166,11 @@ def upload(user, raw):
 
 def download(user, key):
     """The plan file of plan ``key`` as text, for whoever may read the plan."""
-    permissions.require_read(user)
-    if db.session.scalar(select(Plan.id).where(Plan.key == key)) is None:
+    plan = db.session.scalar(select(Plan).where(Plan.key == key))
+    if plan is None:
+        permissions.require_reads_any(user)
         raise NotFound(f"Planen {key} finns inte.")
+    permissions.require_read(user, plan)
     return dump(export_plan(key))
 
 

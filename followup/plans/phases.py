@@ -15,7 +15,7 @@ def _require_may_open(phase, is_open):
 
 
 def set_open(user, phase, is_open):
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, phase.plan)
     lock.lock_plan(phase.plan_id)
     _require_may_open(phase, is_open)
     was_open = phase.is_open
@@ -24,7 +24,7 @@ def set_open(user, phase, is_open):
 
 
 def update(user, phase, *, label, period_end, deadline, is_open):
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, phase.plan)
     label = (label or "").strip()
     if not label:
         raise Invalid("Fasen behöver ett namn.")

@@ -86,7 +86,7 @@ def preview(plan):
 def create(user, plan, leave_out=()):
     """The compiler creates the next year's plan; ``leave_out`` are node keys (with
     their subtrees) not to bring. Returns the new plan."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, plan)
     return build_next_year(plan, leave_out)
 
 

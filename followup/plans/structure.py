@@ -170,7 +170,7 @@ def add_node(user, plan, *, parent, type_key, number, title, unit_key, since_key
     """A new node, followed up from ``since_key`` or else from the current phase on;
     never from a phase that is signed or comes before a signed one. ``prefix``: its own
     text before the title, if any."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, plan)
     lock.lock_plan(plan.id)
     node_type = next((t for t in plan.node_types if t.key == type_key), None)
     if node_type is None:
@@ -207,7 +207,7 @@ def update_node(user, node, *, number, title, unit_key, notes, group, responsibl
                 prefix=KEEP):
     """Change a node; ``prefix`` (its own text before the title; blank: its type's) is left
     as it is where not given. Everything is checked before anything changes."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, node.plan)
     lock.lock_plan(node.plan_id)
     plan = node.plan
     since, until = _period(plan, _phase(plan, since_key, "Följs upp från"),
@@ -282,7 +282,7 @@ def _reparent(node, new_parent):
 
 def move(user, node, offset):
     """Move a node up (-1) or down (+1) among its siblings."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, node.plan)
     lock.lock_plan(node.plan_id)
     inputs.reorder(_siblings(node.plan, node.parent), node, offset)
     return node
@@ -292,7 +292,7 @@ def take_out(user, node):
     """Take a node (and what is below it) out of the plan from the current phase on: it
     stays in the earlier phases. Taken out before it was ever followed up, it is archived:
     it appears in no phase, and its history stays."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, node.plan)
     lock.lock_plan(node.plan_id)
     plan = node.plan
     subtree = list(node.walk())
@@ -311,7 +311,7 @@ def take_out(user, node):
 def put_back(user, node):
     """Undo ``take_out``: the node and its subtree are in the plan to the end again
     (refused where that would bring them back into a signed phase they were not in)."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, node.plan)
     lock.lock_plan(node.plan_id)
     changes = {n: dict(archived=False, until=None) for n in node.walk()}
     _require_signed_unchanged(node.plan, list(changes), changes)
@@ -320,7 +320,7 @@ def put_back(user, node):
 
 
 def add_unit(user, plan, *, key, name):
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, plan)
     lock.lock_plan(plan.id)
     key = inputs.key(key, "Enhetens beteckning")
     if any(u.key == key for u in plan.units):
@@ -332,7 +332,7 @@ def add_unit(user, plan, *, key, name):
 
 
 def rename_unit(user, unit, name):
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, unit.plan)
     lock.lock_plan(unit.plan_id)
     unit.name = _line(name, "Namnet", 200, required=True)
     return unit
@@ -346,7 +346,7 @@ def _level_fields(label, text, tone):
 
 
 def update_level(user, level, *, label, text, tone, done):
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, level.scale.plan)
     lock.lock_plan(level.scale.plan_id)
     level.label, level.text, level.tone = _level_fields(label, text, tone)
     level.done = bool(done)
@@ -354,7 +354,7 @@ def update_level(user, level, *, label, text, tone, done):
 
 
 def add_level(user, scale, *, key, label, text, tone, done):
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, scale.plan)
     lock.lock_plan(scale.plan_id)
     key = inputs.key(key, "Nivåns beteckning")
     if scale.level(key) is not None:

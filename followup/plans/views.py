@@ -1,12 +1,12 @@
 """The compiler edits the plan's structure: the goal tree, units, and scales."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from followup.core.errors import Invalid
 from followup.core.extensions import db
 from followup.core.forms import EmptyForm, choices
-from followup.people import permissions
+from followup.people import access
 from followup.plans import lookup, rollover, structure, timeline
 from followup.plans.forms import ItemForm, LevelForm, UnitForm
 from followup.plans.models.plan import Level, Unit
@@ -15,10 +15,7 @@ bp = Blueprint("structure", __name__, template_folder="templates",
                url_prefix="/plans/<plan_key>/struktur")
 
 
-@bp.before_request
-@login_required
-def require_compiler():
-    permissions.require_compiler(current_user)
+bp.before_request(access.require_plan_compiler)
 
 
 def _node_form(plan, node=None, formdata=None):

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from followup.core import jobs
-from followup.core.errors import Invalid
+from followup.core.errors import Forbidden, Invalid
 from followup.core.extensions import db, limiter
 from followup.core.forms import EmptyForm
 from followup.followups.models.followup import FollowupState
@@ -26,30 +26,49 @@ log = logging.getLogger("followup.health")
 @bp.get("/")
 @login_required
 def index():
-    if current_user.role is Role.reporter:
-        return redirect(url_for("followups.mine"))
-    if current_user.role is Role.admin:
-        return redirect(url_for("users.index"))
-    if current_user.role is Role.compiler:
+    """The to-do of the widest duty the user holds on some board: the compiler's review,
+    the approver's memos, the reporter's follow-ups, the reader's documents."""
+    held = permissions.all_roles(current_user)
+    if Role.compiler in held:
         return redirect(url_for("review.index"))
-    permissions.require_read(current_user)
-    if current_user.role is Role.approver:
-        ready, waiting, signed = overview.approver()
-        return render_template("start/approver.html", ready=ready, waiting=waiting,
-                               signed=signed, approved=FollowupState.approved)
-    return render_template("start/reader.html", signoffs=overview.latest_signed())
+    if Role.approver in held:
+        return to_sign()
+    if Role.reporter in held:
+        return redirect(url_for("followups.mine"))
+    if Role.reader in held:
+        return documents()
+    if Role.admin in held:
+        return redirect(url_for("users.index"))
+    raise Forbidden("Du har ingen roll i någon nämnd än. Be en administratör om behörighet.")
+
+
+@bp.get("/att-faststalla")
+@login_required
+def to_sign():
+    """The memos of the boards where the user signs."""
+    ready, waiting, signed = overview.approver(current_user)
+    return render_template("start/approver.html", ready=ready, waiting=waiting,
+                           signed=signed, approved=FollowupState.approved)
+
+
+@bp.get("/dokument")
+@login_required
+def documents():
+    permissions.require_reads_any(current_user)
+    return render_template("start/reader.html", signoffs=overview.latest_signed(current_user))
 
 
 @bp.get("/planer")
 @login_required
 def plan_list():
-    permissions.require_read(current_user)
+    permissions.require_reads_any(current_user)
     return _plan_list()
 
 
 def _plan_list(faults=(), error=None, status=200):
-    return render_template("index.html", plans=transfer.list_plans(),
-                           may_import=permissions.is_compiler(current_user),
+    return render_template("index.html",
+                           plans=permissions.readable(current_user, transfer.list_plans()),
+                           may_import=permissions.compiles_any(current_user),
                            form=EmptyForm(), faults=faults, error=error), status
 
 
@@ -57,7 +76,7 @@ def _plan_list(faults=(), error=None, status=200):
 @login_required
 def import_plan():
     """A plan file from the browser: imported whole, or not at all with every fault."""
-    permissions.require_read(current_user)  # the page it answers with lists the plans
+    permissions.require_reads_any(current_user)  # the page it answers with lists the plans
     if not EmptyForm().validate():
         return _plan_list(error="Formuläret hade gått ut. Ladda om sidan och försök igen.",
                           status=400)

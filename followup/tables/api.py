@@ -30,8 +30,8 @@ def _json(data, status=200):
 
 
 def _find(plan_key, table_key):
-    permissions.require_read(g.api_user)
     plan = lookup.find_plan(plan_key)
+    permissions.require_read(g.api_user, plan)
     table = next((t for t in plan.tables if t.key == table_key), None)
     if table is None:
         raise NotFound(f"Tabellen {table_key} finns inte i planen {plan.key}.")

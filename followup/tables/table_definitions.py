@@ -420,7 +420,7 @@ def save_definition(user, plan, table, draft):
     row and column through moves; a removed row or column takes its figures along
     (they stay in the table's revisions). Everything is checked before anything
     changes; the caller commits."""
-    permissions.require_compiler(user)
+    permissions.require_compiler(user, plan)
     if table is not None:
         require_unlocked(table)
         check_version(table, draft.version)

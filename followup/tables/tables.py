@@ -23,7 +23,6 @@ from followup.core.extensions import db
 from followup.core.html import TextTooLong, sanitize
 from followup.memos.models import Memo, MemoState
 from followup.people import permissions
-from followup.people.models import Role
 from followup.plans import lock
 from followup.tables import columns as table_columns
 from followup.tables import exact
@@ -144,9 +143,9 @@ def require_unlocked(table):
 
 
 def require_value_editor(user, plan):
-    if permissions.is_compiler(user):
+    if permissions.is_compiler(user, plan):
         return
-    if user is not None and user.active and user.role is Role.reporter and any(
+    if permissions.is_reporter(user, plan) and any(
             p.is_open for p in plan.phases) and any(
             m.unit.plan_id == plan.id for m in user.memberships):
         return

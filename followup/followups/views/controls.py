@@ -1,7 +1,7 @@
 """Internal control in the browser: results per phase, and the control points."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from followup.core.errors import Conflict, Invalid
 from followup.core.extensions import db
@@ -9,8 +9,7 @@ from followup.core.forms import EmptyForm, choices
 from followup.followups import controls, history, todo
 from followup.followups.forms import ControlPointForm, FollowupForm, ReturnForm, VersionForm
 from followup.followups.models.followup import FollowupState
-from followup.people import permissions
-from followup.people.models import Role
+from followup.people import access, permissions
 from followup.plans import lookup
 
 bp = Blueprint("controls", __name__, template_folder="../templates")
@@ -19,10 +18,7 @@ PHASE = "/plans/<plan_key>/phases/<phase_key>/internkontroll"
 POINTS = "/plans/<plan_key>/internkontroll"
 
 
-@bp.before_request
-@login_required
-def require_reader():
-    permissions.require_read(current_user)
+bp.before_request(access.require_plan_reader)
 
 
 @bp.get(PHASE + "/")
@@ -31,14 +27,14 @@ def index(plan_key, phase_key):
     items = controls.phase_results(plan, phase)
     mine = {m.unit_id for m in current_user.memberships}
     return render_template("controls/index.html", plan=plan, phase=phase, items=items, mine=mine,
-                           is_compiler=permissions.is_compiler(current_user))
+                           is_compiler=permissions.is_compiler(current_user, plan))
 
 
 def _page(plan, phase, cur, form, status=200, theirs=None):
     revisions = controls.revisions(cur.point, phase)
     changes = [(r, history.diff(prev.comment, r.comment)[0])
                for prev, r in zip([None, *revisions], revisions) if prev is not None]
-    is_compiler = permissions.is_compiler(current_user)
+    is_compiler = permissions.is_compiler(current_user, plan)
     return render_template(
         "controls/edit.html", plan=plan, phase=phase, cur=cur, form=form, theirs=theirs,
         refusal=permissions.edit_refusal(current_user, cur.point, phase, cur.state),
@@ -47,7 +43,7 @@ def _page(plan, phase, cur, form, status=200, theirs=None):
         neighbours=todo.neighbours(plan, phase, cur) if is_compiler else None,
         # A reporter whose control result is sent in is led on to the next one to write.
         onward=todo.next_to_write(current_user, plan, phase, cur)
-        if current_user.role is Role.reporter
+        if permissions.is_reporter(current_user, plan)
         and cur.state in (FollowupState.submitted, FollowupState.approved) else None,
         authors=history.author_names(revisions),
         return_form=ReturnForm(formdata=None, version=cur.version),
@@ -140,8 +136,8 @@ def _point_form(plan, point=None, prefix="ny"):
 
 @bp.get(POINTS + "/")
 def points(plan_key):
-    permissions.require_compiler(current_user)
     plan = lookup.find_plan(plan_key)
+    permissions.require_compiler(current_user, plan)
     ic = plan.internal_control
     return render_template(
         "controls/points.html", plan=plan,
@@ -158,8 +154,8 @@ def _point_values(form):
 @bp.post(POINTS + "/")
 @bp.post(POINTS + "/<key>")
 def save_point(plan_key, key=None):
-    permissions.require_compiler(current_user)
     plan = lookup.find_plan(plan_key)
+    permissions.require_compiler(current_user, plan)
     point = controls.find_point(plan, key) if key else None
     form = _point_form(plan, point, f"p{point.id}" if point else "ny")
     if not form.validate():
@@ -180,8 +176,8 @@ def save_point(plan_key, key=None):
 
 @bp.post(POINTS + "/<key>/<any(upp, ner):direction>")
 def move_point(plan_key, key, direction):
-    permissions.require_compiler(current_user)
     plan = lookup.find_plan(plan_key)
+    permissions.require_compiler(current_user, plan)
     if EmptyForm().validate():
         controls.move_point(current_user, plan, controls.find_point(plan, key),
                             -1 if direction == "upp" else 1)

@@ -9,6 +9,7 @@ from followup.core import html
 from followup.core.errors import Conflict, Invalid, ServiceError
 from followup.core.extensions import db
 from followup.core.formatting import local_time
+from followup.followups import boards
 from followup.followups import followups as fu
 from followup.followups import history, todo
 from followup.followups.forms import FollowupForm, ReturnForm, VersionForm
@@ -16,7 +17,6 @@ from followup.followups.lifecycle import STATE_LABELS
 from followup.followups.models.followup import FollowupState
 from followup.memos.models import Memo
 from followup.people import permissions
-from followup.people.models import Role
 from followup.plans import lookup
 
 bp = Blueprint("followups", __name__, template_folder="../templates")
@@ -32,7 +32,7 @@ def require_login():
 
 
 def locate(plan_key, phase_key, node_key=None):
-    permissions.require_read(current_user)
+    permissions.require_read_key(current_user, plan_key)
     return lookup.locate(plan_key, phase_key, node_key)
 
 
@@ -49,16 +49,27 @@ def phase_view(plan_key, phase_key):
     only_mine = bool(request.args.get("mina")) and bool(current_user.memberships)
     if only_mine:
         items = fu.mine(current_user, items)
+    board_counts = {key: boards.level_counts(entries) for key, entries in
+                    boards.sourcing(plan, phase.key).items()} if is_municipal(plan) else None
     return render_template("followups/phase.html", plan=plan, phase=phase, only_mine=only_mine,
                            groups=fu.grouped_by_goal(items), counts=fu.state_counts(items),
+                           board_counts=board_counts,
                            has_memo=Memo.state_in(phase) is not None,
-                           is_compiler=permissions.is_compiler(current_user))
+                           is_compiler=permissions.is_compiler(current_user, plan))
+
+
+def is_municipal(plan):
+    return plan.level == "municipality"
 
 
 def _edit_context(plan, phase, node, cur):
     previous = fu.previous_phase(phase)
-    is_compiler = permissions.is_compiler(current_user)
+    is_compiler = permissions.is_compiler(current_user, plan)
+    board_entries = boards.sourcing(plan, phase.key, [node.key]).get(node.key, []) \
+        if is_municipal(plan) else None
     return dict(
+        board_entries=board_entries,
+        board_counts=boards.level_counts(board_entries or []),
         plan=plan, phase=phase, node=node, cur=cur,
         ancestors=fu.ancestors(node),
         actions=[c for c in node.children if c.type.scale_id is None and not c.archived],
@@ -69,7 +80,7 @@ def _edit_context(plan, phase, node, cur):
         neighbours=todo.neighbours(plan, phase, cur) if is_compiler else None,
         # A reporter whose follow-up is sent in is led on to the next one to write.
         onward=todo.next_to_write(current_user, plan, phase, cur)
-        if current_user.role is Role.reporter and cur.state in SENT else None,
+        if permissions.is_reporter(current_user, plan) and cur.state in SENT else None,
         return_form=ReturnForm(formdata=None, version=cur.version),
         version_form=VersionForm(formdata=None, version=cur.version),
     )

@@ -2,7 +2,7 @@
 opening and closing phases."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms import SelectMultipleField
 
 from followup.core.errors import Frozen
@@ -14,23 +14,20 @@ from followup.followups import todo
 from followup.followups.forms import BulkApproveForm
 from followup.followups.models.followup import FollowupState
 from followup.followups.progress import Filters, progress
-from followup.people import permissions
+from followup.people import access, permissions
 from followup.plans import lookup, phases
 from followup.plans.forms import PhaseForm
 
 bp = Blueprint("review", __name__, template_folder="../templates", url_prefix="/granskning")
 
 
-@bp.before_request
-@login_required
-def require_compiler():
-    permissions.require_compiler(current_user)
+bp.before_request(access.require_plan_compiler)
 
 
 @bp.get("/")
 def index():
     """Att granska: per phase that is open or has something sent in, what waits, per unit."""
-    return render_template("review/todo.html", phases=todo.compiler())
+    return render_template("review/todo.html", phases=todo.compiler(current_user))
 
 
 FILTERS = ("enhet", "typ", "lage", "forsenade")

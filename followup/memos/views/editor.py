@@ -24,7 +24,7 @@ EXTRA_HEADER_ROWS = 2
 @bp.before_request
 @login_required
 def require_compiler():
-    permissions.require_compiler(current_user)
+    permissions.require_compiler_key(current_user, (request.view_args or {}).get("plan_key"))
     if request.method == "GET":
         return _away_from_a_signed_memo()
 

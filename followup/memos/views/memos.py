@@ -5,7 +5,7 @@ import os
 from flask import (
     Blueprint, Response, flash, redirect, render_template, request, session, url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from followup.core import pdf
 from followup.core.errors import Frozen, Invalid, NotFound
@@ -16,18 +16,14 @@ from followup.followups.lifecycle import STATE_LABELS
 from followup.memos import freshness, reports, signoff, tasks
 from followup.memos.forms import NewMemoForm, SignForm
 from followup.memos.models import MemoState
-from followup.people import permissions
-from followup.people.models import Role
+from followup.people import access, permissions
 from followup.plans import lookup
 
 bp = Blueprint("memos", __name__, template_folder="../templates",
                url_prefix="/plans/<plan_key>/phases/<phase_key>/tjansteskrivelse")
 
 
-@bp.before_request
-@login_required
-def require_reader():
-    permissions.require_read(current_user)
+bp.before_request(access.require_plan_reader)
 
 
 def _pdf_response(data, name):
@@ -49,9 +45,9 @@ def show(plan_key, phase_key):
     try:
         memo = reports.find_memo(plan_key, phase_key)
     except NotFound:
-        if not permissions.is_compiler(current_user):
-            raise
         plan, phase, _ = lookup.locate(plan_key, phase_key)
+        if not permissions.is_compiler(current_user, plan):
+            raise
         form = NewMemoForm(formdata=None)
         earlier = sorted((m for m in plan.memos if m.phase.position < phase.position),
                          key=lambda m: -m.phase.position)
@@ -62,12 +58,13 @@ def show(plan_key, phase_key):
         return render_template("memos/none.html", plan=plan, phase=phase, form=form)
     # Only the list of documents: rendering them (and their charts) waits for a preview.
     docs = compose.document_titles(memo)
+    is_compiler = permissions.is_compiler(current_user, memo.plan)
     return render_template(
         "memos/show.html", memo=memo, plan=memo.plan, phase=memo.phase, docs=docs,
         state_label=signoff.MEMO_STATE_LABELS[memo.state],
-        warnings=reports.table_warnings(memo) if permissions.is_compiler(current_user) else [],
-        may_sign=current_user.role is Role.approver, reopen_form=ReopenForm(),
-        may_edit=permissions.is_compiler(current_user) and memo.state is not MemoState.signed,
+        warnings=reports.table_warnings(memo) if is_compiler else [],
+        may_sign=permissions.is_approver(current_user, memo.plan), reopen_form=ReopenForm(),
+        may_edit=is_compiler and memo.state is not MemoState.signed,
         users=reports.signer_names(memo),
         refreshing=memo.state is not MemoState.signed and freshness.refreshing(memo.plan_id))
 
@@ -118,7 +115,7 @@ def sign(plan_key, phase_key):
     checked at once, and a job of the queue renders and stores the signed version while
     the page follows it (``signing``)."""
     memo = reports.find_memo(plan_key, phase_key, loaded=False)
-    signoff.require_approver(current_user)
+    permissions.require_approver(current_user, memo.plan)
     form = SignForm()
     status = 200
     if request.method == "POST" and form.validate():
@@ -158,7 +155,7 @@ def signing(plan_key, phase_key, job_id):
     """A signing under way: the page asks again every other second until the job is
     done, then goes to the memo (or says why nothing was signed)."""
     memo = reports.find_memo(plan_key, phase_key, loaded=False)
-    signoff.require_approver(current_user)
+    permissions.require_approver(current_user, memo.plan)
     if job_id not in session.get(SIGNING, []):
         raise NotFound("Det finns ingen fastställelse att följa här.")
     state = tasks.signing(job_id, wait=1)

@@ -24,7 +24,7 @@ def test_create_reporter_with_units_and_list(cli, plan):
     result = create(cli, "Anna.Berg@Ekbacka.example", "--name", "Anna Berg", "--role", "reporter",
                     "--unit", "SOC-2026:barn-unga", "--unit", "SOC-2026:vuxen")
     assert result.exit_code == 0, result.stderr
-    assert "Skapade anna.berg@ekbacka.example (Handläggare)" in result.stdout
+    assert "Skapade anna.berg@ekbacka.example (Handläggare i alla nämnder)" in result.stdout
 
     user = db.session.scalar(select(User))
     assert user.role is Role.reporter

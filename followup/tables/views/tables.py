@@ -2,14 +2,14 @@
 definition editor and the history."""
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from followup.core.charts import CHART_KINDS
 from followup.core.errors import Forbidden, Invalid, NotFound
 from followup.core.extensions import db
 from followup.core.forms import EmptyForm
 from followup.core.texts import visible
-from followup.people import permissions
+from followup.people import access, permissions
 from followup.plans import lookup
 from followup.tables import table_definitions as definitions
 from followup.tables import forms, table_excel, tables
@@ -19,10 +19,7 @@ from followup.tables.views.table_grid import grid_rows
 bp = Blueprint("tables", __name__, template_folder="../templates", url_prefix="/plans/<plan_key>/tabeller")
 
 
-@bp.before_request
-@login_required
-def require_reader():
-    permissions.require_read(current_user)
+bp.before_request(access.require_plan_reader)
 
 
 def _table(plan, key):
@@ -44,7 +41,7 @@ def _may_edit(plan):
 def index(plan_key):
     plan = lookup.find_plan(plan_key)
     return render_template("tables/index.html", plan=plan,
-                           is_compiler=permissions.is_compiler(current_user))
+                           is_compiler=permissions.is_compiler(current_user, plan))
 
 
 def _grid_page(plan, table, typed=None, errors=None, status=200, imported=None, notes=(),
@@ -56,7 +53,7 @@ def _grid_page(plan, table, typed=None, errors=None, status=200, imported=None, 
     return render_template(
         "tables/grid.html", plan=plan, table=table, printed=printed, rows=rows,
         columns=printed.columns, may_edit=_may_edit(plan) and not locked, locked=locked,
-        is_compiler=permissions.is_compiler(current_user), form=EmptyForm(),
+        is_compiler=permissions.is_compiler(current_user, plan), form=EmptyForm(),
         imported=imported or set(), notes=notes,
         version=table.version if version is None else version), status
 
@@ -154,8 +151,8 @@ def history(plan_key, key):
 @bp.route("/ny", methods=["GET", "POST"])
 @bp.route("/<key>/definition", methods=["GET", "POST"])
 def define(plan_key, key=None):
-    permissions.require_compiler(current_user)
     plan = lookup.find_plan(plan_key)
+    permissions.require_compiler(current_user, plan)
     table = _table(plan, key) if key else None
     form = EmptyForm()
     status, errors = 200, []
