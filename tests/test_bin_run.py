@@ -57,7 +57,7 @@ def alive(pids):
 
 
 def log_in_and_render_a_pdf(base, output):
-    email, password = re.search(r"Strateg\s+(\S+)\s+(\S+)", output).groups()
+    email, password = re.search(r"Strateg i SOC\s+(\S+)\s+(\S+)", output).groups()
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     page = opener.open(base + "/login", timeout=30).read().decode()
@@ -85,13 +85,13 @@ def test_logins_last_and_stopping_stops_everything(tmp_path):
             if not line:
                 break
             lines.append(line)
-            if line.startswith("  ") and "Läsare" in line:  # the last demo login
+            if line.startswith("  ") and "Administratör" in line:  # the last demo login
                 break
         output = "".join(lines)
         assert "Demoanvändare" in output, output
         started = output.index(f"kör på http://127.0.0.1:{port}")
         assert started < output.index("Demoanvändare")  # the logins come last
-        assert lines[-1].strip().startswith("Läsare")
+        assert lines[-1].strip().startswith("Administratör")
 
         log_in_and_render_a_pdf(f"http://127.0.0.1:{port}", output)
         started = descendants(run.pid)

@@ -1,4 +1,5 @@
-"""The demo: plan and one user per role on an empty database, never twice."""
+"""The demo: the municipality's plan, a board's plan following it up, and users with
+every role on an empty database, never twice."""
 
 import os
 
@@ -20,27 +21,41 @@ def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, ap
     named = result.stdout.splitlines()[0]
     assert os.path.abspath(named.split(" i ", 1)[1].rstrip("):")) == kept, named
 
-    plan = db.session.scalar(select(Plan))
+    municipal, plan = db.session.scalars(select(Plan).order_by(Plan.id)).all()
+    assert municipal.key == "KF-2026" and municipal.level == "municipality"
     assert plan.key == "SOC-2026" and plan.municipality == "Ekbacka kommun"
     assert [p.key for p in plan.phases if p.is_open] == ["december"]
+    # The board's goals are the municipality's: its pages show the board beside them.
+    from followup.followups import boards
+    assert sorted(boards.sourcing(municipal, "augusti")) == ["im1", "im2", "im3"]
     types = dict(db.session.execute(
-        select(Node.type_id, func.count()).group_by(Node.type_id)).all())
+        select(Node.type_id, func.count()).where(Node.plan_id == plan.id)
+        .group_by(Node.type_id)).all())
     by_key = {t.key: types.get(t.id, 0) for t in plan.node_types}
     assert by_key["uppdrag"] >= 12 and by_key["atgard"] >= 12 and by_key["inriktningsmal"] >= 3
     phases_reported = set(db.session.scalars(
-        select(Followup.phase_id).distinct()))
+        select(Followup.phase_id).join(Node).where(Node.plan_id == plan.id).distinct()))
     assert len(phases_reported) == 2
     assert len(plan.internal_control.points) >= 3 and plan.tables and plan.memos
 
     users = db.session.scalars(select(User)).all()
-    assert {u.role for u in users} == set(Role)
+    from followup.people import permissions
+    held = {(code, r) for u in users for code, roles in permissions.held_roles(u).items()
+            for r in roles}
+    assert {r for _, r in held} == set(Role)
+    # Who compiles a board does not sign it; the municipality's strateg reads the board.
+    karin = db.session.scalar(select(User).where(User.email == "karin.ek@ekbacka.example"))
+    assert permissions.is_compiler(karin, municipal) and not permissions.is_compiler(karin, plan)
+    assert permissions.can_read(karin, plan)
+    for u in users:
+        assert not permissions.duty_conflict(permissions.held_roles(u)), u.email
     # Each printed password logs its user in, and only that user.
     lines = [line.split() for line in result.stdout.splitlines()[1:]]
     assert len(lines) == len(users)
     for *_, email, password in lines:
         user = db.session.scalar(select(User).where(User.email == email))
         assert user.check_password(password)
-    reporters = [u for u in users if u.role is Role.reporter]
+    reporters = [u for u in users if permissions.is_reporter(u, plan)]
     assert all(u.units for u in reporters)
 
     with open(f"{app.instance_path}/demo-users.txt", encoding="utf-8") as f:
@@ -54,7 +69,8 @@ def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, ap
             c.state for c in controls.phase_results(plan, plan.phase(key))}
         assert states == {FollowupState.approved}, key
     from followup.memos import overview
-    ready, _, _ = overview.approver()
+    lena = db.session.scalar(select(User).where(User.email == "lena.holmqvist@ekbacka.example"))
+    ready, _, _ = overview.approver(lena)
     assert [s.memo.phase.key for s in ready] == ["augusti"]
 
 
@@ -62,6 +78,6 @@ def test_second_load_changes_nothing_and_shows_the_logins_again(cli, ctx):
     first = cli.invoke(args=["demo", "load", "--if-empty"]).stdout
     again = cli.invoke(args=["demo", "load", "--if-empty"])
     assert again.exit_code == 0 and again.stdout == first
-    assert db.session.scalar(select(func.count(Plan.id))) == 1
+    assert db.session.scalar(select(func.count(Plan.id))) == 2
     refused = cli.invoke(args=["demo", "load"])
     assert refused.exit_code == 1 and "redan data" in refused.stderr

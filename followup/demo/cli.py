@@ -9,7 +9,6 @@ from flask import current_app
 from followup import demo
 from followup.core.cli import CommandGroup
 from followup.core.extensions import db
-from followup.people.models import ROLE_LABELS
 
 demo_cli = CommandGroup("demo", help="Demodata.")
 
@@ -20,7 +19,7 @@ CREDENTIALS_FILE = "demo-users.txt"
 @click.option("--if-empty", is_flag=True,
               help="Ladda bara om databasen saknar planer och användare; visa annars demoinloggningarna.")
 def load_command(if_empty):
-    """Ladda demoplanen och en demoanvändare för varje roll."""
+    """Ladda demoplanerna (kommunens och en nämnds) och demoanvändare för varje roll."""
     path = os.path.join(current_app.instance_path, CREDENTIALS_FILE)
     if not demo.is_empty():
         if not if_empty:
@@ -36,7 +35,7 @@ def load_command(if_empty):
     if shown.startswith(".."):
         shown = path
     lines = [f"Demoanvändare (lösenorden finns bara här och i {shown}):"]
-    lines += [f"  {ROLE_LABELS[role]:<14} {email:<32} {password}" for email, _, role, password in created]
+    lines += [f"  {roles:<38} {email:<32} {password}" for email, _, roles, password in created]
     text = "\n".join(lines) + "\n"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
