@@ -27,7 +27,7 @@ def test_demo_load_creates_plan_open_phase_and_users_for_every_role(cli, ctx, ap
     assert [p.key for p in plan.phases if p.is_open] == ["december"]
     # The board's goals are the municipality's: its pages show the board beside them.
     from followup.followups import boards
-    assert sorted(boards.sourcing(municipal, "augusti")) == ["im1", "im2", "im3"]
+    assert sorted(boards.sourcing(municipal, "augusti")) == ["im1", "im2", "im3", "ks-1"]
     types = dict(db.session.execute(
         select(Node.type_id, func.count()).where(Node.plan_id == plan.id)
         .group_by(Node.type_id)).all())

@@ -20,6 +20,7 @@ PLAN_FILE = Path(__file__).with_name("demo-plan.json")
 # The municipality's own plan (FORMAT.md 2.2): imported first; the board's goals name
 # its goals as their ``source``.
 MUNICIPAL_PLAN_FILE = Path(__file__).with_name("demo-kf-plan.json")
+SHARED_ASSIGNMENT = ("u1", "ks-1")  # (the board's node, the municipality's)
 OPEN_PHASE = "december"
 OPEN_PHASE_DEADLINE = date(2027, 1, 15)
 # Reviewed by the compiler: augusti's memo is ready for the director to sign.
@@ -82,6 +83,11 @@ def board_plan(municipal_key):
     data = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
     for node in data["nodes"]:
         node["source"] = f"{municipal_key}/{node['key']}"
+    # The assignment KS gave the boards, as the board's own uppdrag u1 under goal 1.
+    for node in data["nodes"][0]["children"]:
+        for child in node.get("children", []):
+            if child["key"] == SHARED_ASSIGNMENT[0]:
+                child["source"] = f"{municipal_key}/{SHARED_ASSIGNMENT[1]}"
     return data
 
 

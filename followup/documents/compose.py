@@ -101,6 +101,8 @@ class Case:
     tables: dict  # key → the printed table (tables/figures.py)
     control_texts: dict = field(default_factory=dict)  # control point id → its comment's paragraphs
     charts: dict = field(default_factory=dict)  # part (appendix or chapter) id → what it charts
+    # municipal node key → [plan_appendix.BoardLine]: the boards' follow-ups (FORMAT.md 2.2)
+    boards: dict = field(default_factory=dict)
 
 
 def appendices(memo):
@@ -237,7 +239,8 @@ def _content(case, part, words, hyphenate):
     memo = case.memo
     if part.kind == "plan":
         content = plan_appendix.build(memo.plan.root_nodes, case.entries, part.node_types or [],
-                                      part.layout, memo.phase, words, hyphenate, orientation(part))
+                                      part.layout, memo.phase, words, hyphenate, orientation(part),
+                                      case.boards)
         content.charts = case.charts.get(part.id) or []
         return content
     if part.kind == "internal_control":

@@ -41,6 +41,23 @@ class Layout:
     caption: str | None = None  # printed once before the first node of the type
     before_text: bool = False  # the prefix goes before the number too, not just the title
     widths: dict | None = None  # field → its share of the table in per cent, where given
+    boards: str = "none"  # levels, table, none: how the boards' follow-ups print (2.2)
+
+
+@dataclass(frozen=True)
+class BoardLevel:
+    label: str
+    tone: str | None
+
+
+@dataclass(frozen=True)
+class BoardLine:
+    """One board's follow-up of a node of the municipality's plan (FORMAT.md 2.2)."""
+
+    board: str
+    level: BoardLevel | None
+    comment: str | None
+    text: tuple = ()  # the comment's paragraphs as plain text
 
 
 @dataclass
@@ -75,6 +92,8 @@ class Row:
     title_prefix: str = ""  # between its number and its title
     text: list = field(default_factory=list)  # its comment's paragraphs as plain text
     cells: list = field(default_factory=list)  # Cell per column of its table
+    boards: list = field(default_factory=list)  # BoardLine, where the layout prints them
+    boards_display: str = "none"
 
     @property
     def reported(self):
@@ -111,6 +130,7 @@ class Section:
     blocks: list = field(default_factory=list)
     title_prefix: str = ""  # between its number and its title
     caption: str | None = None  # printed once before it
+    boards: list = field(default_factory=list)  # BoardLine, where the layout prints them
 
     @property
     def reported(self):
@@ -165,13 +185,15 @@ class Cell:
 
 
 def build(roots, entries, type_keys, layout=None, phase=None, words=None, hyphenate=False,
-          orientation="portrait"):
+          orientation="portrait", boards=None):
     """``roots``: the plan's root nodes with children loaded; ``entries``: node id →
     compose.Entry of the phase; ``type_keys``: the part's node types; ``layout``: the
     part's layout as in the plan file (or None); ``phase``: only its nodes print;
-    ``words``: the document's Wording; ``hyphenate``: whether its long words may break."""
+    ``words``: the document's Wording; ``hyphenate``: whether its long words may break;
+    ``boards``: node key → [BoardLine], the boards' follow-ups of a municipality's plan."""
     builder = _Builder(entries, set(type_keys), layout or {}, phase)
     builder.words, builder.hyphenate = words or Wording(), hyphenate
+    builder.boards = boards or {}
     builder.orientation = orientation
     return builder.run(roots)
 
@@ -207,6 +229,7 @@ class _Builder:
             lead=spec.get("lead"), prefix=spec.get("prefix"), heading=spec.get("heading"),
             intro=spec.get("intro"), caption=spec.get("caption"),
             before_text=spec.get("prefix_position") == "before_text",
+            boards=spec.get("boards") or "none",
             widths={c["field"]: c["width"] for c in columns if c.get("width")} if columns else None)
 
     def prefixes(self, node, layout):
@@ -218,6 +241,9 @@ class _Builder:
         if layout.before_text or not node.number:
             return given, ""
         return "", given
+
+    def boards_of(self, node, layout):
+        return self.boards.get(node.key, []) if layout.boards != "none" else []
 
     def caption(self, node, layout):
         """The type's caption, the first time a node of the type prints under its parent."""
@@ -298,7 +324,8 @@ class _Builder:
                             caption=layout.caption, before_text=layout.before_text)
         before, title_prefix = self.prefixes(node, layout)
         section = Section(node, depth, listed, layout, before or "", level, comment,
-                          title_prefix=title_prefix, caption=self.caption(node, layout))
+                          title_prefix=title_prefix, caption=self.caption(node, layout),
+                          boards=self.boards_of(node, layout) if listed else [])
         lists = [c for c in node.children if self.wanted(c) and c.type.key in self.listed
                  and not c.group and self.layout_of(c).display == LIST]
         if lists:
@@ -311,7 +338,8 @@ class _Builder:
     def row(self, node, blocks, depth, layout):
         level, comment, text = self.entry(node)
         before, title_prefix = self.prefixes(node, layout)
-        row = Row(node, before, level, comment, title_prefix=title_prefix, text=text)
+        row = Row(node, before, level, comment, title_prefix=title_prefix, text=text,
+                  boards=self.boards.get(node.key, []), boards_display=layout.boards)
         caption = self.caption(node, layout)
         if not blocks or not isinstance(blocks[-1], Table) or caption:
             columns = list(layout.columns or _default_columns(node, self.words))
@@ -444,9 +472,21 @@ def _title_cell(name, row, table, words):
         pieces.append(Piece("carried", carried, [carried]))
     if "notes" not in table.fields:
         pieces += [Piece("note", note, [note]) for note in node.notes]
+    if row.boards_display != "none" and "boards" not in table.fields:
+        pieces += _board_levels(row)
     if not table.fields & {"children", "comment"}:
         pieces += _children(row)
     return pieces
+
+
+def _board_levels(row):
+    """One line a board: its name and its level in the phase (or that it has none)."""
+    return [Piece("board_level", b, [f"{b.board}: {b.level.label if b.level else ''}"])
+            for b in row.boards]
+
+
+def _boards_cell(name, row, table, words):
+    return _board_levels(row)
 
 
 def _children(row):
@@ -488,6 +528,11 @@ def _comment_cell(name, row, table, words):
         if item.comment:
             pieces += [Piece("action", item.node.title, [f"{item.node.title}:"]),
                        Piece("comment", item.comment, item.text)]
+    if row.boards_display == "table":
+        for b in row.boards:
+            if b.comment:
+                pieces += [Piece("action", b.board, [f"{b.board}:"]),
+                           Piece("comment", b.comment, list(b.text))]
     return pieces
 
 
@@ -498,7 +543,7 @@ def _notes_cell(name, row, table, words):
 _CELLS = {"number_title": _title_cell, "title": _title_cell, "number": _text_cell,
           "unit": _text_cell, "responsible_boards": _text_cell, "level": _level_cell,
           "level_text": _level_cell, "children": _children_cell, "comment": _comment_cell,
-          "notes": _notes_cell}
+          "notes": _notes_cell, "boards": _boards_cell}
 
 
 def _tables(blocks):

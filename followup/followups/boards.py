@@ -103,3 +103,16 @@ def level_counts(entries):
             order[label] = e.level.position
     return [(label, tones.get(label), counts[label])
             for label in sorted(counts, key=lambda lb: (lb not in order, order.get(lb, 0)))]
+
+
+def printed(plan, phase_key):
+    """What the municipality's documents print of the boards (FORMAT.md 2.2 ``boards``),
+    as JSON: {municipal node key: [{"board", "level", "tone", "comment"}]}. It travels
+    with a document's source (memos/snapshots.py), since the plan file has none of it."""
+    if plan.level != "municipality":
+        return {}
+    return {key: [{"board": e.plan.board_name,
+                   "level": e.level.label if e.level else None,
+                   "tone": e.level.tone if e.level else None,
+                   "comment": e.comment} for e in entries]
+            for key, entries in sourcing(plan, phase_key).items()}

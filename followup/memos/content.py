@@ -8,7 +8,8 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from followup.core.extensions import db
-from followup.documents import compose
+from followup.documents import compose, plan_appendix
+from followup.followups import boards as board_followups
 from followup.followups import distributions
 from followup.followups.history import paragraphs
 from followup.followups.models.followup import Followup
@@ -67,8 +68,10 @@ def _load_tree(plan):
     set_committed_value(plan, "root_nodes", [n for n in roots if n.parent_id is None])
 
 
-def gather(memo):
-    """The case (compose.Case) of a loaded memo, without its charts (``charts``)."""
+def gather(memo, boards=None):
+    """The case (compose.Case) of a loaded memo, without its charts (``charts``).
+    ``boards``: the boards' follow-ups as followups.boards.printed gives them (a
+    document's source carries them); None: read from the database."""
     plan, phase = memo.plan, memo.phase
     followups = db.session.scalars(
         select(Followup).where(Followup.phase_id == phase.id)
@@ -80,8 +83,18 @@ def gather(memo):
         for point in plan.internal_control.points:
             own = next((r for r in point.results if r.phase_id == phase.id), None)
             texts[point.id] = paragraphs(own.comment) if own else []
+    if boards is None:
+        boards = board_followups.printed(plan, phase.key)
     return compose.Case(memo, entries, {t.key: figures.printed_table(t) for t in plan.tables},
-                        texts)
+                        texts, boards=board_lines(boards))
+
+
+def board_lines(printed):
+    """followups.boards.printed's JSON → {node key: [plan_appendix.BoardLine]}."""
+    return {key: [plan_appendix.BoardLine(
+        b["board"], plan_appendix.BoardLevel(b["level"], b["tone"]) if b["level"] else None,
+        b["comment"], tuple(paragraphs(b["comment"])) if b["comment"] else ())
+        for b in lines] for key, lines in (printed or {}).items()}
 
 
 def charts(case, appendix):
@@ -101,18 +114,18 @@ def charts(case, appendix):
     return out
 
 
-def iter_documents(memo, preview=False, stamp=None):
+def iter_documents(memo, preview=False, stamp=None, boards=None):
     """The memo's print documents one by one, each gathered and written when it is
     asked for: the PDF pipeline lays out the first while the next is written. Without
     ``stamp`` they are drafts and say so on every page; with it (signoff.Stamp) they
     say who signed them, when, and the checksum of what was signed."""
-    case = gather(memo)
+    case = gather(memo, boards)
     yield compose.memo_document(case, preview, stamp)
     for appendix in compose.appendices(memo):
         case.charts.update(charts(case, appendix))
         yield compose.appendix_document(case, appendix, preview, stamp)
 
 
-def documents(memo, preview=False, stamp=None):
+def documents(memo, preview=False, stamp=None, boards=None):
     """The memo's print documents."""
-    return list(iter_documents(memo, preview, stamp))
+    return list(iter_documents(memo, preview, stamp, boards))

@@ -10,8 +10,11 @@ before it starts.
 import time
 
 from flask import current_app, has_app_context
+from sqlalchemy import select
 
 from followup.core import jobs, signals
+from followup.core.extensions import db
+from followup.plans.models.plan import Plan
 
 REFRESH = "followup.refresh_documents"
 # How long the marks of a refresh live at most: a worker that died leaves none for good.
@@ -28,8 +31,20 @@ def refreshing_key(plan_id):
 
 @signals.plans_changed.connect
 def _refresh_soon(plan_ids):
-    if has_app_context():
-        refresh(plan_ids, float(current_app.config["DOCUMENTS_QUIET_SECONDS"]))
+    if has_app_context() and jobs.redis() is not None:
+        refresh(set(plan_ids) | printing(plan_ids),
+                float(current_app.config["DOCUMENTS_QUIET_SECONDS"]))
+
+
+def printing(plan_ids):
+    """The municipality's plans of the same years: their documents print the boards'
+    follow-ups (FORMAT.md 2.2)."""
+    years = select(Plan.year).where(Plan.id.in_(list(plan_ids))).scalar_subquery()
+    # A connection of its own: this runs after the session's commit, which takes no
+    # more queries.
+    with db.engine.connect() as connection:
+        return set(connection.scalars(select(Plan.id).where(
+            Plan.level == "municipality", Plan.year.in_(years))))
 
 
 def refresh(plan_ids, quiet):

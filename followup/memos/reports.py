@@ -64,8 +64,19 @@ def prepared_pdf(memo, appendix=None, archival=False):
 
 
 def _current_name(memo, appendix, archival):
-    revision = db.session.scalar(select(Plan.revision).where(Plan.id == memo.plan_id))
-    return prepared_name(memo, revision, appendix, archival)
+    return prepared_name(memo, documents_revision(memo.plan_id), appendix, archival)
+
+
+def documents_revision(plan_id):
+    """What a plan's documents were made at: the plan's revision; for the municipality's
+    plan also its year's boards' plans' revisions, whose follow-ups it prints (2.2)."""
+    level, year, revision = db.session.execute(
+        select(Plan.level, Plan.year, Plan.revision).where(Plan.id == plan_id)).one()
+    if level != "municipality":
+        return str(revision)
+    boards = db.session.execute(select(Plan.id, Plan.revision).where(
+        Plan.year == year, Plan.id != plan_id).order_by(Plan.id)).all()
+    return f"{revision}|" + ",".join(f"{i}:{r}" for i, r in boards)
 
 
 def prepared_name(memo, revision, appendix=None, archival=False):

@@ -26,7 +26,7 @@ from followup.core.errors import (
 )
 from followup.core.extensions import db
 from followup.core.types import utcnow
-from followup.followups import controls, followups
+from followup.followups import boards, controls, followups
 from followup.followups.models.followup import FollowupState
 from followup.memos import content, reports, snapshots
 from followup.memos.models import MemoSignoff, MemoState, SignedFile
@@ -176,7 +176,8 @@ def _sign_locked(user, memo, confirm, reason):
     snapshot_sha256 = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
     now = utcnow()
     # Written from the snapshot that is stored with them, not from the database.
-    source = snapshots.Source(snapshot, memo.phase.key, snapshots.review_states(memo.plan_id))
+    source = snapshots.Source(snapshot, memo.phase.key, snapshots.review_states(memo.plan_id),
+                              boards.printed(memo.plan, memo.phase.key))
     files = _render_checked(memo, source, Stamp(user.name, signer_title(user, memo), now,
                                                 snapshot_sha256))
     version = max((s.version for s in memo.signoffs), default=0) + 1

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from followup.core.extensions import db
+from followup.followups import boards
 from followup.followups.models.followup import Followup, FollowupState
 from followup.followups.models.internal_control import ControlPoint, ControlResult
 from followup.memos import content
@@ -37,19 +38,24 @@ class Source:
     # {"followups": {phase key: {node key: state}}, "controls": {phase key: {point key:
     # state}}}: each entry that is not a draft (a draft is what an import makes).
     states: dict
+    # The boards' follow-ups of a municipality's plan (followups.boards.printed): they
+    # stand in the boards' plans, not in this one's file.
+    boards: dict | None = None
 
     def as_json(self):
-        return {"snapshot": self.snapshot, "phase": self.phase, "states": self.states}
+        return {"snapshot": self.snapshot, "phase": self.phase, "states": self.states,
+                "boards": self.boards}
 
     @classmethod
     def from_json(cls, data):
-        return cls(data["snapshot"], data["phase"], data["states"])
+        return cls(data["snapshot"], data["phase"], data["states"], data.get("boards"))
 
 
 def capture(memo):
     """The source of the memo's documents as the database holds them now."""
     snapshot = transfer.dump(transfer.export_plan(memo.plan.key))
-    return Source(snapshot, memo.phase.key, review_states(memo.plan_id))
+    return Source(snapshot, memo.phase.key, review_states(memo.plan_id),
+                  boards.printed(memo.plan, memo.phase.key))
 
 
 def review_states(plan_id):
@@ -98,7 +104,8 @@ def documents(source, preview=False, stamp=None):
             _set_states(plan, source.states)
             memo_id = private.scalar(select(Memo.id).join(Memo.phase).where(
                 Memo.plan_id == plan.id, Phase.key == source.phase))
-            return content.documents(content.load_memo(memo_id), preview, stamp)
+            return content.documents(content.load_memo(memo_id), preview, stamp,
+                                     boards=source.boards or {})
         finally:
             private.close()  # and with it what was imported: nothing is committed
             db.session.remove()

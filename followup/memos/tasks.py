@@ -21,7 +21,6 @@ from followup.memos import freshness, reports, signoff, snapshots
 from followup.memos.models import Memo, MemoState
 from followup.people import permissions
 from followup.people.models import User
-from followup.plans.models.plan import Plan
 
 SIGN = "followup.sign_memo"
 
@@ -117,7 +116,7 @@ def refresh_documents(job, plan_id):
     try:
         # The revision before the snapshot: a change between the two makes the documents
         # newer than their name says, never older.
-        revision = db.session.scalar(select(Plan.revision).where(Plan.id == plan_id))
+        revision = reports.documents_revision(plan_id)
         sources = [[snapshots.capture(memo).as_json(), reports.prepared_name(memo, revision)]
                    for memo in db.session.scalars(select(Memo).where(
                        Memo.plan_id == plan_id, Memo.state != MemoState.signed))]

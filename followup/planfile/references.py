@@ -11,7 +11,7 @@ from followup.tables import formulas
 
 # The fields a column of a plan appendix's table, or of an internal control table, shows.
 NODE_FIELDS = {"number", "title", "number_title", "level", "level_text", "comment", "children",
-               "notes", "unit", "responsible_boards"}
+               "notes", "unit", "responsible_boards", "boards"}
 CONTROL_FIELDS = {"area", "process", "risk", "control", "method", "results", "comment"}
 
 

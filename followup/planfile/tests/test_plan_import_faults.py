@@ -143,7 +143,7 @@ def layout_column_of_internal_control(data):
         "display": "row", "columns": [{"field": "title", "header": "Mål"},
                                       {"field": "risk", "header": "Risk"}]}
     return (f'{path}.layout.{type_key}.columns[1].field: "risk" kan inte visas här; välj ett av '
-            'children, comment, level, level_text, notes, number, number_title, '
+            'boards, children, comment, level, level_text, notes, number, number_title, '
             'responsible_boards, title, unit')
 
 
