@@ -80,6 +80,7 @@ def register_blueprints(app):
     from followup.notify.views import bp as notices_bp
     from followup.people.views.account import bp as account_bp
     from followup.people.views.auth import bp as auth_bp
+    from followup.people.views.sso import bp as sso_bp
     from followup.people.views.users import bp as users_bp
     from followup.plans.views import bp as structure_bp
     from followup.start.views import bp as main_bp
@@ -90,7 +91,7 @@ def register_blueprints(app):
 
     # The print templates belong to the documents package, which has no pages of its own.
     app.register_blueprint(Blueprint("documents", "followup.documents", template_folder="templates"))
-    for bp in (main_bp, auth_bp, followups_bp, review_bp, structure_bp, users_bp, memos_bp,
+    for bp in (main_bp, auth_bp, sso_bp, followups_bp, review_bp, structure_bp, users_bp, memos_bp,
                memo_editor_bp, tables_bp, controls_bp, account_bp, notices_bp, municipality_bp,
                api_bp):
         app.register_blueprint(bp)

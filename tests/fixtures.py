@@ -141,6 +141,28 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
+def oidc(live_server, tmp_path_factory):
+    """A real OpenID provider for the session (tests/servers.py, OidcProvider), coming
+    back to the live server and to the test client (http://localhost)."""
+    from tests.servers import oidc_provider
+
+    with oidc_provider(tmp_path_factory.mktemp("oidc"), [live_server, "http://localhost"]) \
+            as provider:
+        yield provider
+
+
+@pytest.fixture
+def sso_app(app, oidc):
+    """The app signing in with the test provider, for one test."""
+    names = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_SCOPES",
+             "OIDC_LEEWAY", "PASSWORD_LOGIN")
+    saved = {name: app.config.get(name) for name in names}
+    app.config.update(oidc.settings())
+    yield app
+    app.config.update(saved)
+
+
+@pytest.fixture(scope="session")
 def queue_redis(tmp_path_factory):
     """A real Redis for the job queue, one for the session."""
     from tests import servers

@@ -1,6 +1,7 @@
 """A real app server for the tests that speak HTTP to one: gunicorn on loopback, on the
 test database, stopped when the test is done."""
 
+import json
 import os
 import shutil
 import signal
@@ -9,6 +10,8 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+
+import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -173,3 +176,72 @@ def mail_sink():
         yield controller.port, box
     finally:
         controller.stop()
+
+
+class OidcProvider:
+    """A real OpenID Connect provider (tests/oidc/provider.mjs, panva's oidc-provider
+    from npm) on loopback: ``issuer``, the clients it knows, and its accounts, which a
+    test changes with ``set_account`` (read again at every sign-in)."""
+
+    CLIENT_ID, CLIENT_SECRET = "planuppfoljning", "test-klienthemlighet"
+    OTHER_ID, OTHER_SECRET = "annan-tjanst", "annan-hemlighet"
+
+    def __init__(self, config_path, issuer, config):
+        self.config_path, self.issuer, self.config = config_path, issuer, config
+
+    def set_account(self, account_id, **claims):
+        self.config["accounts"][account_id] = claims
+        self._write()
+
+    def _write(self):
+        with open(self.config_path, "w", encoding="utf-8") as f:
+            json.dump(self.config, f)
+
+    def settings(self):
+        """The application's settings for this provider."""
+        return {"OIDC_ISSUER": self.issuer, "OIDC_CLIENT_ID": self.CLIENT_ID,
+                "OIDC_CLIENT_SECRET": self.CLIENT_SECRET, "OIDC_SCOPES": "openid profile email"}
+
+
+NODE = shutil.which("node")
+PROVIDER_SCRIPT = os.path.join(ROOT, "tests", "oidc", "provider.mjs")
+
+
+@contextmanager
+def oidc_provider(directory, redirect_bases, id_token_ttl=3600):
+    """A provider whose client ``planuppfoljning`` comes back to each of
+    ``redirect_bases`` (the application's addresses), and a second client of another
+    service. Skipped without node or the npm package, unless FOLLOWUP_REQUIRE_BROWSER
+    (CI) makes that a failure."""
+    missing = None if NODE else "node saknas (apt-get install nodejs)"
+    if not os.path.isdir(os.path.join(ROOT, "node_modules", "oidc-provider")):
+        missing = missing or "oidc-provider saknas (npm ci)"
+    if missing:
+        if os.environ.get("FOLLOWUP_REQUIRE_BROWSER"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    port = free_port()
+    issuer = f"http://127.0.0.1:{port}"
+    config = {
+        "issuer": issuer, "port": port, "id_token_ttl": id_token_ttl, "accounts": {},
+        "clients": [
+            {"client_id": OidcProvider.CLIENT_ID, "client_secret": OidcProvider.CLIENT_SECRET,
+             "redirect_uris": [f"{b}/login/kommunen/svar" for b in redirect_bases],
+             "post_logout_redirect_uris": [f"{b}/login" for b in redirect_bases],
+             "grant_types": ["authorization_code"], "response_types": ["code"]},
+            {"client_id": OidcProvider.OTHER_ID, "client_secret": OidcProvider.OTHER_SECRET,
+             "redirect_uris": ["http://127.0.0.1:9/svar"],
+             "grant_types": ["authorization_code"], "response_types": ["code"]},
+        ]}
+    provider = OidcProvider(os.path.join(str(directory), "oidc.json"), issuer, config)
+    provider._write()
+    log_path = os.path.join(str(directory), "oidc.log")
+    with process_group([NODE, PROVIDER_SCRIPT, provider.config_path], dict(os.environ),
+                       log_path) as process:
+
+        def ready():
+            assert process.poll() is None, open(log_path).read()[-2000:]
+            return "ready" in open(log_path).read()
+
+        wait_for(ready, "the OpenID provider", 30)
+        yield provider

@@ -68,6 +68,17 @@ class Defaults:
     # The server's log on standard error: "json" (one object a line, with the request
     # id) or "text" (followup/core/logs.py).
     LOG_FORMAT = "json"
+    # Sign-in with the municipality's own accounts (OpenID Connect): the provider's
+    # issuer (its /.well-known/openid-configuration is read), our client at it, and the
+    # scopes asked for. Without an issuer only passwords sign in.
+    OIDC_ISSUER = None
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
+    OIDC_SCOPES = "openid profile email"
+    OIDC_LEEWAY = 30  # seconds of clock skew an ID token's times may have
+    # Passwords: "on" for everyone, "admins" only for administrators (break-glass
+    # accounts while the provider is down), "off" for nobody. API tokens are not affected.
+    PASSWORD_LOGIN = "on"
 
 
 def load(app, overrides=None):

@@ -7,7 +7,9 @@ table column and the indentation of a plan's levels, and a style attribute runs 
 code. No page may be framed (the one-click sign-off must not be clickjacked).
 """
 
-from flask import request
+from urllib.parse import urlsplit
+
+from flask import current_app, request
 from flask_talisman import Talisman
 
 CONTENT_SECURITY_POLICY = {
@@ -28,6 +30,23 @@ talisman = Talisman()
 
 
 def init_app(app):
+    # Registered before Talisman's own: Flask runs these in reverse, so this one sees
+    # the policy Talisman has set.
+    @app.after_request
+    def sign_out_at_the_provider(response):
+        # Signing out posts a form whose answer sends the browser on to the municipality's
+        # identity provider (RP-initiated logout); browsers hold a form's redirects to
+        # form-action too, so the provider's origin is let in there, and only there.
+        issuer = current_app.config.get("OIDC_ISSUER")
+        policy = response.headers.get("Content-Security-Policy")
+        if issuer and policy:
+            parts = urlsplit(str(issuer))
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if parts.scheme in ("http", "https") and parts.netloc and ";" not in origin:
+                response.headers["Content-Security-Policy"] = policy.replace(
+                    "form-action 'self'", f"form-action 'self' {origin}")
+        return response
+
     talisman.init_app(
         app,
         # TLS ends at the proxy in front of us; local use is plain http on 127.0.0.1.

@@ -1,4 +1,5 @@
-"""``flask --app app user create|list|grant|revoke|token…``."""
+"""``flask --app app user create|list|grant|revoke|token…`` and ``sso check|map|mappings``
+(the municipality's sign-in)."""
 
 import sys
 
@@ -8,7 +9,7 @@ from followup.core import formatting
 from followup.core.cli import CommandGroup
 from followup.core.errors import ServiceError
 from followup.core.extensions import db
-from followup.people import tokens, users
+from followup.people import oidc, sso, tokens, users
 from followup.people.models import ROLE_LABELS
 
 user_cli = CommandGroup("user", help="Hantera användare.")
@@ -149,3 +150,44 @@ def revoke_token_command(email, number):
         sys.exit(1)
     db.session.commit()
     click.echo(f"API-nyckeln {row.id} ({row.name}) är återkallad.")
+
+
+sso_cli = CommandGroup("sso", help="Inloggning med kommunens konto (OpenID Connect).")
+
+
+@sso_cli.command("check")
+def check_command():
+    """Hämta inloggningstjänstens beskrivning och nycklar och säg vad som är fel."""
+    found = oidc.problems()
+    if found:
+        for problem in found:
+            click.echo(f"Fel: {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"Inloggningen med kommunens konto är rätt inställd: {oidc.issuer()} svarar, "
+               "beskrivningen anger samma issuer och har nycklar att kontrollera med.")
+
+
+@sso_cli.command("map")
+@click.argument("group")
+@click.argument("role")
+@click.option("--plan", "plan_key", metavar="PLAN",
+              help="En plan i nämnden (t.ex. SCN-2023); utan: i alla nämnder (admin, reader).")
+@click.option("--unit", "unit_key", metavar="ENHET", help="För reporter: enheten i planen.")
+def map_command(group, role, plan_key, unit_key):
+    """Låt gruppen GROUP (som kommunens konto anger den) ge rollen ROLE."""
+    try:
+        row = sso.add_mapping(None, group, role, plan_key, unit_key)
+    except ServiceError as e:
+        click.echo(f"Fel: {e.message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    where = f"i {row.board_code}" if row.board_code else "i alla nämnder"
+    click.echo(f"Gruppen {row.group} ger nu rollen {ROLE_LABELS[row.role].lower()} {where}.")
+
+
+@sso_cli.command("mappings")
+def mappings_command():
+    """Lista grupperna och rollerna de ger: nummer, grupp, roll, nämnd, enhet."""
+    for row in sso.mappings():
+        click.echo("\t".join([str(row.id), row.group, row.role.value, row.board_code or "*",
+                              row.unit_key or ""]))

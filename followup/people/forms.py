@@ -26,6 +26,14 @@ class GrantForm(Form):
     unit = SelectField("Enhet (för handläggare)")
 
 
+class GroupRoleForm(Form):
+    group = StringField("Grupp (namn eller id som kommunens konto anger)",
+                        validators=[DataRequired("Fyll i gruppen."), Length(max=255)])
+    role = SelectField("Roll")
+    board = SelectField("Nämnd")
+    unit = SelectField("Enhet (för handläggare)")
+
+
 class RevokeForm(Form):
     board = HiddenField(validators=[DataRequired()])
     role = HiddenField(validators=[DataRequired()])

@@ -48,6 +48,9 @@ class User(UserMixin, db.Model):
     # Part of the login a session cookie carries: raising it ends every session the
     # user has (logout, a new password, a new role, deactivation).
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Who the municipality's identity provider says this is (Entra ID's ``oid``, else
+    # ``sub``): set at the first sign-in with it, then how the user is found.
+    subject: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
 
     memberships: Mapped[list["UnitMembership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -97,6 +100,20 @@ class BoardRole(db.Model):
     role: Mapped[Role] = mapped_column(Enum(Role, name="role", native_enum=False, length=20))
 
     user: Mapped[User] = relationship(back_populates="board_roles")
+
+
+class GroupRole(db.Model):
+    """A group (or app role) of the identity provider and the role it gives: on one
+    board (``board_code``), or on every board (None; admin only so). A reporter's
+    ``unit_key`` names the unit of the board's plans they report for."""
+
+    __table_args__ = (UniqueConstraint("group", "role", "board_code", "unit_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group: Mapped[str] = mapped_column(String(255), index=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, name="role", native_enum=False, length=20))
+    board_code: Mapped[str | None] = mapped_column(String(40))
+    unit_key: Mapped[str | None] = mapped_column(String(80))
 
 
 class UnitMembership(db.Model):

@@ -17,8 +17,8 @@ from wtforms.validators import DataRequired, Length
 from followup.core.extensions import db, limiter, login_manager
 from followup.core.forms import Form
 from followup.core.security_log import event
-from followup.people import users
-from followup.people.models import User
+from followup.people import oidc, users
+from followup.people.models import Role, User
 
 bp = Blueprint("auth", __name__, template_folder="../templates")
 
@@ -170,13 +170,21 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
+    mode = password_login()
     if request.method == "POST":
+        if mode == "off":
+            return _page(form, 403, "Inloggning med lösenord är avstängd. Logga in med "
+                                    "kommunens konto.")
         limits = LoginLimits()
         wait = limits.guarded(limits.wait, 0)
         if wait:
             return _too_many(wait)
     if form.validate_on_submit():
         user = users.authenticate(form.email.data, form.password.data)
+        if user is not None and mode == "admins" and user.role is not Role.admin:
+            event("login.password_off", logging.WARNING, user_id=user.id)
+            return _page(form, 403, "Lösenord gäller bara administratörernas nödinloggning. "
+                                    "Logga in med kommunens konto.")
         if user is None:
             limits.guarded(limits.failed)
             event("login.failed", logging.WARNING, email=form.email.data[:254])
@@ -189,7 +197,20 @@ def login():
             session["login_at"] = session["seen"] = int(time.time())
             target = request.args.get("next")
             return redirect(target if is_local_path(target) else url_for("main.index"))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 400
+    return _page(form, 200 if not form.errors else 400)
+
+
+def password_login():
+    """on, admins or off (PASSWORD_LOGIN): who may sign in with a password."""
+    mode = str(current_app.config.get("PASSWORD_LOGIN") or "on").lower()
+    return mode if mode in ("on", "admins", "off") else "on"
+
+
+def _page(form, status, refusal=None):
+    if refusal:
+        form.password.errors.append(refusal)
+    return render_template("auth/login.html", form=form, sso=oidc.configured(),
+                           passwords=password_login()), status
 
 
 def _too_many(wait):
@@ -199,7 +220,7 @@ def _too_many(wait):
     form.email.data = (request.form.get("email") or "")[:254]
     form.password.errors = [f"För många misslyckade inloggningar. Vänta {_minutes(wait)} "
                             "och försök igen."]
-    response = current_app.make_response((render_template("auth/login.html", form=form), 429))
+    response = current_app.make_response(_page(form, 429))
     response.headers["Retry-After"] = str(wait)
     return response
 
@@ -212,7 +233,10 @@ def logout():
     user.end_sessions()
     db.session.commit()
     event("logout", user_id=user.id)
+    at_provider = oidc.logout_url(session.get(oidc.ID_TOKEN), url_for("auth.login", _external=True))
     logout_user()
     session.clear()
     flash("Du är utloggad.", "info")
-    return redirect(url_for("auth.login"))
+    # Signed in with the municipality's account: its session ends too, and the
+    # provider sends the browser back to the login page.
+    return redirect(at_provider or url_for("auth.login"))

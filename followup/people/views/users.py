@@ -4,11 +4,11 @@ administrators)."""
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from followup.core.errors import Forbidden
+from followup.core.errors import Forbidden, Invalid
 from followup.core.extensions import db
-from followup.core.forms import choices
-from followup.people import permissions, users
-from followup.people.forms import GrantForm, RevokeForm, UserForm, show_user_error
+from followup.core.forms import EmptyForm, choices, field_or
+from followup.people import oidc, permissions, sso, users
+from followup.people.forms import GrantForm, GroupRoleForm, RevokeForm, UserForm, show_user_error
 from followup.people.models import BOARD_ROLES, ROLE_LABELS, Role, User
 
 bp = Blueprint("users", __name__, template_folder="../templates", url_prefix="/anvandare")
@@ -64,8 +64,7 @@ def _grant_form(user):
     # Prefixed: the user's own form on the same page has a field "role" too.
     form = GrantForm(prefix="grant")
     form.board.choices = choices(_boards())
-    form.unit.choices = choices([("", "Ingen")] + [
-        (u.key, f"{u.plan.key}: {u.name}") for u in users.units_for(current_user)])
+    form.unit.choices = _unit_choices()
     form.role.choices = choices([(r.value, ROLE_LABELS[r]) for r in BOARD_ROLES
                                  if permissions.may_manage(current_user, {r})])
     return form
@@ -174,3 +173,62 @@ def revoke(user_id):
         db.session.commit()
         flash(f"{user.name} har inte längre rollen.", "success")
     return redirect(url_for(".edit", user_id=user.id))
+
+
+# The provider's groups and the roles they give (sign-in with the municipality's account)
+
+def _mapping_form():
+    form = GroupRoleForm()
+    form.role.choices = choices([(r.value, ROLE_LABELS[r]) for r in Role])
+    form.board.choices = choices([("", "Alla nämnder")] + [
+        (plan.key, f"{plan.board_name} ({code})") for code, plan in users.boards().items()])
+    form.unit.choices = _unit_choices()
+    return form
+
+
+def _unit_choices():
+    """A unit by its key (the service checks it is the chosen board's), named by the
+    plan it is in."""
+    return choices([("", "Ingen")] + [(u.key, f"{u.plan.key}: {u.name}")
+                                      for u in users.units_for(current_user)])
+
+
+def _require_admin():
+    if not permissions.is_admin(current_user):
+        raise Forbidden("Bara en administratör kopplar grupper till roller.")
+
+
+@bp.route("/grupper", methods=["GET", "POST"])
+def groups():
+    """Which group of the municipality's accounts gives which role on which board."""
+    _require_admin()
+    form = _mapping_form()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            sso.add_mapping(current_user, form.group.data, form.role.data,
+                            form.board.data or None, form.unit.data or None)
+        except Invalid as e:
+            field_or(form, e.field, form.group).errors.append(e.message)
+        else:
+            db.session.commit()
+            flash(f"Gruppen {form.group.data.strip()} ger nu rollen.", "success")
+            return redirect(url_for(".groups"))
+    if form.errors:
+        status = 422
+    return render_template("admin/groups.html", form=form, mappings=sso.mappings(),
+                           boards=users.boards(), remove=EmptyForm(),
+                           configured=oidc.configured()), status
+
+
+@bp.post("/grupper/<int:mapping_id>/ta-bort")
+def remove_group(mapping_id):
+    _require_admin()  # the form's token is checked for every post (CSRFProtect)
+    try:
+        row = sso.remove_mapping(current_user, mapping_id)
+    except Invalid as e:
+        flash(e.message, "error")
+    else:
+        db.session.commit()
+        flash(f"Gruppen {row.group} ger inte längre rollen.", "success")
+    return redirect(url_for(".groups"))
