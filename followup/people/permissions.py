@@ -147,6 +147,26 @@ def may_manage(actor, target_roles):
     return compiles_any(actor) and all(r in COMPILER_MANAGED_ROLES for r in target_roles)
 
 
+def manages_account(actor, user):
+    """Whether ``actor`` may change ``user``'s account itself (name, password, whether
+    it is active): an administrator always; a compiler only where every role the user
+    holds is reporting or reading on boards the compiler compiles (on every board:
+    a compiler on every board). Not another board's people: a password set by them
+    would let them act as that person there."""
+    if is_admin(actor):
+        return True
+    if not compiles_any(actor):
+        return False
+    for code, roles in held_roles(user).items():
+        if any(r not in COMPILER_MANAGED_ROLES for r in roles):
+            return False
+        if code is None and actor.role is not Role.compiler:
+            return False
+        if code is not None and Role.compiler not in roles_on_board(actor, code):
+            return False
+    return True
+
+
 def require_user_manager(user):
     if not (compiles_any(user) or is_admin(user)):
         raise Forbidden("Bara strateg eller administratör får hantera användare.")

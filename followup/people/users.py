@@ -162,6 +162,9 @@ def _check_update(actor, user, name, role, active, password):
     """What update_user refuses: a role the actor may not give, no name, one's own role
     or access, a weak password."""
     _check_role_change(actor, role, user)
+    if not permissions.manages_account(actor, user):
+        raise UserError("kontot ändras av en administratör eller av strategen i den nämnd där "
+                        "personen har sina roller", "name")
     if not name.strip():
         raise UserError("namnet får inte vara tomt", "name")
     if user.id == actor.id and (not active or role is not user.role):

@@ -270,3 +270,24 @@ def test_a_board_s_strateg_gives_reading_only_on_their_board(boards, app):
     ny = db.session.scalar(select(User).where(User.email == "ny@ekbacka.example"))
     assert ny.role is None and permissions.can_read(ny, boards.soc)
     assert not permissions.can_read(ny, boards.ubn)
+
+
+def test_a_board_s_strateg_changes_no_account_of_another_board_s_people(boards, app):
+    """Stina compiles SOC; Rut reads UBN. Stina may give Rut a role on SOC, but not set
+    her password: with it she could act as Rut on UBN."""
+    stina = login(app, "stina")
+    page = stina.get(f"/anvandare/{boards.rut.id}")
+    assert page.status_code == 200 and 'name="password"' not in page.text
+    before = snapshot()
+    refused = stina.post(f"/anvandare/{boards.rut.id}",
+                         {"name": "Rut", "role": "", "password": "ett-nytt-långt-lösenord-x",
+                          "active": "y"})
+    assert refused.status_code == 422 and "strategen i den nämnd" in refused.text
+    assert snapshot() == before
+    # Her own board's reader she may.
+    given = users.create_user("sol@ekbacka.example", "Sol", None, PASSWORD)
+    given.board_roles.append(BoardRole(board_code="SOC", role=Role.reader))
+    db.session.commit()
+    assert permissions.manages_account(boards.stina, given)
+    assert not permissions.manages_account(boards.stina, boards.rut)
+    assert permissions.manages_account(boards.demo.sara, boards.rut)  # compiles every board

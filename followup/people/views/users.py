@@ -117,6 +117,7 @@ def _managed_user(user_id):
 
 def _edit_page(user, form, grant_form=None, status=200):
     return render_template("admin/user_edit.html", user=user, form=form,
+                           may_edit_account=permissions.manages_account(current_user, user),
                            grant_form=grant_form or _grant_form(user), revoke_form=RevokeForm(),
                            boards=users.boards(), roles=users.role_summary,
                            may_change=_may_change), status
