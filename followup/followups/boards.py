@@ -107,12 +107,14 @@ def level_counts(entries):
 
 def printed(plan, phase_key):
     """What the municipality's documents print of the boards (FORMAT.md 2.2 ``boards``),
-    as JSON: {municipal node key: [{"board", "level", "tone", "comment"}]}. It travels
-    with a document's source (memos/snapshots.py), since the plan file has none of it."""
+    as JSON: {municipal node key: [{"board", "level", "tone", "comment"}]}. Only what a
+    board's strateg has approved prints: a draft is the board's own business until then
+    (the pages show it, marked as such). It travels with a document's source
+    (memos/snapshots.py), since the plan file has none of it."""
     if plan.level != "municipality":
         return {}
     return {key: [{"board": e.plan.board_name,
-                   "level": e.level.label if e.level else None,
-                   "tone": e.level.tone if e.level else None,
-                   "comment": e.comment} for e in entries]
+                   "level": e.level.label if e.approved and e.level else None,
+                   "tone": e.level.tone if e.approved and e.level else None,
+                   "comment": e.comment if e.approved else None} for e in entries]
             for key, entries in sourcing(plan, phase_key).items()}

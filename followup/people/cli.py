@@ -191,3 +191,18 @@ def mappings_command():
     for row in sso.mappings():
         click.echo("\t".join([str(row.id), row.group, row.role.value, row.board_code or "*",
                               row.unit_key or ""]))
+
+
+@sso_cli.command("link")
+@click.argument("email")
+@click.argument("subject")
+def link_command(email, subject):
+    """Koppla kontot med e-postadressen EMAIL till personen som inloggningstjänsten
+    känner som SUBJECT (oid i Entra ID, annars sub)."""
+    try:
+        user = sso.link(email, subject)
+    except ServiceError as e:
+        click.echo(f"Fel: {e.message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"{user.email} loggar nu in med kommunens konto {subject}.")

@@ -73,14 +73,16 @@ class IssuerMismatch(Exception):
     """The discovery document names another issuer than OIDC_ISSUER."""
 
 
-# The session key of the ID token a sign-in got: the hint for signing out at the provider.
-ID_TOKEN = "sso_id_token"
+# The session's mark of a sign-in with the municipality's account. Not the ID token: with
+# its groups it may not fit in the cookie, and it is personal data.
+SIGNED_IN = "sso"
 
 
-def logout_url(id_token, return_to):
+def logout_url(signed_in, return_to):
     """Where signing out goes when the provider ends its own session too (RP-initiated
-    logout) and then sends the browser to ``return_to``; None without one."""
-    if not (id_token and configured()):
+    logout, naming our client) and then sends the browser to ``return_to``; None
+    without one."""
+    if not (signed_in and configured()):
         return None
     try:
         endpoint = metadata().get("end_session_endpoint")
@@ -88,8 +90,8 @@ def logout_url(id_token, return_to):
         return None
     if not endpoint:
         return None
-    query = urlencode({"id_token_hint": id_token, "client_id": current_app.config[
-        "OIDC_CLIENT_ID"], "post_logout_redirect_uri": return_to})
+    query = urlencode({"client_id": current_app.config["OIDC_CLIENT_ID"],
+                       "post_logout_redirect_uri": return_to})
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 

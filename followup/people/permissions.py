@@ -34,9 +34,21 @@ def municipal_boards():
     return codes
 
 
+def forget_municipal_boards():
+    """After a plan is imported: a municipality's plan may have come."""
+    if has_app_context():
+        g.pop("municipal_boards", None)
+
+
 def held_roles(user):
-    """{board code or None (every board): {Role}} of an active user."""
-    if not _active(user):
+    """{board code or None (every board): {Role}} of an active user: what they may do."""
+    return stored_roles(user) if _active(user) else {}
+
+
+def stored_roles(user):
+    """{board code or None: {Role}} as the account holds them, active or not: what an
+    account would give whoever could use it (the checks of who may change it)."""
+    if user is None:
         return {}
     held = {}
     if user.role is not None:
@@ -63,9 +75,11 @@ def roles_on_board(user, board_code):
     return frozenset(roles)
 
 
-def all_roles(user):
-    """Every role the user holds on any board (and admin): what their menu offers."""
-    return frozenset(r for roles in held_roles(user).values() for r in roles)
+def all_roles(user, stored=False):
+    """Every role the user holds on any board (and admin): what their menu offers;
+    ``stored``: also of a turned-off account."""
+    held = stored_roles(user) if stored else held_roles(user)
+    return frozenset(r for roles in held.values() for r in roles)
 
 
 def is_compiler(user, plan):
@@ -157,7 +171,7 @@ def manages_account(actor, user):
         return True
     if not compiles_any(actor):
         return False
-    for code, roles in held_roles(user).items():
+    for code, roles in stored_roles(user).items():
         if any(r not in COMPILER_MANAGED_ROLES for r in roles):
             return False
         if code is None and actor.role is not Role.compiler:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from followup.core.errors import Forbidden, Invalid
 from followup.core.extensions import db
 from followup.core.security_log import event
-from followup.people import permissions
+from followup.people import permissions, tokens
 from followup.people.models import (
     BOARD_ROLES, ROLE_LABELS, BoardRole, GroupRole, Role, UnitMembership, User,
 )
@@ -37,6 +37,7 @@ class Identity:
     name: str
     email: str
     groups: tuple  # the groups and app roles the token names
+    email_verified: bool = False  # the provider vouches for the address (email_verified)
 
 
 def identity(claims):
@@ -47,7 +48,8 @@ def identity(claims):
     email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
     name = str(claims.get("name") or email or subject).strip()
     groups = [*(claims.get("groups") or []), *(claims.get("roles") or [])]
-    return Identity(subject, name[:200], email[:254], tuple(str(g) for g in groups))
+    return Identity(subject, name[:200], email[:254], tuple(str(g) for g in groups),
+                    claims.get("email_verified") is True)
 
 
 @dataclass
@@ -85,11 +87,13 @@ def sign_in(who):
     mapped = roles_from(who.groups)
     if not mapped.anything:
         event("sso.no_role", subject=who.subject, groups=len(who.groups))
+        _strip(who.subject)
         raise SignInRefused(NO_ROLE)
     held = {None: {mapped.every} - {None}}
     for code, role in mapped.board_roles:
         held.setdefault(code, set()).add(role)
     if permissions.duty_conflict(held):
+        _strip(who.subject)
         raise SignInRefused("Dina grupper ger dig både rollen strateg och rollen direktör i "
                             "samma nämnd, och det får ingen ha. Kontakta den som administrerar "
                             "Planuppföljning.")
@@ -109,20 +113,39 @@ def sign_in(who):
     return user
 
 
+def _strip(subject):
+    """Someone the provider now gives nothing keeps nothing here either: no role, no
+    unit, no session, no API token (the caller commits this with the refusal)."""
+    user = db.session.scalar(select(User).where(User.subject == subject))
+    if user is None:
+        return
+    user.role = None
+    user.board_roles = []
+    user.memberships = []
+    user.end_sessions()
+    tokens.revoke_all(user, "sso")
+    db.session.flush()
+    event("sso.roles_removed", user_id=user.id)
+
+
 def _find_or_make(who):
     user = db.session.scalar(select(User).where(User.subject == who.subject))
     if user is not None:
         return user
     if who.email:
         user = db.session.scalar(select(User).where(User.email == who.email))
-        if user is not None and user.subject is None:
-            # An account made before sign-in with the municipality: it is this person's.
+        if user is not None and user.subject is None and who.email_verified:
+            # An account made before sign-in with the municipality, of an address the
+            # provider vouches for: it is this person's. An address it does not vouch
+            # for may be anyone's to set (Entra ID's mail attribute): IT links it.
             user.subject = who.subject
             event("sso.linked", user_id=user.id)
             return user
         if user is not None:
-            raise SignInRefused("E-postadressen hör redan till ett annat konto i "
-                                "Planuppföljning. Kontakta IT.")
+            event("sso.email_taken", user_id=user.id, subject=who.subject)
+            raise SignInRefused(f"Det finns redan ett konto i Planuppföljning med "
+                                f"e-postadressen {who.email}. Be IT koppla det till ditt "
+                                "konto i kommunen.")
     user = User(subject=who.subject, email=who.email or f"{who.subject}@kommunens-konto",
                 name=who.name, role=None)
     # No password of its own: one nobody knows, never shown.
@@ -143,6 +166,24 @@ def _set_units(user, units):
     had = {m.unit_id for m in user.memberships}
     user.memberships = [m for m in user.memberships if m.unit_id in wanted] + [
         UnitMembership(unit=u) for uid, u in wanted.items() if uid not in had]
+
+
+def link(email, subject):
+    """IT's link of an existing account to the person the provider knows as
+    ``subject`` (their oid, else sub): their next sign-in is that account."""
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        raise Invalid(f"Det finns ingen användare med e-postadressen {email}.")
+    subject = (subject or "").strip()
+    if not subject or len(subject) > 255:
+        raise Invalid("Ange personens id hos inloggningstjänsten (oid eller sub).")
+    other = db.session.scalar(select(User).where(User.subject == subject))
+    if other is not None and other.id != user.id:
+        raise Invalid(f"Id:t hör redan till kontot {other.email}.")
+    user.subject = subject
+    db.session.flush()
+    event("sso.linked", user_id=user.id, by="cli")
+    return user
 
 
 # The administrator's mapping -------------------------------------------------------

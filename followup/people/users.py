@@ -87,7 +87,7 @@ def _check_role_change(actor, role, target=None, every_board=True):
     permissions.require_user_manager(actor)
     if permissions.is_admin(actor):
         return
-    held = set(permissions.all_roles(target)) if target is not None else set()
+    held = set(permissions.all_roles(target, stored=True)) if target is not None else set()
     for r in sorted(held | ({role} - {None}), key=lambda r: r.value):
         if r not in permissions.COMPILER_MANAGED_ROLES:
             raise UserError("bara en administratör får skapa eller ändra användare med rollen "

@@ -62,11 +62,11 @@ def import_plan(raw, replace=False, archive_dir=None, board_check=None):
     Raises PlanFileError with every fault, or PlanExists when the plan's key is
     taken and ``replace`` is false. On ``replace`` the old plan's export is kept in
     ``archive_dir`` first, and reporters keep their units where the unit key stays.
-    ``board_check`` is called with the file's board code before anything changes.
+    ``board_check`` is called with the file's organisation before anything changes.
     """
     data = planfile.validate(planfile.parse(raw))
     if board_check is not None:
-        board_check(data["organisation"]["board_code"])
+        board_check(data["organisation"])
     key = plan_key(data)
     faults = source_faults(data, key)
     if faults:
@@ -94,6 +94,7 @@ def import_plan(raw, replace=False, archive_dir=None, board_check=None):
         session.execute(delete(Plan).where(Plan.id == existing_id))
     session.add(plan)
     session.flush()
+    permissions.forget_municipal_boards()
     units = {u.key: u for u in plan.units}
     for user_id, unit_key in kept_memberships:
         if unit_key in units:
@@ -152,10 +153,19 @@ def upload(user, raw):
     if not permissions.compiles_any(user):
         raise Forbidden("Bara strategisk enhet (strateg) får importera planer.")
 
-    def may_import(board_code):
+    def may_import(organisation):
+        board_code = organisation["board_code"]
         if Role.compiler not in permissions.roles_on_board(user, board_code):
             raise Forbidden(f"Du är inte strateg för nämnden {board_code} och kan inte "
                             "importera dess plan.")
+        # Whoever compiles the municipality's plan reads every board's: a board's
+        # strateg may not make their board the municipality's.
+        if organisation.get("level") == "municipality" \
+                and board_code not in permissions.municipal_boards() \
+                and user.role is not Role.compiler:
+            raise Forbidden("Kommunens egen plan (organisation.level \"municipality\") "
+                            "importeras första gången av driftsansvarig eller av en strateg "
+                            "för alla nämnder.")
 
     try:
         return import_plan(raw, board_check=may_import)

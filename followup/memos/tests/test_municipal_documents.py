@@ -28,6 +28,21 @@ def municipal_file(goal_boards):
     return json.dumps(data)
 
 
+def reviewed(plan, phase_key):
+    """The board's strateg has approved its follow-ups of the phase (those with an
+    answer), as the demo's are: only approved ones print in the municipality's memo."""
+    from followup.followups.models.followup import FollowupState
+    from followup.people import users
+
+    strateg = users.create_user(f"granskare-{plan.board_code.lower()}@ekbacka.example",
+                                "Granskare", "compiler", "ett-långt-testlösenord")
+    phase = plan.phase(phase_key)
+    for cur in fu.phase_overview(plan, phase):
+        if cur.state is FollowupState.draft:
+            fu.approve(strateg, cur.node, phase)
+    db.session.commit()
+
+
 def second_board(code, name):
     data = board_plan("KF-2026")
     data["organisation"].update(board_code=code, board=name)
@@ -42,6 +57,7 @@ def municipality(ctx):
     soc = transfer.import_plan(json.dumps(board_plan("KF-2026")))
     ubn = transfer.import_plan(second_board("UBN", "Utbildningsnämnden"))
     db.session.commit()
+    reviewed(soc, "augusti")
     strateg = users.create_user("s@ekbacka.example", "S", None, "ett-långt-testlösenord")
     for code in ("SOC", "UBN"):
         strateg.board_roles.append(BoardRole(board_code=code, role=Role.compiler))
@@ -51,6 +67,7 @@ def municipality(ctx):
     cur = fu.current(node, ubn.phase("augusti"))
     fu.save(strateg, node, ubn.phase("augusti"), level_key="helt",
             comment="<p>UBN når målet.</p>", version=cur.version)
+    fu.approve(strateg, node, ubn.phase("augusti"))
     db.session.commit()
     memo = db.session.scalar(select(Memo).where(Memo.plan_id == kf.id))
     return kf, soc, ubn, memo, strateg
@@ -77,8 +94,7 @@ def appendix_with(goal_boards):
     """The appendix of the municipality's memo whose goals print the boards so, with
     the demo's board sourcing them."""
     transfer.import_plan(municipal_file(goal_boards))
-    transfer.import_plan(json.dumps(board_plan("KF-2026")))
-    db.session.commit()
+    reviewed(transfer.import_plan(json.dumps(board_plan("KF-2026"))), "augusti")
     return appendix_html(db.session.scalar(
         select(Memo).join(Memo.plan).where(Memo.plan.has(key="KF-2026"))))
 
@@ -136,3 +152,17 @@ def test_a_board_s_change_refreshes_the_municipality_s_documents_too(municipalit
     kf, soc, ubn, _, _ = municipality
     assert freshness.printing({soc.id}) == {kf.id}
     assert freshness.printing({soc.id, ubn.id}) == {kf.id}
+
+
+def test_a_board_s_draft_does_not_print_until_its_strateg_approves_it(municipality):
+    kf, soc, ubn, memo, strateg = municipality
+    node = lookup.find_node(ubn, "im3")
+    cur = fu.current(node, ubn.phase("augusti"))
+    fu.save(strateg, node, ubn.phase("augusti"), level_key="ej",
+            comment="<p>Ett utkast som inte ska ut.</p>", version=cur.version)
+    db.session.commit()
+    html = appendix_html(memo)
+    assert "Ett utkast som inte ska ut." not in html
+    fu.approve(strateg, node, ubn.phase("augusti"))
+    db.session.commit()
+    assert "Ej uppfyllt" in appendix_html(memo)[appendix_html(memo).index("Inriktningsmål 3"):]

@@ -291,3 +291,33 @@ def test_a_board_s_strateg_changes_no_account_of_another_board_s_people(boards, 
     assert permissions.manages_account(boards.stina, given)
     assert not permissions.manages_account(boards.stina, boards.rut)
     assert permissions.manages_account(boards.demo.sara, boards.rut)  # compiles every board
+
+
+def test_a_turned_off_account_of_another_board_is_not_a_strateg_s_to_wake(boards, app):
+    """Ulf signs UBN. Turned off, he holds nothing, but his account would: Stina, SOC's
+    strateg, may neither open it nor turn it on with a password of her choosing."""
+    boards.ulf.active = False
+    db.session.commit()
+    stina = login(app, "stina")
+    stina.get("/anvandare/")
+    before = snapshot()
+    assert stina.get(f"/anvandare/{boards.ulf.id}").status_code == 403
+    refused = stina.post(f"/anvandare/{boards.ulf.id}",
+                         {"name": "Ulf", "role": "", "password": "ett-nytt-långt-lösenord-x",
+                          "active": "y"})
+    assert refused.status_code == 403
+    assert snapshot() == before
+
+
+def test_a_board_s_strateg_cannot_make_their_board_the_municipality(boards, app):
+    import io
+
+    stina = login(app, "stina")
+    stina.get("/planer")
+    before = snapshot()
+    answer = stina.post("/planer", {"planfil": (io.BytesIO(plan_file(
+        "SOC", "Socialnämnden", "municipality").replace(b'"year": 2026', b'"year": 2099')),
+        "p.json")}, content_type="multipart/form-data")
+    assert answer.status_code == 403 and "Kommunens egen plan" in answer.text
+    assert snapshot() == before
+    assert not permissions.can_read(boards.stina, boards.ubn)

@@ -182,9 +182,10 @@ def login():
     if form.validate_on_submit():
         user = users.authenticate(form.email.data, form.password.data)
         if user is not None and mode == "admins" and user.role is not Role.admin:
+            # Answered as a wrong password, and counted as one: the answer must not tell
+            # whether the password was right.
             event("login.password_off", logging.WARNING, user_id=user.id)
-            return _page(form, 403, "Lösenord gäller bara administratörernas nödinloggning. "
-                                    "Logga in med kommunens konto.")
+            user = None
         if user is None:
             limits.guarded(limits.failed)
             event("login.failed", logging.WARNING, email=form.email.data[:254])
@@ -233,7 +234,7 @@ def logout():
     user.end_sessions()
     db.session.commit()
     event("logout", user_id=user.id)
-    at_provider = oidc.logout_url(session.get(oidc.ID_TOKEN), url_for("auth.login", _external=True))
+    at_provider = oidc.logout_url(session.get(oidc.SIGNED_IN), url_for("auth.login", _external=True))
     logout_user()
     session.clear()
     flash("Du är utloggad.", "info")

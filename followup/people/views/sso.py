@@ -83,6 +83,6 @@ def callback():
     login_user(user)
     session.permanent = True
     session["login_at"] = session["seen"] = int(time.time())
-    session[oidc.ID_TOKEN] = token.get("id_token")
+    session[oidc.SIGNED_IN] = True
     return redirect(target or url_for("main.index"))
 

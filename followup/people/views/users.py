@@ -71,7 +71,7 @@ def _grant_form(user):
 
 
 def _manageable(user):
-    return permissions.may_manage(current_user, permissions.all_roles(user))
+    return permissions.may_manage(current_user, permissions.all_roles(user, stored=True))
 
 
 def _saved(form, field, done, change):
