@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/ready.py [FILE] [--factors 1,16] [--servers 1,2]
         [--modes queue,none] [--repeat 3] [--downloads 40] [--database-url URL]
+        [--no-chromium] [--no-preload]
 
 For each plan size (FILE, by default the larger shared fixture, its goal tree repeated
 ``factor`` times), number of app servers and mode, a fresh stack is started on
@@ -23,8 +24,10 @@ Measured, in seconds unless named otherwise:
 - ``signoff_answer_s`` and ``signoff_done_s``: from the director's confirmation until
   the server answers it, and until the memo is signed (the page that follows the job
   sends the browser to the signed memo).
-- ``server_rss_mb``: the memory of each app server (gunicorn and its workers, and the
-  processes they started) after the downloads.
+- ``server_rss_mb`` and ``server_pss_mb``: the memory of each app server (gunicorn and
+  its workers, and the processes they started) after the downloads, as the sum of their
+  resident sizes (a shared page counted in each process) and of their proportional ones
+  (a shared page split among them: what the server takes of the machine).
 - ``chromium_print_s``: in the same run, Debian's Chromium printing the case's HTML
   documents, as many at once as the machine has cores (warm browser, best of
   ``--repeat``): what a click would cost if Chromium laid out our documents.
@@ -52,7 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from common import default_plan_file  # noqa: E402  (bench/, the script's folder)
 
-from tests.servers import free_port, process_group as process, wait_for  # noqa: E402
+from tests.servers import free_port, memory_mb, process_group as process, wait_for  # noqa: E402
 
 PYTHON = sys.executable
 GUNICORN = [PYTHON, "-m", "gunicorn", "--worker-class", "gthread", "--workers", "4",
@@ -104,21 +107,6 @@ def walk(nodes):
     for node in nodes:
         yield node
         yield from walk(node.get("children", []))
-
-
-def rss_mb(pid):
-    """The resident memory of a process and every process below it, in MB."""
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except (OSError, AttributeError):
-            continue
-        todo += [int(c) for c in children]
-    return round(total / 1024, 1)
 
 
 class Browser:
@@ -194,7 +182,9 @@ def measure(bases, servers, plan_key, phase, node, token, repeat, downloads):
         times[i].append(time.perf_counter() - start)
         assert answer.status_code == 200
     out["download_ms"] = [percentiles(t) for t in times.values()]
-    out["server_rss_mb"] = [rss_mb(s.pid) for s in servers]
+    memory = [memory_mb(s.pid) for s in servers]
+    out["server_rss_mb"] = [m["rss"] for m in memory]
+    out["server_pss_mb"] = [m["pss"] for m in memory]
 
     director = Browser(bases[0], "direktor@bank.example")
     start = time.perf_counter()
@@ -283,11 +273,18 @@ def run_stack(args, path, factor, n_servers, mode):
                 [PYTHON, "-m", "celery", "-A", "followup.worker", "worker", "--loglevel",
                  "INFO", "--hostname", f"bench-{port}@%h"], env, log))
             wait_until(lambda: "ready." in log.read_text(), "the job worker")
+        # The project's gunicorn.conf.py (the app loaded once, before the workers fork),
+        # or with --no-preload an empty one: each worker loads the app on its own.
+        config = ROOT / "gunicorn.conf.py"
+        if args.no_preload:
+            config = Path(tmp) / "empty.conf.py"
+            config.write_text("")
         bases, servers = [], []
         for i in range(n_servers):
             port = free_port()
             servers.append(stack.enter_context(process(
-                GUNICORN + ["--bind", f"127.0.0.1:{port}", "app:app"], env,
+                GUNICORN + ["--config", str(config), "--bind", f"127.0.0.1:{port}", "app:app"],
+                env,
                 Path(tmp) / f"gunicorn-{i}.log")))
             bases.append(f"http://127.0.0.1:{port}")
         import requests
@@ -299,7 +296,8 @@ def run_stack(args, path, factor, n_servers, mode):
                           args.downloads)
         if mode == "queue" and n_servers == 1 and not args.no_chromium:
             figures["chromium_print_s"] = chromium_print(bases, plan_key, phase, args.repeat)
-    return {"factor": factor, "nodes": nodes, "servers": n_servers, "mode": mode, **figures}
+    return {"factor": factor, "nodes": nodes, "servers": n_servers, "mode": mode,
+            "preload": not args.no_preload, **figures}
 
 
 def reset_postgres(url):
@@ -325,7 +323,9 @@ def goals(runs):
         out[f"fresh download p95 <= 100 ms ({name})"] = all(
             d["p95"] <= 100 for d in run["download_ms"])
         out[f"sign-off answered <= 300 ms ({name})"] = run["signoff_answer_s"] <= 0.3
-        out[f"<= 600 MB a server ({name})"] = all(m <= 600 for m in run["server_rss_mb"])
+        for measure in ("rss", "pss"):
+            out[f"<= 600 MB a server, {measure.upper()} ({name})"] = all(
+                m <= 600 for m in run[f"server_{measure}_mb"])
     return out
 
 
@@ -339,6 +339,7 @@ def main():
     parser.add_argument("--downloads", type=int, default=40)
     parser.add_argument("--database-url")
     parser.add_argument("--no-chromium", action="store_true")
+    parser.add_argument("--no-preload", action="store_true")
     args = parser.parse_args()
     runs = []
     for factor in [int(f) for f in args.factors.split(",")]:

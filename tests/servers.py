@@ -3,6 +3,7 @@ test database, stopped when the test is done."""
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -245,3 +247,23 @@ def oidc_provider(directory, redirect_bases, id_token_ttl=3600):
 
         wait_for(ready, "the OpenID provider", 30)
         yield provider
+
+
+def memory_mb(pid):
+    """The memory of a process and every process below it, in MB: {"rss", "pss"}. RSS
+    counts a page shared by several of them (a library, what gunicorn's workers share
+    with the process they were forked from) once for each; PSS splits it among them, so
+    its sum is what the server takes of the machine."""
+    total, todo = {"rss": 0, "pss": 0}, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total["rss"] += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total["pss"] += int(re.search(r"Pss:\s+(\d+)", rollup).group(1))
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, AttributeError):
+            continue
+        todo += [int(c) for c in children]
+    return {k: round(v / 1024, 1) for k, v in total.items()}
