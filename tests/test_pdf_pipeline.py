@@ -130,3 +130,18 @@ def test_weasyprint_reads_the_print_stylesheet_without_a_warning(caplog):
     with caplog.at_level(logging.WARNING, logger="weasyprint"):
         weasyprint.CSS(filename=str(pdf_layout.STYLESHEET))
     assert [r.getMessage() for r in caplog.records] == []
+
+
+def test_a_process_keeps_pdfs_up_to_its_bytes_the_least_recently_used_dropped_first():
+    from followup.core.pdf_cache import _Cache
+
+    kept = _Cache(limit=10)
+    kept.put("a", b"1234")
+    kept.put("b", b"1234")
+    assert kept.get("a") == b"1234"  # now b is the least recently used
+    kept.put("c", b"1234")
+    assert (kept.get("a"), kept.get("b"), kept.get("c")) == (b"1234", None, b"1234")
+    kept.put("a", b"123456")  # replaced, counted once
+    assert kept.size == 10 and kept.get("c") == b"1234"
+    kept.put("huge", b"x" * 11)  # more than all it may hold: not kept, nothing dropped
+    assert kept.get("huge") is None and kept.size == 10

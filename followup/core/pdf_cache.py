@@ -13,15 +13,21 @@ from flask import has_app_context
 
 from followup.core import pdf_layout
 
-_CACHE_SIZE = 128
+# Bytes of PDFs each process keeps in front of the database's cache, which every server
+# reads in a few milliseconds: without a bound, each worker of each server held every
+# version of a large case it had served since it started.
+_DOCUMENTS_BYTES = 16 * 2**20
+_CASES_BYTES = 16 * 2**20
 
 
 class _Cache:
-    """Bytes by key, the least recently used dropped first."""
+    """Bytes by key up to ``limit`` bytes in all, the least recently used dropped first
+    (a value larger than the limit is not kept)."""
 
-    def __init__(self, size):
-        self.size = size
+    def __init__(self, limit):
+        self.limit = limit
         self.items = OrderedDict()
+        self.size = 0
         self.lock = threading.Lock()
 
     def get(self, key):
@@ -33,18 +39,23 @@ class _Cache:
 
     def put(self, key, value):
         with self.lock:
+            if key in self.items:
+                self.size -= len(self.items.pop(key))
+            if len(value) > self.limit:
+                return
             self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            self.size += len(value)
+            while self.size > self.limit:
+                self.size -= len(self.items.popitem(last=False)[1])
 
     def clear(self):
         with self.lock:
             self.items.clear()
+            self.size = 0
 
 
-documents = _Cache(_CACHE_SIZE)
-cases = _Cache(_CACHE_SIZE // 8)
+documents = _Cache(_DOCUMENTS_BYTES)
+cases = _Cache(_CASES_BYTES)
 
 
 def forget():
