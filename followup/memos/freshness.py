@@ -55,8 +55,14 @@ def refresh(plan_ids, quiet):
         return
     for plan_id in plan_ids:
         client.set(due_key(plan_id), repr(time.time() + quiet), ex=MARK_SECONDS)
-        if client.set(refreshing_key(plan_id), "1", nx=True, ex=MARK_SECONDS):
-            jobs.start(REFRESH, plan_id, countdown=quiet)
+        _start_unless_running(client, plan_id, quiet)
+
+
+def _start_unless_running(client, plan_id, quiet):
+    """The plan's refresh job, ``quiet`` seconds from now, unless one is marked as
+    under way already: it takes the mark."""
+    if client.set(refreshing_key(plan_id), "1", nx=True, ex=MARK_SECONDS):
+        jobs.start(REFRESH, plan_id, countdown=quiet)
 
 
 def refreshing(plan_id):
@@ -70,7 +76,6 @@ def done(plan_id, started):
     ran, and found it running, started no job of its own: one is started now."""
     client = jobs.redis()
     client.delete(refreshing_key(plan_id))
-    if float(client.get(due_key(plan_id)) or 0) > started \
-            and client.set(refreshing_key(plan_id), "1", nx=True, ex=MARK_SECONDS):
-        jobs.start(REFRESH, plan_id,
-                   countdown=float(current_app.config["DOCUMENTS_QUIET_SECONDS"]))
+    if float(client.get(due_key(plan_id)) or 0) > started:
+        _start_unless_running(client, plan_id,
+                              float(current_app.config["DOCUMENTS_QUIET_SECONDS"]))

@@ -73,7 +73,6 @@ class Signing:
 UNEXPECTED = ("Tjänsteskrivelsen kunde inte fastställas: ett oväntat fel uppstod när "
               "dokumenten skapades. Ingenting har fastställts. Försök igen, och kontakta IT "
               "om felet står kvar.")
-TOO_LONG = signoff.TOO_LONG
 # Seconds past SIGN_TIMEOUT after which the worker kills a signing job that still runs.
 KILL_AFTER = 120
 
@@ -96,7 +95,7 @@ def signing(result, wait=None):
         return Signing(done=True, version=value["version"], signed=value)
     if result.state == "FAILURE":
         too_long = isinstance(result.result, TimeLimitExceeded)
-        return Signing(done=True, error=Unavailable(TOO_LONG if too_long else UNEXPECTED))
+        return Signing(done=True, error=Unavailable(signoff.TOO_LONG if too_long else UNEXPECTED))
     return Signing(started=result.state == "STARTED")
 
 
