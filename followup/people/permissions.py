@@ -121,15 +121,11 @@ def require_reads_any(user):
         raise Forbidden("Du har inte behörighet att läsa planerna.")
 
 
-def plan_by_key(plan_key):
-    return db.session.scalar(select(Plan).where(Plan.key == plan_key)) if plan_key else None
-
-
 def require_read_key(user, plan_key):
     """The check of a page or an API call whose address names a plan: reading it.
     Where the address names none, or a plan that is not there (the page then answers
     that), reading some plan."""
-    plan = plan_by_key(plan_key)
+    plan = Plan.by_key(plan_key)
     if plan is None:
         require_reads_any(user)
     else:
@@ -138,7 +134,7 @@ def require_read_key(user, plan_key):
 
 def require_compiler_key(user, plan_key):
     """As require_read_key, for what only the plan's compiler does."""
-    plan = plan_by_key(plan_key)
+    plan = Plan.by_key(plan_key)
     if plan is not None:
         require_compiler(user, plan)
     elif not compiles_any(user):

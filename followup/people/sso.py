@@ -219,7 +219,7 @@ def _target(role, plan_key, unit_key):
     administrator on every board only, compiling, signing and reporting on one board,
     a unit only to a reporter and only one of the board's plan."""
     role = _role(role)
-    plan = db.session.scalar(select(Plan).where(Plan.key == plan_key)) if plan_key else None
+    plan = Plan.by_key(plan_key)
     if plan_key and plan is None:
         raise Invalid(f"Planen {plan_key} finns inte.", "board")
     if role is Role.admin and plan is not None:

@@ -264,7 +264,7 @@ def list_users():
 # Roles per board ---------------------------------------------------------------------
 
 def find_plan(key):
-    plan = db.session.scalar(select(Plan).where(Plan.key == (key or "").strip()))
+    plan = Plan.by_key((key or "").strip())
     if plan is None:
         raise UserError(f'planen "{key}" finns inte', "board")
     return plan

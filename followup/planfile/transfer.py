@@ -41,7 +41,7 @@ class PlanNotFound(LookupError):
 
 
 def get_plan(key):
-    plan = db.session.scalar(select(Plan).where(Plan.key == key))
+    plan = Plan.by_key(key)
     if plan is None:
         raise PlanNotFound(key)
     return plan
@@ -176,7 +176,7 @@ def upload(user, raw):
 
 def download(user, key):
     """The plan file of plan ``key`` as text, for whoever may read the plan."""
-    plan = db.session.scalar(select(Plan).where(Plan.key == key))
+    plan = Plan.by_key(key)
     if plan is None:
         permissions.require_reads_any(user)
         raise NotFound(f"Planen {key} finns inte.")

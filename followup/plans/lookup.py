@@ -11,7 +11,7 @@ from followup.plans.models.plan import NodeType, Phase, Plan, Scale
 
 
 def find_plan(plan_key):
-    plan = db.session.scalar(select(Plan).where(Plan.key == plan_key))
+    plan = Plan.by_key(plan_key)
     if plan is None:
         raise NotFound(f"Planen {plan_key} finns inte.")
     return plan

@@ -54,6 +54,12 @@ class Plan(db.Model):
     # prepared PDF was made at, so that a download of an unchanged plan writes nothing.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
+    @classmethod
+    def by_key(cls, key):
+        """The plan of that key ("SOC-2026"), or None; each caller says in its own words
+        that there is none."""
+        return db.session.scalar(db.select(cls).where(cls.key == key)) if key else None
+
     phases: Mapped[list["Phase"]] = relationship(
         back_populates="plan", order_by="Phase.position", cascade="all, delete-orphan"
     )
