@@ -19,6 +19,24 @@ class NotFound(ServiceError):
     status = 404
 
 
+class Frozen(ServiceError):
+    """A change to what a signed memo shows, or a second signing: refused as it stands."""
+
+    status = 409
+
+
+class Damaged(ServiceError):
+    """A stored record that is missing or no longer matches its checksum."""
+
+    status = 409
+
+
+class Unavailable(ServiceError):
+    """Something the server needs failed, not the request: try again, tell IT if it stays."""
+
+    status = 503
+
+
 class Invalid(ServiceError):
     """Input that breaks a rule: an unknown level, an oversized comment, a bad transition.
 
@@ -40,21 +58,3 @@ class Conflict(ServiceError):
     def __init__(self, message, current):
         super().__init__(message)
         self.current = current
-
-
-class Frozen(ServiceError):
-    """A change to what a signed memo shows, or a second signing: refused as it stands."""
-
-    status = 409
-
-
-class Damaged(ServiceError):
-    """A stored record that is missing or no longer matches its checksum."""
-
-    status = 409
-
-
-class Unavailable(ServiceError):
-    """Something the server needs failed, not the request: try again, tell IT if it stays."""
-
-    status = 503

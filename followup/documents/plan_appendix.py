@@ -81,12 +81,22 @@ class BulletList:
 
 
 @dataclass
-class Row:
-    kind = "row"  # for the templates
+class Printed:
+    """A node printed with its level and comment, as a section or as a table's row."""
+
     node: object
     prefix: str
     level: object
     comment: str | None
+
+    @property
+    def reported(self):
+        return self.level is not None or bool(self.comment)
+
+
+@dataclass
+class Row(Printed):
+    kind = "row"  # for the templates
     children: list = field(default_factory=list)  # ListItem: the children column
     keep_together: bool = True  # short enough to stay whole on a page (set by _typeset)
     title_prefix: str = ""  # between its number and its title
@@ -94,10 +104,6 @@ class Row:
     cells: list = field(default_factory=list)  # Cell per column of its table
     boards: list = field(default_factory=list)  # BoardLine, where the layout prints them
     boards_display: str = "none"
-
-    @property
-    def reported(self):
-        return self.level is not None or bool(self.comment)
 
 
 @dataclass
@@ -116,25 +122,17 @@ class Table:
         return {name for name, _ in self.columns}
 
 
-@dataclass
-class Section:
+@dataclass(kw_only=True)
+class Section(Printed):
     kind = "section"  # for the templates
-    node: object
     depth: int  # 0 for a root
     listed: bool  # its own type is listed: it prints its level and comment
     layout: Layout
-    prefix: str
-    level: object
-    comment: str | None
     lists: list = field(default_factory=list)  # BulletList after the comment
     blocks: list = field(default_factory=list)
     title_prefix: str = ""  # between its number and its title
     caption: str | None = None  # printed once before it
     boards: list = field(default_factory=list)  # BoardLine, where the layout prints them
-
-    @property
-    def reported(self):
-        return self.level is not None or bool(self.comment)
 
 
 @dataclass
@@ -323,8 +321,9 @@ class _Builder:
             layout = Layout(display=SECTION, level="none", prefix=layout.prefix,
                             caption=layout.caption, before_text=layout.before_text)
         before, title_prefix = self.prefixes(node, layout)
-        section = Section(node, depth, listed, layout, before or "", level, comment,
-                          title_prefix=title_prefix, caption=self.caption(node, layout),
+        section = Section(node, before or "", level, comment, depth=depth, listed=listed,
+                          layout=layout, title_prefix=title_prefix,
+                          caption=self.caption(node, layout),
                           boards=self.boards_of(node, layout) if listed else [])
         lists = [c for c in node.children if self.wanted(c) and c.type.key in self.listed
                  and not c.group and self.layout_of(c).display == LIST]

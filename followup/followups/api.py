@@ -62,10 +62,7 @@ def followup_json(cur):
     node = cur.node
     return {
         "node": node.key,
-        "type": node.type.key,
-        "number": node.number,
-        "title": node.title,
-        "unit": node.unit.key if node.unit else None,
+        **node.described(),
         "level": cur.level.key if cur.level else None,
         "comment": cur.comment,
         "state": cur.state.value,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from followup.core.extensions import db
+from followup.followups import lifecycle
 from followup.followups.models.followup import Followup, FollowupState
 from followup.memos.models import Memo, MemoState
 from followup.plans import timeline
@@ -32,16 +33,12 @@ class BoardFollowup:
         return self.node.plan
 
     @property
-    def level(self):
-        return self.followup.level if self.followup else None
+    def row(self):
+        return self.followup
 
-    @property
-    def comment(self):
-        return self.followup.comment if self.followup else None
-
-    @property
-    def state(self):
-        return self.followup.state if self.followup else FollowupState.empty
+    level = lifecycle.row_value("level")
+    comment = lifecycle.row_value("comment")
+    state = lifecycle.row_value("state", FollowupState.empty)
 
     @property
     def approved(self):

@@ -12,7 +12,6 @@ from followup.core import inputs
 from followup.core.errors import Invalid, NotFound
 from followup.core.extensions import db
 from followup.followups import lifecycle
-from followup.followups.models.followup import FollowupState
 from followup.followups.models.internal_control import (
     ControlPoint, ControlResult, ControlResultRevision, InternalControl,
 )
@@ -27,42 +26,20 @@ class ControlCurrent(lifecycle.Entry):
     phase: Phase
     result: ControlResult | None
 
-    @property
-    def row(self):
-        return self.result
-
-    @property
-    def subject(self):
-        return self.point
-
-    @property
-    def scale(self):
-        return self.point.internal_control.scale
-
-    @property
-    def what(self):
-        return "Kontrollmomentet"
+    what = "Kontrollmomentet"
+    SUBJECT, ROW, MODELS = "point", "result", (ControlResult, ControlResultRevision)
+    LINK = "controls.edit", "key"
 
     @property
     def heading(self):
         return "Kontrollmoment", self.point.key, self.point.area or self.point.control
 
     @property
-    def link(self):
-        return "controls.edit", dict(plan_key=self.phase.plan.key, phase_key=self.phase.key,
-                                     key=self.point.key)
-
-    def new_row(self):
-        return ControlResult(point=self.point, phase=self.phase, state=FollowupState.draft)
-
-    def new_revision(self, row, **fields):
-        return ControlResultRevision(result=row, **fields)
+    def scale(self):
+        return self.point.internal_control.scale
 
     def reload(self):
         return current(self.point, self.phase)
-
-    def with_row(self, row):
-        return ControlCurrent(self.point, self.phase, row)
 
 
 def find_point(plan, key):
@@ -103,21 +80,9 @@ def phase_results_many(pairs):
             for plan, phase in pairs}
 
 
-def save(user, point, phase, *, level_key, comment, version, source="web", submit=False):
-    return lifecycle.save(user, current(point, phase), level_key=level_key, comment=comment,
-                          version=version, source=source, submit=submit)
-
-
-def submit(user, point, phase, version=None, source="web"):
-    return lifecycle.submit(user, current(point, phase), version, source)
-
-
-def return_for_changes(user, point, phase, remark, version=None, source="web"):
-    return lifecycle.return_for_changes(user, current(point, phase), remark, version, source)
-
-
-def approve(user, point, phase, version=None, source="web"):
-    return lifecycle.approve(user, current(point, phase), version, source)
+# The review cycle on a control point's result in a phase: save(user, point, phase, …)
+# and so on.
+save, submit, return_for_changes, approve = lifecycle.by_subject(current)
 
 
 def revisions(point, phase):

@@ -25,13 +25,8 @@ class Current(lifecycle.Entry):
     phase: Phase
     followup: Followup | None
 
-    @property
-    def row(self):
-        return self.followup
-
-    @property
-    def subject(self):
-        return self.node
+    SUBJECT, ROW, MODELS = "node", "followup", (Followup, FollowupRevision)
+    LINK = "followups.edit", "node_key"
 
     @property
     def scale(self):
@@ -45,22 +40,8 @@ class Current(lifecycle.Entry):
     def heading(self):
         return self.node.type.label, self.node.number, self.node.title
 
-    @property
-    def link(self):
-        return "followups.edit", dict(plan_key=self.phase.plan.key, phase_key=self.phase.key,
-                                      node_key=self.node.key)
-
-    def new_row(self):
-        return Followup(node=self.node, phase=self.phase, state=FollowupState.draft)
-
-    def new_revision(self, row, **fields):
-        return FollowupRevision(followup=row, **fields)
-
     def reload(self):
         return current(self.node, self.phase)
-
-    def with_row(self, row):
-        return Current(self.node, self.phase, row)
 
 
 def current(node, phase):
@@ -79,24 +60,8 @@ def is_followed_up(node, comment_node_ids=frozenset()):
     return node.type.scale_id is not None or node.id in comment_node_ids
 
 
-def save(user, node, phase, *, level_key, comment, version, source="web", submit=False):
-    """Save a level and a comment based on ``version``; with ``submit``, also send it
-    for review in the same change. A reporter's save makes the follow-up a draft."""
-    return lifecycle.save(user, current(node, phase), level_key=level_key, comment=comment,
-                          version=version, source=source, submit=submit)
-
-
-def submit(user, node, phase, version=None, source="web"):
-    return lifecycle.submit(user, current(node, phase), version, source)
-
-
-def return_for_changes(user, node, phase, remark, version=None, source="web"):
-    """The compiler sends a follow-up back to its reporter with a remark."""
-    return lifecycle.return_for_changes(user, current(node, phase), remark, version, source)
-
-
-def approve(user, node, phase, version=None, source="web"):
-    return lifecycle.approve(user, current(node, phase), version, source)
+# The review cycle on a node's follow-up in a phase: save(user, node, phase, …) and so on.
+save, submit, return_for_changes, approve = lifecycle.by_subject(current)
 
 
 def approve_many(user, phase, node_keys):

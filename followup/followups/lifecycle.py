@@ -6,6 +6,8 @@ writes a revision; a change based on an older version than the stored one raises
 Conflict with what is stored now, so nobody's text is silently overwritten.
 """
 
+from dataclasses import replace
+from functools import wraps
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,32 +34,52 @@ CONFLICT_MESSAGE = ("Någon annan har ändrat uppföljningen efter att du öppna
                     "Jämför texterna och spara igen.")
 
 
+def row_value(name, empty=None):
+    """A property: the entry's row's ``name``, or ``empty`` before the first save."""
+    return property(lambda entry: getattr(entry.row, name) if entry.row else empty)
+
+
 class Entry:
-    """What an entry is now. Subclasses give ``row`` (None before the first save),
-    ``subject`` (what owns it: has ``unit_id``), ``phase``, ``scale``, ``what`` (its
-    name in messages), ``heading`` (kind, number, title), ``link`` (endpoint and
-    values of its page), make new rows and revisions, and read themselves again
-    (``reload``) or with another row (``with_row``)."""
+    """What an entry is now: a dataclass of what it belongs to (its ``subject``: has
+    ``unit_id``), its ``phase`` and its ``row`` (None before the first save), in that
+    order. Subclasses name the subject's and the row's fields (``SUBJECT``, ``ROW``: the
+    row and its revision name them alike), the row's and the revision's models
+    (``MODELS``), the endpoint of its page and the argument that takes the subject's key
+    (``LINK``); they give ``scale``, ``what`` (its name in messages), ``heading`` (kind,
+    number, title) and read themselves again (``reload``)."""
 
     @property
-    def state(self):
-        return self.row.state if self.row else FollowupState.empty
+    def subject(self):
+        return getattr(self, self.SUBJECT)
 
     @property
-    def version(self):
-        return self.row.version if self.row else 0
+    def row(self):
+        return getattr(self, self.ROW)
+
+    state = row_value("state", FollowupState.empty)
+    version = row_value("version", 0)
+    level = row_value("level")
+    comment = row_value("comment")
+    remark = row_value("remark")
 
     @property
-    def level(self):
-        return self.row.level if self.row else None
+    def link(self):
+        """The endpoint and values of the entry's page."""
+        endpoint, key = self.LINK
+        return endpoint, {"plan_key": self.phase.plan.key, "phase_key": self.phase.key,
+                          key: self.subject.key}
 
-    @property
-    def comment(self):
-        return self.row.comment if self.row else None
+    def new_row(self):
+        row_model, _ = self.MODELS
+        return row_model(**{self.SUBJECT: self.subject}, phase=self.phase,
+                         state=FollowupState.draft)
 
-    @property
-    def remark(self):
-        return self.row.remark if self.row else None
+    def new_revision(self, row, **fields):
+        _, revision_model = self.MODELS
+        return revision_model(**{self.ROW: row}, **fields)
+
+    def with_row(self, row):
+        return replace(self, **{self.ROW: row})
 
 
 def clean_comment(comment):
@@ -150,8 +172,10 @@ def _require_edit(user, entry):
 
 
 def save(user, entry, *, level_key, comment, version, source="web", submit=False):
-    """A save always says which version it is based on: without it, a write could
-    overwrite another's text unseen."""
+    """Save a level and a comment based on ``version``; with ``submit``, also send it
+    for review in the same change. A reporter's save makes the entry a draft. A save
+    always says which version it is based on: without it, a write could overwrite
+    another's text unseen."""
     _lock(entry)
     _require_edit(user, entry)
     if version is None:
@@ -229,3 +253,15 @@ def approve(user, entry, version=None, source="web"):
     approved = _set_state(entry, user, source, FollowupState.approved)
     signals.entry_approved.send(approved)
     return approved
+
+
+def by_subject(find):
+    """The review cycle as the views, the API and the commands call it, with an entry's
+    subject and phase: (save, submit, return_for_changes, approve), each on the entry
+    ``find(subject, phase)`` gives as it is now."""
+    def on_found(operation):
+        @wraps(operation)
+        def run(user, subject, phase, *args, **kwargs):
+            return operation(user, find(subject, phase), *args, **kwargs)
+        return run
+    return tuple(on_found(op) for op in (save, submit, return_for_changes, approve))

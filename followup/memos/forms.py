@@ -95,11 +95,6 @@ class ColumnForm(Form):
     width = StringField("Bredd i procent (tomt: efter innehållet)")
 
 
-class ControlColumnForm(ColumnForm):
-    with_comment = BooleanField("Kommentaren under resultatet, i samma ruta")
-    merge_repeats = BooleanField("Skriv bara ut där det skiljer sig från raden ovanför")
-
-
 class LayoutEntryForm(Form):
     display = SelectField("Visas som", validate_choice=False)
     level = SelectField("Nivån visas som", validate_choice=False)
@@ -115,6 +110,11 @@ class LayoutEntryForm(Form):
 
 class LayoutForm(PageForm):
     entries = FieldList(FormField(LayoutEntryForm))
+
+
+class ControlColumnForm(ColumnForm):
+    with_comment = BooleanField("Kommentaren under resultatet, i samma ruta")
+    merge_repeats = BooleanField("Skriv bara ut där det skiljer sig från raden ovanför")
 
 
 class ControlColumnsForm(PageForm):

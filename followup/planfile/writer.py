@@ -79,10 +79,7 @@ def _by_phase(items, phase_order):
 def _node(n, phase_order):
     return {
         "key": n.key,
-        "type": n.type.key,
-        "number": n.number,
-        "title": n.title,
-        "unit": n.unit.key if n.unit else None,
+        **n.described(),
         "carried_over_from": n.carried_over_from,
         "responsible_boards": n.responsible_boards,
         "notes": list(n.notes or []),

@@ -24,8 +24,12 @@ STATE = Enum(FollowupState, name="followup_state", native_enum=False, length=20)
 
 
 class EntryColumns:
-    """What a reviewed entry holds (a follow-up, a control result): level, comment,
-    state, the compiler's remark, who changed it last, and its version."""
+    """What a reviewed entry holds (a follow-up, a control result): its id, level,
+    comment, state, the compiler's remark, who changed it last, and its version."""
+
+    # First in the table, as the migrations made it: a mixin's columns otherwise come
+    # after the model's own.
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
 
     @declared_attr
     def phase_id(cls) -> Mapped[int]:
@@ -63,6 +67,7 @@ class EntryColumns:
 class RevisionColumns:
     """What an entry was after one change, by whom, when and through what."""
 
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)  # first, as above
     version: Mapped[int]
 
     @declared_attr
@@ -88,7 +93,6 @@ class RevisionColumns:
 class Followup(EntryColumns, db.Model):
     __table_args__ = (UniqueConstraint("node_id", "phase_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     node_id: Mapped[int] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"), index=True)
 
     node: Mapped[Node] = relationship(back_populates="followups")
@@ -105,7 +109,6 @@ class FollowupRevision(RevisionColumns, db.Model):
 
     __table_args__ = (UniqueConstraint("followup_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     followup_id: Mapped[int] = mapped_column(
         ForeignKey("followup.id", ondelete="CASCADE"), index=True
     )

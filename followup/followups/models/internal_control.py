@@ -55,7 +55,6 @@ class ControlResult(EntryColumns, db.Model):
 
     __table_args__ = (UniqueConstraint("point_id", "phase_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     point_id: Mapped[int] = mapped_column(
         ForeignKey("control_point.id", ondelete="CASCADE"), index=True
     )
@@ -71,7 +70,6 @@ class ControlResultRevision(RevisionColumns, db.Model):
 
     __table_args__ = (UniqueConstraint("result_id", "version"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     result_id: Mapped[int] = mapped_column(
         ForeignKey("control_result.id", ondelete="CASCADE"), index=True)
 

@@ -94,9 +94,25 @@ def post_form(browser, page_url, form_id, **changed):
     return browser.post(form["action"] or page_url, as_post(form["fields"], **changed))
 
 
+# The forms of an appendix's editor page name their fields after a letter and the
+# appendix's id ("u12-orientation").
+PREFIXES = {"kolumner-form": "k", "utskrift-form": "u", "rapport-form": "r"}
+
+
 def post_part(browser, part, form_id, **changed):
-    """One form of an appendix's editor page posted as the page has it, ``changed``."""
-    return post_form(browser, f"{EDIT}/bilagor/{part.id}", form_id, **changed)
+    """One form of an appendix's editor page posted as the page has it, ``changed``
+    (named without the form's prefix)."""
+    prefix = f"{PREFIXES[form_id]}{part.id}-"
+    return post_form(browser, f"{EDIT}/bilagor/{part.id}", form_id,
+                     **{prefix + name: value for name, value in changed.items()})
+
+
+def post_layout(browser, part, node_type, **changed):
+    """An appendix's layout page posted as the page has it, ``changed`` in the entry of
+    ``node_type`` (named without its prefix)."""
+    i = [t.key for t in memo().plan.node_types].index(node_type)
+    return post_form(browser, f"{EDIT}/bilagor/{part.id}/utseende", "utseende-form",
+                     **{f"entries-{i}-{name}": value for name, value in changed.items()})
 
 
 def memo():
@@ -149,14 +165,12 @@ def test_every_editor_page_saved_untouched_exports_the_same_file(as_user, cli, t
 def test_caption_prefix_position_and_widths_are_edited_exported_and_printed(as_user, cli):
     sara = as_user("sara")
     part = appendix("plan")
-    types = [t.key for t in memo().plan.node_types]
-    i = types.index("uppdrag")
-    response = post_form(sara, f"{EDIT}/bilagor/{part.id}/utseende", "utseende-form", **{
-        f"entries-{i}-display": "row", f"entries-{i}-caption": "UPPDRAG",
-        f"entries-{i}-title_prefix": "KF-BESLUT:", f"entries-{i}-prefix_position": "before_text",
-        f"entries-{i}-columns-0-field": "number_title", f"entries-{i}-columns-0-header": "Uppdrag",
-        f"entries-{i}-columns-0-width": "45", f"entries-{i}-columns-1-field": "level",
-        f"entries-{i}-columns-1-header": "Status", f"entries-{i}-columns-1-width": "12,5"})
+    response = post_layout(
+        sara, part, "uppdrag", display="row", caption="UPPDRAG", title_prefix="KF-BESLUT:",
+        prefix_position="before_text", **{
+            "columns-0-field": "number_title", "columns-0-header": "Uppdrag",
+            "columns-0-width": "45", "columns-1-field": "level", "columns-1-header": "Status",
+            "columns-1-width": "12,5"})
     assert response.status_code == 302
     layout = exported_memo(cli)["appendices"][0]["layout"]
     assert layout["uppdrag"] == {
@@ -175,11 +189,8 @@ def test_caption_prefix_position_and_widths_are_edited_exported_and_printed(as_u
 def test_a_bad_width_is_refused_in_words_and_nothing_is_saved(as_user):
     sara = as_user("sara")
     part = appendix("plan")
-    types = [t.key for t in memo().plan.node_types]
-    i = types.index("uppdrag")
-    response = post_form(sara, f"{EDIT}/bilagor/{part.id}/utseende", "utseende-form", **{
-        f"entries-{i}-display": "row", f"entries-{i}-caption": "UPPDRAG",
-        f"entries-{i}-columns-0-field": "comment", f"entries-{i}-columns-0-width": "150"})
+    response = post_layout(sara, part, "uppdrag", display="row", caption="UPPDRAG", **{
+        "columns-0-field": "comment", "columns-0-width": "150"})
     assert response.status_code == 422
     assert "Uppdrag, kolumn 1: bredden ska vara ett tal större än 0 och högst 100" in response.text
     assert 'value="UPPDRAG"' in response.text  # what was typed is still there
@@ -189,22 +200,19 @@ def test_a_bad_width_is_refused_in_words_and_nothing_is_saved(as_user):
 def test_control_columns_with_comment_merged_repeats_and_widths(as_user, cli):
     sara = as_user("sara")
     part = appendix("internal_control")
-    k = f"k{part.id}"
     response = post_part(sara, part, "kolumner-form", **{
-        f"{k}-columns-0-field": "area", f"{k}-columns-0-header": "Område",
-        f"{k}-columns-0-width": "20", f"{k}-columns-0-merge_repeats": "y",
-        f"{k}-columns-1-field": "results", f"{k}-columns-1-header": "Resultat",
-        f"{k}-columns-1-with_comment": "y"})
+        "columns-0-field": "area", "columns-0-header": "Område", "columns-0-width": "20",
+        "columns-0-merge_repeats": "y", "columns-1-field": "results",
+        "columns-1-header": "Resultat", "columns-1-with_comment": "y"})
     assert response.status_code == 302
     columns = exported_memo(cli)["appendices"][1]["columns"]
     assert columns == [
         {"field": "area", "header": "Område", "width": 20, "merge_repeats": True},
         {"field": "results", "header": "Resultat", "with_comment": True}]
     page = sara.get(f"{EDIT}/bilagor/{part.id}").text
-    assert f'name="{k}-columns-0-merge_repeats" type="checkbox" value="y"' in page \
-        or f'checked id="{k}-columns-0-merge_repeats"' in page
-    response = post_part(sara, part, "kolumner-form", **{
-        f"{k}-columns-0-width": "noll"})
+    box = f"k{part.id}-columns-0-merge_repeats"
+    assert f'name="{box}" type="checkbox" value="y"' in page or f'checked id="{box}"' in page
+    response = post_part(sara, part, "kolumner-form", **{"columns-0-width": "noll"})
     assert response.status_code == 422 and "bredden ska vara ett tal" in response.text
     assert exported_memo(cli)["appendices"][1]["columns"] == columns
 
@@ -212,17 +220,14 @@ def test_control_columns_with_comment_merged_repeats_and_widths(as_user, cli):
 def test_an_appendix_prints_its_own_sender_header_lines_words_and_page(as_user, cli):
     sara = as_user("sara")
     part = appendix("plan")
-    u = f"u{part.id}"
-    response = post_part(sara, part, "utskrift-form", **{
-        f"{u}-orientation": "landscape", f"{u}-level_chart": "y",
-        f"{u}-issuer_choice": "annan", f"{u}-issuer": "Socialnämnden",
-        f"{u}-header_choice": "egna-falt",
-        f"{u}-header-0-label": "Nämnd", f"{u}-header-0-value": "Socialnämnden",
-        f"{u}-header-1-label": "Version", f"{u}-header-1-value": "",
-        f"{u}-running_lines": "Fas: {phase} Rapportperiod: {period_end}\n\n{board} ({board_code})",
-        f"{u}-words-appendix_title-text": "Del {number}: {title}",
-        f"{u}-words-not_reported-text": "Saknas",
-        f"{u}-words-comment_header-off": "y"})
+    response = post_part(
+        sara, part, "utskrift-form", orientation="landscape", level_chart="y",
+        issuer_choice="annan", issuer="Socialnämnden", header_choice="egna-falt",
+        running_lines="Fas: {phase} Rapportperiod: {period_end}\n\n{board} ({board_code})",
+        **{"header-0-label": "Nämnd", "header-0-value": "Socialnämnden",
+           "header-1-label": "Version", "header-1-value": "",
+           "words-appendix_title-text": "Del {number}: {title}",
+           "words-not_reported-text": "Saknas", "words-comment_header-off": "y"})
     assert response.status_code == 302, response.text[-2000:]
     out = exported_memo(cli)["appendices"][0]
     assert out["orientation"] == "landscape" and out["level_chart"] is True
@@ -238,11 +243,11 @@ def test_an_appendix_prints_its_own_sender_header_lines_words_and_page(as_user, 
     assert "Fas: Delårsbokslut per augusti Rapportperiod: 2026-08-31" in html
     assert "Socialnämnden (SOC)" in html and "Nämnd" in html
     # Back: the administration, the appendix's own fields, the plan's words.
-    response = post_part(sara, part, "utskrift-form", **{
-        f"{u}-orientation": "portrait", f"{u}-issuer_choice": "ingen",
-        f"{u}-header_choice": "egna-uppgifter", f"{u}-running_lines": "",
-        f"{u}-words-appendix_title-text": "", f"{u}-words-not_reported-text": "",
-        f"{u}-words-comment_header-off": []})
+    response = post_part(
+        sara, part, "utskrift-form", orientation="portrait", issuer_choice="ingen",
+        header_choice="egna-uppgifter", running_lines="",
+        **{"words-appendix_title-text": "", "words-not_reported-text": "",
+           "words-comment_header-off": []})
     assert response.status_code == 302
     out = exported_memo(cli)["appendices"][0]
     assert out["issuer"] == "" and "header" not in out and "running_lines" not in out
@@ -262,8 +267,7 @@ def test_a_bad_print_setting_is_refused_in_words_and_nothing_is_saved(as_user, c
     sara = as_user("sara")
     part = appendix("plan")
     before = exported(cli)
-    response = post_part(sara, part, "utskrift-form",
-                         **{f"u{part.id}-{k}": v for k, v in changed.items()})
+    response = post_part(sara, part, "utskrift-form", **changed)
     assert response.status_code == 422
     assert message in response.text.replace("&#34;", '"')
     assert exported(cli) == before
@@ -297,12 +301,11 @@ def test_contents_depth_is_chosen_and_true_stays_true(as_user, cli, tmp_path):
     assert exported_memo(cli)["appendices"][0]["contents"] == 2
     page = sara.get(f"{EDIT}/bilagor/{part.id}").text
     assert '<option selected value="2">Kapitlen och deras avsnitt</option>' in page
-    post_part(sara, part, "rapport-form", **{f"r{part.id}-contents": "1"})
+    post_part(sara, part, "rapport-form", contents="1")
     assert exported_memo(cli)["appendices"][0]["contents"] is True
-    post_part(sara, part, "rapport-form", **{f"r{part.id}-contents": "0"})
+    post_part(sara, part, "rapport-form", contents="0")
     assert exported_memo(cli)["appendices"][0]["contents"] is False
-    response = post_part(sara, part, "rapport-form",
-                         **{f"r{part.id}-contents": "7"})
+    response = post_part(sara, part, "rapport-form", contents="7")
     assert response.status_code == 422 and "Välj hur mycket innehållsförteckningen visar" in \
         response.text
 
@@ -368,12 +371,8 @@ def test_a_signed_memo_refuses_every_print_setting(as_user, cli):
 def test_caption_and_running_line_are_in_the_printed_pdf(as_user, cli, tmp_path):
     sara = as_user("sara")
     part = appendix("plan")
-    types = [t.key for t in memo().plan.node_types]
-    i = types.index("uppdrag")
-    post_form(sara, f"{EDIT}/bilagor/{part.id}/utseende", "utseende-form", **{
-        f"entries-{i}-display": "row", f"entries-{i}-caption": "UPPDRAGEN"})
-    post_part(sara, part, "utskrift-form", **{
-        f"u{part.id}-running_lines": "Period: {period_end} ({year})"})
+    post_layout(sara, part, "uppdrag", display="row", caption="UPPDRAGEN")
+    post_part(sara, part, "utskrift-form", running_lines="Period: {period_end} ({year})")
     out = tmp_path / "bilaga.pdf"
     result = cli.invoke(args=["report", "render", "SOC-2026", "augusti", "--appendix",
                               str(part.number), "--out", str(out)])

@@ -1,6 +1,8 @@
 """The memo editor's pages for the memo itself: making it, its fields and how its head
 prints, its proposals and signatures, and the plan's own words for every document."""
 
+from functools import wraps
+
 from flask import Response, flash, redirect, url_for
 from flask_login import current_user
 
@@ -38,14 +40,25 @@ def create(plan_key, phase_key):
                "Tjänsteskrivelsen är skapad. Fyll i dess uppgifter och texter nedan.", back)
 
 
-def _form_page(memo, form, save, refused, success, endpoint, template, **context):
-    """A page with one form: shown; or posted, saved (``save``), ``success`` said and back
-    to the page (``endpoint``); or, not valid or refused, shown again (422) with what is
-    wrong."""
-    if receiving() and form.validate() and saved(save, refused):
-        flash(success, "success")
-        return redirect(url(endpoint, memo))
-    return render(template, memo, 422 if receiving() else 200, form=form, **context)
+def _form_page(rule, make_form, refused, success, template, context):
+    """Makes the decorated ``save(memo, form)`` a page with one form at ``rule``. The
+    form (``make_form(memo, posted)``) is shown; or posted, saved, ``success`` said and
+    back to the page; or, not valid or refused (``refused(form, error)``), shown again
+    (422) with what is wrong. The template gets ``context(memo)`` beside the form."""
+    def register(save):
+        @wraps(save)
+        def page(plan_key, phase_key):
+            memo = reports.find_memo(plan_key, phase_key)
+            form = make_form(memo, receiving())
+            if receiving() and form.validate() and saved(lambda: save(memo, form),
+                                                         lambda e: refused(form, e)):
+                flash(success, "success")
+                return redirect(url(save.__name__, memo))
+            return render(template, memo, 422 if receiving() else 200, form=form,
+                          **context(memo))
+        bp.add_url_rule(rule, view_func=page, methods=["GET", "POST"])
+        return page
+    return register
 
 
 def _header_form(memo, posted):
@@ -59,15 +72,11 @@ def _header_form(memo, posted):
     return form
 
 
-@bp.route("/", methods=["GET", "POST"])
-def edit(plan_key, phase_key):
-    memo = reports.find_memo(plan_key, phase_key)
-    form = _header_form(memo, receiving())
-    return _form_page(
-        memo, form, lambda: memos.update_header(current_user, memo,
-                                                **{f: form[f].data for f in HEADER_FIELDS}),
-        lambda e: show_invalid(form, e, form.title), "Uppgifterna är sparade.", "edit",
-        "memos/edit.html", part="uppgifter", print_form=_memo_print_form(memo, posted=False))
+@_form_page("/", _header_form, lambda form, e: show_invalid(form, e, form.title),
+            "Uppgifterna är sparade.", "memos/edit.html",
+            lambda memo: dict(part="uppgifter", print_form=_memo_print_form(memo, posted=False)))
+def edit(memo, form):
+    memos.update_header(current_user, memo, **{f: form[f].data for f in HEADER_FIELDS})
 
 
 def _memo_print_form(memo, posted):
@@ -116,18 +125,15 @@ def _plan_print_form(memo, posted):
     return form
 
 
-@bp.route("/ord-och-utskrift", methods=["GET", "POST"])
-def plan_print(plan_key, phase_key):
-    memo = reports.find_memo(plan_key, phase_key)
-    form = _plan_print_form(memo, receiving())
-    return _form_page(
-        memo, form, lambda: memos.update_plan_print(
-            current_user, memo, words=posted_words(form.words, wording.KEYS),
-            hyphenate=form.hyphenate.data),
-        lambda e: word_error(form.words, e, form.hyphenate),
-        "Orden och utskriften för hela planen är sparade.", "plan_print",
-        "memos/plan_print.html", part="ord", defaults=wording.DEFAULTS, keys=wording.KEYS,
-        word_labels=memos.WORD_LABELS, documents=compose.document_titles(memo))
+@_form_page("/ord-och-utskrift", _plan_print_form,
+            lambda form, e: word_error(form.words, e, form.hyphenate),
+            "Orden och utskriften för hela planen är sparade.", "memos/plan_print.html",
+            lambda memo: dict(part="ord", defaults=wording.DEFAULTS, keys=wording.KEYS,
+                              word_labels=memos.WORD_LABELS,
+                              documents=compose.document_titles(memo)))
+def plan_print(memo, form):
+    memos.update_plan_print(current_user, memo, words=posted_words(form.words, wording.KEYS),
+                            hyphenate=form.hyphenate.data)
 
 
 def _proposals_form(memo, posted):
@@ -145,16 +151,12 @@ def _proposals_form(memo, posted):
     return form
 
 
-@bp.route("/forslag", methods=["GET", "POST"])
-def proposals(plan_key, phase_key):
-    memo = reports.find_memo(plan_key, phase_key)
-    form = _proposals_form(memo, receiving())
-    return _form_page(
-        memo, form, lambda: memos.update_proposals(
-            current_user, memo, proposals_intro=form.proposals_intro.data,
-            proposals=form.proposals.data, numbered=form.numbered.data,
-            signatures=[(e.form.name.data, e.form.title.data) for e in form.signatures],
-            appendices_heading=form.appendices_heading.data),
-        lambda e: show_invalid(form, e, form.proposals),
-        "Förslagen och underskrifterna är sparade.", "proposals", "memos/proposals.html",
-        part="forslag")
+@_form_page("/forslag", _proposals_form, lambda form, e: show_invalid(form, e, form.proposals),
+            "Förslagen och underskrifterna är sparade.", "memos/proposals.html",
+            lambda memo: dict(part="forslag"))
+def proposals(memo, form):
+    memos.update_proposals(
+        current_user, memo, proposals_intro=form.proposals_intro.data,
+        proposals=form.proposals.data, numbered=form.numbered.data,
+        signatures=[(e.form.name.data, e.form.title.data) for e in form.signatures],
+        appendices_heading=form.appendices_heading.data)

@@ -50,6 +50,12 @@ class Node(PlanPart, db.Model):
         return ((self.since is None or self.since.position <= phase.position)
                 and (self.until is None or phase.position <= self.until.position))
 
+    def described(self):
+        """Its sort, number, title and unit, by their keys as the plan file and the API
+        give them."""
+        return {"type": self.type.key, "number": self.number, "title": self.title,
+                "unit": self.unit.key if self.unit else None}
+
     def walk(self):
         """This node and its descendants, in document order."""
         yield self

@@ -72,6 +72,18 @@ def new_fields(browser, parent):
     return form_fields(browser.get(f"{STRUCTURE}/?ny={parent}").text, "ny-punkt")
 
 
+def post_edit(browser, node_key, **changed):
+    """The node's form posted as the page shows it, with ``changed``."""
+    return browser.post(f"{STRUCTURE}/noder/{node_key}",
+                        {**edit_fields(browser, node_key), **changed})
+
+
+def post_new(browser, parent_key, **changed):
+    """The form of a new node under ``parent_key`` posted as the page shows it, with
+    ``changed`` (which may name another parent)."""
+    return browser.post(STRUCTURE + "/noder", {**new_fields(browser, parent_key), **changed})
+
+
 def words(html):
     """The text a reader sees, in one line."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
@@ -152,9 +164,7 @@ def test_edit_node_assigns_unit_notes_and_moves_it(as_user):
 
 def test_follows_up_from_and_until_are_edited(as_user):
     sara = as_user("sara")
-    fields = edit_fields(sara, "u2")
-    fields.update({"since": "augusti", "until": "augusti"})
-    assert sara.post(STRUCTURE + "/noder/u2", fields).status_code == 302
+    assert post_edit(sara, "u2", since="augusti", until="augusti").status_code == 302
     assert node("u2").since.key == "augusti" and node("u2").until.key == "augusti"
     meta = words(element(sara.get(STRUCTURE + "/").text, "punkt-u2"))
     assert "Följs upp till och med delårsbokslut per augusti" in meta
@@ -163,19 +173,15 @@ def test_follows_up_from_and_until_are_edited(as_user):
 
 def test_a_refused_edit_stays_in_place_with_the_message_and_changes_nothing(as_user):
     sara = as_user("sara")
-    fields = edit_fields(sara, "nm1-1")
-    fields.update({"parent": "u1", "title": "Ny lydelse"})
-    response = sara.post(STRUCTURE + "/noder/nm1-1", fields)
+    response = post_edit(sara, "nm1-1", parent="u1", title="Ny lydelse")
     assert response.status_code == 422
     form = element(response.text, "redigera-punkt")
     assert "En punkt kan inte flyttas in under sig själv." in form and "Ny lydelse" in form
     assert node("nm1-1").parent.key == "im1" and node("nm1-1").title.startswith("Fler barn")
-    fields.update({"parent": "im1", "title": " "})
-    response = sara.post(STRUCTURE + "/noder/nm1-1", fields)
+    response = post_edit(sara, "nm1-1", title=" ")
     assert response.status_code == 422
     assert "Punkten behöver en titel." in element(response.text, "punkt-nm1-1")
-    fields.update({"title": "Ny lydelse", "carried_over_from": "förra året"})
-    response = sara.post(STRUCTURE + "/noder/nm1-1", fields)
+    response = post_edit(sara, "nm1-1", title="Ny lydelse", carried_over_from="förra året")
     assert response.status_code == 422
     assert "Kvar från ska vara ett årtal, t.ex. 2025." in element(response.text, "redigera-punkt")
     assert node("nm1-1").carried_over_from is None
@@ -200,9 +206,7 @@ def test_add_opens_in_place_under_its_parent_with_the_likely_sort(as_user):
 
 def test_add_an_uppdrag_under_a_goal_with_a_unit(as_user):
     sara = as_user("sara")
-    fields = new_fields(sara, "nm2-2")
-    fields.update({"number": "2.2.3", "title": "Starta natthärbärge för kvinnor"})
-    response = sara.post(STRUCTURE + "/noder", fields)
+    response = post_new(sara, "nm2-2", number="2.2.3", title="Starta natthärbärge för kvinnor")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("?punkt=uppdrag-2-2-3#punkt-uppdrag-2-2-3")
     new = node("uppdrag-2-2-3")
@@ -236,18 +240,16 @@ def test_a_number_another_item_of_its_sort_has_is_saved_and_pointed_out(as_user)
 
 def test_an_item_without_a_number_is_named_by_its_title(as_user):
     sara = as_user("sara")
-    fields = new_fields(sara, "u7")
-    fields["title"] = "Ordna ett gemensamt möte med bostadsbolaget varje kvartal under året"
-    response = sara.post(STRUCTURE + "/noder", fields)
+    response = post_new(
+        sara, "u7", title="Ordna ett gemensamt möte med bostadsbolaget varje kvartal under året")
     page = sara.get(response.headers["Location"]).text
     assert "Åtgärd ”Ordna ett gemensamt möte med bostadsbolaget varje…” har lagts till." in page
 
 
 def test_add_without_title_shows_the_error_in_place(as_user):
     sara = as_user("sara")
-    fields = new_fields(sara, "nm1-1")
     before = db.session.query(Node).count()
-    response = sara.post(STRUCTURE + "/noder", fields)
+    response = post_new(sara, "nm1-1")
     assert response.status_code == 422
     form = element(element(response.text, "punkt-nm1-1"), "ny-punkt")
     assert "Punkten behöver en titel." in form
@@ -259,10 +261,8 @@ def test_add_without_title_shows_the_error_in_place(as_user):
 
 def test_add_under_an_unknown_item_is_refused(as_user):
     sara = as_user("sara")
-    fields = new_fields(sara, "nm1-1")
-    fields.update({"parent": "finns-inte", "title": "Ett nytt uppdrag"})
     before = db.session.query(Node).count()
-    response = sara.post(STRUCTURE + "/noder", fields)
+    response = post_new(sara, "nm1-1", parent="finns-inte", title="Ett nytt uppdrag")
     assert response.status_code == 422
     assert "Den valda överordnade punkten finns inte i planen." in element(response.text, "ny-punkt")
     assert db.session.query(Node).count() == before
@@ -326,9 +326,7 @@ def test_taking_out_leaves_the_subtree_in_earlier_phases_and_putting_back_restor
 
 def test_an_item_taken_out_before_it_was_followed_up_leaves_every_phase(as_user):
     sara = as_user("sara")
-    fields = new_fields(sara, "nm2-2")
-    fields.update({"number": "2.2.9", "title": "Ett nytt uppdrag"})
-    sara.post(STRUCTURE + "/noder", fields)
+    post_new(sara, "nm2-2", number="2.2.9", title="Ett nytt uppdrag")
     response = sara.post(STRUCTURE + "/noder/uppdrag-2-2-9/ta-bort")
     assert node("uppdrag-2-2-9").archived
     page = sara.get(response.headers["Location"]).text
