@@ -26,3 +26,8 @@ def _own_connections(**_):
 
     with flask_app.app_context():
         db.engine.dispose(close=False)
+    # A worker reads and keeps PDFs in the database's cache only, which every server and
+    # worker shares: one of its own in memory would only hold copies.
+    from followup.core import pdf_cache
+
+    pdf_cache.keep_in_memory(False)

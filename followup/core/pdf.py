@@ -423,8 +423,11 @@ def _render_all(documents, variants, keep=True):
         for key in sorted(todo, key=lambda k: -len(todo[k][0])):  # the longest first
             if key not in jobs:
                 jobs[key] = _submit(runner, key, *todo[key], titles[key])
-    done = _rendered(todo, titles, jobs)
-    _store(keys, results, done, keep and runner != "queue")  # a worker of the queue keeps its own
+    # A job that keeps what it lays out (not signing) takes turns with other jobs.
+    once = keep and runner == "here" and _queue_job()
+    done = _rendered(todo, titles, jobs, once)
+    # A worker of the queue keeps its own.
+    _store(keys, results, done, keep and runner != "queue" and not once)
     return results
 
 
@@ -449,15 +452,29 @@ def _submit(runner, key, html, variants, title):
     return _pool().submit(pdf_layout.render, html, variants, key[:12])
 
 
-def _rendered(todo, titles, jobs):
+def _queue_job():
+    from followup.core import jobs
+
+    return jobs.in_job() and jobs.redis() is not None
+
+
+def _rendered(todo, titles, jobs, once=False):
     """{key: {variant: PDF bytes}} of each document of ``todo``, in its order: its
-    worker's, or laid out here if it has no job. The first that fails raises, and the
-    jobs not started yet are cancelled."""
+    worker's, or laid out here if it has no job (``once``: unless another job of the
+    queue lays it out already, ``pdf_queue.lay_out_once``). The first that fails raises,
+    and the jobs not started yet are cancelled."""
     done = {}
     try:
         for key, (html, missing) in todo.items():
             if key in jobs:
                 done[key] = _job_result(jobs[key], html, titles[key])
+            elif once:
+                from followup.core import pdf_queue
+
+                done[key] = pdf_queue.lay_out_once(
+                    key, missing, time_limit(),
+                    lambda html=html, missing=missing, key=key: _render_here(
+                        html, missing, key[:12], titles[key]))
             else:
                 done[key] = _render_here(html, missing, key[:12], titles[key])
     finally:

@@ -58,6 +58,15 @@ documents = _Cache(_DOCUMENTS_BYTES)
 cases = _Cache(_CASES_BYTES)
 
 
+def keep_in_memory(keep):
+    """Whether this process keeps PDFs in memory too, in front of the database."""
+    documents.limit = _DOCUMENTS_BYTES if keep else 0
+    cases.limit = _CASES_BYTES if keep else 0
+    if not keep:
+        documents.clear()
+        cases.clear()
+
+
 def forget():
     """Empty this process's caches and the database's."""
     documents.clear()

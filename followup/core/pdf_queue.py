@@ -9,6 +9,7 @@ starting a second. The worker removes the mark when it is done.
 
 import base64
 import logging
+import time
 import uuid
 
 from celery import shared_task
@@ -71,6 +72,7 @@ def render_document(html, variants, mark=None):
     try:
         done = pdf_layout.render(html, set(variants), key[:12])
         rendered.put_many({pdf_layout.digest(key, v): data for v, data in done.items()})
+        log.info("render.laid_out key=%s", key[:12])
         return {"ok": sorted(done)}
     except Exception as e:  # reported to whoever waits, as a worker of the pool reports it
         log.warning("render.failed key=%s error=%s", key[:12], type(e).__name__)
@@ -123,6 +125,29 @@ def submit(key, html, variants, title, limit):
     return Waiting(job_id, key, variants, limit)
 
 
+def lay_out_once(key, variants, limit, lay_out):
+    """In a job of the queue: {variant: PDF bytes} of one document, laid out by
+    ``lay_out`` here and kept in the database, unless another job is laying it out:
+    then that one's PDFs, once it is done. Never two layouts of one document at once."""
+    client, mark = jobs.redis(), _mark(key, variants)
+    names = {pdf_layout.digest(key, v): v for v in variants}
+    deadline = time.monotonic() + limit + QUEUE_WAIT
+    while not client.set(mark, "job", nx=True, ex=int(limit + QUEUE_WAIT)):
+        if time.monotonic() > deadline:  # a mark left by a worker that died
+            return lay_out()
+        time.sleep(0.1)
+    try:
+        kept = rendered.get_many(list(names))  # by the job that held the mark till now
+        if len(kept) == len(names):
+            return {names[k]: data for k, data in kept.items()}
+        done = lay_out()
+        rendered.put_many({pdf_layout.digest(key, v): data for v, data in done.items()})
+        log.info("render.laid_out key=%s", key[:12])
+        return done
+    finally:
+        client.delete(mark)
+
+
 def render_ahead(documents, title, author, job_id, limit):
     """Lay out in this job, ahead of any download, each document (objects with ``html``)
     that is neither kept nor being laid out by another job, and keep the case when all
@@ -141,6 +166,7 @@ def render_ahead(documents, title, author, job_id, limit):
             try:
                 data = pdf_layout.render(doc.html, {variant}, key[:12])[variant]
                 rendered.put_many({name: data})
+                log.info("render.laid_out key=%s", key[:12])
                 laid_out += 1
             except Exception as e:  # the download that needs it says why, in Swedish
                 log.warning("render_ahead.failed key=%s error=%s", key[:12], type(e).__name__)

@@ -1,8 +1,11 @@
 """Rendering a phase's memo and appendices: HTML for the preview, PDF to download."""
 
+import uuid
+
+from celery.exceptions import TimeoutError
 from sqlalchemy import select
 
-from followup.core import pdf, pdf_cache, pdf_layout
+from followup.core import jobs, pdf, pdf_cache, pdf_layout
 from followup.core.errors import NotFound
 from followup.core.extensions import db
 from followup.memos import content
@@ -43,19 +46,68 @@ def _appendix(memo, number, preview=False):
     return chosen
 
 
+PREPARE = "followup.prepare_pdf"
+
+
 def render_pdf(memo, appendix=None, archival=False):
     """The case (memo and appendices) or one appendix as one PDF: as prepared for the
     plan's revision, else written and laid out now (the documents that are kept are not
-    laid out again) and prepared for the next download."""
-    # Not waiting for a refresh under way: writing the HTML here and laying out only what
-    # is not kept (a document in flight is waited for, pdf_queue) had the fresh PDF sooner
-    # (bench/ready.py: 1.0 s against 1.5 s on the 2023 case, 13 s against 17 s on ×16).
+    laid out again) and prepared for the next download. With a job queue a worker
+    prepares it, and an app server only serves files."""
+    # Not waiting for a refresh under way, which first waits for quiet and takes the
+    # plan's snapshot: preparing at once had the fresh PDF sooner (bench/ready.py: 1.0 s
+    # against 1.5 s on the 2023 case, 13 s against 17 s on ×16).
     data = prepared_pdf(memo, appendix, archival)
     if data is None:
         name = _current_name(memo, appendix, archival)
-        data = _render(content.load_memo(memo.id), appendix, archival)
-        pdf_cache.prepare(name, data)
+        if jobs.queued() and not jobs.in_job():
+            data = _prepared_by_worker(memo.id, appendix, archival, name)
+        else:
+            data = prepare(memo.id, appendix, archival, name)
     return data
+
+
+def prepare(memo_id, appendix, archival, name):
+    """Write the memo's documents from the database, lay out those not kept, and keep
+    the case (or the appendix) under ``name``: its PDF."""
+    data = _render(content.load_memo(memo_id), appendix, archival)
+    pdf_cache.prepare(name, data)
+    return data
+
+
+def _prepared_by_worker(memo_id, appendix, archival, name):
+    """The PDF that a job of the queue prepares under ``name``, waited for: the one job in
+    flight for that name, else a new one. Writing a large case takes memory that an app
+    server would keep for as long as it runs."""
+    client = jobs.redis()
+    mark = f"{jobs.PREFIX}preparing:{name}"
+    wait = pdf.time_limit() + PREPARE_QUEUE_WAIT
+    job_id = str(uuid.uuid4())
+    if client.set(mark, job_id, nx=True, ex=int(wait)):
+        jobs.task(PREPARE).apply_async(args=[memo_id, appendix, archival, name, mark],
+                                       task_id=job_id)
+    else:
+        job_id = (client.get(mark) or b"").decode()
+    if job_id:
+        try:
+            outcome = jobs.result(job_id).get(timeout=wait, propagate=False,
+                                              disable_sync_subtasks=False)
+        except TimeoutError:
+            raise pdf.RenderFailed(NOT_PREPARED) from None
+        if isinstance(outcome, BaseException):
+            raise pdf.RenderFailed(NOT_PREPARED)
+        jobs.outcome(outcome)  # a refusal raised again, in its words
+    data = pdf_cache.prepared(name)
+    if data is None:
+        raise pdf.RenderFailed(NOT_PREPARED)
+    return data
+
+
+# How much longer than one layout's limit a download waits for the job that prepares it:
+# the time it may wait behind other jobs.
+PREPARE_QUEUE_WAIT = 300
+NOT_PREPARED = ("PDF:en kunde inte skapas just nu. Försök igen om en stund, och kontakta "
+                "IT om felet står kvar.")
 
 
 def prepared_pdf(memo, appendix=None, archival=False):

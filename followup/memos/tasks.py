@@ -101,6 +101,20 @@ def signing(result, wait=None):
 
 # --- documents laid out ahead of time (issue 20.3) ------------------------------------
 
+@shared_task(name=reports.PREPARE)
+def prepare_pdf(memo_id, appendix, archival, name, mark):
+    """Prepare the memo's case (or one appendix) under ``name`` for the download that
+    waits for it (``reports.render_pdf``): {"ok": true}, or the refusal that says why
+    there is none."""
+    try:
+        reports.prepare(memo_id, appendix, archival, name)
+    except ServiceError as e:
+        return jobs.refusal(e)
+    finally:
+        jobs.redis().delete(mark)
+    return {"ok": True}
+
+
 @shared_task(name=freshness.REFRESH, bind=True)
 def refresh_documents(job, plan_id):
     """Take the sources (plan file and review states) of the plan's memos that are not

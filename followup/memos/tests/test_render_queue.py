@@ -25,8 +25,9 @@ def _reader(app):
 
 
 def _laid_out(app):
-    """The documents the worker has laid out so far, one line each."""
-    return re.findall(r"Task followup\.render_document\[[^\]]+\] succeeded", app.job_log())
+    """The documents the worker has laid out so far, for a download or a refresh, one
+    line each."""
+    return re.findall(r"INFO/ForkPoolWorker-\d+\] render\.laid_out key=", app.job_log())
 
 
 def _documents_of_case(demo):
@@ -69,6 +70,28 @@ def test_a_case_laid_out_by_the_worker_is_served_by_every_server_without_laying_
     second = _reader(app).get(CASE.format(plan=demo.plan.key))
     assert second.status_code == 200
     assert second.data == first.data
+
+
+def test_with_a_queue_an_app_server_writes_no_document_and_a_worker_prepares_the_case(
+        queued_app, demo, monkeypatch):
+    """A download of a case nobody prepared yet waits for a worker, which writes the
+    documents from the database, lays them out and keeps the case; the app server only
+    serves the file. Writing a large case took an app server's worker tens of MB it kept
+    for as long as it ran."""
+    from followup.memos import content
+
+    pdf.forget_rendered()
+    _nothing_made_here(monkeypatch)
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("the app server wrote the documents")
+
+    monkeypatch.setattr(content, "load_memo", not_here)
+    before = len(_laid_out(queued_app))
+    answer = _reader(queued_app).get(CASE.format(plan=demo.plan.key))
+    assert answer.status_code == 200 and answer.data.startswith(b"%PDF")
+    assert len(_laid_out(queued_app)) - before == _documents_of_case(demo)
+    assert re.search(r"Task followup\.prepare_pdf\[[^\]]+\] succeeded", queued_app.job_log())
 
 
 def test_downloads_of_a_stale_case_at_once_wait_for_one_layout_of_each_document(
@@ -165,10 +188,8 @@ def test_a_download_right_after_a_change_and_the_refresh_lay_out_the_document_on
     while len(_refreshes(queued_app)) == before_refreshes:
         assert time.monotonic() < deadline, "no refresh within 60 s"
         time.sleep(0.1)
-    by_refresh = sum(int(re.search(r"\d+", r).group()) for r in
-                     _refreshes(queued_app)[before_refreshes:])
-    by_download = len(_laid_out(queued_app)) - before_jobs
-    assert by_refresh + by_download == 1
+    # Every layout by any job, the download's or the refresh's, says so in the log.
+    assert len(_laid_out(queued_app)) - before_jobs == 1
 
 
 def test_files_nobody_read_for_a_month_are_removed_and_the_others_kept(cli, ctx):
