@@ -348,7 +348,7 @@ class _DeepestPlace:
             self.cell = _plain(content)
 
 
-def _seconds(limit):
+def seconds_text(limit):
     text = f"{limit:g}".replace(".", ",")
     return f"{text} sekund" if text == "1" else f"{text} sekunder"
 
@@ -357,7 +357,7 @@ def _failure(stopped, html_text, what, made="göras till PDF"):
     """RenderFailed for a job that ``stopped``: ``what`` is the document ("Dokumentet
     ”Bilaga 1 – …”"), the message says why, and where, if the HTML shows it."""
     if stopped.kind == "timeout":
-        why = (f"det tog längre än {_seconds(stopped.limit)}, och arbetet avbröts så att "
+        why = (f"det tog längre än {seconds_text(stopped.limit)}, och arbetet avbröts så att "
                "det inte skulle hindra annat")
     elif stopped.kind == "died":
         why = "arbetet avbröts oväntat"

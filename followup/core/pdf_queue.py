@@ -129,13 +129,17 @@ def lay_out_once(key, variants, limit, lay_out):
     """In a job of the queue: {variant: PDF bytes} of one document, laid out by
     ``lay_out`` here and kept in the database, unless another job is laying it out:
     then that one's PDFs, once it is done. Never two layouts of one document at once."""
+    from celery import current_task
+
     client, mark = jobs.redis(), _mark(key, variants)
     names = {pdf_layout.digest(key, v): v for v in variants}
-    deadline = time.monotonic() + limit + QUEUE_WAIT
-    while not client.set(mark, "job", nx=True, ex=int(limit + QUEUE_WAIT)):
-        if time.monotonic() > deadline:  # a mark left by a worker that died
-            return lay_out()
+    me, seconds = current_task.request.id, int(limit + QUEUE_WAIT)
+    deadline = time.monotonic() + limit
+    held = client.set(mark, me, nx=True, ex=seconds)
+    while not held and time.monotonic() < deadline:
+        _forget_if_over(client, mark)
         time.sleep(0.1)
+        held = client.set(mark, me, nx=True, ex=seconds)
     try:
         kept = rendered.get_many(list(names))  # by the job that held the mark till now
         if len(kept) == len(names):
@@ -145,6 +149,14 @@ def lay_out_once(key, variants, limit, lay_out):
         log.info("render.laid_out key=%s", key[:12])
         return done
     finally:
+        if held:
+            client.delete(mark)
+
+
+def _forget_if_over(client, mark):
+    """Remove a mark whose job is over: one the worker stopped never removes its own."""
+    holder = client.get(mark)
+    if holder and jobs.result(holder.decode()).ready() and client.get(mark) == holder:
         client.delete(mark)
 
 

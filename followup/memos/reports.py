@@ -2,14 +2,14 @@
 
 import uuid
 
-from celery.exceptions import TimeoutError
-from sqlalchemy import select
+from celery.exceptions import TimeLimitExceeded, TimeoutError
+from sqlalchemy import func, select
 
 from followup.core import jobs, pdf, pdf_cache, pdf_layout
 from followup.core.errors import NotFound
 from followup.core.extensions import db
 from followup.memos import content
-from followup.memos.models import Memo
+from followup.memos.models import Appendix, Memo
 from followup.plans.models.plan import Plan
 from followup.plans.lookup import locate
 from followup.tables import figures, tables
@@ -81,11 +81,13 @@ def _prepared_by_worker(memo_id, appendix, archival, name):
     server would keep for as long as it runs."""
     client = jobs.redis()
     mark = f"{jobs.PREFIX}preparing:{name}"
-    wait = pdf.time_limit() + PREPARE_QUEUE_WAIT
+    # Each document may take a layout's time limit: the job is stopped after all of theirs.
+    limit = pdf.time_limit() * (1 if appendix is not None else _documents(memo_id))
+    wait = limit + PREPARE_QUEUE_WAIT
     job_id = str(uuid.uuid4())
     if client.set(mark, job_id, nx=True, ex=int(wait)):
         jobs.task(PREPARE).apply_async(args=[memo_id, appendix, archival, name, mark],
-                                       task_id=job_id)
+                                       task_id=job_id, time_limit=limit)
     else:
         job_id = (client.get(mark) or b"").decode()
     if job_id:
@@ -94,6 +96,10 @@ def _prepared_by_worker(memo_id, appendix, archival, name):
                                               disable_sync_subtasks=False)
         except TimeoutError:
             raise pdf.RenderFailed(NOT_PREPARED) from None
+        if (client.get(mark) or b"").decode() == job_id:
+            client.delete(mark)  # a job that was stopped: the next download tries again
+        if isinstance(outcome, TimeLimitExceeded):
+            raise pdf.RenderFailed(NOT_IN_TIME.format(seconds=pdf.seconds_text(limit)))
         if isinstance(outcome, BaseException):
             raise pdf.RenderFailed(NOT_PREPARED)
         jobs.outcome(outcome)  # a refusal raised again, in its words
@@ -103,9 +109,19 @@ def _prepared_by_worker(memo_id, appendix, archival, name):
     return data
 
 
+def _documents(memo_id):
+    """How many documents the memo's case has: the memo and its appendices."""
+    return 1 + db.session.scalar(select(func.count()).select_from(Appendix).where(
+        Appendix.memo_id == memo_id, Appendix.parent_id.is_(None)))
+
+
 # How much longer than one layout's limit a download waits for the job that prepares it:
 # the time it may wait behind other jobs.
 PREPARE_QUEUE_WAIT = 300
+NOT_IN_TIME = ("PDF:en kunde inte skapas: det tog längre än {seconds}, och arbetet avbröts så "
+               "att det inte skulle hindra annat. Det beror oftast på en text med listor eller "
+               "stycken i väldigt många nivåer inuti varandra: gör den plattare och försök "
+               "igen, och kontakta IT om felet står kvar.")
 NOT_PREPARED = ("PDF:en kunde inte skapas just nu. Försök igen om en stund, och kontakta "
                 "IT om felet står kvar.")
 

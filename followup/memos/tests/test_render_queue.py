@@ -94,6 +94,21 @@ def test_with_a_queue_an_app_server_writes_no_document_and_a_worker_prepares_the
     assert re.search(r"Task followup\.prepare_pdf\[[^\]]+\] succeeded", queued_app.job_log())
 
 
+def test_a_case_that_takes_too_long_is_stopped_with_a_swedish_message_and_tried_again(
+        queued_app, demo, monkeypatch):
+    """The job that prepares a case has each document's time limit: past it the worker
+    stops it, the download says why in Swedish, and the next download tries again."""
+    url = CASE.format(plan=demo.plan.key)
+    pdf.forget_rendered()  # every document to lay out: over a second in all
+    monkeypatch.setitem(queued_app.config, "PDF_RENDER_TIMEOUT", 0.1)
+    stopped = _reader(queued_app).get(url)
+    assert stopped.status_code == 503
+    assert "tog längre än" in stopped.text and "Traceback" not in stopped.text
+    monkeypatch.setitem(queued_app.config, "PDF_RENDER_TIMEOUT", 120)
+    again = _reader(queued_app).get(url)
+    assert again.status_code == 200 and again.data.startswith(b"%PDF")
+
+
 def test_downloads_of_a_stale_case_at_once_wait_for_one_layout_of_each_document(
         queued_app, demo):
     before = len(_laid_out(queued_app))
