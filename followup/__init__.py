@@ -18,6 +18,12 @@ def create_app(test_config=None, instance_path=None):
     )
     os.makedirs(app.instance_path, exist_ok=True)
     config.load(app, test_config)
+    # What names the PDFs this code prepares: read once from the files it was loaded
+    # from, before gunicorn forks its workers (a worker forked later would read files
+    # that an update may have changed since).
+    from followup.core import pdf_cache
+
+    pdf_cache.code_digest()
     proxies = int(app.config.get("PROXY_COUNT") or 0)
     if proxies:
         # The client's own address for the login limits and the logs, not the proxy's.

@@ -145,3 +145,26 @@ def test_a_process_keeps_pdfs_up_to_its_bytes_the_least_recently_used_dropped_fi
     assert kept.size == 10 and kept.get("c") == b"1234"
     kept.put("huge", b"x" * 11)  # more than all it may hold: not kept, nothing dropped
     assert kept.get("huge") is None and kept.size == 10
+
+
+def test_a_layout_in_a_job_is_stopped_at_its_limit_with_a_swedish_message_naming_it():
+    """A job of the queue lays out in its own process: there, too, one document may not
+    hold it for good. Run in a process of its own, as a worker's is."""
+    import subprocess
+    import sys
+
+    script = (
+        "import time\n"
+        "from followup.core import pdf, pdf_layout\n"
+        "html = '<html lang=sv><body>' + '<p>Ett stycke text som tar tid.</p>' * 4000\n"
+        "start = time.monotonic()\n"
+        "try:\n"
+        "    pdf._render_here(html, {pdf_layout.ORDINARY}, 't', 'Bilaga 1', limit=0.2)\n"
+        "    print('laid out')\n"
+        "except pdf.RenderFailed as e:\n"
+        "    print(round(time.monotonic() - start, 1), e.message)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[1],
+                          capture_output=True, text=True, timeout=120)
+    seconds, message = done.stdout.split(" ", 1)
+    assert float(seconds) < 5, done.stdout
+    assert "Bilaga 1" in message and "tog längre än 0,2 sekunder" in message

@@ -37,6 +37,13 @@ class Unavailable(ServiceError):
     status = 503
 
 
+class RenderFailed(ServiceError):
+    """A document that could not be made into a PDF: ``message`` names it, and where it
+    can the place in it, in Swedish."""
+
+    status = 503
+
+
 class Invalid(ServiceError):
     """Input that breaks a rule: an unknown level, an oversized comment, a bad transition.
 

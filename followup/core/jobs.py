@@ -99,6 +99,18 @@ def redis():
     return clients[url]
 
 
+_RELEASE = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
+            "return redis.call('del', KEYS[1]) else return 0 end")
+
+
+def release(key, holder):
+    """Remove the mark ``key`` if ``holder`` (a job's id) still holds it: a mark that
+    expired and was taken by another job stays that job's."""
+    client = redis()
+    if client is not None:
+        client.eval(_RELEASE, 1, key, holder)
+
+
 def refusal(error):
     """A ServiceError as a job's result: JSON, raised again by ``outcome``."""
     return {"refused": {"kind": type(error).__name__, "message": error.message,

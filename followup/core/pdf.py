@@ -38,7 +38,7 @@ from flask import has_app_context
 from followup.core import pdf_cache, pdf_layout
 from followup.core.config import Defaults
 from followup.core.pdf_layout import ARCHIVAL_VARIANT, ORDINARY
-from followup.core.errors import ServiceError
+from followup.core.errors import RenderFailed  # noqa: F401  (raised to pdf's callers)
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +53,6 @@ def _variant(archival):
 
 
 # --- worker processes -------------------------------------------------------------
-
-class RenderFailed(ServiceError):
-    """A document that could not be made into a PDF: ``message`` names it, and where it
-    can the place in it, in Swedish."""
-
-    status = 503
-
 
 _pool_lock = threading.Lock()
 _pool_instance = None
@@ -382,10 +375,14 @@ def _document(label):
 
 # --- laying out -----------------------------------------------------------------------
 
-def _render_here(html, variants, prefix, label):
-    """The layout in this process (no workers): a failure named as a worker's is."""
+def _render_here(html, variants, prefix, label, limit=None):
+    """The layout in this process (no workers; with ``limit``, stopped after so many
+    seconds): a failure named as a worker's is."""
     try:
-        return pdf_layout.render(html, variants, prefix)
+        with pdf_layout.time_limit(limit):
+            return pdf_layout.render(html, variants, prefix)
+    except pdf_layout.Stopped as stopped:
+        raise _failure(stopped, html, _document(label)) from None
     except Exception as e:
         raise _failure(pdf_layout.Stopped("error", detail=(type(e).__name__, str(e)[:500])), html,
                        _document(label)) from e
@@ -471,10 +468,11 @@ def _rendered(todo, titles, jobs, once=False):
             elif once:
                 from followup.core import pdf_queue
 
+                limit = time_limit()
                 done[key] = pdf_queue.lay_out_once(
-                    key, missing, time_limit(),
+                    key, missing, limit,
                     lambda html=html, missing=missing, key=key: _render_here(
-                        html, missing, key[:12], titles[key]))
+                        html, missing, key[:12], titles[key], limit))
             else:
                 done[key] = _render_here(html, missing, key[:12], titles[key])
     finally:

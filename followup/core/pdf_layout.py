@@ -5,6 +5,9 @@ queue, ``core.pdf_queue``). No Flask, no database."""
 import hashlib
 import io
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -35,6 +38,33 @@ class Stopped(Exception):
     def __init__(self, kind, limit=None, detail=None):
         super().__init__(kind, detail)
         self.kind, self.limit, self.detail = kind, limit, detail
+
+
+class _TimeUp(BaseException):
+    """Not an Exception: WeasyPrint's own ``except Exception`` would swallow it."""
+
+
+@contextmanager
+def time_limit(seconds):
+    """Stops what runs inside after ``seconds`` with Stopped("timeout"): in a job that
+    lays out here, one document may not hold the worker for good. Only in a process's
+    main thread (a signal's); elsewhere, or with None, without a limit."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(*_):
+        raise _TimeUp
+
+    before = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TimeUp:
+        raise Stopped("timeout", seconds) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
 
 
 def write(document, variant, prefix):

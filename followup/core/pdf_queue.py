@@ -64,8 +64,8 @@ def _mark(key, variants):
     return f"{jobs.PREFIX}render:{key}:{'+'.join(sorted(variants))}"
 
 
-@shared_task(name=RENDER)
-def render_document(html, variants, mark=None):
+@shared_task(name=RENDER, bind=True)
+def render_document(job, html, variants, mark=None):
     """Lay out one document's HTML in each variant and keep the PDFs: {"ok": variants} or
     {"error": [name, text]} for a layout that failed."""
     key = pdf_layout.digest(html)
@@ -78,9 +78,8 @@ def render_document(html, variants, mark=None):
         log.warning("render.failed key=%s error=%s", key[:12], type(e).__name__)
         return {"error": [type(e).__name__, str(e)[:500]]}
     finally:
-        client = jobs.redis()
-        if mark and client is not None:
-            client.delete(mark)
+        if mark:
+            jobs.release(mark, job.request.id)
 
 
 class Waiting:
@@ -135,11 +134,11 @@ def lay_out_once(key, variants, limit, lay_out):
     names = {pdf_layout.digest(key, v): v for v in variants}
     me, seconds = current_task.request.id, int(limit + QUEUE_WAIT)
     deadline = time.monotonic() + limit
-    held = client.set(mark, me, nx=True, ex=seconds)
+    held = _take(client, mark, me, seconds)
     while not held and time.monotonic() < deadline:
         _forget_if_over(client, mark)
         time.sleep(0.1)
-        held = client.set(mark, me, nx=True, ex=seconds)
+        held = _take(client, mark, me, seconds)
     try:
         kept = rendered.get_many(list(names))  # by the job that held the mark till now
         if len(kept) == len(names):
@@ -150,14 +149,20 @@ def lay_out_once(key, variants, limit, lay_out):
         return done
     finally:
         if held:
-            client.delete(mark)
+            jobs.release(mark, me)
+
+
+def _take(client, mark, me, seconds):
+    """Whether this job holds the mark now: it took it, or held it already (a job given
+    again to a worker after its first one died)."""
+    return bool(client.set(mark, me, nx=True, ex=seconds)) or client.get(mark) == me.encode()
 
 
 def _forget_if_over(client, mark):
     """Remove a mark whose job is over: one the worker stopped never removes its own."""
     holder = client.get(mark)
-    if holder and jobs.result(holder.decode()).ready() and client.get(mark) == holder:
-        client.delete(mark)
+    if holder and jobs.result(holder.decode()).ready():
+        jobs.release(mark, holder.decode())
 
 
 def render_ahead(documents, title, author, job_id, limit):
@@ -176,14 +181,18 @@ def render_ahead(documents, title, author, job_id, limit):
         mark = _mark(key, [variant])
         if data is None and client.set(mark, job_id, nx=True, ex=int(limit + QUEUE_WAIT)):
             try:
-                data = pdf_layout.render(doc.html, {variant}, key[:12])[variant]
-                rendered.put_many({name: data})
-                log.info("render.laid_out key=%s", key[:12])
-                laid_out += 1
+                # Laid out by the job that held the mark until a moment ago, perhaps.
+                data = rendered.get_many([name]).get(name)
+                if data is None:
+                    with pdf_layout.time_limit(limit):
+                        data = pdf_layout.render(doc.html, {variant}, key[:12])[variant]
+                    rendered.put_many({name: data})
+                    log.info("render.laid_out key=%s", key[:12])
+                    laid_out += 1
             except Exception as e:  # the download that needs it says why, in Swedish
                 log.warning("render_ahead.failed key=%s error=%s", key[:12], type(e).__name__)
             finally:
-                client.delete(mark)
+                jobs.release(mark, job_id)
         pdfs.append(data)
     if pdfs and all(p is not None for p in pdfs):
         return laid_out, pdf_cache.keep_case(pdfs, variant, title, author)

@@ -6,7 +6,7 @@ from celery.exceptions import TimeLimitExceeded, TimeoutError
 from sqlalchemy import func, select
 
 from followup.core import jobs, pdf, pdf_cache, pdf_layout
-from followup.core.errors import NotFound
+from followup.core.errors import NotFound, RenderFailed
 from followup.core.extensions import db
 from followup.memos import content
 from followup.memos.models import Appendix, Memo
@@ -55,30 +55,34 @@ def render_pdf(memo, appendix=None, archival=False):
     laid out again) and prepared for the next download. With a job queue a worker
     prepares it, and an app server only serves files."""
     # Not waiting for a refresh under way, which first waits for quiet and takes the
-    # plan's snapshot: preparing at once had the fresh PDF sooner (bench/ready.py: 1.0 s
-    # against 1.5 s on the 2023 case, 13 s against 17 s on ×16).
-    data = prepared_pdf(memo, appendix, archival)
+    # plan's snapshot: preparing at once has the fresh PDF sooner (docs/benchmarks.md).
+    revision = documents_revision(memo.plan_id)
+    name = prepared_name(memo, revision, appendix, archival)
+    data = pdf_cache.prepared(name)
     if data is None:
-        name = _current_name(memo, appendix, archival)
         if jobs.queued() and not jobs.in_job():
-            data = _prepared_by_worker(memo.id, appendix, archival, name)
+            data = _prepared_by_worker(memo.id, appendix, archival, revision, name)
         else:
-            data = prepare(memo.id, appendix, archival, name)
+            data = prepare(memo, appendix, archival, revision)
     return data
 
 
-def prepare(memo_id, appendix, archival, name):
+def prepare(memo, appendix, archival, revision):
     """Write the memo's documents from the database, lay out those not kept, and keep
-    the case (or the appendix) under ``name``: its PDF."""
-    data = _render(content.load_memo(memo_id), appendix, archival)
-    pdf_cache.prepare(name, data)
+    the case (or the appendix) under its name at ``revision``: (the name, its PDF)."""
+    data = _render(content.load_memo(memo.id), appendix, archival)
+    pdf_cache.prepare(prepared_name(memo, revision, appendix, archival), data)
     return data
 
 
-def _prepared_by_worker(memo_id, appendix, archival, name):
-    """The PDF that a job of the queue prepares under ``name``, waited for: the one job in
-    flight for that name, else a new one. Writing a large case takes memory that an app
-    server would keep for as long as it runs."""
+def _prepared_by_worker(memo_id, appendix, archival, revision, name):
+    """The PDF that a job of the queue prepares, waited for: the one job in flight for
+    ``name``, else a new one. Writing a large case takes memory that an app server would
+    keep for as long as it runs."""
+    if appendix is not None and not db.session.scalar(select(Appendix.id).where(
+            Appendix.memo_id == memo_id, Appendix.number == appendix,
+            Appendix.parent_id.is_(None))):
+        raise NotFound(f"Tjänsteskrivelsen har ingen bilaga {appendix}.")
     client = jobs.redis()
     mark = f"{jobs.PREFIX}preparing:{name}"
     # Each document may take a layout's time limit: the job is stopped after all of theirs.
@@ -86,26 +90,28 @@ def _prepared_by_worker(memo_id, appendix, archival, name):
     wait = limit + PREPARE_QUEUE_WAIT
     job_id = str(uuid.uuid4())
     if client.set(mark, job_id, nx=True, ex=int(wait)):
-        jobs.task(PREPARE).apply_async(args=[memo_id, appendix, archival, name, mark],
+        jobs.task(PREPARE).apply_async(args=[memo_id, appendix, archival, revision, mark],
                                        task_id=job_id, time_limit=limit)
     else:
         job_id = (client.get(mark) or b"").decode()
-    if job_id:
-        try:
-            outcome = jobs.result(job_id).get(timeout=wait, propagate=False,
-                                              disable_sync_subtasks=False)
-        except TimeoutError:
-            raise pdf.RenderFailed(NOT_PREPARED) from None
-        if (client.get(mark) or b"").decode() == job_id:
-            client.delete(mark)  # a job that was stopped: the next download tries again
-        if isinstance(outcome, TimeLimitExceeded):
-            raise pdf.RenderFailed(NOT_IN_TIME.format(seconds=pdf.seconds_text(limit)))
-        if isinstance(outcome, BaseException):
-            raise pdf.RenderFailed(NOT_PREPARED)
-        jobs.outcome(outcome)  # a refusal raised again, in its words
-    data = pdf_cache.prepared(name)
+    if not job_id:  # done a moment ago
+        return pdf_cache.prepared(name) or _prepared_by_worker(
+            memo_id, appendix, archival, revision, name)
+    try:
+        outcome = jobs.result(job_id).get(timeout=wait, propagate=False,
+                                          disable_sync_subtasks=False)
+    except TimeoutError:
+        raise RenderFailed(NOT_PREPARED) from None
+    jobs.release(mark, job_id)  # a job that was stopped: the next download tries again
+    if isinstance(outcome, TimeLimitExceeded):
+        raise RenderFailed(NOT_IN_TIME.format(seconds=pdf.seconds_text(limit)))
+    if isinstance(outcome, BaseException):
+        raise RenderFailed(NOT_PREPARED)
+    # A refusal raised again, in its words; else the file under the name the worker gave
+    # it (its code's, which in the middle of an update may not be this server's).
+    data = pdf_cache.prepared(jobs.outcome(outcome)["name"])
     if data is None:
-        raise pdf.RenderFailed(NOT_PREPARED)
+        raise RenderFailed(NOT_PREPARED)
     return data
 
 

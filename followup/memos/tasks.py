@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from followup.core import jobs, pdf, pdf_cache, pdf_queue
-from followup.core.errors import ServiceError, Unavailable
+from followup.core.errors import NotFound, ServiceError, Unavailable
 from followup.core.extensions import db
 from followup.memos import freshness, reports, signoff, snapshots
 from followup.memos.models import Memo, MemoState
@@ -101,18 +101,21 @@ def signing(result, wait=None):
 
 # --- documents laid out ahead of time (issue 20.3) ------------------------------------
 
-@shared_task(name=reports.PREPARE)
-def prepare_pdf(memo_id, appendix, archival, name, mark):
-    """Prepare the memo's case (or one appendix) under ``name`` for the download that
-    waits for it (``reports.render_pdf``): {"ok": true}, or the refusal that says why
-    there is none."""
+@shared_task(name=reports.PREPARE, bind=True)
+def prepare_pdf(job, memo_id, appendix, archival, revision, mark):
+    """Prepare the memo's case (or one appendix) at the plan's ``revision`` for the
+    download that waits for it (``reports.render_pdf``): {"name"} it is kept under, or
+    the refusal that says why there is none."""
     try:
-        reports.prepare(memo_id, appendix, archival, name)
+        memo = db.session.get(Memo, memo_id)
+        if memo is None:
+            raise NotFound("Tjänsteskrivelsen finns inte längre.")
+        reports.prepare(memo, appendix, archival, revision)
+        return {"name": reports.prepared_name(memo, revision, appendix, archival)}
     except ServiceError as e:
         return jobs.refusal(e)
     finally:
-        jobs.redis().delete(mark)
-    return {"ok": True}
+        jobs.release(mark, job.request.id)
 
 
 @shared_task(name=freshness.REFRESH, bind=True)

@@ -41,7 +41,7 @@ def _nothing_made_here(monkeypatch):
     pdf_cache.documents.clear()
     pdf_cache.cases.clear()
 
-    def nothing_laid_out(todo, titles, jobs):
+    def nothing_laid_out(todo, titles, jobs, once=False):
         assert not todo and not jobs, "laid out again"
         return {}
 
@@ -105,8 +105,19 @@ def test_a_case_that_takes_too_long_is_stopped_with_a_swedish_message_and_tried_
     assert stopped.status_code == 503
     assert "tog längre än" in stopped.text and "Traceback" not in stopped.text
     monkeypatch.setitem(queued_app.config, "PDF_RENDER_TIMEOUT", 120)
+    start = time.monotonic()
     again = _reader(queued_app).get(url)
     assert again.status_code == 200 and again.data.startswith(b"%PDF")
+    # Not held up by the marks of the job that was stopped (each lived 2 minutes).
+    assert time.monotonic() - start < 30
+
+
+def test_an_appendix_that_is_not_there_is_told_at_once_and_starts_no_job(
+        queued_app, demo):
+    before = queued_app.job_log().count("followup.prepare_pdf[")
+    answer = _reader(queued_app).get(CASE.format(plan=demo.plan.key) + "/bilaga/99")
+    assert answer.status_code == 404 and "ingen bilaga 99" in answer.text
+    assert queued_app.job_log().count("followup.prepare_pdf[") == before
 
 
 def test_downloads_of_a_stale_case_at_once_wait_for_one_layout_of_each_document(
