@@ -69,7 +69,7 @@ def render_pdf(memo, appendix=None, archival=False):
 
 def prepare(memo, appendix, archival, revision):
     """Write the memo's documents from the database, lay out those not kept, and keep
-    the case (or the appendix) under its name at ``revision``: (the name, its PDF)."""
+    the case (or the appendix) under its name at ``revision``: its PDF."""
     data = _render(content.load_memo(memo.id), appendix, archival)
     pdf_cache.prepare(prepared_name(memo, revision, appendix, archival), data)
     return data
