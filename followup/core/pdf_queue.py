@@ -70,9 +70,7 @@ def render_document(job, html, variants, mark=None):
     {"error": [name, text]} for a layout that failed."""
     key = pdf_layout.digest(html)
     try:
-        done = pdf_layout.render(html, set(variants), key[:12])
-        rendered.put_many({pdf_layout.digest(key, v): data for v, data in done.items()})
-        log.info("render.laid_out key=%s", key[:12])
+        done = _keep(key, pdf_layout.render(html, set(variants), key[:12]))
         return {"ok": sorted(done)}
     except Exception as e:  # reported to whoever waits, as a worker of the pool reports it
         log.warning("render.failed key=%s error=%s", key[:12], type(e).__name__)
@@ -143,13 +141,18 @@ def lay_out_once(key, variants, limit, lay_out):
         kept = rendered.get_many(list(names))  # by the job that held the mark till now
         if len(kept) == len(names):
             return {names[k]: data for k, data in kept.items()}
-        done = lay_out()
-        rendered.put_many({pdf_layout.digest(key, v): data for v, data in done.items()})
-        log.info("render.laid_out key=%s", key[:12])
-        return done
+        return _keep(key, lay_out())
     finally:
         if held:
             jobs.release(mark, me)
+
+
+def _keep(key, done):
+    """A document's PDFs just laid out ({variant: bytes}) into the database's cache, for
+    every server and worker: ``done``."""
+    rendered.put_many({pdf_layout.digest(key, v): data for v, data in done.items()})
+    log.info("render.laid_out key=%s", key[:12])
+    return done
 
 
 def _take(client, mark, me, seconds):
@@ -185,9 +188,8 @@ def render_ahead(documents, title, author, job_id, limit):
                 data = rendered.get_many([name]).get(name)
                 if data is None:
                     with pdf_layout.time_limit(limit):
-                        data = pdf_layout.render(doc.html, {variant}, key[:12])[variant]
-                    rendered.put_many({name: data})
-                    log.info("render.laid_out key=%s", key[:12])
+                        done = pdf_layout.render(doc.html, {variant}, key[:12])
+                    data = _keep(key, done)[variant]
                     laid_out += 1
             except Exception as e:  # the download that needs it says why, in Swedish
                 log.warning("render_ahead.failed key=%s error=%s", key[:12], type(e).__name__)
