@@ -4,6 +4,7 @@ import io
 import re
 
 import pypdf
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from followup.core.extensions import db
@@ -23,7 +24,7 @@ def test_the_layout_editor_in_chromium_shows_the_page_it_prints(open_page, axe):
     entry.get_by_label("Visas som", exact=True).select_option(label="Punkt i en lista")
     entry.get_by_label("Mening före listan").fill("Nämnden arbetar med:")
     page.get_by_role("button", name="Spara utseendet").click()
-    assert "Utseendet är sparat." in page.content()
+    expect(page.get_by_text("Utseendet är sparat.")).to_be_visible()
     image = page.get_by_role("img", name="Bilagans första sida")
     image.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 300", arg=image.element_handle())
@@ -42,7 +43,7 @@ def test_a_caption_and_a_running_line_set_in_chromium_are_in_the_pdf(open_page, 
     entry.get_by_label("Visas som", exact=True).select_option(label="Rad i en tabell")
     entry.get_by_label("Rubrik före den första").fill("UPPDRAGEN I PLANEN")
     page.get_by_role("button", name="Spara utseendet").click()
-    assert "Utseendet är sparat." in page.content()
+    expect(page.get_by_text("Utseendet är sparat.")).to_be_visible()
 
     page.goto(f"{EDIT}/bilagor/{appendix.id}")
     form = page.get_by_role("form", name="Hur bilagan skrivs ut")
@@ -50,7 +51,7 @@ def test_a_caption_and_a_running_line_set_in_chromium_are_in_the_pdf(open_page, 
     form.get_by_label("Annan:").first.check()
     form.get_by_label("Annan avsändare").fill("Socialnämnden i Ekbacka")
     page.get_by_role("button", name="Spara utskriften").click()
-    assert "Utskriften är sparad." in page.content()
+    expect(page.get_by_text("Utskriften är sparad.")).to_be_visible()
     image = page.get_by_role("img", name="Bilagans första sida")
     image.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 300",

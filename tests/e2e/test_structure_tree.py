@@ -107,7 +107,7 @@ def test_the_tree_works_without_javascript(open_page):
     summary(page, "nm2-2").click()
     expect(item(page, "u7")).to_be_visible()
     item(page, "nm2-2").get_by_role("link", name="Lägg till under nämndmål 2.2").click()
-    assert "?ny=nm2-2" in page.url
+    page.wait_for_url(re.compile(r"\?ny=nm2-2"))
     form = page.locator("#ny-punkt")
     form.get_by_label("Titel").fill("Öppna ett natthärbärge för kvinnor")
     form.get_by_role("button", name="Lägg till").click()
