@@ -60,3 +60,11 @@ def test_the_memo_is_addressed_as_the_plan_writes_its_recipient():
         "Tjänsteskrivelse till socialnämnden"
     assert _memo_type(SimpleNamespace(document_type=None, recipient="KFN i Älvby")) == \
         "Tjänsteskrivelse till KFN i Älvby"
+
+
+def test_board_names_sort_in_swedish_alphabetical_order():
+    names = ["Överförmyndarnämnden", "Äldrenämnden", "Ålandsnämnden", "Utbildningsnämnden",
+             "arbetsmarknadsnämnden", "Zonnämnden"]
+    assert sorted(names, key=formatting.swedish_key) == [
+        "arbetsmarknadsnämnden", "Utbildningsnämnden", "Zonnämnden", "Ålandsnämnden",
+        "Äldrenämnden", "Överförmyndarnämnden"]

@@ -86,3 +86,14 @@ def in_sentence(text):
     if first[0].isupper() and (len(first) == 1 or first[1:].isalpha() and first[1:].islower()):
         return text[0].lower() + text[1:]
     return text
+
+
+# Å, Ä and Ö come after Z in Swedish; in Unicode's order Ä comes before Å.
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}",
+                                "é": "e", "è": "e", "ü": "y"})
+
+
+def swedish_key(text):
+    """A sort key that puts names in Swedish alphabetical order: "Arbetsmarknadsnämnden",
+    "Utbildningsnämnden", "Äldrenämnden", "Överförmyndarnämnden"."""
+    return text.casefold().translate(_SWEDISH_ORDER)

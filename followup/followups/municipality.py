@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from followup.core.extensions import db
+from followup.core.formatting import swedish_key
 from followup.followups import boards, progress
 from followup.followups.models.followup import FollowupState
 from followup.memos.models import Memo, MemoState
@@ -17,10 +18,11 @@ LEFT = (FollowupState.empty, FollowupState.draft, FollowupState.returned)
 
 @dataclass
 class BoardProgress:
-    plan: Plan
+    plan: Plan  # the board's plan of the year; for a board without one, its latest
     phase: object  # the board plan's phase of the same key, or None
     counts: dict  # FollowupState → n
     signed: bool
+    planned: bool = True  # False: the board had a plan in an earlier year, none this year
 
     @property
     def total(self):
@@ -33,7 +35,10 @@ class BoardProgress:
     @property
     def stage(self):
         """"signed", "approved" (all approved, not signed), "review" (all sent in, some
-        waiting for review), "reporting" (something left to write) or "none" (no phase)."""
+        waiting for review), "reporting" (something left to write), "none" (no phase)
+        or "unplanned" (no plan this year)."""
+        if not self.planned:
+            return "unplanned"
         if self.phase is None:
             return "none"
         if self.signed:
@@ -49,7 +54,7 @@ class BoardProgress:
 
 STAGE_LABELS = {"signed": "Fastställd", "approved": "Allt godkänt, inte fastställd",
                 "review": "Under granskning", "reporting": "Rapporterar",
-                "none": "Har ingen sådan fas"}
+                "none": "Har ingen sådan fas", "unplanned": "Har ingen plan för {year}"}
 
 
 @dataclass
@@ -68,7 +73,22 @@ def board_plans(plan):
         .options(selectinload(Plan.phases)).order_by(Plan.board_name)).all()
 
 
+def unplanned_boards(plan):
+    """The latest plan of each board that had a plan in an earlier year than the
+    municipality's plan and has none in its year."""
+    this_year = select(Plan.board_code).where(Plan.year == plan.year)
+    latest = {}
+    for earlier in db.session.scalars(
+            select(Plan).where(Plan.year < plan.year, Plan.board_code.not_in(this_year),
+                               (Plan.level.is_(None)) | (Plan.level != "municipality"))
+            .order_by(Plan.year)):
+        latest[earlier.board_code] = earlier
+    return list(latest.values())
+
+
 def board_progress(plan, phase_key):
+    """Each board's progress in the phase, by the board's name; boards without a plan
+    this year among them."""
     plans = board_plans(plan)
     phases = {p.id: p.phase(phase_key) for p in plans}
     phase_ids = [ph.id for ph in phases.values() if ph is not None]
@@ -80,7 +100,9 @@ def board_progress(plan, phase_key):
         counts = progress.readiness(board, phase).counts if phase else {
             s: 0 for s in FollowupState}
         out.append(BoardProgress(board, phase, counts, phase is not None and phase.id in signed))
-    return out
+    out += [BoardProgress(board, None, {s: 0 for s in FollowupState}, False, planned=False)
+            for board in unplanned_boards(plan)]
+    return sorted(out, key=lambda b: swedish_key(b.plan.board_name))
 
 
 def goal_levels(plan, phase_key):

@@ -157,3 +157,23 @@ def test_the_municipality_overview_shows_each_board_s_stage_and_the_levels_per_g
     assert 'href="/plans/KF-2026/phases/december/nodes/im1"' in goals
     assert browser.get("/kommunen/UBN-2026/december/").status_code == 404
     assert "Nämndernas läge" in browser.get("/plans/KF-2026/phases/december/").text
+
+
+def test_a_board_with_a_plan_last_year_and_none_this_year_is_listed_as_missing(
+        municipality, app, demo):
+    earlier = json.loads(plan_file("OSN", "Omsorgsnämnden"))
+    earlier["year"] = 2025
+    transfer.import_plan(json.dumps(earlier))
+    later = json.loads(plan_file("NYN", "Nya nämnden"))
+    later["year"] = 2027  # a board that only begins next year is not missing
+    transfer.import_plan(json.dumps(later))
+    db.session.commit()
+    browser = Browser(app.test_client())
+    browser.login("per@ekbacka.example")
+    text = browser.get("/kommunen/KF-2026/december/").text
+    row = text[text.index("Omsorgsnämnden"):text.index("</tr>", text.index("Omsorgsnämnden"))]
+    assert "Har ingen plan för 2026" in row
+    assert "<a " not in row  # nothing of 2026 to open
+    assert "Nya nämnden" not in text
+    assert text.index("Byggnadsnämnden") < text.index("Omsorgsnämnden") \
+        < text.index("Utbildningsnämnden")
