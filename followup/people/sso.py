@@ -27,6 +27,11 @@ class SignInRefused(Forbidden):
     """A sign-in that gets no session; the message says why, in Swedish."""
 
 
+TOO_MANY_GROUPS = (
+    "Ditt konto i kommunen är med i fler grupper än inloggningen kan räkna upp, så "
+    "Planuppföljning kan inte se vilka roller du har. Kontakta IT: i Entra ID kan appen "
+    "ställas in att bara skicka de grupper som gäller den (Grupper som tilldelats "
+    "programmet). Dina roller här är oförändrade.")
 NO_ROLE = ("Ditt konto i kommunen ger ingen behörighet i Planuppföljning än. Be den som "
            "administrerar Planuppföljning att koppla en av dina grupper till en roll.")
 
@@ -41,15 +46,25 @@ class Identity:
 
 
 def identity(claims):
-    """The Identity an ID token's claims describe."""
+    """The Identity an ID token's claims describe. A token that names no groups because
+    the person is in too many (Entra ID's "overage": a pointer to where they are listed)
+    is refused before anything changes: it does not say they left their groups."""
     subject = str(claims.get("oid") or claims.get("sub") or "").strip()
     if not subject:
         raise SignInRefused("Inloggningen saknar ett användar-id (oid eller sub).")
+    if _groups_left_out(claims):
+        event("sso.groups_overage", subject=subject)
+        raise SignInRefused(TOO_MANY_GROUPS)
     email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
     name = str(claims.get("name") or email or subject).strip()
     groups = [*(claims.get("groups") or []), *(claims.get("roles") or [])]
     return Identity(subject, name[:200], email[:254], tuple(str(g) for g in groups),
                     claims.get("email_verified") is True)
+
+
+def _groups_left_out(claims):
+    names = claims.get("_claim_names")
+    return (isinstance(names, dict) and "groups" in names) or claims.get("hasgroups") is True
 
 
 @dataclass

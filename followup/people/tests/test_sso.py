@@ -101,6 +101,24 @@ def test_out_of_every_group_one_keeps_no_role_no_session_and_no_token(mapped, ss
     assert tokens.user_for_token(token) is None
 
 
+def test_too_many_groups_for_the_token_is_refused_and_keeps_the_roles_held(
+        mapped, sso_app, oidc):
+    """Entra ID names no group of someone in over 200 (its "overage"): it points to
+    where they can be read instead. Nothing says they left their groups, so the roles
+    they hold stay, and the page says what IT can change."""
+    oidc.set_account("eva", **EVA, groups=["SOC-strateg"])
+    sign_in(sso_app, oidc, "eva")
+    oidc.set_account("eva", **EVA, _claim_names={"groups": "src1"}, _claim_sources={
+        "src1": {"endpoint": f"https://graph.microsoft.com/v1.0/users/{EVA['oid']}"
+                             "/getMemberObjects"}})
+    client, answer = sign_in(sso_app, oidc, "eva")
+    assert answer.status_code == 403
+    assert "fler grupper än inloggningen kan räkna upp" in answer.text
+    assert "Grupper som tilldelats programmet" in answer.text
+    assert client.get("/").status_code == 302  # no session
+    assert permissions.is_compiler(eva(), mapped.plan)
+
+
 def test_an_account_of_the_same_address_is_linked_only_where_the_provider_vouches(
         mapped, sso_app, oidc, cli):
     # Sara's password account has the address the token names.
