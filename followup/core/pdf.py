@@ -461,6 +461,11 @@ def _rendered(todo, titles, jobs, once=False):
     queue lays it out already, ``pdf_queue.lay_out_once``). The first that fails raises,
     and the jobs not started yet are cancelled."""
     done = {}
+    if once and len(todo) > 1:
+        from followup.core import pdf_queue
+
+        pdf_queue.help_with([[html, sorted(missing), titles[key]]
+                             for key, (html, missing) in list(todo.items())[1:]], time_limit())
     try:
         for key, (html, missing) in todo.items():
             if key in jobs:

@@ -147,6 +147,47 @@ def lay_out_once(key, variants, limit, lay_out):
             jobs.release(mark, me)
 
 
+HELP = "followup.lay_out_last_first"
+
+
+def help_with(documents, limit):
+    """In a job that lays out a case's documents in order (``lay_out_once``): hand
+    ``documents`` (the case's others, [HTML, variants, title]) to a second worker, which
+    lays them out last first. The two meet in the middle; a document the second has not
+    reached by then, this job lays out itself, so it never waits for a job still queued."""
+    from celery import current_task
+
+    if documents:
+        jobs.task(HELP).apply_async(
+            args=[list(reversed(documents)), current_task.request.id, limit],
+            time_limit=limit * len(documents))
+
+
+@shared_task(name=HELP, bind=True)
+def lay_out_last_first(job, documents, helped, limit):
+    """The second worker of ``help_with``: each document, in the order given, that
+    nobody has kept or is laying out, until the job it helps is over or has come as far.
+    A document that fails is left to that job, which says why: how many it laid out."""
+    client, me, laid_out = jobs.redis(), job.request.id, 0
+    for html, variants, title in documents:
+        key = pdf_layout.digest(html)
+        mark = _mark(key, variants)
+        if jobs.result(helped).ready() or not _take(client, mark, me, int(limit + QUEUE_WAIT)):
+            break
+        try:
+            names = {pdf_layout.digest(key, v): v for v in variants}
+            if len(rendered.get_many(list(names))) < len(names):
+                with pdf_layout.time_limit(limit):
+                    _keep(key, pdf_layout.render(html, set(variants), key[:12]))
+                laid_out += 1
+        except Exception as e:
+            log.warning("render.help_failed key=%s document=%r error=%s", key[:12], title,
+                        type(e).__name__)
+        finally:
+            jobs.release(mark, me)
+    return {"laid_out": laid_out}
+
+
 def _keep(key, done):
     """A document's PDFs just laid out ({variant: bytes}) into the database's cache, for
     every server and worker: ``done``."""

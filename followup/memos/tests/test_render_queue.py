@@ -94,6 +94,21 @@ def test_with_a_queue_an_app_server_writes_no_document_and_a_worker_prepares_the
     assert re.search(r"Task followup\.prepare_pdf\[[^\]]+\] succeeded", queued_app.job_log())
 
 
+def test_a_case_nobody_prepared_is_laid_out_by_two_workers_side_by_side(queued_app, demo):
+    """The job that prepares a case lays out its documents first first and hands the
+    others to a second worker, last first: the first download waits for about half the
+    layouts, not all of them one after another."""
+    pdf.forget_rendered()
+    log_before = len(queued_app.job_log())
+    answer = _reader(queued_app).get(CASE.format(plan=demo.plan.key))
+    assert answer.status_code == 200 and answer.data.startswith(b"%PDF")
+    log = queued_app.job_log()[log_before:]
+    processes = re.findall(r"INFO/(ForkPoolWorker-\d+)\] render\.laid_out key=", log)
+    assert len(processes) == _documents_of_case(demo)  # each document once
+    assert len(set(processes)) == 2, log[-3000:]
+    assert re.search(r"Task followup\.lay_out_last_first\[[^\]]+\] succeeded", log)
+
+
 def test_a_case_that_takes_too_long_is_stopped_with_a_swedish_message_and_tried_again(
         queued_app, demo, monkeypatch):
     """The job that prepares a case has each document's time limit: past it the worker
