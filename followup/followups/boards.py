@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from followup.core.extensions import db
+from followup.core.formatting import swedish_key
 from followup.followups import lifecycle
 from followup.followups.models.followup import Followup, FollowupState
 from followup.memos.models import Memo, MemoState
@@ -75,7 +76,7 @@ def sourcing(plan, phase_key, node_keys=None):
         out.setdefault(node.source[len(prefix):], []).append(
             BoardFollowup(node, phase, row, phase is not None and phase.id in signed))
     for entries in out.values():
-        entries.sort(key=lambda e: (e.plan.board_name, e.plan.key))
+        entries.sort(key=lambda e: (swedish_key(e.plan.board_name), e.plan.key))
     return out
 
 

@@ -70,7 +70,7 @@ def board_plans(plan):
     return db.session.scalars(
         select(Plan).where(Plan.year == plan.year, Plan.id != plan.id,
                            (Plan.level.is_(None)) | (Plan.level != "municipality"))
-        .options(selectinload(Plan.phases)).order_by(Plan.board_name)).all()
+        .options(selectinload(Plan.phases))).all()
 
 
 def unplanned_boards(plan):

@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash
 
 from followup.core.errors import Forbidden
 from followup.core.extensions import db
+from followup.core.formatting import swedish_key
 from followup.core.security_log import event
 from followup.people import passwords, permissions, tokens
 from followup.people.models import BOARD_ROLES, ROLE_LABELS, BoardRole, Role, UnitMembership, User
@@ -337,7 +338,7 @@ def boards():
     newest = {}
     for plan in db.session.scalars(select(Plan).order_by(Plan.year)):
         newest[plan.board_code] = plan
-    return dict(sorted(newest.items(), key=lambda kv: kv[1].board_name))
+    return dict(sorted(newest.items(), key=lambda kv: swedish_key(kv[1].board_name)))
 
 
 def role_names(user):
