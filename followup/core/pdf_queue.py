@@ -165,8 +165,8 @@ def help_with(documents, limit):
 
 @shared_task(name=HELP, bind=True)
 def lay_out_last_first(job, documents, helped, limit):
-    """The second worker of ``help_with``: each document, in the order given, that
-    nobody has kept or is laying out, until the job it helps is over or has come as far.
+    """The second worker of ``help_with``: each document in the order given, until one
+    that another job is laying out or has kept, or the job it helps is over.
     A document that fails is left to that job, which says why: how many it laid out."""
     client, me, laid_out = jobs.redis(), job.request.id, 0
     for html, variants, title in documents:
@@ -176,10 +176,11 @@ def lay_out_last_first(job, documents, helped, limit):
             break
         try:
             names = {pdf_layout.digest(key, v): v for v in variants}
-            if len(rendered.get_many(list(names))) < len(names):
-                with pdf_layout.time_limit(limit):
-                    _keep(key, pdf_layout.render(html, set(variants), key[:12]))
-                laid_out += 1
+            if len(rendered.get_many(list(names))) == len(names):
+                break  # laid out since the job began: it has come this far
+            with pdf_layout.time_limit(limit):
+                _keep(key, pdf_layout.render(html, set(variants), key[:12]))
+            laid_out += 1
         except Exception as e:
             log.warning("render.help_failed key=%s document=%r error=%s", key[:12], title,
                         type(e).__name__)
