@@ -157,10 +157,14 @@ def help_with(documents, limit):
     reached by then, this job lays out itself, so it never waits for a job still queued."""
     from celery import current_task
 
-    if documents:
+    if not documents:
+        return
+    try:
         jobs.task(HELP).apply_async(
             args=[list(reversed(documents)), current_task.request.id, limit],
             time_limit=limit * len(documents))
+    except Exception as e:  # help is welcome, not needed: this job lays out the rest
+        log.warning("render.no_help error=%s", type(e).__name__)
 
 
 @shared_task(name=HELP, bind=True)
