@@ -23,6 +23,12 @@ def test_the_layout_editor_in_chromium_shows_the_page_it_prints(open_page, axe):
     entry = page.get_by_role("group", name="Uppdrag", exact=True)
     entry.get_by_label("Visas som", exact=True).select_option(label="Punkt i en lista")
     entry.get_by_label("Mening före listan").fill("Nämnden arbetar med:")
+    columns = entry.locator("table.columns-editor")
+    expect(columns).to_be_hidden()  # only for "Rad i en tabell"
+    page.set_viewport_size({"width": 390, "height": 800})  # on a phone too
+    expect(columns).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_role("button", name="Spara utseendet").click()
     expect(page.get_by_text("Utseendet är sparat.")).to_be_visible()
     image = page.get_by_role("img", name="Bilagans första sida")

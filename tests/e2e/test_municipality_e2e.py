@@ -61,6 +61,11 @@ def test_admin_grants_a_board_role_and_the_municipal_strateg_follows_the_boards(
     boards = page.locator("section.boards")
     expect(boards).to_contain_text("Utbildningsnämnden")
     expect(boards).to_contain_text("Halvvägs i UBN.")
+    # On a phone the goal's page is no wider than the screen: the boards' table
+    # has a caption only a screen reader reads.
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1366, "height": 900})
     boards.get_by_role("link").first.click()
     expect(page).to_have_url(re.compile("/plans/UBN-2026/phases/december/nodes/im1$"))
     # The municipal strateg reads the board's item but does not compile it.
