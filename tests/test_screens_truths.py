@@ -117,10 +117,11 @@ def test_a_control_result_that_cannot_be_approved_is_refused_with_its_reason(as_
     sara = as_user("sara")
     sara.get(BOARD)
     before = snapshot()
-    sara.post(BOARD + "/godkann", {"controls": ["IK1"], "confirmed": "y"})  # a draft, no result
+    sara.post(BOARD + "/godkann", {"controls": ["IK1"], "confirmed": "y"})  # no result
     page = sara.get(BOARD).text
     assert "Kontrollmoment IK1: Välj" in page and "godkändes" not in page
-    assert control_state(demo) is FollowupState.draft and snapshot() == before
+    assert "innan kontrollresultatet godkänns" in page
+    assert control_state(demo) is FollowupState.empty and snapshot() == before
 
 
 # 6. The conflict page shows the user's text formatted, and takes it back to the editor --

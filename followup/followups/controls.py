@@ -27,6 +27,7 @@ class ControlCurrent(lifecycle.Entry):
     result: ControlResult | None
 
     what = "Kontrollmomentet"
+    noun = "kontrollresultatet"
     SUBJECT, ROW, MODELS = "point", "result", (ControlResult, ControlResultRevision)
     LINK = "controls.edit", "key"
 

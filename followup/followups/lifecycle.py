@@ -56,6 +56,7 @@ class Entry:
     def row(self):
         return getattr(self, self.ROW)
 
+    noun = "uppföljningen"  # in messages: "… innan uppföljningen skickas in."
     state = row_value("state", FollowupState.empty)
     version = row_value("version", 0)
     level = row_value("level")
@@ -126,9 +127,10 @@ def check_version(entry, version):
 def _require_content(entry, level, comment, act="skickas in"):
     """An entry is sent in (or approved: ``act``) only with what it must say."""
     if entry.scale is not None and level is None:
-        raise Invalid(f"Välj {in_sentence(entry.scale.label)} innan uppföljningen {act}.", "level")
+        raise Invalid(f"Välj {in_sentence(entry.scale.label)} innan {entry.noun} {act}.",
+                      "level")
     if entry.scale is None and comment is None:
-        raise Invalid(f"Skriv en kommentar innan uppföljningen {act}.", "comment")
+        raise Invalid(f"Skriv en kommentar innan {entry.noun} {act}.", "comment")
 
 
 def record_change(entry, user, source, change):

@@ -106,12 +106,17 @@ class _Context:
         return node
 
 
+def _imported_state(level, comment):
+    """Imported text has been reviewed nowhere in this system yet: it starts as a draft.
+    A phase the file lists with nothing in it (a null level, no comment) is not reported."""
+    return FollowupState.draft if level is not None or comment else FollowupState.empty
+
+
 def _imported_followup(phase, level, comment):
-    # Imported text has been reviewed nowhere in this system yet: it starts as a draft.
-    followup = Followup(phase=phase, level=level, comment=comment,
-                        state=FollowupState.draft, version=1)
+    state = _imported_state(level, comment)
+    followup = Followup(phase=phase, level=level, comment=comment, state=state, version=1)
     followup.revisions.append(FollowupRevision(
-        version=1, level=level, comment=comment, state=FollowupState.draft, source="import"))
+        version=1, level=level, comment=comment, state=state, source="import"))
     return followup
 
 
@@ -129,11 +134,10 @@ def _internal_control(ic, scales, phases, units):
         comments = p.get("comments") or {}
         for phase_key in [k for k in phases if k in results or k in comments]:
             level_key = results.get(phase_key)
+            level, comment = scale.level(level_key) if level_key else None, comments.get(phase_key)
             point.results.append(ControlResult(
-                phase=phases[phase_key],
-                level=scale.level(level_key) if level_key else None,
-                comment=comments.get(phase_key),
-            ))
+                phase=phases[phase_key], level=level, comment=comment,
+                state=_imported_state(level, comment)))
         points.append(point)
     return InternalControl(scale=scale, points=points)
 

@@ -154,3 +154,18 @@ def test_what_the_browser_records_round_trips_through_the_plan_file(demo, cli):
     cli.invoke(args=["plan", "import", "--replace", "-"], input=json.dumps(first))
     again = json.loads(cli.invoke(args=["plan", "export", "SOC-2026"]).stdout)
     assert round_trip_differences(first, again) == []
+
+
+def test_a_result_the_plan_file_leaves_empty_is_not_reported_not_a_draft(demo):
+    """The demo file lists december as null: nobody has written anything, so the
+    point is "not reported" everywhere (no draft on the start page or in the counts),
+    and it cannot be approved, with a message about the control result."""
+    from followup.core.errors import Invalid
+
+    december = demo.plan.phase("december")
+    assert controls.current(point(demo, "IK3"), december).state is FollowupState.empty
+    with pytest.raises(Invalid, match="innan kontrollresultatet godkänns"):
+        controls.approve(demo.sara, point(demo, "IK3"), december)
+    # What the file says stays a draft until someone reviews it.
+    assert controls.current(point(demo, "IK1"), demo.plan.phase("augusti")).state \
+        is FollowupState.draft
