@@ -50,8 +50,7 @@ def diff(old_html, new_html):
     <del>, added words in <ins>, one <p> per paragraph, every word escaped."""
     old_words, new_words = _words(old_html), _words(new_html)
     tokens, changed = [], False
-    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+    for op, a1, a2, b1, b2 in _opcodes(old_words, new_words):
         if op == "equal":
             tokens += [(None, w) for w in old_words[a1:a2]]
         else:
@@ -72,6 +71,33 @@ def diff(old_html, new_html):
 
 
 PARAGRAPH = "\n"
+# The word diff takes time that grows with the cube of the words that differ, in
+# repetitive text: above this many pairs of differing words, what lies between the
+# common start and end is shown as removed and added whole (0.1 s at most).
+DIFF_BUDGET = 40_000
+
+
+def _opcodes(old, new):
+    """SequenceMatcher's opcodes of two lists of words, in bounded time: the common
+    start and end are found first, and only a middle small enough is compared word by
+    word."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    a2, b2 = len(old) - end, len(new) - end
+    out = [("equal", 0, start, 0, start)] if start else []
+    if (a2 - start) * (b2 - start) <= DIFF_BUDGET:
+        middle = difflib.SequenceMatcher(None, old[start:a2], new[start:b2], autojunk=False)
+        out += [(op, i1 + start, i2 + start, j1 + start, j2 + start)
+                for op, i1, i2, j1, j2 in middle.get_opcodes()]
+    else:
+        out.append(("replace", start, a2, start, b2))
+    if end:
+        out.append(("equal", a2, len(old), b2, len(new)))
+    return out
 
 
 def _words(html_text):
