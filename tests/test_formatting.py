@@ -1,6 +1,7 @@
 """Swedish numbers and dates, as the documents and pages print them."""
 
 from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import pytest
 
@@ -68,3 +69,11 @@ def test_board_names_sort_in_swedish_alphabetical_order():
     assert sorted(names, key=formatting.swedish_key) == [
         "arbetsmarknadsnämnden", "Utbildningsnämnden", "Zonnämnden", "Ålandsnämnden",
         "Äldrenämnden", "Överförmyndarnämnden"]
+
+
+def test_a_number_of_any_size_prints_without_an_error():
+    assert formatting.number(10**28) == NBSP.join(["10"] + ["000"] * 9)
+    assert formatting.number(Decimal("1e30")) == "1,00×10³⁰"
+    assert formatting.number(-3.3e45, 1) == "-3,30×10⁴⁵"
+    assert formatting.number(float("inf")) == formatting.number(Decimal("NaN")) == "–"
+    assert formatting.number(Decimal("1e-99999999"), 2) == "0,00"

@@ -5,11 +5,15 @@ Numbers: space as thousands separator, comma as decimal sign, hyphen-minus
 """
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 THIN_GROUP = "\N{NO-BREAK SPACE}"  # keeps "176 017" on one line
+# From 10^30 on a number prints as "1,23×10³⁰": no table holds such a figure, and
+# its digits in full would fill the page.
+HUGE_DIGITS = 30
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def number(value, decimals=0):
@@ -18,7 +22,13 @@ def number(value, decimals=0):
     if value is None:
         return ""
     exact = value if isinstance(value, Decimal) else Decimal(str(value))
-    if exact.is_finite():
+    if not exact.is_finite():
+        return "–"
+    if exact.adjusted() >= HUGE_DIGITS:  # a formula's product, say: bounded, and said
+        mantissa, exponent = f"{exact:.2E}".split("E+")
+        return f"{mantissa.replace('.', ',')}\N{MULTIPLICATION SIGN}10{exponent.translate(_SUPERSCRIPT)}"
+    with localcontext() as context:  # a value of over 28 digits would not round
+        context.prec = max(context.prec, exact.adjusted() + decimals + 2)
         exact = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = f"{exact:,.{decimals}f}"
     if text.startswith("-") and float(text.replace(",", "")) == 0:

@@ -230,3 +230,22 @@ def test_figures_in_a_plan_file_come_back_with_the_same_digits(demo, cli, tmp_pa
     assert "1.247," in exported and "1234.50\n" in exported
     assert exported_row(cli, "nyckeltal-hvb", "kost") == [Decimal("1.247"), Decimal("1234.50")]
     assert str(exported_row(cli, "nyckeltal-hvb", "kost")[1]) == "1234.50"
+
+
+def test_a_formula_s_huge_result_prints_as_a_power_of_ten_and_breaks_no_page(as_user, demo):
+    """netto * dygn with figures of 10^15 is 10^30: formatting rounded it with the
+    decimal module's 28 digits and raised, so the grid page, its Excel file and every
+    document showing the table answered 500."""
+    table = hvb()
+    next(r for r in table.rows if r.key == "per").formula = "netto * dygn"
+    db.session.commit()
+    tables.save_values(demo.sara, table, {(0, 0): str(10**15), (1, 0): "0",
+                                          (3, 0): str(10**15)})
+    db.session.commit()
+    sara = as_user("sara")
+    page = sara.get(GRID)
+    assert page.status_code == 200 and "1,00×10³⁰" in page.text
+    assert sara.get(GRID + "/excel").status_code == 200
+    from followup.tables.figures import printed_table
+
+    assert printed_table(hvb()).rows[-1].cells[0].text == "1,00×10³⁰"
