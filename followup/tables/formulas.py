@@ -83,6 +83,9 @@ def check(formula, earlier_keys, later_keys=(), what="rad"):
         raise FormulaError(f'"{formula}" är ingen giltig formel') from None
 
 
+LARGEST_CONSTANT = 10**15
+
+
 def _check_names(formula, parsed, earlier_keys, later_keys, what, shapes):
     """FormulaError (``shapes`` its message) unless every node of ``parsed`` is a number,
     + - * / or a key in ``earlier_keys``."""
@@ -91,6 +94,10 @@ def _check_names(formula, parsed, earlier_keys, later_keys, what, shapes):
             isinstance(node, ast.Constant) and type(node.value) not in (int, float)
         ):
             raise FormulaError(shapes)
+        if isinstance(node, ast.Constant) and not abs(node.value) <= LARGEST_CONSTANT:
+            # 1e999 is read as infinity, and printed "Infinity" in the board's document.
+            raise FormulaError(f'formeln "{formula}" har ett tal som är större än en '
+                               'biljard (10¹⁵)')
         if isinstance(node, ast.Name) and node.id not in earlier_keys:
             if node.id in later_keys:
                 raise FormulaError(

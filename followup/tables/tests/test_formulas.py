@@ -13,6 +13,7 @@ from tests.fixtures import FIXTURE_FILES, load_json
     ("sum", [], []),
     ("kost - int", ["kost", "int"], []),
     ("(a + b) / 2 * -c", ["a", "b", "c"], []),
+    ("a * 1e15 + 0.000001", ["a"], []),
 ])
 def test_valid_formulas(formula, earlier, later):
     check(formula, earlier, later)
@@ -25,6 +26,8 @@ def test_valid_formulas(formula, earlier, later):
     ("kost ** 2", ["kost"], [], "bara innehålla radnycklar"),
     ('__import__("os").system("ls")', [], [], "__import__"),
     ("kost.real", ["kost"], [], "bara innehålla radnycklar"),
+    ("pol * 1e999", ["pol"], [], "större än en biljard"),  # infinity
+    ("pol * 1e16", ["pol"], [], "större än en biljard"),
 ])
 def test_invalid_formulas(formula, earlier, later, message):
     with pytest.raises(FormulaError, match=message):
