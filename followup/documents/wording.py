@@ -55,18 +55,24 @@ class Wording:
 def filled(template, values):
     """``template`` with its placeholders filled in; None for an empty (or null) one,
     which prints no line. A placeholder the document lacks prints as nothing, and a
-    template that is no template (a lone brace) prints as written."""
+    template that is no template (a lone brace) prints as written.
+
+    Only a placeholder's name is read: a width or conversion ("{number:>5000000}",
+    "{title!r}") is ignored and an attribute ("{number.__class__}") prints nothing, so
+    that what a plan file writes can neither fill a page nor show our internals."""
     if not template:
         return None
     try:
-        return Formatter().vformat(template, (), _Missing(values))
-    except (ValueError, IndexError, AttributeError, KeyError):
+        parts = list(Formatter().parse(template))
+    except ValueError:
         return template
-
-
-class _Missing(dict):
-    def __missing__(self, key):
-        return ""
+    out = []
+    for literal, name, _spec, _conversion in parts:
+        out.append(literal)
+        if name is not None and name.isidentifier():
+            value = values.get(name)
+            out.append("" if value is None else str(value))
+    return "".join(out)
 
 
 def for_plan(plan):

@@ -706,11 +706,15 @@ def _running_lines(text, field="running_lines"):
 
 def _check_placeholders(template, allowed, what, field):
     try:
-        names = [name for _, name, _, _ in Formatter().parse(template) if name is not None]
+        fields = [(name, spec, conversion)
+                  for _, name, spec, conversion in Formatter().parse(template) if name is not None]
     except ValueError:
         raise Invalid(f"{what}: en klammer {{ eller }} saknar sin motsvarighet. Skriv "
                       "platshållare som {year}.", field) from None
-    for name in names:
+    for name, spec, conversion in fields:
+        if spec or conversion:
+            raise Invalid(f"{what}: skriv platshållaren som {{{name}}}, utan tecken efter "
+                          "namnet.", field)
         if name not in allowed:
             said = ", ".join("{" + k + "}" for k in allowed) or "inga"
             raise Invalid(f"{what}: {{{name}}} fylls inte i. Platshållare som går att "

@@ -609,3 +609,16 @@ def test_version_1_original_renders_all_its_content_by_the_default_layout(
     check = InOrder(reading_order(pdf)[0])
     expected_case(data, check)
     assert check.missing == []
+
+
+@pytest.mark.parametrize("template, printed", [
+    ("Bilaga {number}, {title}", "Bilaga 3, Ekonomi"),
+    ("Bilaga {number:>5000000}", "Bilaga 3"),  # no width: a plan file's words fill no page
+    ("{title!r} {title:*^3000000}", "Ekonomi Ekonomi"),
+    ("{number.__class__.__mro__}{missing}", ""),  # nothing of our internals
+    ("Bilaga {number", "Bilaga {number"),  # no template: as written
+])
+def test_a_plan_file_s_words_fill_in_only_the_names_of_their_placeholders(template, printed):
+    from followup.documents.wording import filled
+
+    assert filled(template, {"number": 3, "title": "Ekonomi"}) == printed

@@ -261,6 +261,9 @@ def test_an_appendix_prints_its_own_sender_header_lines_words_and_page(as_user, 
     ({"header_choice": "egna-falt", "header-0-value": "Socialnämnden"},
      "Rad 1 i sidhuvudet har ett värde men ingen rubrik."),
     ({"words-appendix_title-text": "Bilaga {nummer}"}, "{nummer} fylls inte i"),
+    # A width would make a page of megabytes that no PDF can be made of.
+    ({"running_lines": "{board:>3000000}"}, "skriv platshållaren som {board}, utan tecken"),
+    ({"words-appendix_title-text": "Bilaga {number!r}"}, "skriv platshållaren som {number}"),
 ])
 def test_a_bad_print_setting_is_refused_in_words_and_nothing_is_saved(as_user, cli, changed,
                                                                        message):
