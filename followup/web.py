@@ -5,7 +5,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from followup.core.errors import ServiceError
-from followup.core.extensions import csrf
+from followup.core.extensions import csrf, db
 from followup.notify import notifications
 from followup.people import permissions
 from followup.people.models import Role
@@ -113,6 +113,11 @@ def register_blueprints(app):
 
     @app.errorhandler(HTTPException)
     def http_error(e):
+        if e.code >= 500:
+            # A failed statement leaves the transaction unusable, and the error page
+            # reads the signed-in user: undone first, or the page itself fails and
+            # the browser gets the server's bare English one.
+            db.session.rollback()
         if is_api():
             return error(e.code, API_ERRORS.get(e.code, e.description))
         title, message = PAGE_ERRORS.get(e.code, (e.name, e.description))

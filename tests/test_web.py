@@ -316,6 +316,27 @@ def test_a_long_repetitive_comment_does_not_hold_up_the_history_page(as_user):
     assert "Slut." in page.text
 
 
+def test_a_failed_database_statement_gets_the_swedish_error_page(as_user, app, monkeypatch):
+    """A statement the database refuses (on PostgreSQL: a text longer than its column)
+    left the transaction unusable; the error page, which reads the signed-in user,
+    failed as well, and the browser got the server's bare English page."""
+    from followup.memos import overview
+    from followup.people.models import User
+
+    def refused(user):
+        db.session.add(User(email=None, name=None))  # NOT NULL: the flush fails
+        db.session.flush()
+
+    monkeypatch.setattr(overview, "latest_signed", refused)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    per = as_user("per")
+    page = per.get("/dokument")
+    assert page.status_code == 500
+    assert "Ett fel inträffade" in page.text and "Internal Server Error" not in page.text
+    monkeypatch.undo()
+    assert per.get("/dokument").status_code == 200
+
+
 def test_unknown_plan_phase_or_node_is_404(as_user):
     sara = as_user("sara")
     for url in ("/plans/NOPE/phases/december/nodes/u1", "/plans/SOC-2026/phases/juni/nodes/u1",
