@@ -18,6 +18,8 @@ def parse(raw):
     try:
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8")
+        # A byte-order mark, as Windows editors save UTF-8, is no part of the JSON.
+        raw = raw.removeprefix("\ufeff")
         # Numbers with a fraction are read as exact decimals: a table value 1.247 is
         # written back as 1.247. NaN, Infinity and numbers beyond the limits are faults
         # with their JSON path (jsonin).
@@ -40,11 +42,13 @@ _REASONS = {
     "Unterminated string starting at": "en text slutar aldrig",
     "Extra data": "mer data efter dokumentets slut",
     "Invalid control character at": "otillåtet styrtecken",
+    "Invalid \\escape": "ett omvänt snedstreck (\\) som inte är tillåtet i en text",
+    "Invalid \\uXXXX escape": "ett \\u som inte följs av fyra hexadecimala siffror",
 }
 
 
 def _reason(msg):
-    return _REASONS.get(msg, msg)
+    return _REASONS.get(msg, "här är filen inte giltig JSON")
 
 
 def validate(data):

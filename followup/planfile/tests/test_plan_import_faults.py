@@ -283,6 +283,7 @@ def test_every_fault_is_reported_not_just_the_first(cli, ctx, tmp_path):
     ('{"format": "followup-plan/1",', "$: ogiltig JSON på rad 1, kolumn 30: "),
     ("", "$: ogiltig JSON på rad 1, kolumn 1: ett värde väntades"),
     ("[]", "$: ska vara ett objekt, inte []"),
+    ('{"format": "a\\q"}', "$: ogiltig JSON på rad 1, kolumn 14: ett omvänt snedstreck (\\)"),
 ])
 def test_invalid_json_is_refused(cli, ctx, tmp_path, text, message):
     cli.invoke(args=["plan", "import", str(DEMO_PLAN)])
@@ -293,6 +294,14 @@ def test_invalid_json_is_refused(cli, ctx, tmp_path, text, message):
     assert result.exit_code == 1
     assert result.stderr.startswith(message)
     assert snapshot() == before
+
+
+def test_a_file_saved_with_a_byte_order_mark_is_read(cli, ctx, tmp_path):
+    """Windows editors save UTF-8 with a byte-order mark; it was refused in English."""
+    marked = tmp_path / "bom.json"
+    marked.write_bytes(b"\xef\xbb\xbf" + DEMO_PLAN.read_bytes())
+    result = cli.invoke(args=["plan", "import", str(marked)])
+    assert result.exit_code == 0, result.stderr
 
 
 def test_file_that_is_not_utf8_is_refused(cli, ctx, tmp_path):
