@@ -15,6 +15,9 @@ from decimal import Decimal
 
 MAX_DEPTH = 64  # a plan file's goal tree nests about 15 deep
 MAX_NUMBER = 10**15  # no amount, count or key figure of a board comes near
+# Decimals a number read exactly may have: "1e-99999999" is a short text whose digits
+# would fill a page of 100 MB wherever it is printed in full.
+MAX_DECIMALS = 10
 
 
 @dataclass(frozen=True)
@@ -115,11 +118,14 @@ def text_problem(text):
 
 
 def number_problem(number):
-    """Why a number is refused (not finite, beyond ±10^15), or None."""
+    """Why a number is refused (not finite, beyond ±10^15, more decimals than figures
+    may have), or None."""
     if isinstance(number, (float, Decimal)) and not math.isfinite(number):
         return "talet är inte ändligt (för stort, NaN eller Infinity)"
     if abs(number) > MAX_NUMBER:
         return "talet är för stort; högst 10^15 till beloppet"
+    if isinstance(number, Decimal) and -number.as_tuple().exponent > MAX_DECIMALS:
+        return f"talet har för många decimaler; högst {MAX_DECIMALS}"
     return None
 
 

@@ -9,9 +9,11 @@ always print it.
 import re
 from decimal import Decimal, InvalidOperation
 
+from followup.core import jsonin
+
 LIMIT = Decimal(10) ** 15
 LIMIT_TEXT = "1 000 000 000 000 000"
-MAX_DECIMALS = 10
+MAX_DECIMALS = jsonin.MAX_DECIMALS
 # A figure as text: ASCII digits only. Python's Decimal() and int() also read the digits
 # of every other script ("١٢٣", "１２３" are 123 to them), which no one here types as a
 # figure and no document prints back the same.

@@ -210,7 +210,10 @@ def test_a_plan_file_with_nan_or_a_huge_figure_is_refused_with_its_path(demo, cl
     assert text.count(" 31840,") == 1
     for bad, path in (("1e400", "tables[1].rows[0].values[0]"),
                       ("NaN", "tables[1].rows[0].values[0]"),
-                      ("-Infinity", "tables[1].rows[0].values[0]")):
+                      ("-Infinity", "tables[1].rows[0].values[0]"),
+                      # 13 characters whose digits fill 100 MB: as the grid, 10 decimals
+                      ("1e-99999999", "tables[1].rows[0].values[0]"),
+                      ("0.00000000001", "tables[1].rows[0].values[0]")):
         broken = tmp_path / "broken.json"
         broken.write_text(text.replace(" 31840,", f" {bad},"), encoding="utf-8")
         result = cli.invoke(args=["plan", "import", "--replace", str(broken)])
