@@ -7,6 +7,7 @@ from decimal import Decimal
 from followup.core import jsonin
 from followup.core.faults import Fault, PlanFileError, json_path
 from followup.core.texts import sanitized
+from followup.planfile.limits import limit_faults
 from followup.planfile.references import reference_faults
 from followup.planfile.schema import schema_faults
 
@@ -58,7 +59,7 @@ def validate(data):
     if faults:
         raise PlanFileError(faults)
     clean, faults = sanitized(data)
-    faults += reference_faults(clean)
+    faults += reference_faults(clean) + limit_faults(clean)
     if faults:
         raise PlanFileError(faults)
     return clean

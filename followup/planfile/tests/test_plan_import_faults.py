@@ -296,6 +296,33 @@ def test_invalid_json_is_refused(cli, ctx, tmp_path, text, message):
     assert snapshot() == before
 
 
+def test_a_text_longer_than_its_column_is_a_fault_with_its_path(cli, ctx, tmp_path):
+    """The shared schema sets no length on a node's number or a board's code, but the
+    columns do: PostgreSQL refused the import with a traceback, and SQLite kept a number
+    that the structure editor then refused to save again."""
+    from followup.planfile.limits import STORED_IN
+
+    data = load_json(DEMO_PLAN)
+    data["organisation"]["board_code"] = "S" * 41
+    child = data["nodes"][0]["children"][0]
+    child["number"] = "1" * 41
+    data["tables"][0]["unit"] = "t" * 41
+    data["documents"][0]["appendices"][0]["number"] = 3_000_000_000
+    broken = tmp_path / "long.json"
+    broken.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    before = snapshot()
+    result = cli.invoke(args=["plan", "import", str(broken)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "organisation.board_code: högst 40 tecken, inte 41" in result.stderr
+    assert "nodes[0].children[0].number: högst 40 tecken, inte 41" in result.stderr
+    assert "tables[0].unit: högst 40 tecken, inte 41" in result.stderr
+    assert "documents[0].appendices[0].number: talet är för stort" in result.stderr
+    assert snapshot() == before
+    # Each limit is a column's own: a text column with a length, or an integer.
+    for column in STORED_IN.values():
+        assert getattr(column.type, "length", None) or column.type.python_type is int, column
+
+
 def test_a_file_saved_with_a_byte_order_mark_is_read(cli, ctx, tmp_path):
     """Windows editors save UTF-8 with a byte-order mark; it was refused in English."""
     marked = tmp_path / "bom.json"
