@@ -4,5 +4,9 @@ document.querySelectorAll("textarea.rich").forEach(function (textarea) {
   var editor = window.followupRichText(textarea);
   if (editor) {
     textarea.form.addEventListener("submit", function () { textarea.value = editor.html(); });
+    // Typing in the editor is typing in the form (unsaved.js).
+    editor.quill.on("text-change", function (delta, old, source) {
+      if (source === "user") textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    });
   }
 });

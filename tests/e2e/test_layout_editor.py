@@ -70,3 +70,26 @@ def test_a_caption_and_a_running_line_set_in_chromium_are_in_the_pdf(open_page, 
                     for p in pypdf.PdfReader(io.BytesIO(response.body())).pages)
     assert "UPPDRAGEN I PLANEN" in text
     assert "Rapportperiod: 2026-08-31" in text and "Socialnämnden i Ekbacka" in text
+
+
+def test_saving_one_form_asks_first_when_text_typed_in_another_is_not_saved(open_page):
+    """The appendix's page has a form each for its details, how it prints and more: a
+    title typed in one and then a save of another lost the title without a word."""
+    page = open_page("sara")
+    appendix = db.session.scalar(select(Appendix).where(Appendix.kind == "plan"))
+    page.goto(f"{EDIT}/bilagor/{appendix.id}")
+    details = page.get_by_role("form", name="Bilagans uppgifter")
+    details.get_by_label("Titel i beslutsunderlaget").fill("Planen, inte sparad än")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("button", name="Spara utskriften").click()
+    expect(details.get_by_label("Titel i beslutsunderlaget")).to_have_value(
+        "Planen, inte sparad än")
+    assert asked == ["beforeunload"]
+    # Saving the form the text is in asks nothing, and the title is kept.
+    page.on("dialog", lambda dialog: asked.append(dialog.type))
+    details.get_by_role("button", name="Spara").click()
+    expect(page.get_by_text("Bilagan är sparad.")).to_be_visible()
+    assert asked == ["beforeunload"]
+    expect(page.get_by_role("form", name="Bilagans uppgifter").get_by_label(
+        "Titel i beslutsunderlaget")).to_have_value("Planen, inte sparad än")
