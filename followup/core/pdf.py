@@ -461,19 +461,17 @@ def _rendered(todo, titles, jobs, once=False):
     queue lays it out already, ``pdf_queue.lay_out_once``). The first that fails raises,
     and the jobs not started yet are cancelled."""
     done = {}
-    if once and len(todo) > 1:
+    if once:
         from followup.core import pdf_queue
 
+        limit = time_limit()
         pdf_queue.help_with([[html, sorted(missing), titles[key]]
-                             for key, (html, missing) in list(todo.items())[1:]], time_limit())
+                             for key, (html, missing) in list(todo.items())[1:]], limit)
     try:
         for key, (html, missing) in todo.items():
             if key in jobs:
                 done[key] = _job_result(jobs[key], html, titles[key])
             elif once:
-                from followup.core import pdf_queue
-
-                limit = time_limit()
                 done[key] = pdf_queue.lay_out_once(
                     key, missing, limit,
                     lambda html=html, missing=missing, key=key: _render_here(

@@ -94,11 +94,10 @@ class Waiting:
         return self._kept()
 
     def _kept(self):
-        names = {pdf_layout.digest(self.key, v): v for v in self.variants}
-        kept = rendered.get_many(list(names))
-        if len(kept) < len(names):
+        kept = _kept(self.key, self.variants)
+        if kept is None:
             raise pdf_layout.Stopped("died", self.limit, "the PDFs were not kept")
-        return {names[k]: data for k, data in kept.items()}
+        return kept
 
     def cancel(self):
         pass  # another caller may wait for the same layout: it runs on
@@ -129,7 +128,6 @@ def lay_out_once(key, variants, limit, lay_out):
     from celery import current_task
 
     client, mark = jobs.redis(), _mark(key, variants)
-    names = {pdf_layout.digest(key, v): v for v in variants}
     me, seconds = current_task.request.id, int(limit + QUEUE_WAIT)
     deadline = time.monotonic() + limit
     held = _take(client, mark, me, seconds)
@@ -138,10 +136,8 @@ def lay_out_once(key, variants, limit, lay_out):
         time.sleep(0.1)
         held = _take(client, mark, me, seconds)
     try:
-        kept = rendered.get_many(list(names))  # by the job that held the mark till now
-        if len(kept) == len(names):
-            return {names[k]: data for k, data in kept.items()}
-        return _keep(key, lay_out())
+        kept = _kept(key, variants)  # by the job that held the mark till now
+        return kept if kept is not None else _keep(key, lay_out())
     finally:
         if held:
             jobs.release(mark, me)
@@ -179,8 +175,7 @@ def lay_out_last_first(job, documents, helped, limit):
         if jobs.result(helped).ready() or not _take(client, mark, me, int(limit + QUEUE_WAIT)):
             break
         try:
-            names = {pdf_layout.digest(key, v): v for v in variants}
-            if len(rendered.get_many(list(names))) == len(names):
+            if _kept(key, variants) is not None:
                 break  # laid out since the job began: it has come this far
             with pdf_layout.time_limit(limit):
                 _keep(key, pdf_layout.render(html, set(variants), key[:12]))
@@ -191,6 +186,14 @@ def lay_out_last_first(job, documents, helped, limit):
         finally:
             jobs.release(mark, me)
     return {"laid_out": laid_out}
+
+
+def _kept(key, variants):
+    """{variant: PDF bytes} of one document from the database's cache, or None unless
+    every variant is kept."""
+    names = {pdf_layout.digest(key, v): v for v in variants}
+    kept = rendered.get_many(list(names))
+    return {names[k]: data for k, data in kept.items()} if len(kept) == len(names) else None
 
 
 def _keep(key, done):

@@ -65,11 +65,14 @@ class GoalLevels:
     counts: list  # boards.level_counts
 
 
+# A board's plan, not a municipality's (FORMAT.md 2.2: ``level`` is null for a board).
+_BOARDS = Plan.level.is_(None) | (Plan.level != "municipality")
+
+
 def board_plans(plan):
     """The boards' plans of the municipality's year."""
     return db.session.scalars(
-        select(Plan).where(Plan.year == plan.year, Plan.id != plan.id,
-                           (Plan.level.is_(None)) | (Plan.level != "municipality"))
+        select(Plan).where(Plan.year == plan.year, Plan.id != plan.id, _BOARDS)
         .options(selectinload(Plan.phases))).all()
 
 
@@ -80,7 +83,7 @@ def unplanned_boards(plan):
     latest = {}
     for earlier in db.session.scalars(
             select(Plan).where(Plan.year < plan.year, Plan.board_code.not_in(this_year),
-                               (Plan.level.is_(None)) | (Plan.level != "municipality"))
+                               _BOARDS)
             .order_by(Plan.year)):
         latest[earlier.board_code] = earlier
     return list(latest.values())
@@ -94,13 +97,13 @@ def board_progress(plan, phase_key):
     phase_ids = [ph.id for ph in phases.values() if ph is not None]
     signed = set(db.session.scalars(select(Memo.phase_id).where(
         Memo.phase_id.in_(phase_ids), Memo.state == MemoState.signed))) if phase_ids else set()
+    nothing = {s: 0 for s in FollowupState}
     out = []
     for board in plans:
         phase = phases[board.id]
-        counts = progress.readiness(board, phase).counts if phase else {
-            s: 0 for s in FollowupState}
+        counts = progress.readiness(board, phase).counts if phase else dict(nothing)
         out.append(BoardProgress(board, phase, counts, phase is not None and phase.id in signed))
-    out += [BoardProgress(board, None, {s: 0 for s in FollowupState}, False, planned=False)
+    out += [BoardProgress(board, None, dict(nothing), False, planned=False)
             for board in unplanned_boards(plan)]
     return sorted(out, key=lambda b: swedish_key(b.plan.board_name))
 

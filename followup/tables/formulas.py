@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 import simpleeval
 
-from followup.tables.exact import to_decimal
+from followup.tables.exact import LIMIT, to_decimal
 
 SUM = "sum"
 _OPERATORS = {
@@ -83,9 +83,6 @@ def check(formula, earlier_keys, later_keys=(), what="rad"):
         raise FormulaError(f'"{formula}" är ingen giltig formel') from None
 
 
-LARGEST_CONSTANT = 10**15
-
-
 def _check_names(formula, parsed, earlier_keys, later_keys, what, shapes):
     """FormulaError (``shapes`` its message) unless every node of ``parsed`` is a number,
     + - * / or a key in ``earlier_keys``."""
@@ -94,7 +91,7 @@ def _check_names(formula, parsed, earlier_keys, later_keys, what, shapes):
             isinstance(node, ast.Constant) and type(node.value) not in (int, float)
         ):
             raise FormulaError(shapes)
-        if isinstance(node, ast.Constant) and not abs(node.value) <= LARGEST_CONSTANT:
+        if isinstance(node, ast.Constant) and not abs(node.value) <= LIMIT:
             # 1e999 is read as infinity, and printed "Infinity" in the board's document.
             raise FormulaError(f'formeln "{formula}" har ett tal som är större än en '
                                'biljard (10¹⁵)')
